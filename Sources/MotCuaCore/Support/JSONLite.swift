@@ -1,0 +1,178 @@
+import Foundation
+
+/// A small JSON reader that remembers the line of every value, so that an import can name the
+/// line of its first error (Foundation's JSONSerialization does not say where).
+enum JSONLite {
+    struct ParseError: Error {
+        let line: Int
+        let reason: String
+    }
+
+    indirect enum Value {
+        case string(String, line: Int)
+        case number(Double, line: Int)
+        case bool(Bool, line: Int)
+        case null(line: Int)
+        case array([Value], line: Int)
+        case object([String: Value], line: Int)
+
+        var line: Int {
+            switch self {
+            case .string(_, let l), .number(_, let l), .bool(_, let l), .null(let l), .array(_, let l), .object(_, let l): l
+            }
+        }
+    }
+
+    /// A JSON string literal.
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for c in text.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    static func parse(_ text: String) throws(ParseError) -> Value {
+        var reader = Reader(chars: Array(text.unicodeScalars))
+        reader.skipSpace()
+        let value = try reader.value()
+        reader.skipSpace()
+        guard reader.atEnd else { throw reader.error("nội dung thừa sau giá trị JSON") }
+        return value
+    }
+
+    struct Reader {
+        let chars: [Unicode.Scalar]
+        var i = 0
+        var line = 1
+
+        var atEnd: Bool { i >= chars.count }
+
+        func error(_ reason: String) -> ParseError { ParseError(line: line, reason: "JSON không hợp lệ: \(reason)") }
+
+        mutating func skipSpace() {
+            if i == 0, !atEnd, chars[0] == "\u{FEFF}" { i = 1 }
+            while !atEnd {
+                switch chars[i] {
+                case "\n": line += 1; i += 1
+                case " ", "\t", "\r": i += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func expect(_ c: Unicode.Scalar) throws(ParseError) {
+            guard !atEnd, chars[i] == c else { throw error("thiếu '\(c)'") }
+            i += 1
+        }
+
+        mutating func value() throws(ParseError) -> Value {
+            guard !atEnd else { throw error("tệp kết thúc giữa chừng") }
+            let start = line
+            switch chars[i] {
+            case "[":
+                i += 1
+                var items: [Value] = []
+                skipSpace()
+                if !atEnd, chars[i] == "]" { i += 1; return .array(items, line: start) }
+                while true {
+                    skipSpace()
+                    items.append(try value())
+                    skipSpace()
+                    guard !atEnd else { throw error("thiếu ']'") }
+                    if chars[i] == "," { i += 1; continue }
+                    try expect("]")
+                    return .array(items, line: start)
+                }
+            case "{":
+                i += 1
+                var fields: [String: Value] = [:]
+                skipSpace()
+                if !atEnd, chars[i] == "}" { i += 1; return .object(fields, line: start) }
+                while true {
+                    skipSpace()
+                    guard case .string(let key, _) = try value() else { throw error("khoá phải là chuỗi") }
+                    skipSpace()
+                    try expect(":")
+                    skipSpace()
+                    guard fields[key] == nil else { throw error("khoá \"\(key)\" lặp lại") }
+                    fields[key] = try value()
+                    skipSpace()
+                    guard !atEnd else { throw error("thiếu '}'") }
+                    if chars[i] == "," { i += 1; continue }
+                    try expect("}")
+                    return .object(fields, line: start)
+                }
+            case "\"":
+                i += 1
+                var s = String.UnicodeScalarView()
+                while true {
+                    guard !atEnd else { throw error("chuỗi chưa đóng") }
+                    let c = chars[i]
+                    i += 1
+                    if c == "\"" { break }
+                    if c == "\n" { throw error("xuống dòng trong chuỗi") }
+                    if c != "\\" { s.append(c); continue }
+                    guard !atEnd else { throw error("chuỗi chưa đóng") }
+                    let e = chars[i]
+                    i += 1
+                    switch e {
+                    case "\"": s.append("\"")
+                    case "\\": s.append("\\")
+                    case "/": s.append("/")
+                    case "b": s.append("\u{8}")
+                    case "f": s.append("\u{C}")
+                    case "n": s.append("\n")
+                    case "r": s.append("\r")
+                    case "t": s.append("\t")
+                    case "u":
+                        var code = try hex4()
+                        if (0xD800..<0xDC00).contains(code) {
+                            guard i + 1 < chars.count, chars[i] == "\\", chars[i + 1] == "u" else { throw error("cặp UTF-16 không hợp lệ") }
+                            i += 2
+                            let low = try hex4()
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                        guard let scalar = Unicode.Scalar(code) else { throw error("mã \\u không hợp lệ") }
+                        s.append(scalar)
+                    default: throw error("ký tự thoát không hợp lệ")
+                    }
+                }
+                return .string(String(s), line: start)
+            case "t": try literal("true"); return .bool(true, line: start)
+            case "f": try literal("false"); return .bool(false, line: start)
+            case "n": try literal("null"); return .null(line: start)
+            default:
+                let begin = i
+                while !atEnd, "+-.eE0123456789".unicodeScalars.contains(chars[i]) { i += 1 }
+                guard i > begin, let d = Double(String(String.UnicodeScalarView(chars[begin..<i]))) else {
+                    throw error("giá trị không hợp lệ")
+                }
+                return .number(d, line: start)
+            }
+        }
+
+        mutating func hex4() throws(ParseError) -> UInt32 {
+            guard i + 4 <= chars.count, let v = UInt32(String(String.UnicodeScalarView(chars[i..<(i + 4)])), radix: 16) else {
+                throw error("mã \\u không hợp lệ")
+            }
+            i += 4
+            return v
+        }
+
+        mutating func literal(_ word: String) throws(ParseError) {
+            for c in word.unicodeScalars {
+                guard !atEnd, chars[i] == c else { throw error("giá trị không hợp lệ") }
+                i += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+
+/// `motcua`: the command line of MotCua. Usage errors and invalid input exit with code 2;
+/// a command that finds a problem (e.g. a broken log chain) exits with its own code.
+struct Motcua: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "motcua",
+        abstract: "MotCua: phần mềm một cửa điện tử và cổng dịch vụ công trực tuyến.",
+        subcommands: [CalendarCommand.self, DeadlineCommand.self]
+    )
+}
+
+do {
+    var command = try Motcua.parseAsRoot()
+    try command.run()
+} catch let code as ExitCode {
+    exit(code.rawValue)
+} catch {
+    if Motcua.exitCode(for: error) == .success {
+        print(Motcua.fullMessage(for: error))
+        exit(0)
+    }
+    FileHandle.standardError.write(Data((Motcua.fullMessage(for: error) + "\n").utf8))
+    exit(2)
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// The `motcua` command line, run as a real process against a temporary data directory.
+@Suite struct CommandLineTests {
+    struct Result { let status: Int32; let out: String; let err: String }
+
+    static let binary: URL = {
+        // The test bundle sits beside the products in .build/<configuration>/.
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("motcua").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("motcua")
+    }()
+
+    func run(_ args: [String], in directory: URL? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args
+        if let directory { p.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    func tempDir() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func binaryIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "\(Self.binary.path)")
+    }
+
+    @Test func deadlineAsSpecified() throws {
+        let r = try run(["deadline", "--received", "2024-02-07T15:30:00+07:00", "--working-days", "3"])
+        #expect(r.status == 0)
+        #expect(r.out == "2024-02-19T15:30:00+07:00\n")
+        #expect(try run(["deadline", "--received", "2024-02-01T09:00:00+07:00", "--calendar-days", "10"]).out == "2024-02-16T09:00:00+07:00\n")
+        #expect(try run(["deadline", "--received", "2024-03-04T10:00:00+07:00", "--working-hours", "4"]).out == "2024-03-04T16:00:00+07:00\n")
+        let cut = try run(["deadline", "--received", "2024-03-04T15:30:00+07:00", "--working-days", "1", "--channel", "online", "--cut-off", "15:00"])
+        #expect(cut.out == "2024-03-05T17:00:00+07:00\n")
+    }
+
+    @Test(arguments: [
+        ["deadline", "--received", "hôm qua", "--working-days", "3"],
+        ["deadline", "--received", "2024-02-07T15:30:00+07:00"],
+        ["deadline", "--received", "2024-02-07T15:30:00+07:00", "--working-days", "3", "--calendar-days", "3"],
+        ["deadline", "--received", "2024-02-07T15:30:00+07:00", "--working-days=0"],
+        ["deadline", "--received", "2024-02-07T15:30:00+07:00", "--working-days", "ba"],
+        ["deadline", "--received", "2024-02-07T15:30:00+07:00", "--working-days", "3", "--channel", "fax"],
+        ["deadline", "--received", "2199-12-30T15:30:00+07:00", "--working-days", "30"],
+        ["calendar", "show", "2300"],
+        ["calendar", "export", "2026", "--format", "xml"],
+        ["no-such-command"],
+    ])
+    func invalidInputExitsWithTwo(args: [String]) throws {
+        let r = try run(args)
+        #expect(r.status == 2, "\(args)")
+        #expect(!r.err.isEmpty)
+        #expect(r.out.isEmpty)
+    }
+
+    @Test func showLists2026WithTetAndCompensatoryDays() throws {
+        let r = try run(["calendar", "show", "2026", "--data-dir", try tempDir().path])
+        #expect(r.status == 0)
+        #expect(r.out.contains("LỊCH LÀM VIỆC NĂM 2026"))
+        #expect(r.out.contains("17/02/2026 (Thứ Ba): Nghỉ - Tết Nguyên đán (mùng 1 tháng Giêng)"))
+        #expect(r.out.contains("27/04/2026 (Thứ Hai): Nghỉ - Nghỉ bù Giỗ Tổ Hùng Vương"))
+        #expect(r.out.contains("02/09/2026 (Thứ Tư): Nghỉ - Quốc khánh"))
+        #expect(r.out.contains("  16*  17*  18*  19*  20*  21   22"))
+    }
+
+    @Test func exportImportRoundTripAndReplaceOnlyTheYearsInTheFile() throws {
+        let data = try tempDir()
+        let dir = ["--data-dir", data.path]
+        // Export 2025 as pre-filled, add the real swap, import it back.
+        var csv = try run(["calendar", "export", "2025"] + dir).out
+        #expect(csv.hasPrefix("date,kind,description\n2025-01-01,day_off,Tết Dương lịch\n"))
+        csv += "2025-05-02,day_off,Nghỉ hoán đổi\n2025-04-26,working_day,\"Làm bù cho ngày 2/5, thứ Bảy\"\n"
+        let file = data.appendingPathComponent("lich-2025.csv")
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        let imported = try run(["calendar", "import", file.path] + dir)
+        #expect(imported.status == 0, "\(imported.err)")
+        let show = try run(["calendar", "show", "2025"] + dir).out
+        #expect(show.contains("+ 26/04/2025 (Thứ Bảy): Làm bù - Làm bù cho ngày 2/5, thứ Bảy"))
+        #expect(show.contains("* 02/05/2025 (Thứ Sáu): Nghỉ - Nghỉ hoán đổi"))
+        #expect(try run(["deadline", "--received", "2025-04-25T14:00:00+07:00", "--working-days", "2"] + dir).out == "2025-04-28T14:00:00+07:00\n")
+
+        // JSON of 2026 with one day removed; 2025 keeps its table.
+        let json = try run(["calendar", "export", "2026", "--format", "json"] + dir).out
+        let lines = json.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("2026-01-01") }
+        let jsonFile = data.appendingPathComponent("lich-2026.json")
+        try lines.joined(separator: "\n").write(to: jsonFile, atomically: true, encoding: .utf8)
+        #expect(try run(["calendar", "import", jsonFile.path] + dir).status == 0)
+        #expect(try !run(["calendar", "export", "2026"] + dir).out.contains("2026-01-01"))
+        #expect(try run(["calendar", "export", "2025"] + dir).out.contains("2025-04-26,working_day"))
+    }
+
+    @Test func malformedImportIsRefusedWholeWithTheLine() throws {
+        let data = try tempDir()
+        let dir = ["--data-dir", data.path]
+        let file = data.appendingPathComponent("bad.csv")
+        try "date,kind,description\n2027-01-01,day_off,ok\n2028-01-01,day_off,ok\n2028-02-31,day_off,bad\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try run(["calendar", "import", file.path] + dir)
+        #expect(r.status == 2)
+        #expect(r.err.contains("dòng 4"))
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("calendar/2027.csv").path))
+        let txt = data.appendingPathComponent("lich.txt")
+        try "x".write(to: txt, atomically: true, encoding: .utf8)
+        #expect(try run(["calendar", "import", txt.path] + dir).status == 2)
+    }
+
+    @Test func defaultDataDirectoryIsTheCurrentDirectorysData() throws {
+        let cwd = try tempDir()
+        let file = cwd.appendingPathComponent("x.csv")
+        try "date,kind,description\n2031-03-03,day_off,Nghỉ đặc biệt\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try run(["calendar", "import", "x.csv"], in: cwd).status == 0)
+        #expect(FileManager.default.fileExists(atPath: cwd.appendingPathComponent("data/calendar/2031.csv").path))
+    }
+}
