@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MotCuaCore
+import MotCuaServer
 
 /// Options shared by every command that reads the working calendar.
 struct CalendarOptions: ParsableArguments {

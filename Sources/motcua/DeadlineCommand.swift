@@ -25,7 +25,7 @@ struct DeadlineCommand: ParsableCommand {
         guard VietnamTime.parseISO(received) != nil else {
             throw ValidationError("Thời điểm tiếp nhận \"\(received)\" không đúng dạng ISO 8601 (ví dụ 2024-02-07T15:30:00+07:00).")
         }
-        guard Channel(rawValue: channel) != nil else {
+        guard DossierChannel(rawValue: channel) != nil else {
             throw ValidationError("Kênh \"\(channel)\" không hợp lệ; dùng direct, online hoặc postal.")
         }
         if let cutOff, Session.minutes(cutOff) == nil {
@@ -38,7 +38,7 @@ struct DeadlineCommand: ParsableCommand {
         if let workingDays { time = .workingDays(workingDays) }
         else if let calendarDays { time = .calendarDays(calendarDays) }
         else { time = .workingHours(workingHours!) }
-        let channel = Channel(rawValue: channel)!
+        let channel = DossierChannel(rawValue: channel)!
         var policy = ReceiptPolicy.none
         if let cutOff { policy.cutOffs[channel] = Session.minutes(cutOff)! * 60 }
         let due = try options.calendar().due(receivedAt: VietnamTime.parseISO(received)!, time: time, channel: channel, policy: policy)

@@ -3,24 +3,33 @@ import Foundation
 
 /// `motcua`: the command line of MotCua. Usage errors and invalid input exit with code 2;
 /// a command that finds a problem (e.g. a broken log chain) exits with its own code.
-struct Motcua: ParsableCommand {
+struct Motcua: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motcua",
         abstract: "MotCua: phần mềm một cửa điện tử và cổng dịch vụ công trực tuyến.",
-        subcommands: [CalendarCommand.self, DeadlineCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, VerifyLogCommand.self, CalendarCommand.self, DeadlineCommand.self]
     )
 }
 
-do {
-    var command = try Motcua.parseAsRoot()
-    try command.run()
-} catch let code as ExitCode {
-    exit(code.rawValue)
-} catch {
-    if Motcua.exitCode(for: error) == .success {
-        print(Motcua.fullMessage(for: error))
-        exit(0)
+/// Runs the parsed command; in an async function so that async commands' `run() async` is chosen.
+func runMotcua() async {
+    do {
+        var command = try Motcua.parseAsRoot()
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    } catch let code as ExitCode {
+        exit(code.rawValue)
+    } catch {
+        if Motcua.exitCode(for: error) == .success {
+            print(Motcua.fullMessage(for: error))
+            exit(0)
+        }
+        FileHandle.standardError.write(Data((Motcua.fullMessage(for: error) + "\n").utf8))
+        exit(2)
     }
-    FileHandle.standardError.write(Data((Motcua.fullMessage(for: error) + "\n").utf8))
-    exit(2)
 }
+
+await runMotcua()

@@ -6,7 +6,7 @@ import Testing
     let calendar = Fixtures.calendar
 
     func due(_ received: String, _ time: ProcessingTime, in calendar: WorkingCalendar = Fixtures.calendar,
-             channel: Channel = .direct, policy: ReceiptPolicy = .none) throws -> String {
+             channel: DossierChannel = .direct, policy: ReceiptPolicy = .none) throws -> String {
         Fixtures.iso(try calendar.due(receivedAt: Fixtures.at(received), time: time, channel: channel, policy: policy))
     }
 

@@ -38,9 +38,9 @@ public enum ProcessingTime: Hashable, Sendable {
 /// count online submissions after 15:00 from the next working day). Off by default.
 public struct ReceiptPolicy: Hashable, Sendable {
     /// Seconds after local midnight, per channel.
-    public var cutOffs: [Channel: Int]
+    public var cutOffs: [DossierChannel: Int]
 
-    public init(cutOffs: [Channel: Int] = [:]) { self.cutOffs = cutOffs }
+    public init(cutOffs: [DossierChannel: Int] = [:]) { self.cutOffs = cutOffs }
 
     public static let none = ReceiptPolicy()
 }
@@ -48,7 +48,7 @@ public struct ReceiptPolicy: Hashable, Sendable {
 extension WorkingCalendar {
     /// The instant from which a receipt's time is counted: the receipt itself during office hours,
     /// the next opening outside them, the next working day's opening after the channel's cut-off.
-    public func countingStart(receivedAt: Date, channel: Channel = .direct, policy: ReceiptPolicy = .none) throws(CalendarError) -> Date {
+    public func countingStart(receivedAt: Date, channel: DossierChannel = .direct, policy: ReceiptPolicy = .none) throws(CalendarError) -> Date {
         let seconds = VietnamTime.seconds(receivedAt)
         let (date, second) = VietnamTime.local(unixSeconds: seconds)
         if let cutOff = policy.cutOffs[channel], second >= cutOff, isWorkingDay(date) {
@@ -62,7 +62,7 @@ extension WorkingCalendar {
     public func due(
         receivedAt: Date,
         time: ProcessingTime,
-        channel: Channel = .direct,
+        channel: DossierChannel = .direct,
         policy: ReceiptPolicy = .none
     ) throws(CalendarError) -> Date {
         let start = try countingStart(receivedAt: receivedAt, channel: channel, policy: policy)

@@ -8,7 +8,7 @@ public enum PauseReason: String, Sendable, Codable, Hashable {
 
 /// One stop of the clock: kept whole, with the due date before and after, so the due-date
 /// history of a dossier can be shown and audited.
-public struct PauseRound: Hashable, Sendable {
+public struct PauseRound: Hashable, Sendable, Codable {
     public let reason: PauseReason
     public let pausedAt: Date
     /// The applicant's own deadline to supplement or pay, if one was set.
@@ -27,7 +27,7 @@ public struct PauseRound: Hashable, Sendable {
 }
 
 /// The apology (Mẫu 04): a new appointment, given once.
-public struct Apology: Hashable, Sendable {
+public struct Apology: Hashable, Sendable, Codable {
     public let at: Date
     public let reason: String
     public let previousAppointment: Date
@@ -37,7 +37,7 @@ public struct Apology: Hashable, Sendable {
 /// The clock of one dossier: its legal due instant, moved by pauses, and its appointment with
 /// the applicant, moved by an apology too. Timeliness is judged against `due`, never against an
 /// apology's appointment.
-public struct DossierClock: Hashable, Sendable {
+public struct DossierClock: Hashable, Sendable, Codable {
     public let receivedAt: Date
     /// The due instant computed at receipt.
     public let initialDue: Date
@@ -53,7 +53,7 @@ public struct DossierClock: Hashable, Sendable {
     }
 
     /// Computes the due instant from the procedure's time.
-    public init(receivedAt: Date, time: ProcessingTime, calendar: WorkingCalendar, channel: Channel = .direct, policy: ReceiptPolicy = .none) throws(CalendarError) {
+    public init(receivedAt: Date, time: ProcessingTime, calendar: WorkingCalendar, channel: DossierChannel = .direct, policy: ReceiptPolicy = .none) throws(CalendarError) {
         self.init(receivedAt: receivedAt, due: try calendar.due(receivedAt: receivedAt, time: time, channel: channel, policy: policy))
     }
 

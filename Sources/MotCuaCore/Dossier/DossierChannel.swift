@@ -1,5 +1,5 @@
 /// How a dossier reached the agency (kênh).
-public enum Channel: String, Sendable, Codable, CaseIterable, Hashable {
+public enum DossierChannel: String, Sendable, Codable, CaseIterable, Hashable {
     case direct   // trực tiếp, at the counter
     case online   // trực tuyến, through the portal
     case postal   // bưu chính công ích

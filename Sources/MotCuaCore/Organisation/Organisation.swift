@@ -1,0 +1,172 @@
+import Foundation
+
+/// The level of an agency in the administrative tree.
+public enum AgencyKind: String, Sendable, Codable, CaseIterable, Hashable {
+    case province          // UBND tỉnh / thành phố trực thuộc trung ương
+    case provincialDepartment = "provincial_department"  // Sở, ban, ngành
+    case district          // UBND huyện / thị xã / thành phố thuộc tỉnh (abolished 1 July 2025)
+    case commune           // UBND xã / phường / thị trấn
+}
+
+/// What a staff user may see and act on.
+public enum Scope: Hashable, Sendable {
+    case department(agency: UUID, department: UUID)
+    case agency(UUID)
+    case everything
+    /// A citizen sees only their own dossiers.
+    case own(UUID)
+
+    /// The scope given by a user's roles (DOMAIN.md section 2): monitors and admins everything;
+    /// leaders and reception their agency; heads and officers their department.
+    public static func of(roles: Set<Role>, userID: UUID, agency: UUID?, department: UUID?) -> Scope {
+        if roles.contains(.monitor) || roles.contains(.admin) { return .everything }
+        if let agency {
+            if roles.contains(.leader) || roles.contains(.reception) { return .agency(agency) }
+            if let department, roles.contains(.head) || roles.contains(.officer) { return .department(agency: agency, department: department) }
+            if roles.contains(.head) || roles.contains(.officer) { return .agency(agency) }
+        }
+        return .own(userID)
+    }
+
+    /// Whether a dossier received by `agency`, processed by `department`, owned by `owner`, is visible.
+    public func contains(agency: UUID, department: UUID?, owner: UUID?) -> Bool {
+        switch self {
+        case .everything: true
+        case .agency(let a): a == agency
+        case .department(let a, let d): a == agency && d == department
+        case .own(let u): owner == u
+        }
+    }
+}
+
+/// How a procedure may be done online.
+public enum OnlineLevel: String, Sendable, Codable, CaseIterable, Hashable {
+    case full = "full"          // toàn trình
+    case partial = "partial"    // một phần
+    case none = "none"
+
+    public var vietnameseName: String {
+        switch self {
+        case .full: "Toàn trình"
+        case .partial: "Một phần"
+        case .none: "Không trực tuyến"
+        }
+    }
+}
+
+/// When fees are collected.
+public enum FeeTiming: String, Sendable, Codable, CaseIterable, Hashable {
+    case before     // thu trước
+    case after      // thu sau
+    case exempt     // miễn
+}
+
+/// A unit of processing time, as stored with a procedure.
+public enum TimeUnit: String, Sendable, Codable, CaseIterable, Hashable {
+    case workingDays = "working_days"
+    case calendarDays = "calendar_days"
+    case workingHours = "working_hours"
+
+    public func time(_ amount: Double) -> ProcessingTime {
+        switch self {
+        case .workingDays: .workingDays(amount)
+        case .calendarDays: .calendarDays(Int(amount.rounded()))
+        case .workingHours: .workingHours(amount)
+        }
+    }
+
+    public var vietnameseName: String {
+        switch self {
+        case .workingDays: "ngày làm việc"
+        case .calendarDays: "ngày"
+        case .workingHours: "giờ làm việc"
+        }
+    }
+}
+
+/// A required component of a procedure's dossier (thành phần hồ sơ).
+public struct ComponentRequirement: Hashable, Sendable, Codable {
+    public enum Form: String, Sendable, Codable, CaseIterable, Hashable {
+        case original          // bản chính
+        case copy              // bản sao
+        case certifiedCopy = "certified_copy"   // bản sao chứng thực
+    }
+
+    public var name: String
+    public var form: Form
+    public var count: Int
+    public var mandatory: Bool
+    /// The blank form to download, if any (a file name in the catalogue).
+    public var blankForm: String?
+
+    public init(name: String, form: Form, count: Int = 1, mandatory: Bool = true, blankForm: String? = nil) {
+        self.name = name
+        self.form = form
+        self.count = count
+        self.mandatory = mandatory
+        self.blankForm = blankForm
+    }
+}
+
+/// A step of a procedure's internal process with its share of the time (quy trình nội bộ).
+public struct ProcessStep: Hashable, Sendable, Codable {
+    public var name: String
+    /// The step's share in working days (or in the procedure's unit).
+    public var share: Double
+
+    public init(name: String, share: Double) {
+        self.name = name
+        self.share = share
+    }
+}
+
+/// The terms of a procedure that a dossier keeps from its receipt (DOMAIN.md section 3: later
+/// catalogue edits do not change open dossiers).
+public struct ProcedureTerms: Hashable, Sendable, Codable {
+    public var code: String
+    public var name: String
+    public var timeAmount: Double
+    public var timeUnit: TimeUnit
+    /// The time for online submissions, when it differs.
+    public var onlineTimeAmount: Double?
+    public var feeVND: Int
+    public var feeTiming: FeeTiming
+    public var onlineLevel: OnlineLevel
+    public var components: [ComponentRequirement]
+    public var steps: [ProcessStep]
+    public var resultType: String
+
+    public init(code: String, name: String, timeAmount: Double, timeUnit: TimeUnit, onlineTimeAmount: Double? = nil, feeVND: Int,
+                feeTiming: FeeTiming, onlineLevel: OnlineLevel, components: [ComponentRequirement], steps: [ProcessStep], resultType: String) {
+        self.code = code
+        self.name = name
+        self.timeAmount = timeAmount
+        self.timeUnit = timeUnit
+        self.onlineTimeAmount = onlineTimeAmount
+        self.feeVND = feeVND
+        self.feeTiming = feeTiming
+        self.onlineLevel = onlineLevel
+        self.components = components
+        self.steps = steps
+        self.resultType = resultType
+    }
+
+    /// The legal processing time for a channel.
+    public func processingTime(channel: DossierChannel) -> ProcessingTime {
+        timeUnit.time(channel == .online ? (onlineTimeAmount ?? timeAmount) : timeAmount)
+    }
+
+    /// A default internal process for a time in working days: reception, assignment, processing,
+    /// review, signing, returning, with the processing step taking what the others leave.
+    public static func defaultSteps(totalDays: Double) -> [ProcessStep] {
+        let small = totalDays >= 3 ? 0.5 : totalDays / 8
+        return [
+            ProcessStep(name: "Tiếp nhận hồ sơ", share: small),
+            ProcessStep(name: "Phân công thụ lý", share: small),
+            ProcessStep(name: "Thụ lý hồ sơ", share: totalDays - 4 * small),
+            ProcessStep(name: "Xét duyệt", share: small),
+            ProcessStep(name: "Ký duyệt", share: small),
+            ProcessStep(name: "Trả kết quả", share: 0),
+        ]
+    }
+}

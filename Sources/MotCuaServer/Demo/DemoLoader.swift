@@ -1,0 +1,211 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import Vapor
+
+/// Loads the demo province: organisation, catalogue, users, and dossiers produced by running the
+/// real actions through `DossierService`, so that codes, logs and deadlines are genuine.
+public struct DemoLoader {
+    public static let password = "MotCua@2026"
+
+    let db: any Database
+    let context: MotCuaContext
+    let passwordHash: String
+
+    init(app: Application) throws {
+        db = app.db
+        context = app.motcua
+        passwordHash = try app.password.hash(Self.password)
+    }
+
+    struct Staff {
+        var reception: [String: UserModel] = [:]        // agency slug -> reception
+        var leader: [String: UserModel] = [:]           // agency slug -> leader
+        var head: [String: UserModel] = [:]             // "agency.dept" -> head
+        var officers: [String: [UserModel]] = [:]       // "agency.dept" -> officers
+        var citizens: [UserModel] = []
+    }
+
+    /// The demo accounts, for the README and the start-up message.
+    public static let accounts: [(username: String, role: String)] = [
+        ("quantri", "Quản trị hệ thống (admin)"),
+        ("lanhdaotinh", "Lãnh đạo tỉnh - theo dõi toàn tỉnh (monitor)"),
+        ("stp.tiepnhan", "Cán bộ tiếp nhận, Sở Tư pháp (reception)"),
+        ("stp.hctp.truongphong", "Lãnh đạo Phòng Hành chính tư pháp (head)"),
+        ("stp.hctp.cv1", "Chuyên viên thụ lý, Phòng Hành chính tư pháp (officer)"),
+        ("stp.lanhdao", "Lãnh đạo Sở Tư pháp (leader)"),
+        ("vithanh.tiepnhan", "Cán bộ tiếp nhận, UBND thành phố Vị Thanh (reception)"),
+        ("vithanh.tckh.truongphong", "Lãnh đạo Phòng Tài chính - Kế hoạch Vị Thanh (head)"),
+        ("vithanh.tckh.cv1", "Chuyên viên Phòng Tài chính - Kế hoạch Vị Thanh (officer)"),
+        ("vithanh.lanhdao", "Lãnh đạo UBND thành phố Vị Thanh (leader)"),
+        ("phuong1.tiepnhan", "Cán bộ một cửa, UBND phường I (reception)"),
+        ("congdan1", "Công dân (citizen)"),
+    ]
+
+    /// Whether the database has no agencies yet.
+    public static func isEmpty(_ app: Application) async throws -> Bool {
+        try await AgencyModel.query(on: app.db).count() == 0
+    }
+
+    public static func load(_ app: Application, dossiers: Int, seed: UInt64 = 2026, now: Date = Date(),
+                            progress: @escaping @Sendable (Int, Int, Double) -> Void = { _, _, _ in }) async throws {
+        let loader = try DemoLoader(app: app)
+        var rng = SplitMix64(seed: seed)
+        let staff = try await loader.organisation(rng: &rng)
+        try await loader.dossiers(count: dossiers, staff: staff, now: now, rng: &rng, progress: progress)
+    }
+
+    func person(_ rng: inout SplitMix64) -> String {
+        let c = DemoCatalogue.self
+        return "\(c.familyNames.randomElement(using: &rng)!) \(c.middleNames.randomElement(using: &rng)!) \(c.givenNames.randomElement(using: &rng)!)"
+    }
+
+    func organisation(rng: inout SplitMix64) async throws -> Staff {
+        var agencyIDs: [String: UUID] = [:]
+        var departmentIDs: [String: UUID] = [:]
+        var staff = Staff()
+        for a in DemoCatalogue.agencies {
+            let model = AgencyModel(id: UUID(), code: a.code, name: a.name, kind: a.kind, parentID: a.parent.flatMap { agencyIDs[$0] })
+            try await model.create(on: db)
+            agencyIDs[a.slug] = model.id
+            for d in a.departments {
+                let dep = DepartmentModel(id: UUID(), agencyID: model.id!, name: d.name)
+                try await dep.create(on: db)
+                departmentIDs["\(a.slug).\(d.slug)"] = dep.id
+            }
+        }
+        func user(_ username: String, _ roles: Set<Role>, agency: String?, department: String? = nil) async throws -> UserModel {
+            let u = UserModel(id: UUID(), username: username, passwordHash: passwordHash, fullName: person(&rng), roles: roles,
+                              agencyID: agency.flatMap { agencyIDs[$0] }, departmentID: department.flatMap { departmentIDs[$0] })
+            try await u.create(on: db)
+            return u
+        }
+        _ = try await user("quantri", [.admin], agency: "ubndtinh")
+        _ = try await user("lanhdaotinh", [.monitor], agency: "ubndtinh")
+        for a in DemoCatalogue.agencies where a.kind != .province {
+            staff.reception[a.slug] = try await user("\(a.slug).tiepnhan", [.reception], agency: a.slug)
+            staff.leader[a.slug] = try await user("\(a.slug).lanhdao", [.leader], agency: a.slug)
+            for d in a.departments {
+                let key = "\(a.slug).\(d.slug)"
+                staff.head[key] = try await user("\(key).truongphong", [.head], agency: a.slug, department: key)
+                staff.officers[key] = [try await user("\(key).cv1", [.officer], agency: a.slug, department: key),
+                                       try await user("\(key).cv2", [.officer], agency: a.slug, department: key)]
+            }
+        }
+        for i in 1...10 { staff.citizens.append(try await user("congdan\(i)", [.citizen], agency: nil)) }
+
+        var fieldIDs: [String: UUID] = [:]
+        for f in DemoCatalogue.fields {
+            let model = FieldModel(id: UUID(), code: f.code, name: f.name)
+            try await model.create(on: db)
+            fieldIDs[f.code] = model.id
+        }
+        for p in DemoCatalogue.procedures {
+            let days = p.unit == .workingHours ? p.amount / 8 : p.amount
+            var steps = ProcedureTerms.defaultSteps(totalDays: days)
+            if p.unit == .workingHours { steps = steps.map { ProcessStep(name: $0.name, share: $0.share * 8) } }
+            let terms = ProcedureTerms(code: p.code, name: p.name, timeAmount: p.amount, timeUnit: p.unit, feeVND: p.fee,
+                                       feeTiming: p.fee == 0 ? .exempt : .before, onlineLevel: p.online, components: p.components,
+                                       steps: steps, resultType: p.result)
+            try await ProcedureModel(id: UUID(), terms: terms, fieldID: fieldIDs[p.field]!, agencyID: agencyIDs[p.agency]!,
+                                     departmentID: departmentIDs["\(p.agency).\(p.department)"]!).create(on: db)
+        }
+        return staff
+    }
+
+    // MARK: Dossiers
+
+    func dossiers(count: Int, staff: Staff, now: Date, rng: inout SplitMix64, progress: @Sendable (Int, Int, Double) -> Void) async throws {
+        let calendar = context.calendar
+        let service = context.dossiers
+        let started = Date()
+        let yearAgo = now.addingTimeInterval(-365 * 86400)
+        var i = 0
+        while i < count {
+            let p = DemoCatalogue.procedures.randomElement(using: &rng)!
+            let department = "\(p.agency).\(p.department)"
+            guard let reception = staff.reception[p.agency], let head = staff.head[department], let officers = staff.officers[department],
+                  let leader = staff.leader[p.agency] else { fatalError("demo catalogue: no staff for \(department)") }
+            // Receipt at a random working moment of the past year, denser in recent months.
+            let back = pow(Double(rng.next() % 10_000) / 10_000, 1.4) * now.timeIntervalSince(yearAgo)
+            var t = try calendar.nextOpening(atOrAfter: now.addingTimeInterval(-back))
+            t = try calendar.adding(workingSeconds: Int(rng.next() % (6 * 3600)), to: t)
+            guard t < now else { continue }
+
+            let online = p.online != .none && rng.next() % 100 < 40
+            let citizen = staff.citizens.randomElement(using: &rng)!
+            let applicantName = person(&rng)
+            let c = DemoCatalogue.self
+            let input = DossierService.NewDossier(
+                procedureCode: p.code, channel: online ? .online : (rng.next() % 100 < 5 ? .postal : .direct),
+                applicant: .init(kind: "person", name: applicantName, idNumber: String(format: "0920%08d", Int(rng.next() % 100_000_000)),
+                                 birthDate: String(format: "%04d-%02d-%02d", 1950 + Int(rng.next() % 55), 1 + Int(rng.next() % 12), 1 + Int(rng.next() % 28)),
+                                 address: "Số \(1 + rng.next() % 300), \(c.streets.randomElement(using: &rng)!), \(c.places.randomElement(using: &rng)!)",
+                                 phone: String(format: "09%08d", Int(rng.next() % 100_000_000)), email: nil),
+                representative: nil, contentSummary: nil, resultDelivery: nil, components: nil)
+
+            var d = try await service.create(input, actor: Actor(user: online ? citizen : reception), at: t, on: db)
+            // How fast this dossier goes: most on time, some late.
+            let late = rng.next() % 100 < 15
+            let speed = late ? 1.15 + Double(rng.next() % 60) / 100 : 0.35 + Double(rng.next() % 55) / 100
+            let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
+            let totalHours = terms.timeUnit == .workingHours ? terms.timeAmount : terms.timeAmount * 8
+            func advance(_ share: Double) throws -> Date? {
+                let seconds = max(60, Int(share * totalHours * 3600 * speed))
+                let next = try calendar.adding(workingSeconds: seconds, to: t)
+                return next < now ? next : nil
+            }
+            func act(_ action: Action, by user: UserModel, share: Double, _ inputs: ActionInputs = ActionInputs()) async throws -> Bool {
+                guard let next = try advance(share) else { return false }
+                t = next
+                d = try await service.perform(action, code: d.code, inputs: inputs, expectedVersion: d.version, actor: Actor(user: user), at: t, on: db)
+                return true
+            }
+            let roll = rng.next() % 1000
+            let officer = officers.randomElement(using: &rng)!
+            run: do {
+                if online {
+                    // Some recent online submissions still wait for reception.
+                    if roll % 13 == 5 && now.timeIntervalSince(t) < 10 * 86400 { break run }
+                    if roll < 30 { _ = try await act(.reject, by: reception, share: 0.02, ActionInputs(reason: "Hồ sơ không đúng thẩm quyền giải quyết")); break run }
+                    guard try await act(.accept, by: reception, share: 0.02) else { break run }
+                }
+                if roll >= 30 && roll < 50 {
+                    _ = try await act(.withdraw, by: reception, share: 0.05, ActionInputs(reason: "Công dân có đơn xin rút hồ sơ")); break run
+                }
+                if terms.feeVND > 0 && roll % 7 == 0 {
+                    guard try await act(.requestPayment, by: reception, share: 0.02, ActionInputs(amount: terms.feeVND)) else { break run }
+                    guard try await act(.confirmPayment, by: reception, share: 0.1, ActionInputs(paymentReceipt: "BL\(100000 + i)")) else { break run }
+                }
+                guard try await act(.handOver, by: reception, share: 0.05) else { break run }
+                guard try await act(.assign, by: head, share: 0.05, ActionInputs(officer: officer.id)) else { break run }
+                if roll % 10 == 1 {
+                    guard try await act(.requestSupplement, by: officer, share: 0.1, ActionInputs(reason: "Bổ sung bản sao giấy tờ chứng minh nơi cư trú")) else { break run }
+                    guard try await act(.supplement, by: reception, share: 0.3) else { break run }
+                }
+                let refuse = roll % 50 == 3
+                let proposal = refuse ? ActionInputs(opinion: "Đề nghị từ chối", reason: "Hồ sơ không đủ điều kiện theo quy định", proposal: .refuse)
+                                      : ActionInputs(opinion: "Hồ sơ hợp lệ, đề nghị giải quyết", proposal: .approve)
+                guard try await act(.propose, by: officer, share: 0.45, proposal) else { break run }
+                if roll % 10 == 2 {
+                    guard try await act(.returnForRework, by: head, share: 0.05, ActionInputs(opinion: "Đề nghị kiểm tra lại thông tin chủ hồ sơ")) else { break run }
+                    guard try await act(.propose, by: officer, share: 0.1, proposal) else { break run }
+                }
+                guard try await act(.submitForSignature, by: head, share: 0.1, ActionInputs(opinion: "Kính trình lãnh đạo xem xét")) else { break run }
+                if late && roll % 3 == 0, let due = d.dueAt {
+                    let appointment = try calendar.adding(workingSeconds: Int(totalHours * 3600), to: due)
+                    _ = try await act(.apologise, by: leader, share: 0.01, ActionInputs(reason: "Cần thêm thời gian xác minh", appointment: appointment))
+                }
+                guard try await act(refuse ? .refuse : .approve, by: leader, share: 0.1, refuse ? ActionInputs(reason: "Không đủ điều kiện") : ActionInputs()) else { break run }
+                if refuse { break run }
+                guard try await act(.returnResult, by: reception, share: 0.1) else { break run }
+                if online, roll % 2 == 0, let owner = d.ownerID, let citizen = staff.citizens.first(where: { $0.id == owner }) {
+                    let rating: Satisfaction = roll % 9 == 0 ? .dissatisfied : (roll % 3 == 0 ? .satisfied : .verySatisfied)
+                    _ = try await act(.rate, by: citizen, share: 0.05, ActionInputs(rating: rating))
+                }
+            }
+            i += 1
+            if i % 100 == 0 || i == count { progress(i, count, Date().timeIntervalSince(started)) }
+        }
+    }
+}

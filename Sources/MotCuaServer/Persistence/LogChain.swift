@@ -1,0 +1,130 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+
+/// The append-only processing log. Each entry's hash is SHA-256(previous hash + canonical content),
+/// so altering, removing or reordering an entry breaks the chain from there on.
+enum LogChain {
+    static let genesis = String(repeating: "0", count: 64)
+
+    struct Change: Codable, Hashable, Sendable {
+        let field: String
+        let old: String?
+        let new: String?
+    }
+
+    /// The fields of an entry, in the form that is hashed.
+    struct Content: Sendable {
+        var dossierID: UUID
+        var seq: Int
+        var at: Date
+        var actorID: UUID?
+        var actorName: String
+        var action: String
+        var fromState: String?
+        var toState: String
+        var opinion: String?
+        var changesJSON: String
+        var stepDueAt: Date?
+
+        /// A JSON array of the values: unambiguous, and the same on every database.
+        var canonical: String {
+            func t(_ d: Date?) -> String { d.map { String(Int64($0.timeIntervalSince1970.rounded(.down))) } ?? "" }
+            return JSON.encode([dossierID.uuidString.lowercased(), String(seq), t(at), actorID?.uuidString.lowercased() ?? "", actorName, action,
+                                fromState ?? "", toState, opinion ?? "", changesJSON, t(stepDueAt)])
+        }
+
+        func hash(after previous: String) -> String {
+            SHA256.hash(data: Data((previous + canonical).utf8)).map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    /// Appends an entry after the dossier's last one. Call inside the transaction that changed the
+    /// dossier, after its version update, so that no other writer interleaves.
+    @discardableResult
+    static func append(_ content: Content, on db: any Database) async throws -> LogEntryModel {
+        let last = try await LogEntryModel.query(on: db).filter(\.$dossierID == content.dossierID).sort(\.$seq, .descending).first()
+        var c = content
+        c.seq = (last?.seq ?? 0) + 1
+        c.at = c.at.wholeSeconds
+        c.stepDueAt = c.stepDueAt?.wholeSeconds
+        let entry = model(c, previous: last?.hash ?? genesis)
+        try await entry.create(on: db)
+        return entry
+    }
+
+    static func model(_ c: Content, previous: String) -> LogEntryModel {
+        let e = LogEntryModel()
+        e.id = UUID()
+        e.dossierID = c.dossierID
+        e.seq = c.seq
+        e.at = c.at
+        e.actorID = c.actorID
+        e.actorName = c.actorName
+        e.action = c.action
+        e.fromState = c.fromState
+        e.toState = c.toState
+        e.opinion = c.opinion
+        e.changesJSON = c.changesJSON
+        e.stepDueAt = c.stepDueAt
+        e.prevHash = previous
+        e.hash = c.hash(after: previous)
+        return e
+    }
+
+    static func content(of e: LogEntryModel) -> Content {
+        Content(dossierID: e.dossierID, seq: e.seq, at: e.at, actorID: e.actorID, actorName: e.actorName, action: e.action,
+                fromState: e.fromState, toState: e.toState, opinion: e.opinion, changesJSON: e.changesJSON, stepDueAt: e.stepDueAt)
+    }
+
+    struct Break: Sendable, Equatable {
+        let dossierCode: String
+        let seq: Int
+        let reason: String
+    }
+
+    struct Report: Sendable {
+        var dossiers = 0
+        var entries = 0
+        var breaks: [Break] = []
+    }
+
+    /// Checks every dossier's chain, in pages so memory stays flat on millions of entries.
+    static func verify(on db: any Database, pageSize: Int = 5000) async throws -> Report {
+        var report = Report()
+        var lastCode = ""
+        while true {
+            let dossiers = try await DossierModel.query(on: db).filter(\.$code > lastCode).sort(\.$code).limit(pageSize)
+                .field(\.$id).field(\.$code).all()
+            guard let lastOfPage = dossiers.last else { break }
+            lastCode = lastOfPage.code
+            let ids = dossiers.compactMap(\.id)
+            let entries = try await LogEntryModel.query(on: db).filter(\.$dossierID ~~ ids).sort(\.$dossierID).sort(\.$seq).all()
+            let byDossier = Dictionary(grouping: entries, by: \.dossierID)
+            for d in dossiers {
+                report.dossiers += 1
+                let chain = byDossier[d.id!] ?? []
+                report.entries += chain.count
+                if let broken = firstBreak(in: chain) {
+                    report.breaks.append(Break(dossierCode: d.code, seq: broken.0, reason: broken.1))
+                } else if chain.isEmpty {
+                    report.breaks.append(Break(dossierCode: d.code, seq: 0, reason: "hồ sơ không có nhật ký"))
+                }
+            }
+        }
+        return report
+    }
+
+    /// The first entry whose position, link or hash is wrong.
+    static func firstBreak(in chain: [LogEntryModel]) -> (Int, String)? {
+        var previous = genesis
+        for (i, e) in chain.enumerated() {
+            if e.seq != i + 1 { return (e.seq, "số thứ tự \(e.seq) không liền mạch (mong đợi \(i + 1))") }
+            if e.prevHash != previous { return (e.seq, "liên kết tới mục trước không khớp") }
+            if content(of: e).hash(after: previous) != e.hash { return (e.seq, "nội dung đã bị thay đổi (mã băm không khớp)") }
+            previous = e.hash
+        }
+        return nil
+    }
+}

@@ -1,0 +1,195 @@
+import Fluent
+import SQLKit
+
+/// The first schema. Released migrations are never edited; later changes get new migrations.
+struct CreateOrganisation: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("agencies")
+            .id()
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("kind", .string, .required)
+            .field("parent_id", .uuid, .references("agencies", "id"))
+            .field("effective_from", .string, .required)
+            .field("effective_to", .string)
+            .field("successor_id", .uuid, .references("agencies", "id"))
+            .unique(on: "code")
+            .create()
+        try await database.schema("departments")
+            .id()
+            .field("agency_id", .uuid, .required, .references("agencies", "id"))
+            .field("name", .string, .required)
+            .create()
+        try await database.schema("fields")
+            .id()
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .unique(on: "code")
+            .create()
+        try await database.schema("procedures")
+            .id()
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("field_id", .uuid, .required, .references("fields", "id"))
+            .field("agency_id", .uuid, .required, .references("agencies", "id"))
+            .field("department_id", .uuid, .required, .references("departments", "id"))
+            .field("terms", .string, .required)
+            .unique(on: "code")
+            .create()
+        try await database.schema("users")
+            .id()
+            .field("username", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("full_name", .string, .required)
+            .field("roles", .string, .required)
+            .field("agency_id", .uuid, .references("agencies", "id"))
+            .field("department_id", .uuid, .references("departments", "id"))
+            .field("failed_logins", .int, .required)
+            .field("locked_until", .datetime)
+            .unique(on: "username")
+            .create()
+        try await database.schema("user_sessions")
+            .id()
+            .field("token_hash", .string, .required)
+            .field("user_id", .uuid, .required, .references("users", "id"))
+            .field("kind", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .unique(on: "token_hash")
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "idx_departments_agency").on("departments").column("agency_id").run()
+        try await sql.create(index: "idx_procedures_agency").on("procedures").column("agency_id").run()
+        try await sql.create(index: "idx_users_department").on("users").column("agency_id").column("department_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["user_sessions", "users", "procedures", "fields", "departments", "agencies"] {
+            try await database.schema(table).delete()
+        }
+    }
+}
+
+struct CreateDossier: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("dossiers")
+            .id()
+            .field("code", .string, .required)
+            .field("lookup_secret", .string, .required)
+            .field("channel", .string, .required)
+            .field("status", .string, .required)
+            .field("step", .string)
+            .field("state_before_pause", .string)
+            .field("procedure_id", .uuid, .required, .references("procedures", "id"))
+            .field("procedure_code", .string, .required)
+            .field("field_id", .uuid, .required, .references("fields", "id"))
+            .field("agency_id", .uuid, .required, .references("agencies", "id"))
+            .field("department_id", .uuid, .required, .references("departments", "id"))
+            .field("owner_id", .uuid, .references("users", "id"))
+            .field("receiving_officer_id", .uuid, .references("users", "id"))
+            .field("assigned_officer_id", .uuid, .references("users", "id"))
+            .field("applicant_kind", .string, .required)
+            .field("applicant_name", .string, .required)
+            .field("applicant_search", .string, .required)
+            .field("applicant_id_number", .string, .required)
+            .field("applicant_birth_date", .string)
+            .field("applicant_address", .string, .required)
+            .field("applicant_phone", .string, .required)
+            .field("applicant_email", .string, .required)
+            .field("representative", .string)
+            .field("content_summary", .string, .required)
+            .field("result_delivery", .string, .required)
+            .field("fee_vnd", .int, .required)
+            .field("procedure_terms", .string, .required)
+            .field("submitted_at", .datetime)
+            .field("received_at", .datetime)
+            .field("received_date", .string)
+            .field("due_at", .datetime)
+            .field("appointment_at", .datetime)
+            .field("completed_at", .datetime)
+            .field("returned_at", .datetime)
+            .field("clock", .string)
+            .field("result_json", .string)
+            .field("version", .int, .required)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "code")
+            .create()
+        try await database.schema("dossier_components")
+            .id()
+            .field("dossier_id", .uuid, .required, .references("dossiers", "id"))
+            .field("position", .int, .required)
+            .field("name", .string, .required)
+            .field("form", .string, .required)
+            .field("required_count", .int, .required)
+            .field("mandatory", .bool, .required)
+            .field("handed_in_count", .int, .required)
+            .create()
+        try await database.schema("dossier_files")
+            .id()
+            .field("dossier_id", .uuid, .required, .references("dossiers", "id"))
+            .field("component_id", .uuid, .references("dossier_components", "id"))
+            .field("version", .int, .required)
+            .field("sha256", .string, .required)
+            .field("file_name", .string, .required)
+            .field("content_type", .string, .required)
+            .field("size", .int, .required)
+            .field("uploaded_by", .uuid, .references("users", "id"))
+            .field("uploaded_at", .datetime, .required)
+            .create()
+        try await database.schema("log_entries")
+            .id()
+            .field("dossier_id", .uuid, .required, .references("dossiers", "id"))
+            .field("seq", .int, .required)
+            .field("at", .datetime, .required)
+            .field("actor_id", .uuid, .references("users", "id"))
+            .field("actor_name", .string, .required)
+            .field("action", .string, .required)
+            .field("from_state", .string)
+            .field("to_state", .string, .required)
+            .field("opinion", .string)
+            .field("changes", .string, .required)
+            .field("step_due_at", .datetime)
+            .field("prev_hash", .string, .required)
+            .field("hash", .string, .required)
+            .unique(on: "dossier_id", "seq")
+            .create()
+        try await database.schema("dossier_counters")
+            .id()
+            .field("agency_code", .string, .required)
+            .field("day", .string, .required)
+            .field("last", .int, .required)
+            .unique(on: "agency_code", "day")
+            .create()
+        let sql = database as! any SQLDatabase
+        // One index per list and filter of the API (status/step, agency, department, procedure,
+        // field, channel, date range, applicant search, the officer's own work).
+        let indexes: [(String, [String])] = [
+            ("idx_dossiers_status", ["status", "step"]),
+            ("idx_dossiers_agency_date", ["agency_id", "received_date"]),
+            ("idx_dossiers_department", ["department_id", "status"]),
+            ("idx_dossiers_procedure", ["procedure_id"]),
+            ("idx_dossiers_field", ["field_id"]),
+            ("idx_dossiers_channel", ["channel"]),
+            ("idx_dossiers_received_date", ["received_date"]),
+            ("idx_dossiers_applicant", ["applicant_search"]),
+            ("idx_dossiers_officer", ["assigned_officer_id", "status"]),
+            ("idx_dossiers_owner", ["owner_id"]),
+            ("idx_components_dossier", ["dossier_id"]),
+            ("idx_files_dossier", ["dossier_id"]),
+            ("idx_files_sha", ["sha256"]),
+        ]
+        for (name, columns) in indexes {
+            let table = name.hasPrefix("idx_dossiers") ? "dossiers" : (name.hasPrefix("idx_components") ? "dossier_components" : "dossier_files")
+            let builder = sql.create(index: name).on(table)
+            for column in columns { builder.column(column) }
+            try await builder.run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["dossier_counters", "log_entries", "dossier_files", "dossier_components", "dossiers"] {
+            try await database.schema(table).delete()
+        }
+    }
+}

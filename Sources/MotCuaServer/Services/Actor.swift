@@ -1,0 +1,30 @@
+import Foundation
+import MotCuaCore
+
+/// Who performs a service call: a logged-in user, or the system (payment callback, demo loader).
+struct Actor: Sendable {
+    let id: UUID?
+    let name: String
+    let roles: Set<Role>
+    let scope: Scope
+    let agencyID: UUID?
+    let departmentID: UUID?
+
+    init(user: UserModel) {
+        id = user.id
+        name = user.fullName
+        roles = user.roles
+        scope = user.scope
+        agencyID = user.agencyID
+        departmentID = user.departmentID
+    }
+
+    init(id: UUID?, name: String, roles: Set<Role>, scope: Scope, agencyID: UUID? = nil, departmentID: UUID? = nil) {
+        self.id = id
+        self.name = name
+        self.roles = roles
+        self.scope = scope
+        self.agencyID = agencyID
+        self.departmentID = departmentID
+    }
+}

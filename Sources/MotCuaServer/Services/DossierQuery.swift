@@ -1,0 +1,83 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import Vapor
+
+/// Listing and searching dossiers within a user's scope.
+struct DossierQuery: Content {
+    var status: String?
+    var step: String?
+    var agency: UUID?
+    var department: UUID?
+    var procedure: String?
+    var field: UUID?
+    var channel: String?
+    /// Received from / to, local dates YYYY-MM-DD, inclusive.
+    var from: String?
+    var to: String?
+    /// Free text over the code and the applicant's name (diacritics optional).
+    var q: String?
+    var page: Int?
+    var per: Int?
+    /// received_at, -received_at (default), due_at, -due_at, code, -code.
+    var sort: String?
+
+    static let maxPer = 100
+
+    func run(scope: Scope, on db: any Database) async throws -> (items: [DossierModel], total: Int, page: Int, per: Int) {
+        let query = DossierModel.query(on: db)
+        switch scope {
+        case .everything: break
+        case .agency(let a): query.filter(\.$agencyID == a)
+        case .department(let a, let d): query.filter(\.$agencyID == a).filter(\.$departmentID == d)
+        case .own(let u): query.filter(\.$ownerID == u)
+        }
+        if let status {
+            guard let s = Status(rawValue: status) ?? Int(status).flatMap(Status.init(code:)) else {
+                throw ServiceError(.unprocessableEntity, "Trạng thái \"\(status)\" không hợp lệ.")
+            }
+            query.filter(\.$status == s.rawValue)
+        }
+        if let step {
+            guard Step(rawValue: step) != nil else { throw ServiceError(.unprocessableEntity, "Bước xử lý \"\(step)\" không hợp lệ.") }
+            query.filter(\.$step == step)
+        }
+        if let agency { query.filter(\.$agencyID == agency) }
+        if let department { query.filter(\.$departmentID == department) }
+        if let procedure { query.filter(\.$procedureCode == procedure) }
+        if let field { query.filter(\.$fieldID == field) }
+        if let channel {
+            guard DossierChannel(rawValue: channel) != nil else { throw ServiceError(.unprocessableEntity, "Kênh \"\(channel)\" không hợp lệ.") }
+            query.filter(\.$channel == channel)
+        }
+        for (value, name) in [(from, "Từ ngày"), (to, "Đến ngày")] {
+            if let value, LocalDate(iso: value) == nil {
+                throw ServiceError(.unprocessableEntity, "\(name) \"\(value)\" phải có dạng YYYY-MM-DD.")
+            }
+        }
+        if let from { query.filter(\.$receivedDate >= from) }
+        if let to { query.filter(\.$receivedDate <= to) }
+        if let q, !q.trimmingCharacters(in: .whitespaces).isEmpty {
+            let text = q.trimmingCharacters(in: .whitespaces)
+            let normalised = SearchText.normalise(text)
+            query.group(.or) { or in
+                or.filter(\.$code =~ text.uppercased())
+                or.filter(\.$applicantSearch ~~ normalised)
+            }
+        }
+        let total = try await query.count()
+        let per = min(max(per ?? 20, 1), Self.maxPer)
+        let page = max(page ?? 1, 1)
+        switch sort ?? "-received_at" {
+        case "received_at": query.sort(\.$receivedAt, .ascending).sort(\.$code, .ascending)
+        case "-received_at": query.sort(\.$receivedAt, .descending).sort(\.$code, .descending)
+        case "due_at": query.sort(\.$dueAt, .ascending).sort(\.$code, .ascending)
+        case "-due_at": query.sort(\.$dueAt, .descending).sort(\.$code, .descending)
+        case "code": query.sort(\.$code, .ascending)
+        case "-code": query.sort(\.$code, .descending)
+        default: throw ServiceError(.unprocessableEntity, "Cách sắp xếp \"\(sort ?? "")\" không hợp lệ.")
+        }
+        let items = try await query.range(((page - 1) * per)..<(page * per)).all()
+        return (items, total, page, per)
+    }
+}

@@ -1,0 +1,324 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import SQLKit
+import Vapor
+
+/// The use cases on dossiers: receive or submit a new one, perform an action on one. Each runs in
+/// one transaction: the core decides, this carries out, and the log records it.
+struct DossierService: Sendable {
+    let calendar: WorkingCalendar
+    let policy: ReceiptPolicy
+
+    struct Applicant: Content, Sendable {
+        var kind: String?            // person / organisation
+        var name: String
+        var idNumber: String
+        var birthDate: String?
+        var address: String
+        var phone: String?
+        var email: String?
+    }
+
+    struct HandedIn: Content, Sendable {
+        var position: Int
+        var count: Int
+    }
+
+    struct NewDossier: Content, Sendable {
+        var procedureCode: String
+        var channel: DossierChannel?
+        var applicant: Applicant
+        var representative: Applicant?
+        var contentSummary: String?
+        var resultDelivery: String?
+        var components: [HandedIn]?
+    }
+
+    // MARK: New dossiers
+
+    /// `receive` at the counter or by post (reception), or `submit` online (citizen).
+    func create(_ input: NewDossier, actor: Actor, at now: Date, on db: any Database) async throws -> DossierModel {
+        let action: Action = actor.roles.contains(.reception) ? .receive : .submit
+        let transition: Transition
+        do { transition = try StateMachine.decide(action, from: nil, actor: ActorContext(roles: actor.roles), inputs: ActionInputs()) }
+        catch { throw ServiceError.from(error) }
+        let channel: DossierChannel = action == .submit ? .online : (input.channel ?? .direct)
+        guard action == .submit || channel != .online else {
+            throw ServiceError(.unprocessableEntity, "Hồ sơ trực tuyến do công dân nộp qua cổng dịch vụ công; tại quầy chọn kênh trực tiếp hoặc bưu chính.")
+        }
+        try validate(input.applicant, label: "người nộp")
+        if let r = input.representative { try validate(r, label: "người nộp thay") }
+        guard let procedure = try await ProcedureModel.query(on: db).filter(\.$code == input.procedureCode).first() else {
+            throw ServiceError(.unprocessableEntity, "Không có thủ tục mã \"\(input.procedureCode)\".")
+        }
+        if action == .receive, !actor.scope.contains(agency: procedure.agencyID, department: nil, owner: nil) {
+            throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" không do cơ quan của bạn tiếp nhận.")
+        }
+        guard let agency = try await AgencyModel.find(procedure.agencyID, on: db) else { throw ServiceError.notFound }
+        let terms = try procedure.terms
+        if action == .submit, terms.onlineLevel == .none {
+            throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" chưa cung cấp dịch vụ công trực tuyến.")
+        }
+        let handedIn = Dictionary((input.components ?? []).map { ($0.position, $0.count) }, uniquingKeysWith: { $1 })
+        if let bad = handedIn.keys.first(where: { $0 < 1 || $0 > terms.components.count }) {
+            throw ServiceError(.unprocessableEntity, "Thành phần hồ sơ số \(bad) không có trong thủ tục.")
+        }
+        if handedIn.values.contains(where: { $0 < 0 || $0 > 100 }) {
+            throw ServiceError(.unprocessableEntity, "Số bản của thành phần hồ sơ phải từ 0 đến 100.")
+        }
+
+        let d = DossierModel()
+        d.id = UUID()
+        d.lookupSecret = String(format: "%04d", Int.random(in: 0...9999))
+        d.channel = channel.rawValue
+        d.set(transition.to)
+        d.procedureID = procedure.id!
+        d.procedureCode = procedure.code
+        d.fieldID = procedure.fieldID
+        d.agencyID = procedure.agencyID
+        d.departmentID = procedure.departmentID
+        d.ownerID = action == .submit ? actor.id : nil
+        d.receivingOfficerID = action == .receive ? actor.id : nil
+        d.applicantKind = input.applicant.kind ?? "person"
+        d.applicantName = input.applicant.name.trimmingCharacters(in: .whitespaces)
+        d.applicantSearch = SearchText.normalise(d.applicantName)
+        d.applicantIDNumber = input.applicant.idNumber
+        d.applicantBirthDate = input.applicant.birthDate
+        d.applicantAddress = input.applicant.address
+        d.applicantPhone = input.applicant.phone ?? ""
+        d.applicantEmail = input.applicant.email ?? ""
+        d.representativeJSON = input.representative.map(JSON.encode)
+        d.contentSummary = input.contentSummary ?? terms.name
+        d.resultDelivery = input.resultDelivery ?? (channel == .online ? "online" : "counter")
+        d.feeVND = terms.feeVND
+        d.procedureTermsJSON = JSON.encode(terms)
+        d.version = 1
+        d.createdAt = now.wholeSeconds
+        d.updatedAt = now.wholeSeconds
+        if action == .submit {
+            d.submittedAt = now.wholeSeconds
+        } else {
+            try startClock(d, terms: terms, channel: channel, at: now)
+        }
+        let localDay = VietnamTime.local(now).date
+
+        return try await db.transaction { tx in
+            // The counter comes first: its write takes SQLite's write lock (and PostgreSQL's row lock)
+            // so that concurrent receptions get consecutive numbers.
+            let number = try await Self.nextNumber(agencyCode: agency.code, day: localDay.iso, on: tx)
+            let yymmdd = String(localDay.iso.replacingOccurrences(of: "-", with: "").dropFirst(2))
+            d.code = "\(agency.code)-\(yymmdd)-\(String(format: "%04d", number))"
+            try await d.create(on: tx)
+            for (i, req) in terms.components.enumerated() {
+                let c = DossierComponentModel()
+                c.dossierID = d.id!
+                c.position = i + 1
+                c.name = req.name
+                c.form = req.form.rawValue
+                c.requiredCount = req.count
+                c.mandatory = req.mandatory
+                c.handedInCount = handedIn[i + 1] ?? (action == .receive && req.mandatory ? req.count : 0)
+                try await c.create(on: tx)
+            }
+            let changes = [LogChain.Change(field: "code", old: nil, new: d.code)]
+                + (d.dueAt.map { [LogChain.Change(field: "due_at", old: nil, new: VietnamTime.iso($0))] } ?? [])
+            try await LogChain.append(.init(
+                dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
+                fromState: nil, toState: transition.to.description, opinion: nil, changesJSON: JSON.encode(changes),
+                stepDueAt: stepDue(for: transition.to, terms: terms, at: now)), on: tx)
+            return d
+        }
+    }
+
+    /// The next number of the day for an agency, atomically on both databases.
+    static func nextNumber(agencyCode: String, day: String, on db: any Database) async throws -> Int {
+        let sql = db as! any SQLDatabase
+        let row = try await sql.raw("""
+            INSERT INTO dossier_counters (id, agency_code, day, last) VALUES (\(bind: UUID()), \(bind: agencyCode), \(bind: day), 1)
+            ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_counters.last + 1
+            RETURNING last
+            """).first()
+        guard let number = try row?.decode(column: "last", as: Int.self) else {
+            throw ServiceError(.internalServerError, "Không cấp được số hồ sơ.")
+        }
+        guard number <= 9999 else {
+            throw ServiceError(.serviceUnavailable, "Cơ quan đã tiếp nhận đủ 9999 hồ sơ trong ngày; không thể cấp thêm mã hồ sơ.")
+        }
+        return number
+    }
+
+    func validate(_ a: Applicant, label: String) throws {
+        func blank(_ s: String) -> Bool { s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        if blank(a.name) { throw ServiceError(.unprocessableEntity, "Thiếu họ tên \(label).") }
+        if blank(a.idNumber) { throw ServiceError(.unprocessableEntity, "Thiếu số định danh (CCCD / mã số thuế) của \(label).") }
+        if blank(a.address) { throw ServiceError(.unprocessableEntity, "Thiếu địa chỉ của \(label).") }
+        if let b = a.birthDate, !b.isEmpty, LocalDate(iso: b) == nil {
+            throw ServiceError(.unprocessableEntity, "Ngày sinh của \(label) phải có dạng YYYY-MM-DD.")
+        }
+        if let k = a.kind, k != "person", k != "organisation" {
+            throw ServiceError(.unprocessableEntity, "Loại chủ hồ sơ phải là person (cá nhân) hoặc organisation (tổ chức).")
+        }
+    }
+
+    /// Receipt: the due date from the procedure terms and the working calendar.
+    func startClock(_ d: DossierModel, terms: ProcedureTerms, channel: DossierChannel, at now: Date) throws {
+        let clock: DossierClock
+        do { clock = try DossierClock(receivedAt: now.wholeSeconds, time: terms.processingTime(channel: channel), calendar: calendar, channel: channel, policy: policy) }
+        catch { throw ServiceError.from(error) }
+        d.receivedAt = now.wholeSeconds
+        d.receivedDate = VietnamTime.local(now).date.iso
+        save(clock, into: d)
+    }
+
+    func save(_ clock: DossierClock, into d: DossierModel) {
+        d.dueAt = clock.due.wholeSeconds
+        d.appointmentAt = clock.appointment.wholeSeconds
+        d.clockJSON = JSON.encode(clock)
+    }
+
+    /// The deadline of the step a dossier enters, from the internal process's shares.
+    func stepDue(for state: DossierState, terms: ProcedureTerms, at now: Date) -> Date? {
+        let index: Int
+        switch (state.status, state.step) {
+        case (.received, _): index = 0
+        case (.processing, .awaitingAssignment?): index = 1
+        case (.processing, .inProgress?): index = 2
+        case (.processing, .awaitingReview?): index = 3
+        case (.processing, .awaitingSignature?): index = 4
+        case (.completed, _): index = 5
+        default: return nil
+        }
+        guard index < terms.steps.count, terms.timeUnit != .calendarDays else { return nil }
+        let hours = terms.timeUnit == .workingHours ? terms.steps[index].share : terms.steps[index].share * ProcessingTime.hoursPerWorkingDay
+        return try? calendar.adding(workingSeconds: Int((hours * 3600).rounded()), to: now)
+    }
+
+    // MARK: Actions
+
+    /// Finds a dossier the actor may see; anything else is "not found", so codes cannot be probed.
+    func find(code: String, actor: Actor, on db: any Database) async throws -> DossierModel {
+        guard let d = try await DossierModel.query(on: db).filter(\.$code == code).first(),
+              actor.scope.contains(agency: d.agencyID, department: d.departmentID, owner: d.ownerID) else {
+            throw ServiceError.notFound
+        }
+        return d
+    }
+
+    func perform(_ action: Action, code: String, inputs: ActionInputs, expectedVersion: Int?, actor: Actor, at now: Date,
+                 on db: any Database) async throws -> DossierModel {
+        guard action != .submit, action != .receive else {
+            throw ServiceError(.unprocessableEntity, "Hồ sơ mới được tạo bằng POST /api/v1/dossiers.")
+        }
+        let d = try await find(code: code, actor: actor, on: db)
+        let from = d.state
+        let beforePause = d.stateBeforePause.flatMap(Self.parseState)
+        let transition: Transition
+        do {
+            transition = try StateMachine.decide(action, from: from, actor: ActorContext(roles: actor.roles, isAssignedOfficer: actor.id != nil && d.assignedOfficerID == actor.id),
+                                                 inputs: inputs, stateBeforePause: beforePause)
+        } catch { throw ServiceError.from(error) }
+        guard let expectedVersion else { throw ServiceError(.unprocessableEntity, "Thiếu phiên bản hồ sơ (version) để tránh ghi đè.") }
+        guard expectedVersion == d.version else { throw ServiceError.conflict }
+
+        let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
+        var changes: [LogChain.Change] = []
+        func change(_ field: String, _ old: String?, _ new: String?) { if old != new { changes.append(.init(field: field, old: old, new: new)) } }
+        func iso(_ date: Date?) -> String? { date.map(VietnamTime.iso) }
+
+        // The clock.
+        var clock = try d.clockJSON.map { try JSON.decode(DossierClock.self, $0) }
+        let oldDue = d.dueAt, oldAppointment = d.appointmentAt
+        do {
+            switch transition.clock {
+            case .none: break
+            case .start:
+                try startClock(d, terms: terms, channel: DossierChannel(rawValue: d.channel) ?? .direct, at: now)
+                clock = try d.clockJSON.map { try JSON.decode(DossierClock.self, $0) }
+                if d.receivingOfficerID == nil { d.receivingOfficerID = actor.id }
+            case .pause(let reason):
+                // A dossier not yet received (supplement at online intake) has no clock to stop.
+                if var c = clock {
+                    try c.pause(reason, at: now.wholeSeconds, applicantDeadline: inputs.appointment?.wholeSeconds)
+                    clock = c
+                }
+                d.stateBeforePause = from.description
+            case .resume:
+                if var c = clock {
+                    try c.resume(at: now.wholeSeconds, calendar: calendar)
+                    clock = c
+                }
+                d.stateBeforePause = nil
+            case .apology:
+                guard var c = clock else { throw ServiceError(.conflict, "Hồ sơ chưa có hạn giải quyết.") }
+                try c.apologise(at: now.wholeSeconds, newAppointment: inputs.appointment!.wholeSeconds, reason: inputs.reason ?? "")
+                clock = c
+            }
+        } catch let error as CalendarError { throw ServiceError.from(error) }
+        if let clock, transition.clock != .start { save(clock, into: d) }
+        change("due_at", iso(oldDue), iso(d.dueAt))
+        change("appointment_at", iso(oldAppointment), iso(d.appointmentAt))
+
+        // What each action records on the dossier.
+        switch action {
+        case .assign, .reassign:
+            guard let officerID = inputs.officer, let officer = try await UserModel.find(officerID, on: db),
+                  officer.roles.contains(.officer), officer.agencyID == d.agencyID,
+                  officer.departmentID == nil || officer.departmentID == d.departmentID else {
+                throw ServiceError(.unprocessableEntity, "Cán bộ được chọn không phải chuyên viên thụ lý của phòng xử lý hồ sơ.")
+            }
+            change("assigned_officer_id", d.assignedOfficerID?.uuidString, officerID.uuidString)
+            d.assignedOfficerID = officerID
+        case .approve, .refuse:
+            d.completedAt = now.wholeSeconds
+            change("completed_at", nil, iso(d.completedAt))
+        case .returnResult:
+            d.returnedAt = now.wholeSeconds
+            change("returned_at", nil, iso(d.returnedAt))
+        case .requestPayment:
+            change("amount_vnd", nil, inputs.amount.map(String.init))
+        case .confirmPayment:
+            change("payment_receipt", nil, inputs.paymentReceipt)
+        case .propose:
+            change("proposal", nil, inputs.proposal?.rawValue)
+        case .rate:
+            change("rating", nil, inputs.rating?.rawValue)
+        default: break
+        }
+        if from != transition.to {
+            change("status", from.status.rawValue, transition.to.status.rawValue)
+            change("step", from.step?.rawValue, transition.to.step?.rawValue)
+        }
+        if let reason = inputs.reason, StateMachine.rules[action]!.required.contains(.reason) || action == .propose {
+            change("reason", nil, reason)
+        }
+        d.set(transition.to)
+        d.updatedAt = now.wholeSeconds
+        let opinion = inputs.opinion
+        let changesJSON = JSON.encode(changes)
+
+        return try await db.transaction { tx in
+            // The version check is the first write: of two concurrent writers the second finds no row.
+            let sql = tx as! any SQLDatabase
+            let rows = try await sql.raw("""
+                UPDATE dossiers SET version = version + 1 WHERE id = \(bind: d.id!) AND version = \(bind: expectedVersion) RETURNING version
+                """).all()
+            guard rows.count == 1 else { throw ServiceError.conflict }
+            d.version = expectedVersion + 1
+            try await d.update(on: tx)
+            try await LogChain.append(.init(
+                dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
+                fromState: from.description, toState: transition.to.description, opinion: opinion,
+                changesJSON: changesJSON, stepDueAt: from == transition.to ? nil : stepDue(for: transition.to, terms: terms, at: now)), on: tx)
+            return d
+        }
+    }
+
+    static func parseState(_ text: String) -> DossierState? {
+        let parts = text.split(separator: "/").map(String.init)
+        guard let status = Status(rawValue: parts[0]) else { return nil }
+        let step = parts.count > 1 ? Step(rawValue: parts[1]) : nil
+        guard (status == .processing) == (step != nil) else { return nil }
+        return DossierState(status, step)
+    }
+}

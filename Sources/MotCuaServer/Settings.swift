@@ -1,0 +1,52 @@
+import Foundation
+import MotCuaCore
+import Vapor
+
+/// Everything the server is configured with; read from flags and environment variables.
+public struct Settings: Sendable {
+    /// `postgres://...` for PostgreSQL; anything else is a SQLite file path.
+    public var database: String
+    public var dataDirectory: URL
+    public var filesDirectory: URL
+    public var maxUploadBytes: Int
+    public var officeHours: OfficeHours
+    public var receiptPolicy: ReceiptPolicy
+
+    public init(database: String? = nil, dataDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let data = URL(fileURLWithPath: dataDirectory ?? environment["MOTCUA_DATA_DIR"] ?? "./data")
+        self.dataDirectory = data
+        self.database = database ?? environment["DATABASE_URL"] ?? data.appendingPathComponent("motcua.sqlite").path
+        self.filesDirectory = environment["MOTCUA_FILES_DIR"].map { URL(fileURLWithPath: $0) } ?? data.appendingPathComponent("files")
+        self.maxUploadBytes = (environment["MOTCUA_MAX_UPLOAD_MB"].flatMap(Int.init) ?? 20) * 1_048_576
+        self.officeHours = try environment["MOTCUA_OFFICE_HOURS"].map { try OfficeHours(parsing: $0) } ?? .standard
+        var policy = ReceiptPolicy.none
+        if let cut = environment["MOTCUA_ONLINE_CUTOFF"], let minutes = Session.minutes(cut) { policy.cutOffs[.online] = minutes * 60 }
+        self.receiptPolicy = policy
+    }
+
+    public var isPostgres: Bool { database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") }
+}
+
+/// The services the application carries, built once at start-up.
+struct MotCuaContext: Sendable {
+    let settings: Settings
+    let calendar: WorkingCalendar
+    let dossiers: DossierService
+    let files: FileStore
+}
+
+extension Application {
+    private struct ContextKey: StorageKey { typealias Value = MotCuaContext }
+
+    var motcua: MotCuaContext {
+        get {
+            guard let c = storage[ContextKey.self] else { fatalError("MotCua is not configured: call configure(_:settings:)") }
+            return c
+        }
+        set { storage[ContextKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var motcua: MotCuaContext { application.motcua }
+}

@@ -1,0 +1,66 @@
+import Vapor
+
+/// Errors as RFC 9457 problem documents under /api and /openapi, as a Vietnamese page elsewhere.
+struct ProblemMiddleware: AsyncMiddleware {
+    struct Problem: Content {
+        var type: String
+        var title: String
+        var status: Int
+        var detail: String
+        var instance: String?
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let status: HTTPResponseStatus
+            let detail: String
+            switch error {
+            case let e as ServiceError:
+                status = e.status
+                detail = e.reason
+            case let e as DecodingError:
+                status = .unprocessableEntity
+                detail = "Dữ liệu gửi lên không hợp lệ: \(Self.describe(e))."
+            case let e as any AbortError:
+                status = e.status
+                detail = Self.vietnamese(e.status, fallback: e.reason)
+            default:
+                request.logger.report(error: error)
+                status = .internalServerError
+                detail = "Lỗi hệ thống. Vui lòng thử lại sau."
+            }
+            if request.url.path.hasPrefix("/api/") {
+                let problem = Problem(type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, instance: request.url.path)
+                let response = Response(status: status)
+                try response.content.encode(problem, as: .json)
+                response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
+                return response
+            }
+            return try await Page.error(status: status, detail: detail, on: request)
+        }
+    }
+
+    static func vietnamese(_ status: HTTPResponseStatus, fallback: String) -> String {
+        switch status {
+        case .notFound: "Không tìm thấy trang hoặc dữ liệu yêu cầu."
+        case .unauthorized: "Vui lòng đăng nhập."
+        case .forbidden: "Bạn không có quyền thực hiện thao tác này."
+        case .payloadTooLarge: "Dữ liệu gửi lên vượt quá dung lượng cho phép."
+        case .badRequest: "Yêu cầu không hợp lệ: \(fallback)"
+        case .unsupportedMediaType: "Định dạng dữ liệu không được hỗ trợ."
+        default: fallback
+        }
+    }
+
+    static func describe(_ e: DecodingError) -> String {
+        func path(_ c: DecodingError.Context) -> String { c.codingPath.map(\.stringValue).joined(separator: ".") }
+        switch e {
+        case .keyNotFound(let key, let c): return "thiếu trường \"\((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))\""
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "trường \"\(path(c))\" sai kiểu"
+        case .dataCorrupted(let c): return c.codingPath.isEmpty ? "không đọc được JSON" : "trường \"\(path(c))\" không hợp lệ"
+        @unknown default: return "không đọc được"
+        }
+    }
+}

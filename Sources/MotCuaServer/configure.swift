@@ -1,0 +1,42 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import MotCuaCore
+import SQLKit
+import Vapor
+
+/// Sets up the database, migrations, templates, middleware and routes.
+public func configure(_ app: Application, settings: Settings) async throws {
+    if settings.isPostgres {
+        try app.databases.use(.postgres(url: settings.database), as: .psql)
+    } else {
+        let path = settings.database
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    }
+    app.migrations.add(CreateOrganisation())
+    app.migrations.add(CreateDossier())
+    if !settings.isPostgres, let sql = app.db as? any SQLDatabase {
+        // WAL lets readers run beside the writer; the busy handler of sqlite-nio waits for locks.
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
+
+    let schedules = try ScheduleStore(directory: settings.dataDirectory.appendingPathComponent("calendar")).load()
+    let calendar = try WorkingCalendar(officeHours: settings.officeHours, schedules: schedules)
+    app.motcua = MotCuaContext(
+        settings: settings,
+        calendar: calendar,
+        dossiers: DossierService(calendar: calendar, policy: settings.receiptPolicy),
+        files: FileStore(directory: settings.filesDirectory, maxBytes: settings.maxUploadBytes)
+    )
+
+    app.views.use(.leaf)
+    app.middleware = Middlewares()
+    app.middleware.use(ProblemMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(SessionTokenAuthenticator())
+    app.passwords.use(.bcrypt(cost: 10))
+    try routes(app)
+}

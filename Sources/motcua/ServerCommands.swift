@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import MotCuaServer
+import class Vapor.Application
+
+/// Options shared by commands that open the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "Cơ sở dữ liệu: đường dẫn tệp SQLite hoặc URL postgres://... Mặc định: biến DATABASE_URL hoặc <data-dir>/motcua.sqlite.")
+    var database: String?
+
+    @Option(name: .long, help: "Thư mục dữ liệu (SQLite, tệp đính kèm, lịch làm việc). Mặc định: biến MOTCUA_DATA_DIR hoặc ./data.")
+    var dataDir: String?
+
+    func settings() throws -> Settings { try Settings(database: database, dataDirectory: dataDir) }
+}
+
+func withApplication<T>(_ options: DatabaseOptions, _ body: (Application) async throws -> T) async throws -> T {
+    let app = try await Launch.application(settings: options.settings())
+    do {
+        let result = try await body(app)
+        try await app.asyncShutdown()
+        return result
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Chạy máy chủ web (cổng dịch vụ công, phần mềm một cửa, API).")
+    @Option(help: "Địa chỉ lắng nghe.") var hostname: String = "127.0.0.1"
+    @Option(help: "Cổng.") var port: Int = 8080
+    @Flag(help: "Không nạp dữ liệu mẫu khi cơ sở dữ liệu trống.") var noDemo = false
+    @Option(help: "Số hồ sơ mẫu khi nạp dữ liệu mẫu.") var demoDossiers: Int = 2000
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("Cổng phải từ 1 đến 65535.") }
+    }
+
+    func run() async throws {
+        let app = try await Launch.application(settings: db.settings(), logLevel: .notice)
+        do {
+            try await Launch.migrate(app)
+            if !noDemo, try await DemoLoader.isEmpty(app) {
+                print("Cơ sở dữ liệu trống: đang nạp tỉnh mẫu Hậu Giang với \(demoDossiers) hồ sơ...")
+                try await DemoLoader.load(app, dossiers: demoDossiers, progress: DemoCommand.printProgress)
+                print("")
+            }
+            app.http.server.configuration.hostname = hostname
+            app.http.server.configuration.port = port
+            print("MotCua đang chạy tại http://\(hostname):\(port)/")
+            print("Đăng nhập: http://\(hostname):\(port)/dang-nhap  (API: http://\(hostname):\(port)/api/v1, tài liệu: /openapi.yaml)")
+            print("Tài khoản mẫu (mật khẩu \(DemoLoader.password)):")
+            for a in DemoLoader.accounts { print("  \(a.username.padding(toLength: 26, withPad: " ", startingAt: 0)) \(a.role)") }
+            try await app.execute()
+            try await app.asyncShutdown()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Tạo hoặc cập nhật cấu trúc cơ sở dữ liệu.")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        try await withApplication(db) { app in try await Launch.migrate(app) }
+        print("Đã cập nhật cấu trúc cơ sở dữ liệu.")
+    }
+}
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Nạp tỉnh mẫu Hậu Giang: cơ quan, thủ tục, tài khoản và hồ sơ.")
+    @Option(help: "Số hồ sơ mẫu.") var dossiers: Int = 2000
+    @Option(help: "Hạt giống ngẫu nhiên (cùng hạt giống cho cùng dữ liệu).") var seed: UInt64 = 2026
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        guard (0...5_000_000).contains(dossiers) else { throw ValidationError("Số hồ sơ phải từ 0 đến 5.000.000.") }
+    }
+
+    static let printProgress: @Sendable (Int, Int, Double) -> Void = { done, total, elapsed in
+        let rate = Double(done) / max(elapsed, 0.001)
+        let left = Double(total - done) / max(rate, 0.001)
+        let line = String(format: "\r%d/%d hồ sơ, %.0f hồ sơ/giây, đã chạy %.0f s, còn khoảng %.0f s   ", done, total, rate, elapsed, left)
+        FileHandle.standardOutput.write(Data(line.utf8))
+    }
+
+    func run() async throws {
+        try await withApplication(db) { app in
+            try await Launch.migrate(app)
+            guard try await DemoLoader.isEmpty(app) else {
+                throw ValidationError("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+            }
+            let started = Date()
+            try await DemoLoader.load(app, dossiers: dossiers, seed: seed, progress: Self.printProgress)
+            print(String(format: "\nĐã nạp tỉnh mẫu với %d hồ sơ trong %.1f giây.", dossiers, Date().timeIntervalSince(started)))
+        }
+    }
+}
+
+struct VerifyLogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify-log", abstract: "Kiểm tra chuỗi băm của nhật ký xử lý mọi hồ sơ; mã thoát 1 nếu có mục bị sửa.")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let (lines, ok) = try await withApplication(db) { app in try await Launch.verifyLog(app) }
+        lines.forEach { print($0) }
+        if !ok { throw ExitCode(1) }
+    }
+}
