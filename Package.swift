@@ -55,6 +55,13 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
+        .testTarget(
+            name: "MotCuaServerTests",
+            dependencies: [
+                "MotCuaServer",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
         // Runs the built `motcua` binary as a process.
         .testTarget(name: "motcuaTests", dependencies: ["motcua"]),
     ]

@@ -82,7 +82,8 @@ struct PageController {
     }
 
     func dossiers(req: Request) async throws -> View {
-        struct Context: Encodable { let layout: Layout; let rows: [Row]; let total: Int; let q: String; let statuses: [[String]]; let status: String }
+        struct Option: Encodable { let value: String; let name: String; let selected: Bool }
+        struct Context: Encodable { let layout: Layout; let rows: [Row]; let total: Int; let q: String; let statuses: [Option] }
         let actor = try req.actor()
         let q = try req.query.decode(DossierQuery.self)
         let result = try await q.run(scope: actor.scope, on: req.db)
@@ -95,7 +96,7 @@ struct PageController {
         }
         return try await req.view.render("dossiers", Context(
             layout: Layout(title: "Danh sách hồ sơ", user: actor.name), rows: rows, total: result.total, q: q.q ?? "",
-            statuses: Status.allCases.map { [$0.rawValue, $0.manualName] }, status: q.status ?? ""))
+            statuses: Status.allCases.map { Option(value: $0.rawValue, name: $0.manualName, selected: $0.rawValue == q.status) }))
     }
 
     func dossier(req: Request) async throws -> View {

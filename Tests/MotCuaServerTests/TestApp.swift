@@ -1,0 +1,149 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import MotCuaServer
+
+/// The databases every server test runs on: SQLite always, PostgreSQL when
+/// MOTCUA_TEST_POSTGRES_URL is set (.ci/run sets it and starts the server).
+enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    static var postgresURL: String? { ProcessInfo.processInfo.environment["MOTCUA_TEST_POSTGRES_URL"] }
+    static var available: [TestDatabase] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+    var testDescription: String { rawValue }
+
+    /// A fresh, empty database: a new SQLite file, or a new PostgreSQL database.
+    func make(in directory: URL) async throws -> String {
+        switch self {
+        case .sqlite:
+            return directory.appendingPathComponent("test.sqlite").path
+        case .postgres:
+            let base = Self.postgresURL!
+            let name = "motcua_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            let admin = try await Launch.application(settings: Settings(database: base, dataDirectory: directory.path, environment: [:]), logLevel: .error)
+            do {
+                try await (admin.db as! any SQLDatabase).raw("CREATE DATABASE \(unsafeRaw: name)").run()
+            } catch {
+                try? await admin.asyncShutdown()
+                throw error
+            }
+            try await admin.asyncShutdown()
+            var components = URLComponents(string: base)!
+            components.path = "/" + name
+            return components.string!
+        }
+    }
+}
+
+/// A migrated application on a fresh database with the demo organisation (no dossiers), and a
+/// small HTTP client for it.
+struct TestApp {
+    let app: Application
+    let directory: URL
+    let database: String
+
+    static func with(_ db: TestDatabase, dossiers: Int = 0, _ body: (TestApp) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let database = try await db.make(in: directory)
+        let settings = try Settings(database: database, dataDirectory: directory.path, environment: ["MOTCUA_MAX_UPLOAD_MB": "1"])
+        let app = try await Launch.application(settings: settings, logLevel: .error)
+        do {
+            try await Launch.migrate(app)
+            try await DemoLoader.load(app, dossiers: dossiers)
+            try await body(TestApp(app: app, directory: directory, database: database))
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    struct Reply {
+        let status: HTTPStatus
+        let headers: HTTPHeaders
+        let body: Data
+
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601   // Vapor's default for dates in JSON
+            return try decoder.decode(type, from: body)
+        }
+
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var detail: String { json["detail"] as? String ?? "" }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: (any Encodable)? = nil,
+                 headers extra: HTTPHeaders = [:], body raw: ByteBuffer? = nil) async throws -> Reply {
+        var headers = extra
+        if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+        var body = raw
+        if let json {
+            let encoder = JSONEncoder()
+            body = ByteBuffer(data: try encoder.encode(AnyEncodable(json)))
+            headers.contentType = .json
+        }
+        let r = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+        return Reply(status: r.status, headers: r.headers, body: Data(buffer: r.body))
+    }
+
+    func login(_ username: String, password: String = DemoLoader.password) async throws -> String {
+        let r = try await request(.POST, "/api/v1/login", json: LoginRequest(username: username, password: password))
+        #expect(r.status == .ok, "login \(username): \(r.text)")
+        return try r.decode(LoginResponse.self).token
+    }
+
+    func user(_ username: String) async throws -> UserModel {
+        try await UserModel.query(on: app.db).filter(\.$username == username).first()!
+    }
+
+    func dossier(_ code: String) async throws -> DossierModel {
+        try await DossierModel.query(on: app.db).filter(\.$code == code).first()!
+    }
+
+    func logCount(_ code: String) async throws -> Int {
+        let d = try await dossier(code)
+        return try await LogEntryModel.query(on: app.db).filter(\.$dossierID == d.id!).count()
+    }
+}
+
+struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ value: any Encodable) { self.value = value }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}
+
+/// A dossier for the Sở Tư pháp's criminal-record procedure (10 working days, 200,000 VND).
+func criminalRecordRequest(name: String = "Nguyễn Văn Ánh", channel: DossierChannel? = .direct) -> DossierService.NewDossier {
+    DossierService.NewDossier(
+        procedureCode: "1.001978.000.00.00.H28", channel: channel,
+        applicant: .init(kind: "person", name: name, idNumber: "092012345678", birthDate: "1990-05-17",
+                         address: "Số 12, đường Trần Hưng Đạo, phường I, thành phố Vị Thanh", phone: "0912345678", email: "anh@example.vn"),
+        representative: nil, contentSummary: nil, resultDelivery: nil, components: [.init(position: 1, count: 1), .init(position: 2, count: 1)])
+}
+
+/// Runs the built `motcua` binary (beside the test bundle in .build/<configuration>/).
+func runMotcua(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("motcua").path) {
+        dir = dir.deletingLastPathComponent()
+    }
+    let p = Process()
+    p.executableURL = dir.appendingPathComponent("motcua")
+    p.arguments = args
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
