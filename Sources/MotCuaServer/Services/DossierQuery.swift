@@ -25,6 +25,10 @@ struct DossierQuery: Content {
     static let maxPer = 100
 
     func run(scope: Scope, on db: any Database) async throws -> (items: [DossierModel], total: Int, page: Int, per: Int) {
+        // An empty form field ("Tất cả trạng thái") means no filter.
+        func given(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+        let status = given(status), step = given(step), procedure = given(procedure), channel = given(channel)
+        let from = given(from), to = given(to), sort = given(sort)
         let query = DossierModel.query(on: db)
         switch scope {
         case .everything: break

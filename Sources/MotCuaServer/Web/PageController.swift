@@ -100,11 +100,15 @@ struct PageController {
     }
 
     func dossier(req: Request) async throws -> View {
-        struct Context: Encodable { let layout: Layout; let d: DossierDetail; let state: String; let received: String; let due: String }
+        struct LogRow: Encodable { let seq: Int; let at: String; let actorName: String; let actionName: String; let opinion: String? }
+        struct Context: Encodable { let layout: Layout; let d: DossierDetail; let log: [LogRow]; let state: String; let received: String; let due: String }
         let actor = try req.actor()
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
         let detail = try await APIController().detail(d, on: req.db)
-        return try await req.view.render("dossier", Context(layout: Layout(title: "Hồ sơ \(d.code)", user: actor.name), d: detail,
+        let log = detail.log.map { e in
+            LogRow(seq: e.seq, at: VietnamTime.parseISO(e.at).map(Self.shortTime) ?? e.at, actorName: e.actorName, actionName: e.actionName, opinion: e.opinion)
+        }
+        return try await req.view.render("dossier", Context(layout: Layout(title: "Hồ sơ \(d.code)", user: actor.name), d: detail, log: log,
                                                             state: d.state.vietnameseName, received: d.receivedAt.map(Self.shortTime) ?? "",
                                                             due: d.dueAt.map(Self.shortTime) ?? ""))
     }

@@ -1,0 +1,79 @@
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import api
+
+PASSWORD = "MotCua@2026"
+
+
+def wait_for(browser, text):
+    """Waits until the page shows a text (a form submission loads a new page)."""
+    WebDriverWait(browser, 15).until(lambda b: text in b.page_source)
+
+
+def login(browser, server, username, password=PASSWORD, expect="Danh sách hồ sơ"):
+    browser.get(server + "/dang-nhap")
+    browser.find_element(By.NAME, "username").send_keys(username)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "form.card button").click()
+    wait_for(browser, expect)
+
+
+def test_home_page_in_vietnamese(browser, server):
+    browser.get(server + "/")
+    assert "Cổng dịch vụ công trực tuyến" in browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.find_element(By.NAME, "code")
+    assert browser.find_element(By.NAME, "secret")
+
+
+def test_wrong_password_is_refused_in_vietnamese(browser, server):
+    login(browser, server, "stp.tiepnhan", "sai", expect="Tên đăng nhập hoặc mật khẩu không đúng.")
+
+
+def test_officer_logs_in_lists_and_opens_a_dossier(browser, server):
+    login(browser, server, "lanhdaotinh")
+    assert browser.current_url.endswith("/ho-so")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+    assert len(rows) == 20
+    assert "Tổng số: 150 hồ sơ" in browser.page_source
+    first = rows[0].find_element(By.TAG_NAME, "a")
+    code = first.text
+    first.click()
+    wait_for(browser, "Nhật ký xử lý")
+    assert code in browser.find_element(By.TAG_NAME, "h1").text
+    assert "Nhật ký xử lý" in browser.page_source
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")) >= 1
+    browser.save_screenshot("/tmp/motcua-dossier.png")
+
+
+def test_search_without_diacritics(browser, server):
+    login(browser, server, "lanhdaotinh")
+    browser.get(server + "/ho-so")
+    name = browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr td")[1].text
+    plain = name.lower().replace("đ", "d")
+    import unicodedata
+    plain = "".join(c for c in unicodedata.normalize("NFD", plain) if unicodedata.category(c) != "Mn")
+    box = browser.find_element(By.NAME, "q")
+    box.clear()
+    box.send_keys(plain)
+    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    WebDriverWait(browser, 15).until(lambda b: "q=" in b.current_url)
+    cells = [r.find_elements(By.TAG_NAME, "td")[1].text for r in browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")]
+    assert name in cells
+
+
+def test_public_lookup_by_code_and_secret(browser, server):
+    token = api(server, "/api/v1/login", body={"username": "stp.tiepnhan", "password": PASSWORD})["token"]
+    created = api(server, "/api/v1/dossiers", token, {
+        "procedureCode": "1.001978.000.00.00.H28", "channel": "direct",
+        "applicant": {"name": "Lê Thị Hồng Nhung", "idNumber": "092190001234", "address": "Phường I, thành phố Vị Thanh"},
+    })
+    code, secret = created["dossier"]["code"], created["lookupSecret"]
+    browser.get(server + "/")
+    browser.find_element(By.NAME, "code").send_keys(code)
+    browser.find_element(By.NAME, "secret").send_keys(secret)
+    browser.find_element(By.CSS_SELECTOR, "form.card button").click()
+    wait_for(browser, "Chờ bàn giao")
+    assert "Lê Thị Hồng Nhung" in browser.page_source
+    browser.get(server + f"/tra-cuu?code={code}&secret={'0000' if secret != '0000' else '1111'}")
+    assert "Không tìm thấy hồ sơ" in browser.page_source
