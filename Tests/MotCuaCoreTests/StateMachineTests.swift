@@ -75,7 +75,7 @@ import Testing
                 checked += 1
             }
         }
-        #expect(checked == 15 * 7)
+        #expect(checked == (1 + DossierState.all.count) * Role.allCases.count)  // new + 13 states, 7 roles
     }
 
     @Test func multipleRolesPickTheClauseThatFits() throws {
