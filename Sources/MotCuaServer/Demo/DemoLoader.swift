@@ -115,17 +115,47 @@ public struct DemoLoader {
 
     // MARK: Dossiers
 
+    /// Rows decided in memory and written in large transactions: each dossier's life is run
+    /// through `DossierService.plan` and `apply` (the same decisions as the API), only the writes
+    /// are batched, so a million dossiers load in minutes.
+    final class Batch {
+        var dossiers: [DossierModel] = []
+        var components: [DossierComponentModel] = []
+        var log: [LogEntryModel] = []
+
+        func flush(on db: any Database) async throws {
+            guard !dossiers.isEmpty else { return }
+            let (d, c, l) = (dossiers, components, log)
+            try await db.transaction { tx in
+                // Chunks keep each INSERT under SQLite's limit of bound parameters.
+                for chunk in stride(from: 0, to: d.count, by: 400) { try await Array(d[chunk..<min(chunk + 400, d.count)]).create(on: tx) }
+                for chunk in stride(from: 0, to: c.count, by: 2000) { try await Array(c[chunk..<min(chunk + 2000, c.count)]).create(on: tx) }
+                for chunk in stride(from: 0, to: l.count, by: 1500) { try await Array(l[chunk..<min(chunk + 1500, l.count)]).create(on: tx) }
+            }
+            dossiers.removeAll(keepingCapacity: true)
+            components.removeAll(keepingCapacity: true)
+            log.removeAll(keepingCapacity: true)
+        }
+    }
+
     func dossiers(count: Int, staff: Staff, now: Date, rng: inout SplitMix64, progress: @Sendable (Int, Int, Double) -> Void) async throws {
         let calendar = context.calendar
         let service = context.dossiers
         let started = Date()
         let yearAgo = now.addingTimeInterval(-365 * 86400)
+        let procedures = Dictionary(uniqueKeysWithValues: try await ProcedureModel.query(on: db).all().map { ($0.code, $0) })
+        let agencies = Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: db).all().map { ($0.id!, $0) })
+        let officersByID = Dictionary(uniqueKeysWithValues: staff.officers.values.flatMap { $0 }.map { ($0.id!, $0) })
+        var counters: [String: Int] = [:]   // "agency code|day" -> last number
+        let batch = Batch()
         var i = 0
         while i < count {
             let p = DemoCatalogue.procedures.randomElement(using: &rng)!
             let department = "\(p.agency).\(p.department)"
             guard let reception = staff.reception[p.agency], let head = staff.head[department], let officers = staff.officers[department],
-                  let leader = staff.leader[p.agency] else { fatalError("demo catalogue: no staff for \(department)") }
+                  let leader = staff.leader[p.agency], let procedure = procedures[p.code], let agency = agencies[procedure.agencyID] else {
+                fatalError("demo catalogue: no staff or procedure for \(department)")
+            }
             // Receipt at a random working moment of the past year, denser in recent months.
             let back = pow(Double(rng.next() % 10_000) / 10_000, 1.4) * now.timeIntervalSince(yearAgo)
             var t = try calendar.nextOpening(atOrAfter: now.addingTimeInterval(-back))
@@ -134,31 +164,38 @@ public struct DemoLoader {
 
             let online = p.online != .none && rng.next() % 100 < 40
             let citizen = staff.citizens.randomElement(using: &rng)!
-            let applicantName = person(&rng)
             let c = DemoCatalogue.self
             let input = DossierService.NewDossier(
                 procedureCode: p.code, channel: online ? .online : (rng.next() % 100 < 5 ? .postal : .direct),
-                applicant: .init(kind: "person", name: applicantName, idNumber: String(format: "0920%08d", Int(rng.next() % 100_000_000)),
+                applicant: .init(kind: "person", name: person(&rng), idNumber: String(format: "0920%08d", Int(rng.next() % 100_000_000)),
                                  birthDate: String(format: "%04d-%02d-%02d", 1950 + Int(rng.next() % 55), 1 + Int(rng.next() % 12), 1 + Int(rng.next() % 28)),
                                  address: "Số \(1 + rng.next() % 300), \(c.streets.randomElement(using: &rng)!), \(c.places.randomElement(using: &rng)!)",
                                  phone: String(format: "09%08d", Int(rng.next() % 100_000_000)), email: nil),
                 representative: nil, contentSummary: nil, resultDelivery: nil, components: nil)
 
-            var d = try await service.create(input, actor: Actor(user: online ? citizen : reception), at: t, on: db)
+            let creator = Actor(user: online ? citizen : reception)
+            let plan = try service.plan(input, actor: creator, at: t, procedure: procedure, agency: agency)
+            let key = "\(plan.agencyCode)|\(plan.day.iso)"
+            let number = (counters[key] ?? 0) + 1
+            counters[key] = number
+            let d = plan.dossier
+            var last = LogChain.next(plan.assign(number: number, actor: creator, at: t, service: service), after: nil)
+            var entries = [last]
+
             // How fast this dossier goes: most on time, some late.
             let late = rng.next() % 100 < 15
             let speed = late ? 1.15 + Double(rng.next() % 60) / 100 : 0.35 + Double(rng.next() % 55) / 100
-            let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
+            let terms = plan.terms
             let totalHours = terms.timeUnit == .workingHours ? terms.timeAmount : terms.timeAmount * 8
-            func advance(_ share: Double) throws -> Date? {
-                let seconds = max(60, Int(share * totalHours * 3600 * speed))
-                let next = try calendar.adding(workingSeconds: seconds, to: t)
-                return next < now ? next : nil
-            }
-            func act(_ action: Action, by user: UserModel, share: Double, _ inputs: ActionInputs = ActionInputs()) async throws -> Bool {
-                guard let next = try advance(share) else { return false }
+            func act(_ action: Action, by user: UserModel, share: Double, _ inputs: ActionInputs = ActionInputs()) throws -> Bool {
+                let next = try calendar.adding(workingSeconds: max(60, Int(share * totalHours * 3600 * speed)), to: t)
+                guard next < now else { return false }
                 t = next
-                d = try await service.perform(action, code: d.code, inputs: inputs, expectedVersion: d.version, actor: Actor(user: user), at: t, on: db)
+                let content = try service.apply(action, to: d, inputs: inputs, actor: Actor(user: user), at: t,
+                                                officer: inputs.officer.flatMap { officersByID[$0] })
+                d.version += 1
+                last = LogChain.next(content, after: last)
+                entries.append(last)
                 return true
             }
             let roll = rng.next() % 1000
@@ -167,45 +204,63 @@ public struct DemoLoader {
                 if online {
                     // Some recent online submissions still wait for reception.
                     if roll % 13 == 5 && now.timeIntervalSince(t) < 10 * 86400 { break run }
-                    if roll < 30 { _ = try await act(.reject, by: reception, share: 0.02, ActionInputs(reason: "Hồ sơ không đúng thẩm quyền giải quyết")); break run }
-                    guard try await act(.accept, by: reception, share: 0.02) else { break run }
+                    if roll < 30 { _ = try act(.reject, by: reception, share: 0.02, ActionInputs(reason: "Hồ sơ không đúng thẩm quyền giải quyết")); break run }
+                    guard try act(.accept, by: reception, share: 0.02) else { break run }
                 }
                 if roll >= 30 && roll < 50 {
-                    _ = try await act(.withdraw, by: reception, share: 0.05, ActionInputs(reason: "Công dân có đơn xin rút hồ sơ")); break run
+                    _ = try act(.withdraw, by: reception, share: 0.05, ActionInputs(reason: "Công dân có đơn xin rút hồ sơ")); break run
                 }
                 if terms.feeVND > 0 && roll % 7 == 0 {
-                    guard try await act(.requestPayment, by: reception, share: 0.02, ActionInputs(amount: terms.feeVND)) else { break run }
-                    guard try await act(.confirmPayment, by: reception, share: 0.1, ActionInputs(paymentReceipt: "BL\(100000 + i)")) else { break run }
+                    guard try act(.requestPayment, by: reception, share: 0.02, ActionInputs(amount: terms.feeVND)) else { break run }
+                    guard try act(.confirmPayment, by: reception, share: 0.1, ActionInputs(paymentReceipt: "BL\(100000 + i)")) else { break run }
                 }
-                guard try await act(.handOver, by: reception, share: 0.05) else { break run }
-                guard try await act(.assign, by: head, share: 0.05, ActionInputs(officer: officer.id)) else { break run }
+                guard try act(.handOver, by: reception, share: 0.05) else { break run }
+                guard try act(.assign, by: head, share: 0.05, ActionInputs(officer: officer.id)) else { break run }
                 if roll % 10 == 1 {
-                    guard try await act(.requestSupplement, by: officer, share: 0.1, ActionInputs(reason: "Bổ sung bản sao giấy tờ chứng minh nơi cư trú")) else { break run }
-                    guard try await act(.supplement, by: reception, share: 0.3) else { break run }
+                    guard try act(.requestSupplement, by: officer, share: 0.1, ActionInputs(reason: "Bổ sung bản sao giấy tờ chứng minh nơi cư trú")) else { break run }
+                    guard try act(.supplement, by: reception, share: 0.3) else { break run }
                 }
                 let refuse = roll % 50 == 3
                 let proposal = refuse ? ActionInputs(opinion: "Đề nghị từ chối", reason: "Hồ sơ không đủ điều kiện theo quy định", proposal: .refuse)
                                       : ActionInputs(opinion: "Hồ sơ hợp lệ, đề nghị giải quyết", proposal: .approve)
-                guard try await act(.propose, by: officer, share: 0.45, proposal) else { break run }
+                guard try act(.propose, by: officer, share: 0.45, proposal) else { break run }
                 if roll % 10 == 2 {
-                    guard try await act(.returnForRework, by: head, share: 0.05, ActionInputs(opinion: "Đề nghị kiểm tra lại thông tin chủ hồ sơ")) else { break run }
-                    guard try await act(.propose, by: officer, share: 0.1, proposal) else { break run }
+                    guard try act(.returnForRework, by: head, share: 0.05, ActionInputs(opinion: "Đề nghị kiểm tra lại thông tin chủ hồ sơ")) else { break run }
+                    guard try act(.propose, by: officer, share: 0.1, proposal) else { break run }
                 }
-                guard try await act(.submitForSignature, by: head, share: 0.1, ActionInputs(opinion: "Kính trình lãnh đạo xem xét")) else { break run }
+                guard try act(.submitForSignature, by: head, share: 0.1, ActionInputs(opinion: "Kính trình lãnh đạo xem xét")) else { break run }
                 if late && roll % 3 == 0, let due = d.dueAt {
                     let appointment = try calendar.adding(workingSeconds: Int(totalHours * 3600), to: due)
-                    _ = try await act(.apologise, by: leader, share: 0.01, ActionInputs(reason: "Cần thêm thời gian xác minh", appointment: appointment))
+                    _ = try act(.apologise, by: leader, share: 0.01, ActionInputs(reason: "Cần thêm thời gian xác minh", appointment: appointment))
                 }
-                guard try await act(refuse ? .refuse : .approve, by: leader, share: 0.1, refuse ? ActionInputs(reason: "Không đủ điều kiện") : ActionInputs()) else { break run }
+                guard try act(refuse ? .refuse : .approve, by: leader, share: 0.1, refuse ? ActionInputs(reason: "Không đủ điều kiện") : ActionInputs()) else { break run }
                 if refuse { break run }
-                guard try await act(.returnResult, by: reception, share: 0.1) else { break run }
+                guard try act(.returnResult, by: reception, share: 0.1) else { break run }
                 if online, roll % 2 == 0, let owner = d.ownerID, let citizen = staff.citizens.first(where: { $0.id == owner }) {
                     let rating: Satisfaction = roll % 9 == 0 ? .dissatisfied : (roll % 3 == 0 ? .satisfied : .verySatisfied)
-                    _ = try await act(.rate, by: citizen, share: 0.05, ActionInputs(rating: rating))
+                    _ = try act(.rate, by: citizen, share: 0.05, ActionInputs(rating: rating))
                 }
             }
+            batch.dossiers.append(d)
+            batch.components.append(contentsOf: plan.components)
+            batch.log.append(contentsOf: entries)
             i += 1
-            if i % 100 == 0 || i == count { progress(i, count, Date().timeIntervalSince(started)) }
+            if i % 1000 == 0 || i == count {
+                try await batch.flush(on: db)
+                progress(i, count, Date().timeIntervalSince(started))
+            }
         }
+        try await batch.flush(on: db)
+        // Later receptions continue each agency's numbering of the day.
+        let rows = counters.map { key, last in
+            let parts = key.split(separator: "|")
+            let row = DossierCounterModel()
+            row.id = UUID()
+            row.agencyCode = String(parts[0])
+            row.day = String(parts[1])
+            row.last = last
+            return row
+        }
+        for chunk in stride(from: 0, to: rows.count, by: 2000) { try await Array(rows[chunk..<min(chunk + 2000, rows.count)]).create(on: db) }
     }
 }

@@ -45,13 +45,18 @@ enum LogChain {
     @discardableResult
     static func append(_ content: Content, on db: any Database) async throws -> LogEntryModel {
         let last = try await LogEntryModel.query(on: db).filter(\.$dossierID == content.dossierID).sort(\.$seq, .descending).first()
+        let entry = next(content, after: last)
+        try await entry.create(on: db)
+        return entry
+    }
+
+    /// The entry that follows `last` (nil: the first of the dossier), numbered and hashed.
+    static func next(_ content: Content, after last: LogEntryModel?) -> LogEntryModel {
         var c = content
         c.seq = (last?.seq ?? 0) + 1
         c.at = c.at.wholeSeconds
         c.stepDueAt = c.stepDueAt?.wholeSeconds
-        let entry = model(c, previous: last?.hash ?? genesis)
-        try await entry.create(on: db)
-        return entry
+        return model(c, previous: last?.hash ?? genesis)
     }
 
     static func model(_ c: Content, previous: String) -> LogEntryModel {

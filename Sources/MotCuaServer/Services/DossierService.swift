@@ -37,8 +37,55 @@ struct DossierService: Sendable {
 
     // MARK: New dossiers
 
+    /// A new dossier decided in memory: the dossier (without its code yet), its components, and
+    /// the first log entry once the code is known.
+    struct NewDossierPlan {
+        let dossier: DossierModel
+        let components: [DossierComponentModel]
+        let action: Action
+        let transition: Transition
+        let terms: ProcedureTerms
+        let agencyCode: String
+        let day: LocalDate
+
+        /// Gives the dossier its code and returns the first log entry.
+        func assign(number: Int, actor: Actor, at now: Date, service: DossierService) -> LogChain.Content {
+            dossier.code = DossierService.code(agencyCode: agencyCode, day: day, number: number)
+            let changes = [LogChain.Change(field: "code", old: nil, new: dossier.code)]
+                + (dossier.dueAt.map { [LogChain.Change(field: "due_at", old: nil, new: VietnamTime.iso($0))] } ?? [])
+            return LogChain.Content(
+                dossierID: dossier.id!, seq: 1, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
+                fromState: nil, toState: transition.to.description, opinion: nil, changesJSON: JSON.encode(changes),
+                stepDueAt: service.stepDue(for: transition.to, terms: terms, at: now))
+        }
+    }
+
+    static func code(agencyCode: String, day: LocalDate, number: Int) -> String {
+        let c = day.components
+        return agencyCode + String(format: "-%02d%02d%02d-%04d", c.year % 100, c.month, c.day, number)
+    }
+
     /// `receive` at the counter or by post (reception), or `submit` online (citizen).
     func create(_ input: NewDossier, actor: Actor, at now: Date, on db: any Database) async throws -> DossierModel {
+        guard let procedure = try await ProcedureModel.query(on: db).filter(\.$code == input.procedureCode).first() else {
+            throw ServiceError(.unprocessableEntity, "Không có thủ tục mã \"\(input.procedureCode)\".")
+        }
+        guard let agency = try await AgencyModel.find(procedure.agencyID, on: db) else { throw ServiceError.notFound }
+        let plan = try self.plan(input, actor: actor, at: now, procedure: procedure, agency: agency)
+        return try await db.transaction { tx in
+            // The counter comes first: its write takes SQLite's write lock (and PostgreSQL's row lock)
+            // so that concurrent receptions get consecutive numbers.
+            let number = try await Self.nextNumber(agencyCode: plan.agencyCode, day: plan.day.iso, on: tx)
+            let log = plan.assign(number: number, actor: actor, at: now, service: self)
+            try await plan.dossier.create(on: tx)
+            try await plan.components.create(on: tx)
+            try await LogChain.append(log, on: tx)
+            return plan.dossier
+        }
+    }
+
+    /// Decides a new dossier without touching the database.
+    func plan(_ input: NewDossier, actor: Actor, at now: Date, procedure: ProcedureModel, agency: AgencyModel) throws -> NewDossierPlan {
         let action: Action = actor.roles.contains(.reception) ? .receive : .submit
         let transition: Transition
         do { transition = try StateMachine.decide(action, from: nil, actor: ActorContext(roles: actor.roles), inputs: ActionInputs()) }
@@ -49,13 +96,9 @@ struct DossierService: Sendable {
         }
         try validate(input.applicant, label: "người nộp")
         if let r = input.representative { try validate(r, label: "người nộp thay") }
-        guard let procedure = try await ProcedureModel.query(on: db).filter(\.$code == input.procedureCode).first() else {
-            throw ServiceError(.unprocessableEntity, "Không có thủ tục mã \"\(input.procedureCode)\".")
-        }
         if action == .receive, !actor.scope.contains(agency: procedure.agencyID, department: nil, owner: nil) {
             throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" không do cơ quan của bạn tiếp nhận.")
         }
-        guard let agency = try await AgencyModel.find(procedure.agencyID, on: db) else { throw ServiceError.notFound }
         let terms = try procedure.terms
         if action == .submit, terms.onlineLevel == .none {
             throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" chưa cung cấp dịch vụ công trực tuyến.")
@@ -92,7 +135,7 @@ struct DossierService: Sendable {
         d.contentSummary = input.contentSummary ?? terms.name
         d.resultDelivery = input.resultDelivery ?? (channel == .online ? "online" : "counter")
         d.feeVND = terms.feeVND
-        d.procedureTermsJSON = JSON.encode(terms)
+        d.procedureTermsJSON = procedure.termsJSON
         d.version = 1
         d.createdAt = now.wholeSeconds
         d.updatedAt = now.wholeSeconds
@@ -101,34 +144,20 @@ struct DossierService: Sendable {
         } else {
             try startClock(d, terms: terms, channel: channel, at: now)
         }
-        let localDay = VietnamTime.local(now).date
-
-        return try await db.transaction { tx in
-            // The counter comes first: its write takes SQLite's write lock (and PostgreSQL's row lock)
-            // so that concurrent receptions get consecutive numbers.
-            let number = try await Self.nextNumber(agencyCode: agency.code, day: localDay.iso, on: tx)
-            let yymmdd = String(localDay.iso.replacingOccurrences(of: "-", with: "").dropFirst(2))
-            d.code = "\(agency.code)-\(yymmdd)-\(String(format: "%04d", number))"
-            try await d.create(on: tx)
-            for (i, req) in terms.components.enumerated() {
-                let c = DossierComponentModel()
-                c.dossierID = d.id!
-                c.position = i + 1
-                c.name = req.name
-                c.form = req.form.rawValue
-                c.requiredCount = req.count
-                c.mandatory = req.mandatory
-                c.handedInCount = handedIn[i + 1] ?? (action == .receive && req.mandatory ? req.count : 0)
-                try await c.create(on: tx)
-            }
-            let changes = [LogChain.Change(field: "code", old: nil, new: d.code)]
-                + (d.dueAt.map { [LogChain.Change(field: "due_at", old: nil, new: VietnamTime.iso($0))] } ?? [])
-            try await LogChain.append(.init(
-                dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
-                fromState: nil, toState: transition.to.description, opinion: nil, changesJSON: JSON.encode(changes),
-                stepDueAt: stepDue(for: transition.to, terms: terms, at: now)), on: tx)
-            return d
+        let components = terms.components.enumerated().map { i, req in
+            let c = DossierComponentModel()
+            c.id = UUID()
+            c.dossierID = d.id!
+            c.position = i + 1
+            c.name = req.name
+            c.form = req.form.rawValue
+            c.requiredCount = req.count
+            c.mandatory = req.mandatory
+            c.handedInCount = handedIn[i + 1] ?? (action == .receive && req.mandatory ? req.count : 0)
+            return c
         }
+        return NewDossierPlan(dossier: d, components: components, action: action, transition: transition, terms: terms,
+                              agencyCode: agency.code, day: VietnamTime.local(now).date)
     }
 
     /// The next number of the day for an agency, atomically on both databases.
@@ -207,10 +236,33 @@ struct DossierService: Sendable {
 
     func perform(_ action: Action, code: String, inputs: ActionInputs, expectedVersion: Int?, actor: Actor, at now: Date,
                  on db: any Database) async throws -> DossierModel {
+        let d = try await find(code: code, actor: actor, on: db)
+        guard let expectedVersion else { throw ServiceError(.unprocessableEntity, "Thiếu phiên bản hồ sơ (version) để tránh ghi đè.") }
+        var officer: UserModel?
+        if let id = inputs.officer, action == .assign || action == .reassign { officer = try await UserModel.find(id, on: db) }
+        let log = try apply(action, to: d, inputs: inputs, actor: actor, at: now, officer: officer)
+        guard expectedVersion == d.version else { throw ServiceError.conflict }
+        return try await db.transaction { tx in
+            // The version check is the first write: of two concurrent writers the second finds no row.
+            let rows = try await (tx as! any SQLDatabase).raw("""
+                UPDATE dossiers SET version = version + 1 WHERE id = \(bind: d.id!) AND version = \(bind: expectedVersion) RETURNING version
+                """).all()
+            guard rows.count == 1 else { throw ServiceError.conflict }
+            d.version = expectedVersion + 1
+            try await d.update(on: tx)
+            try await LogChain.append(log, on: tx)
+            return d
+        }
+    }
+
+    /// Decides an action with the core and applies it to the dossier in memory; returns the log
+    /// entry to append (its `seq` is set when appended). Touches no database: `officer` is the
+    /// user named by `inputs.officer`, looked up by the caller.
+    func apply(_ action: Action, to d: DossierModel, inputs: ActionInputs, actor: Actor, at now: Date,
+               officer: UserModel?) throws -> LogChain.Content {
         guard action != .submit, action != .receive else {
             throw ServiceError(.unprocessableEntity, "Hồ sơ mới được tạo bằng POST /api/v1/dossiers.")
         }
-        let d = try await find(code: code, actor: actor, on: db)
         let from = d.state
         let beforePause = d.stateBeforePause.flatMap(Self.parseState)
         let transition: Transition
@@ -218,8 +270,6 @@ struct DossierService: Sendable {
             transition = try StateMachine.decide(action, from: from, actor: ActorContext(roles: actor.roles, isAssignedOfficer: actor.id != nil && d.assignedOfficerID == actor.id),
                                                  inputs: inputs, stateBeforePause: beforePause)
         } catch { throw ServiceError.from(error) }
-        guard let expectedVersion else { throw ServiceError(.unprocessableEntity, "Thiếu phiên bản hồ sơ (version) để tránh ghi đè.") }
-        guard expectedVersion == d.version else { throw ServiceError.conflict }
 
         let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
         var changes: [LogChain.Change] = []
@@ -234,7 +284,7 @@ struct DossierService: Sendable {
             case .none: break
             case .start:
                 try startClock(d, terms: terms, channel: DossierChannel(rawValue: d.channel) ?? .direct, at: now)
-                clock = try d.clockJSON.map { try JSON.decode(DossierClock.self, $0) }
+                clock = nil
                 if d.receivingOfficerID == nil { d.receivingOfficerID = actor.id }
             case .pause(let reason):
                 // A dossier not yet received (supplement at online intake) has no clock to stop.
@@ -255,20 +305,19 @@ struct DossierService: Sendable {
                 clock = c
             }
         } catch let error as CalendarError { throw ServiceError.from(error) }
-        if let clock, transition.clock != .start { save(clock, into: d) }
+        if let clock { save(clock, into: d) }
         change("due_at", iso(oldDue), iso(d.dueAt))
         change("appointment_at", iso(oldAppointment), iso(d.appointmentAt))
 
         // What each action records on the dossier.
         switch action {
         case .assign, .reassign:
-            guard let officerID = inputs.officer, let officer = try await UserModel.find(officerID, on: db),
-                  officer.roles.contains(.officer), officer.agencyID == d.agencyID,
+            guard let officer, officer.id == inputs.officer, officer.roles.contains(.officer), officer.agencyID == d.agencyID,
                   officer.departmentID == nil || officer.departmentID == d.departmentID else {
                 throw ServiceError(.unprocessableEntity, "Cán bộ được chọn không phải chuyên viên thụ lý của phòng xử lý hồ sơ.")
             }
-            change("assigned_officer_id", d.assignedOfficerID?.uuidString, officerID.uuidString)
-            d.assignedOfficerID = officerID
+            change("assigned_officer_id", d.assignedOfficerID?.uuidString, officer.id!.uuidString)
+            d.assignedOfficerID = officer.id
         case .approve, .refuse:
             d.completedAt = now.wholeSeconds
             change("completed_at", nil, iso(d.completedAt))
@@ -294,24 +343,10 @@ struct DossierService: Sendable {
         }
         d.set(transition.to)
         d.updatedAt = now.wholeSeconds
-        let opinion = inputs.opinion
-        let changesJSON = JSON.encode(changes)
-
-        return try await db.transaction { tx in
-            // The version check is the first write: of two concurrent writers the second finds no row.
-            let sql = tx as! any SQLDatabase
-            let rows = try await sql.raw("""
-                UPDATE dossiers SET version = version + 1 WHERE id = \(bind: d.id!) AND version = \(bind: expectedVersion) RETURNING version
-                """).all()
-            guard rows.count == 1 else { throw ServiceError.conflict }
-            d.version = expectedVersion + 1
-            try await d.update(on: tx)
-            try await LogChain.append(.init(
-                dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
-                fromState: from.description, toState: transition.to.description, opinion: opinion,
-                changesJSON: changesJSON, stepDueAt: from == transition.to ? nil : stepDue(for: transition.to, terms: terms, at: now)), on: tx)
-            return d
-        }
+        return LogChain.Content(
+            dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
+            fromState: from.description, toState: transition.to.description, opinion: inputs.opinion,
+            changesJSON: JSON.encode(changes), stepDueAt: from == transition.to ? nil : stepDue(for: transition.to, terms: terms, at: now))
     }
 
     static func parseState(_ text: String) -> DossierState? {
