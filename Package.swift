@@ -55,14 +55,17 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
+        // Shared by the test targets that run the built binary.
+        .target(name: "MotCuaTestSupport", path: "Tests/MotCuaTestSupport"),
         .testTarget(
             name: "MotCuaServerTests",
             dependencies: [
                 "MotCuaServer",
+                "MotCuaTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
         // Runs the built `motcua` binary as a process.
-        .testTarget(name: "motcuaTests", dependencies: ["motcua"]),
+        .testTarget(name: "motcuaTests", dependencies: ["motcua", "MotCuaTestSupport"]),
     ]
 )

@@ -18,8 +18,10 @@ public enum Launch {
         return app
     }
 
+    /// Creates or updates the schema, then loads the stored working calendar.
     public static func migrate(_ app: Application) async throws {
         try await app.autoMigrate()
+        app.motcua = MotCuaContext(settings: app.motcua.settings, calendar: try await app.loadCalendar())
     }
 
     /// Verifies every log chain; returns the report's lines and whether all chains are intact.

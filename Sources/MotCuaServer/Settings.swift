@@ -33,6 +33,13 @@ struct MotCuaContext: Sendable {
     let calendar: WorkingCalendar
     let dossiers: DossierService
     let files: FileStore
+
+    init(settings: Settings, calendar: WorkingCalendar) {
+        self.settings = settings
+        self.calendar = calendar
+        dossiers = DossierService(calendar: calendar, policy: settings.receiptPolicy)
+        files = FileStore(directory: settings.filesDirectory, maxBytes: settings.maxUploadBytes)
+    }
 }
 
 extension Application {

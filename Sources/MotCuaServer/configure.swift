@@ -18,19 +18,14 @@ public func configure(_ app: Application, settings: Settings) async throws {
     }
     app.migrations.add(CreateOrganisation())
     app.migrations.add(CreateDossier())
+    app.migrations.add(CreateCalendar())
     if !settings.isPostgres, let sql = app.db as? any SQLDatabase {
         // WAL lets readers run beside the writer; the busy handler of sqlite-nio waits for locks.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
 
-    let schedules = try ScheduleStore(directory: settings.dataDirectory.appendingPathComponent("calendar")).load()
-    let calendar = try WorkingCalendar(officeHours: settings.officeHours, schedules: schedules)
-    app.motcua = MotCuaContext(
-        settings: settings,
-        calendar: calendar,
-        dossiers: DossierService(calendar: calendar, policy: settings.receiptPolicy),
-        files: FileStore(directory: settings.filesDirectory, maxBytes: settings.maxUploadBytes)
-    )
+    // The stored schedules are read once the schema exists (Launch.migrate); until then the rules.
+    app.motcua = try MotCuaContext(settings: settings, calendar: WorkingCalendar(officeHours: settings.officeHours))
 
     app.views.use(.leaf)
     app.middleware = Middlewares()

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import MotCuaCore
+import MotCuaServer
 
-struct DeadlineCommand: ParsableCommand {
+struct DeadlineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deadline",
         abstract: "Tính hạn giải quyết từ thời điểm tiếp nhận và thời hạn của thủ tục.",
@@ -33,7 +34,7 @@ struct DeadlineCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let time: ProcessingTime
         if let workingDays { time = .workingDays(workingDays) }
         else if let calendarDays { time = .calendarDays(calendarDays) }
@@ -41,7 +42,8 @@ struct DeadlineCommand: ParsableCommand {
         let channel = DossierChannel(rawValue: channel)!
         var policy = ReceiptPolicy.none
         if let cutOff { policy.cutOffs[channel] = Session.minutes(cutOff)! * 60 }
-        let due = try options.calendar().due(receivedAt: VietnamTime.parseISO(received)!, time: time, channel: channel, policy: policy)
+        let calendar = try await options.withCalendar { try await $0.loadCalendar() }
+        let due = try calendar.due(receivedAt: VietnamTime.parseISO(received)!, time: time, channel: channel, policy: policy)
         print(VietnamTime.iso(due))
     }
 }

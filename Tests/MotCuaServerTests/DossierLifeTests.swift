@@ -3,6 +3,7 @@ import Foundation
 import MotCuaCore
 import SQLKit
 import Testing
+import MotCuaTestSupport
 import Vapor
 @testable import MotCuaServer
 
@@ -176,7 +177,7 @@ import Vapor
             let d = try await DossierModel.find(victim.dossierID, on: t.app.db)!
             #expect(lines.contains { $0.contains(d.code) && $0.contains("mục \(victim.seq)") }, "\(lines)")
             // The command line says the same with exit code 1.
-            let cli = try runMotcua(["verify-log", "--database", t.database, "--data-dir", t.directory.path])
+            let cli = try MotcuaProcess.run(["verify-log", "--database", t.database, "--data-dir", t.directory.path])
             #expect(cli.status == 1)
             #expect(cli.out.contains("HỎNG: hồ sơ \(d.code), mục \(victim.seq)"), "\(cli.out)")
         }

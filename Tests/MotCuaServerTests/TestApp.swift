@@ -128,22 +128,3 @@ func criminalRecordRequest(name: String = "Nguyễn Văn Ánh", channel: Dossier
                          address: "Số 12, đường Trần Hưng Đạo, phường I, thành phố Vị Thanh", phone: "0912345678", email: "anh@example.vn"),
         representative: nil, contentSummary: nil, resultDelivery: nil, components: [.init(position: 1, count: 1), .init(position: 2, count: 1)])
 }
-
-/// Runs the built `motcua` binary (beside the test bundle in .build/<configuration>/).
-func runMotcua(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("motcua").path) {
-        dir = dir.deletingLastPathComponent()
-    }
-    let p = Process()
-    p.executableURL = dir.appendingPathComponent("motcua")
-    p.arguments = args
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-}

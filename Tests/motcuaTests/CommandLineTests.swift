@@ -1,32 +1,13 @@
 import Foundation
+import MotCuaTestSupport
 import Testing
 
 /// The `motcua` command line, run as a real process against a temporary data directory.
 @Suite struct CommandLineTests {
-    struct Result { let status: Int32; let out: String; let err: String }
+    static let binary = MotcuaProcess.binary
 
-    static let binary: URL = {
-        // The test bundle sits beside the products in .build/<configuration>/.
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("motcua").path) {
-            dir = dir.deletingLastPathComponent()
-        }
-        return dir.appendingPathComponent("motcua")
-    }()
-
-    func run(_ args: [String], in directory: URL? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = args
-        if let directory { p.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    func run(_ args: [String], in directory: URL? = nil) throws -> MotcuaProcess.Result {
+        try MotcuaProcess.run(args, in: directory)
     }
 
     func tempDir() throws -> URL {
@@ -112,7 +93,8 @@ import Testing
         let r = try run(["calendar", "import", file.path] + dir)
         #expect(r.status == 2)
         #expect(r.err.contains("dòng 4"))
-        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("calendar/2027.csv").path))
+        #expect(try !run(["calendar", "export", "2027"] + dir).out.contains("2027-01-01,day_off,ok"))
+        #expect(try run(["calendar", "export", "2027"] + dir).out.contains("2027-01-01,day_off,Tết Dương lịch"))
         let txt = data.appendingPathComponent("lich.txt")
         try "x".write(to: txt, atomically: true, encoding: .utf8)
         #expect(try run(["calendar", "import", txt.path] + dir).status == 2)
@@ -123,6 +105,7 @@ import Testing
         let file = cwd.appendingPathComponent("x.csv")
         try "date,kind,description\n2031-03-03,day_off,Nghỉ đặc biệt\n".write(to: file, atomically: true, encoding: .utf8)
         #expect(try run(["calendar", "import", "x.csv"], in: cwd).status == 0)
-        #expect(FileManager.default.fileExists(atPath: cwd.appendingPathComponent("data/calendar/2031.csv").path))
+        #expect(FileManager.default.fileExists(atPath: cwd.appendingPathComponent("data/motcua.sqlite").path))
+        #expect(try run(["calendar", "export", "2031"], in: cwd).out == "date,kind,description\n2031-03-03,day_off,Nghỉ đặc biệt\n")
     }
 }

@@ -41,13 +41,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var iso: String {
         let c = components
-        return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+        return pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2)
     }
 
     /// dd/MM/yyyy, as Vietnamese forms print dates.
     public var vietnamese: String {
         let c = components
-        return String(format: "%02d/%02d/%04d", c.day, c.month, c.year)
+        return pad(c.day, 2) + "/" + pad(c.month, 2) + "/" + pad(c.year, 4)
     }
 
     public var description: String { iso }
@@ -120,7 +120,7 @@ public enum VietnamTime {
     /// ISO 8601 with the +07:00 offset, e.g. `2024-02-19T15:30:00+07:00`.
     public static func iso(_ instant: Date) -> String {
         let (date, second) = local(instant)
-        return date.iso + String(format: "T%02d:%02d:%02d+07:00", second / 3600, second / 60 % 60, second % 60)
+        return date.iso + "T" + pad(second / 3600, 2) + ":" + pad(second / 60 % 60, 2) + ":" + pad(second % 60, 2) + "+07:00"
     }
 
     /// Parses ISO 8601 with an explicit offset (`Z`, `+07:00`, `+0700`) and optional fractional seconds.
@@ -172,4 +172,10 @@ public enum VietnamTime {
         let seconds = date.dayNumber * secondsPerDay + hh * 3600 + mm * 60 + ss - offset
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
+}
+
+/// A non-negative number with leading zeros (String(format:) is slow on hot paths).
+func pad(_ n: Int, _ width: Int) -> String {
+    let digits = String(n)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }

@@ -88,7 +88,7 @@ public enum ScheduleFile {
         case .json:
             // Written by hand to keep the keys in the documented order: date, kind, description.
             let objects = entries.map { e in
-                "  {\"date\": \(JSONLite.quote(e.date.iso)), \"kind\": \(JSONLite.quote(e.kind.rawValue)), \"description\": \(JSONLite.quote(e.description))}"
+                "  {\"date\": \(JSONText.quote(e.date.iso)), \"kind\": \(JSONText.quote(e.kind.rawValue)), \"description\": \(JSONText.quote(e.description))}"
             }
             return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
         }

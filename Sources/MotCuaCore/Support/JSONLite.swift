@@ -1,5 +1,3 @@
-import Foundation
-
 /// A small JSON reader that remembers the line of every value, so that an import can name the
 /// line of its first error (Foundation's JSONSerialization does not say where).
 enum JSONLite {
@@ -21,23 +19,6 @@ enum JSONLite {
             case .string(_, let l), .number(_, let l), .bool(_, let l), .null(let l), .array(_, let l), .object(_, let l): l
             }
         }
-    }
-
-    /// A JSON string literal.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for c in text.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
     }
 
     static func parse(_ text: String) throws(ParseError) -> Value {
@@ -174,5 +155,39 @@ enum JSONLite {
                 i += 1
             }
         }
+    }
+}
+
+/// Writing JSON text by hand where the shape is fixed and speed or key order matters (the log's
+/// canonical form, schedule exports); JSONEncoder is ten times slower.
+public enum JSONText {
+    /// A JSON string literal.
+    public static func quote(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for c in text.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where c.value < 0x20:
+                let hex = String(c.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A JSON array of strings.
+    public static func array(_ items: [String]) -> String {
+        "[" + items.map(quote).joined(separator: ",") + "]"
+    }
+
+    /// A JSON object with the given keys in the given order; nil values are written as null.
+    public static func object(_ pairs: [(String, String?)]) -> String {
+        "{" + pairs.map { quote($0.0) + ":" + ($0.1.map(quote) ?? "null") }.joined(separator: ",") + "}"
     }
 }

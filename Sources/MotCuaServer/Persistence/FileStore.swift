@@ -44,9 +44,7 @@ struct FileStore: Sendable {
         return nil
     }
 
-    static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
+    static func sha256(_ data: Data) -> String { Checksum.sha256(data) }
 
     func path(for sha: String) -> URL {
         directory.appendingPathComponent(String(sha.prefix(2))).appendingPathComponent(sha)

@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import MotCuaCore
 import SQLKit
 
 /// The append-only processing log. Each entry's hash is SHA-256(previous hash + canonical content),
@@ -12,6 +13,11 @@ enum LogChain {
         let field: String
         let old: String?
         let new: String?
+
+        /// The JSON stored with an entry (keys sorted, as JSONEncoder would write them).
+        static func json(_ changes: [Change]) -> String {
+            "[" + changes.map { JSONText.object([("field", $0.field), ("new", $0.new), ("old", $0.old)]) }.joined(separator: ",") + "]"
+        }
     }
 
     /// The fields of an entry, in the form that is hashed.
@@ -31,12 +37,12 @@ enum LogChain {
         /// A JSON array of the values: unambiguous, and the same on every database.
         var canonical: String {
             func t(_ d: Date?) -> String { d.map { String(Int64($0.timeIntervalSince1970.rounded(.down))) } ?? "" }
-            return JSON.encode([dossierID.uuidString.lowercased(), String(seq), t(at), actorID?.uuidString.lowercased() ?? "", actorName, action,
-                                fromState ?? "", toState, opinion ?? "", changesJSON, t(stepDueAt)])
+            return JSONText.array([dossierID.uuidString.lowercased(), String(seq), t(at), actorID?.uuidString.lowercased() ?? "", actorName, action,
+                                   fromState ?? "", toState, opinion ?? "", changesJSON, t(stepDueAt)])
         }
 
         func hash(after previous: String) -> String {
-            SHA256.hash(data: Data((previous + canonical).utf8)).map { String(format: "%02x", $0) }.joined()
+            Checksum.sha256(previous + canonical)
         }
     }
 

@@ -191,6 +191,25 @@ final class DossierModel: Model, @unchecked Sendable {
         status = state.status.rawValue
         step = state.step?.rawValue
     }
+
+    /// The decoded clock, kept beside its JSON so that a run of actions decodes it once.
+    private var clockCache: (json: String, clock: DossierClock)?
+
+    var clock: DossierClock? {
+        get throws {
+            guard let json = clockJSON else { return nil }
+            if let cache = clockCache, cache.json == json { return cache.clock }
+            let clock = try JSON.decode(DossierClock.self, json)
+            clockCache = (json, clock)
+            return clock
+        }
+    }
+
+    func set(clock: DossierClock) {
+        let json = JSON.encode(clock)
+        clockJSON = json
+        clockCache = (json, clock)
+    }
 }
 
 final class DossierComponentModel: Model, @unchecked Sendable {
@@ -254,5 +273,24 @@ final class DossierCounterModel: Model, @unchecked Sendable {
     @Field(key: "agency_code") var agencyCode: String
     @Field(key: "day") var day: String
     @Field(key: "last") var last: Int
+    init() {}
+}
+
+/// A year whose official schedule has been stored (possibly with no entries at all).
+final class CalendarYearModel: Model, @unchecked Sendable {
+    static let schema = "calendar_years"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "year") var year: Int
+    @Field(key: "updated_at") var updatedAt: Date
+    init() {}
+}
+
+final class CalendarEntryModel: Model, @unchecked Sendable {
+    static let schema = "calendar_entries"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "year") var year: Int
+    @Field(key: "date") var date: String
+    @Field(key: "kind") var kind: String
+    @Field(key: "description") var description: String
     init() {}
 }

@@ -1,40 +1,57 @@
+import Fluent
+import Vapor
 import Foundation
 import MotCuaCore
 
-/// The yearly official schedules kept as one CSV file per year under `<data-dir>/calendar/`.
+/// The yearly official schedules kept in the database, so that every server instance and the
+/// command line use the same table. Years never stored use the rules' pre-fill.
 public struct ScheduleStore: Sendable {
-    public let directory: URL
+    let db: any Database
 
-    public init(directory: URL) { self.directory = directory }
-
-    public func file(for year: Int) -> URL { directory.appendingPathComponent("\(year).csv") }
-
-    public func load() throws -> [YearSchedule] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return try names.filter { $0.count == 8 && $0.hasSuffix(".csv") && Int($0.prefix(4)) != nil }.sorted().map { name in
-            let url = directory.appendingPathComponent(name)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            let schedules: [YearSchedule]
-            do { schedules = try ScheduleFile.decode(text, as: .csv) } catch {
-                throw CalendarError.malformedFile(line: 0, reason: "bảng lịch đã lưu \(url.path) bị hỏng: \(error)")
-            }
-            let year = Int(name.prefix(4))!
-            return try schedules.first ?? YearSchedule(year: year, entries: [])
+    public func load() async throws -> [YearSchedule] {
+        let years = try await CalendarYearModel.query(on: db).all().map(\.year)
+        let entries = try await CalendarEntryModel.query(on: db).sort(\.$date).all()
+        let byYear = Dictionary(grouping: entries, by: \.year)
+        return try years.sorted().map { year in
+            try YearSchedule(year: year, entries: (byYear[year] ?? []).map { row in
+                guard let date = LocalDate(iso: row.date), let kind = ScheduleEntry.Kind(rawValue: row.kind) else {
+                    throw CalendarError.malformedFile(line: 0, reason: "dòng lịch đã lưu \(row.date) không hợp lệ")
+                }
+                return ScheduleEntry(date: date, kind: kind, description: row.description)
+            })
         }
     }
 
-    /// Replaces the stored table of each given year; each file is written whole (temp + rename).
-    public func replace(_ schedules: [YearSchedule]) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for schedule in schedules {
-            let target = file(for: schedule.year)
-            let temp = directory.appendingPathComponent(".\(schedule.year).csv.\(UUID().uuidString).tmp")
-            try Data(ScheduleFile.encode(schedule.entries, as: .csv).utf8).write(to: temp)
-            if FileManager.default.fileExists(atPath: target.path) {
-                _ = try FileManager.default.replaceItemAt(target, withItemAt: temp)
-            } else {
-                try FileManager.default.moveItem(at: temp, to: target)
+    /// Replaces the stored table of each given year, all years in one transaction.
+    public func replace(_ schedules: [YearSchedule], at now: Date = Date()) async throws {
+        try await db.transaction { tx in
+            for schedule in schedules {
+                try await CalendarEntryModel.query(on: tx).filter(\.$year == schedule.year).delete()
+                try await CalendarYearModel.query(on: tx).filter(\.$year == schedule.year).delete()
+                let year = CalendarYearModel()
+                year.year = schedule.year
+                year.updatedAt = now
+                try await year.create(on: tx)
+                let rows = schedule.entries.map { e in
+                    let row = CalendarEntryModel()
+                    row.year = schedule.year
+                    row.date = e.date.iso
+                    row.kind = e.kind.rawValue
+                    row.description = e.description
+                    return row
+                }
+                if !rows.isEmpty { try await rows.create(on: tx) }
             }
         }
+    }
+}
+
+extension Application {
+    public var schedules: ScheduleStore { ScheduleStore(db: db) }
+
+    /// The working calendar from the stored schedules and the configured office hours; the server
+    /// uses it for every deadline.
+    public func loadCalendar() async throws -> WorkingCalendar {
+        try WorkingCalendar(officeHours: motcua.settings.officeHours, schedules: try await schedules.load())
     }
 }

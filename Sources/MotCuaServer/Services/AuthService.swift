@@ -13,9 +13,7 @@ enum AuthService {
     static let sessionLifetime: TimeInterval = 12 * 3600
     static let cookieName = "motcua_session"
 
-    static func tokenHash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func tokenHash(_ token: String) -> String { Checksum.sha256(token) }
 
     /// Checks a password and opens a session; returns the user and the session's token.
     static func login(username: String, password: String, kind: String, on req: Request) async throws -> (UserModel, String) {

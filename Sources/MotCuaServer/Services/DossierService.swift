@@ -55,7 +55,7 @@ struct DossierService: Sendable {
                 + (dossier.dueAt.map { [LogChain.Change(field: "due_at", old: nil, new: VietnamTime.iso($0))] } ?? [])
             return LogChain.Content(
                 dossierID: dossier.id!, seq: 1, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
-                fromState: nil, toState: transition.to.description, opinion: nil, changesJSON: JSON.encode(changes),
+                fromState: nil, toState: transition.to.description, opinion: nil, changesJSON: LogChain.Change.json(changes),
                 stepDueAt: service.stepDue(for: transition.to, terms: terms, at: now))
         }
     }
@@ -203,7 +203,7 @@ struct DossierService: Sendable {
     func save(_ clock: DossierClock, into d: DossierModel) {
         d.dueAt = clock.due.wholeSeconds
         d.appointmentAt = clock.appointment.wholeSeconds
-        d.clockJSON = JSON.encode(clock)
+        d.set(clock: clock)
     }
 
     /// The deadline of the step a dossier enters, from the internal process's shares.
@@ -258,8 +258,9 @@ struct DossierService: Sendable {
     /// Decides an action with the core and applies it to the dossier in memory; returns the log
     /// entry to append (its `seq` is set when appended). Touches no database: `officer` is the
     /// user named by `inputs.officer`, looked up by the caller.
+    /// `terms` may be given to save decoding the dossier's snapshot again (the demo loader does).
     func apply(_ action: Action, to d: DossierModel, inputs: ActionInputs, actor: Actor, at now: Date,
-               officer: UserModel?) throws -> LogChain.Content {
+               officer: UserModel?, terms known: ProcedureTerms? = nil) throws -> LogChain.Content {
         guard action != .submit, action != .receive else {
             throw ServiceError(.unprocessableEntity, "Hồ sơ mới được tạo bằng POST /api/v1/dossiers.")
         }
@@ -271,13 +272,13 @@ struct DossierService: Sendable {
                                                  inputs: inputs, stateBeforePause: beforePause)
         } catch { throw ServiceError.from(error) }
 
-        let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
+        let terms = try known ?? JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
         var changes: [LogChain.Change] = []
         func change(_ field: String, _ old: String?, _ new: String?) { if old != new { changes.append(.init(field: field, old: old, new: new)) } }
         func iso(_ date: Date?) -> String? { date.map(VietnamTime.iso) }
 
         // The clock.
-        var clock = try d.clockJSON.map { try JSON.decode(DossierClock.self, $0) }
+        var clock = try d.clock
         let oldDue = d.dueAt, oldAppointment = d.appointmentAt
         do {
             switch transition.clock {
@@ -346,7 +347,7 @@ struct DossierService: Sendable {
         return LogChain.Content(
             dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
             fromState: from.description, toState: transition.to.description, opinion: inputs.opinion,
-            changesJSON: JSON.encode(changes), stepDueAt: from == transition.to ? nil : stepDue(for: transition.to, terms: terms, at: now))
+            changesJSON: LogChain.Change.json(changes), stepDueAt: from == transition.to ? nil : stepDue(for: transition.to, terms: terms, at: now))
     }
 
     static func parseState(_ text: String) -> DossierState? {

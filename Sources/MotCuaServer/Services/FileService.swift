@@ -53,7 +53,7 @@ enum FileService {
             let change = LogChain.Change(field: "file", old: previous.map { "\($0.fileName) (v\($0.version))" }, new: "\(name) (v\(f.version), sha256 \(sha))")
             try await LogChain.append(.init(dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: logAction,
                                             fromState: d.state.description, toState: d.state.description, opinion: nil,
-                                            changesJSON: JSON.encode([change]), stepDueAt: nil), on: tx)
+                                            changesJSON: LogChain.Change.json([change]), stepDueAt: nil), on: tx)
             return FileView(id: f.id!, component: componentModel?.position, version: f.version, fileName: name, contentType: f.contentType,
                             size: f.size, sha256: sha, uploadedAt: VietnamTime.iso(f.uploadedAt))
         }

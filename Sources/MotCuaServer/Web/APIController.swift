@@ -134,7 +134,7 @@ struct APIController {
             resultDelivery: d.resultDelivery,
             feeVnd: d.feeVND,
             procedure: try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON),
-            clock: try d.clockJSON.map { try JSON.decode(DossierClock.self, $0) },
+            clock: try d.clock,
             components: components.map { c in
                 ComponentView(position: c.position, name: c.name, form: c.form, requiredCount: c.requiredCount, mandatory: c.mandatory,
                               handedInCount: c.handedInCount, files: fileViews.filter { $0.component == c.position })

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Runs the built `motcua` binary as a process. The test bundle sits beside the products in
+/// .build/<configuration>/, so the binary is looked up from there.
+public enum MotcuaProcess {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let out: String
+        public let err: String
+    }
+
+    public static let binary: URL = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("motcua").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("motcua")
+    }()
+
+    public static func run(_ args: [String], in directory: URL? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        if let directory { p.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+}
