@@ -20,7 +20,15 @@ public struct Settings: Sendable {
         self.maxUploadBytes = (environment["MOTCUA_MAX_UPLOAD_MB"].flatMap(Int.init) ?? 20) * 1_048_576
         self.officeHours = try environment["MOTCUA_OFFICE_HOURS"].map { try OfficeHours(parsing: $0) } ?? .standard
         var policy = ReceiptPolicy.none
-        if let cut = environment["MOTCUA_ONLINE_CUTOFF"], let minutes = Session.minutes(cut) { policy.cutOffs[.online] = minutes * 60 }
+        if let cut = environment["MOTCUA_ONLINE_CUTOFF"] {
+            guard let minutes = Session.minutes(cut) else {
+                throw CalendarError.invalidOfficeHours("MOTCUA_ONLINE_CUTOFF=\"\(cut)\" phải có dạng HH:MM")
+            }
+            policy.cutOffs[.online] = minutes * 60
+        }
+        if let mb = environment["MOTCUA_MAX_UPLOAD_MB"], Int(mb).map({ $0 > 0 }) != true {
+            throw CalendarError.invalidDuration("MOTCUA_MAX_UPLOAD_MB=\"\(mb)\" phải là số MB lớn hơn 0")
+        }
         self.receiptPolicy = policy
     }
 

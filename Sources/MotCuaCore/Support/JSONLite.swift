@@ -163,6 +163,8 @@ enum JSONLite {
 public enum JSONText {
     /// A JSON string literal.
     public static func quote(_ text: String) -> String {
+        // Most texts need no escaping: check the bytes first.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + text + "\"" }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for c in text.unicodeScalars {

@@ -6,7 +6,7 @@ import Vapor
 
 /// Loads the demo province: organisation, catalogue, users, and dossiers produced by running the
 /// real actions through `DossierService`, so that codes, logs and deadlines are genuine.
-public struct DemoLoader {
+public struct DemoLoader: Sendable {
     public static let password = "MotCua@2026"
 
     let db: any Database
@@ -19,7 +19,7 @@ public struct DemoLoader {
         passwordHash = try app.password.hash(Self.password)
     }
 
-    struct Staff {
+    struct Staff: Sendable {
         var reception: [String: UserModel] = [:]        // agency slug -> reception
         var leader: [String: UserModel] = [:]           // agency slug -> leader
         var head: [String: UserModel] = [:]             // "agency.dept" -> head
@@ -53,7 +53,7 @@ public struct DemoLoader {
         let loader = try DemoLoader(app: app)
         var rng = SplitMix64(seed: seed)
         let staff = try await loader.organisation(rng: &rng)
-        try await loader.dossiers(count: dossiers, staff: staff, now: now, rng: &rng, progress: progress)
+        try await loader.dossiers(count: dossiers, staff: staff, now: now, seed: seed, progress: progress)
     }
 
     func person(_ rng: inout SplitMix64) -> String {
@@ -119,7 +119,7 @@ public struct DemoLoader {
     /// Rows decided in memory and written in large transactions: each dossier's life is run
     /// through `DossierService.plan` and `apply` (the same decisions as the API), only the writes
     /// are batched, so a million dossiers load in minutes.
-    final class Batch {
+    final class Batch: @unchecked Sendable {
         var dossiers: [DossierModel] = []
         var components: [DossierComponentModel] = []
         var log: [LogEntryModel] = []
@@ -129,6 +129,11 @@ public struct DemoLoader {
             let (d, c, l) = (dossiers, components, log)
             try await db.transaction { tx in
                 let sql = tx as! any SQLDatabase
+                if sql.dialect.name == "sqlite" {
+                    // A large page cache for this connection: random UUID keys touch pages all over
+                    // the indexes, and the default 2 MB cache makes a large load slow down as it grows.
+                    try await sql.raw("PRAGMA cache_size = -262144").run()
+                }
                 // Chunks keep each INSERT under SQLite's limit of bound parameters. Components and
                 // log entries, eleven rows in twelve, go through SQLKit: Fluent's create reflects
                 // over every model, which cost more than the rest of the load together.
@@ -160,19 +165,89 @@ public struct DemoLoader {
         }
     }
 
-    func dossiers(count: Int, staff: Staff, now: Date, rng: inout SplitMix64, progress: @Sendable (Int, Int, Double) -> Void) async throws {
+    /// Writes batches one after another: concurrent SQLite writers would only wait on each other.
+    actor WriteGate {
+        private var tail: Task<Void, any Error>?
+
+        func write(_ batch: Batch, on db: any Database) async throws {
+            let previous = tail
+            let task = Task {
+                try await previous?.value
+                try await batch.flush(on: db)
+            }
+            tail = task
+            try await task.value
+        }
+    }
+
+    actor Tally {
+        private var value = 0
+        func add(_ n: Int) -> Int {
+            value += n
+            return value
+        }
+    }
+
+    struct Lookups: Sendable {
+        let procedures: [String: ProcedureModel]
+        let agencies: [UUID: AgencyModel]
+        let officers: [UUID: UserModel]
+    }
+
+    /// Generates `count` dossiers in two shards, one per core, each owning a disjoint set of
+    /// agencies (so their daily code counters never collide), while batches are written in turn.
+    func dossiers(count: Int, staff: Staff, now: Date, seed: UInt64, progress: @escaping @Sendable (Int, Int, Double) -> Void) async throws {
+        let lookups = Lookups(
+            procedures: Dictionary(uniqueKeysWithValues: try await ProcedureModel.query(on: db).all().map { ($0.code, $0) }),
+            agencies: Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: db).all().map { ($0.id!, $0) }),
+            officers: Dictionary(uniqueKeysWithValues: staff.officers.values.flatMap { $0 }.map { ($0.id!, $0) }))
+        let slugs = Array(Set(DemoCatalogue.procedures.map(\.agency))).sorted()
+        let shards = count < 1000 ? 1 : 2
+        let gate = WriteGate()
+        let done = Tally()
+        let started = Date()
+        let db = self.db
+        let counters = try await withThrowingTaskGroup(of: [String: Int].self) { group in
+            for shard in 0..<shards {
+                let catalogue = DemoCatalogue.procedures.filter { slugs.firstIndex(of: $0.agency)! % shards == shard }
+                let n = count / shards + (shard < count % shards ? 1 : 0)
+                group.addTask {
+                    var rng = SplitMix64(seed: seed &+ UInt64(shard) &* 0x9E37_79B9)
+                    return try await self.generate(count: n, catalogue: catalogue, staff: staff, now: now, lookups: lookups, rng: &rng) { batch in
+                        let written = batch.dossiers.count
+                        try await gate.write(batch, on: db)
+                        let total = await done.add(written)
+                        progress(total, count, Date().timeIntervalSince(started))
+                    }
+                }
+            }
+            return try await group.reduce(into: [String: Int]()) { $0.merge($1) { a, _ in a } }
+        }
+        // Later receptions continue each agency's numbering of the day.
+        let rows = counters.map { key, last in
+            let parts = key.split(separator: "|")
+            let row = DossierCounterModel()
+            row.id = UUID()
+            row.agencyCode = String(parts[0])
+            row.day = String(parts[1])
+            row.last = last
+            return row
+        }
+        for chunk in stride(from: 0, to: rows.count, by: 2000) { try await Array(rows[chunk..<min(chunk + 2000, rows.count)]).create(on: db) }
+    }
+
+    /// One shard's dossiers, each decided by `DossierService.plan` and `apply`; returns its counters.
+    func generate(count: Int, catalogue: [DemoCatalogue.Procedure], staff: Staff, now: Date, lookups: Lookups, rng: inout SplitMix64,
+                  flush: (Batch) async throws -> Void) async throws -> [String: Int] {
         let calendar = context.calendar
         let service = context.dossiers
-        let started = Date()
         let yearAgo = now.addingTimeInterval(-365 * 86400)
-        let procedures = Dictionary(uniqueKeysWithValues: try await ProcedureModel.query(on: db).all().map { ($0.code, $0) })
-        let agencies = Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: db).all().map { ($0.id!, $0) })
-        let officersByID = Dictionary(uniqueKeysWithValues: staff.officers.values.flatMap { $0 }.map { ($0.id!, $0) })
+        let procedures = lookups.procedures, agencies = lookups.agencies, officersByID = lookups.officers
         var counters: [String: Int] = [:]   // "agency code|day" -> last number
         let batch = Batch()
         var i = 0
         while i < count {
-            let p = DemoCatalogue.procedures.randomElement(using: &rng)!
+            let p = catalogue.randomElement(using: &rng)!
             let department = "\(p.agency).\(p.department)"
             guard let reception = staff.reception[p.agency], let head = staff.head[department], let officers = staff.officers[department],
                   let leader = staff.leader[p.agency], let procedure = procedures[p.code], let agency = agencies[procedure.agencyID] else {
@@ -267,22 +342,8 @@ public struct DemoLoader {
             batch.components.append(contentsOf: plan.components)
             batch.log.append(contentsOf: entries)
             i += 1
-            if i % 1000 == 0 || i == count {
-                try await batch.flush(on: db)
-                progress(i, count, Date().timeIntervalSince(started))
-            }
+            if i % 1000 == 0 || i == count { try await flush(batch) }
         }
-        try await batch.flush(on: db)
-        // Later receptions continue each agency's numbering of the day.
-        let rows = counters.map { key, last in
-            let parts = key.split(separator: "|")
-            let row = DossierCounterModel()
-            row.id = UUID()
-            row.agencyCode = String(parts[0])
-            row.day = String(parts[1])
-            row.last = last
-            return row
-        }
-        for chunk in stride(from: 0, to: rows.count, by: 2000) { try await Array(rows[chunk..<min(chunk + 2000, rows.count)]).create(on: db) }
+        return counters
     }
 }

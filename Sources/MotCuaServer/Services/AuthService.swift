@@ -12,6 +12,7 @@ enum AuthService {
     static let lockout: TimeInterval = 15 * 60
     static let sessionLifetime: TimeInterval = 12 * 3600
     static let cookieName = "motcua_session"
+    static let dummyHash = (try? Bcrypt.hash("motcua-khong-co-tai-khoan", cost: 10)) ?? ""
 
     static func tokenHash(_ token: String) -> String { Checksum.sha256(token) }
 
@@ -20,7 +21,8 @@ enum AuthService {
         let now = Date()
         let wrong = ServiceError(.unauthorized, "Tên đăng nhập hoặc mật khẩu không đúng.")
         guard let user = try await UserModel.query(on: req.db).filter(\.$username == username).first() else {
-            _ = try? await req.password.async.verify(password, created: "$2b$10$abcdefghijklmnopqrstuu5Y5R1n3HqGYdGBY8pX0u7P0WZqkU3Ky")  // same time as a real check
+            // Spend the time of a real check, so that response times do not tell which usernames exist.
+            _ = try? await req.password.async.verify(password, created: dummyHash)
             throw wrong
         }
         if let until = user.lockedUntil, until > now {

@@ -51,14 +51,15 @@ struct DossierSummary: Content {
         timeliness = Self.timeliness(d, now: now)?.rawValue
     }
 
+    /// The dossier's clock decides: finished ones against the due date, open ones at `now`
+    /// (paused: within time); a dossier not yet received has no clock and is never overdue.
     static func timeliness(_ d: DossierModel, now: Date) -> Timeliness? {
         let status = d.state.status
-        if let finished = d.completedAt, let due = d.dueAt, status == .completed || status == .returned || status == .refused {
-            return Timeliness.finished(at: finished, due: due)
+        guard let clock = try? d.clock else { return status.isOpen ? .withinTime : nil }
+        switch status {
+        case .completed, .returned, .refused: return d.completedAt.map(clock.finishedTimeliness)
+        default: return status.isOpen ? clock.openTimeliness(at: now) : nil
         }
-        guard status.isOpen else { return nil }
-        if status.isPaused { return .withinTime }
-        return Timeliness.open(due: d.dueAt, at: now)
     }
 }
 
