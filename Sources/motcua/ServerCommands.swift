@@ -43,16 +43,16 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await Launch.migrate(app)
             if !noDemo, try await DemoLoader.isEmpty(app) {
-                print("Cơ sở dữ liệu trống: đang nạp tỉnh mẫu Hậu Giang với \(demoDossiers) hồ sơ...")
+                say("Cơ sở dữ liệu trống: đang nạp tỉnh mẫu Hậu Giang với \(demoDossiers) hồ sơ...")
                 try await DemoLoader.load(app, dossiers: demoDossiers, progress: DemoCommand.printProgress)
-                print("")
+                say("")
             }
             app.http.server.configuration.hostname = hostname
             app.http.server.configuration.port = port
-            print("MotCua đang chạy tại http://\(hostname):\(port)/")
-            print("Đăng nhập: http://\(hostname):\(port)/dang-nhap  (API: http://\(hostname):\(port)/api/v1, tài liệu: /openapi.yaml)")
-            print("Tài khoản mẫu (mật khẩu \(DemoLoader.password)):")
-            for a in DemoLoader.accounts { print("  \(a.username.padding(toLength: 26, withPad: " ", startingAt: 0)) \(a.role)") }
+            say("MotCua đang chạy tại http://\(hostname):\(port)/")
+            say("Đăng nhập: http://\(hostname):\(port)/dang-nhap  (API: http://\(hostname):\(port)/api/v1, tài liệu: /openapi.yaml)")
+            say("Tài khoản mẫu (mật khẩu \(DemoLoader.password)):")
+            for a in DemoLoader.accounts { say("  \(a.username.padding(toLength: 26, withPad: " ", startingAt: 0)) \(a.role)") }
             try await app.execute()
             try await app.asyncShutdown()
         } catch {
@@ -68,7 +68,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withApplication(db) { app in try await Launch.migrate(app) }
-        print("Đã cập nhật cấu trúc cơ sở dữ liệu.")
+        say("Đã cập nhật cấu trúc cơ sở dữ liệu.")
     }
 }
 
@@ -97,7 +97,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             let started = Date()
             try await DemoLoader.load(app, dossiers: dossiers, seed: seed, progress: Self.printProgress)
-            print(String(format: "\nĐã nạp tỉnh mẫu với %d hồ sơ trong %.1f giây.", dossiers, Date().timeIntervalSince(started)))
+            say(String(format: "\nĐã nạp tỉnh mẫu với %d hồ sơ trong %.1f giây.", dossiers, Date().timeIntervalSince(started)))
         }
     }
 }
@@ -108,7 +108,13 @@ struct VerifyLogCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (lines, ok) = try await withApplication(db) { app in try await Launch.verifyLog(app) }
-        lines.forEach { print($0) }
+        lines.forEach { say($0) }
         if !ok { throw ExitCode(1) }
     }
+}
+
+/// Writes a line to standard output at once (print is block-buffered when piped, and the server's
+/// start-up message must show before it starts serving).
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
