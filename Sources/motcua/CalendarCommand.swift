@@ -20,15 +20,9 @@ struct CalendarOptions: ParsableArguments {
     func withCalendar<T>(_ body: (Application) async throws -> T) async throws -> T {
         var settings = try db.settings()
         if let officeHours { settings.officeHours = try OfficeHours(parsing: officeHours) }
-        let app = try await Launch.application(settings: settings)
-        do {
+        return try await withApplication(settings) { app in
             try await Launch.migrate(app)
-            let result = try await body(app)
-            try await app.asyncShutdown()
-            return result
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
+            return try await body(app)
         }
     }
 }

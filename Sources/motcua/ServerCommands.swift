@@ -14,8 +14,9 @@ struct DatabaseOptions: ParsableArguments {
     func settings() throws -> Settings { try Settings(database: database, dataDirectory: dataDir) }
 }
 
-func withApplication<T>(_ options: DatabaseOptions, _ body: (Application) async throws -> T) async throws -> T {
-    let app = try await Launch.application(settings: options.settings())
+/// Runs `body` with an application on the given settings, and shuts it down whatever happens.
+func withApplication<T>(_ settings: Settings, _ body: (Application) async throws -> T) async throws -> T {
+    let app = try await Launch.application(settings: settings)
     do {
         let result = try await body(app)
         try await app.asyncShutdown()
@@ -67,7 +68,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        try await withApplication(db) { app in try await Launch.migrate(app) }
+        try await withApplication(db.settings()) { app in try await Launch.migrate(app) }
         say("Đã cập nhật cấu trúc cơ sở dữ liệu.")
     }
 }
@@ -90,7 +91,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await withApplication(db) { app in
+        try await withApplication(db.settings()) { app in
             try await Launch.migrate(app)
             guard try await DemoLoader.isEmpty(app) else {
                 throw ValidationError("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
@@ -107,7 +108,7 @@ struct VerifyLogCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let (lines, ok) = try await withApplication(db) { app in try await Launch.verifyLog(app) }
+        let (lines, ok) = try await withApplication(db.settings()) { app in try await Launch.verifyLog(app) }
         lines.forEach { say($0) }
         if !ok { throw ExitCode(1) }
     }
