@@ -67,7 +67,7 @@ enum LogChain {
 
     static func model(_ c: Content, previous: String) -> LogEntryModel {
         let e = LogEntryModel()
-        e.id = UUID()
+        e.id = UUID.timeOrdered()
         e.dossierID = c.dossierID
         e.seq = c.seq
         e.at = c.at

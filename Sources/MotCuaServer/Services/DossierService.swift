@@ -112,7 +112,7 @@ struct DossierService: Sendable {
         }
 
         let d = DossierModel()
-        d.id = UUID()
+        d.id = UUID.timeOrdered()
         d.lookupSecret = String(format: "%04d", Int.random(in: 0...9999))
         d.channel = channel.rawValue
         d.set(transition.to)
@@ -146,7 +146,7 @@ struct DossierService: Sendable {
         }
         let components = terms.components.enumerated().map { i, req in
             let c = DossierComponentModel()
-            c.id = UUID()
+            c.id = UUID.timeOrdered()
             c.dossierID = d.id!
             c.position = i + 1
             c.name = req.name

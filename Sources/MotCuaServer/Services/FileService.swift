@@ -36,7 +36,7 @@ enum FileService {
             let previous = try await DossierFileModel.query(on: tx).filter(\.$dossierID == d.id!)
                 .filter(\.$componentID == componentModel?.id).sort(\.$version, .descending).first()
             let f = DossierFileModel()
-            f.id = UUID()
+            f.id = UUID.timeOrdered()
             f.dossierID = d.id!
             f.componentID = componentModel?.id
             f.version = (previous?.version ?? 0) + 1
