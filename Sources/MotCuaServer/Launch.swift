@@ -5,8 +5,8 @@ import Vapor
 /// Builds a configured application for the command line and the tests.
 public enum Launch {
     public static func application(settings: Settings, logLevel: Logger.Level = .notice) async throws -> Application {
-        var env = Environment(name: "production", arguments: ["motcua"])
-        env.arguments = ["motcua"]
+        // Our own arguments, so that Vapor does not parse the command line it was not given.
+        let env = Environment(name: "production", arguments: ["motcua"])
         let app = try await Application.make(env)
         app.logger.logLevel = logLevel
         do {

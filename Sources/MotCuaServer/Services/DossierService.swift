@@ -243,12 +243,7 @@ struct DossierService: Sendable {
         let log = try apply(action, to: d, inputs: inputs, actor: actor, at: now, officer: officer)
         guard expectedVersion == d.version else { throw ServiceError.conflict }
         return try await db.transaction { tx in
-            // The version check is the first write: of two concurrent writers the second finds no row.
-            let rows = try await (tx as! any SQLDatabase).raw("""
-                UPDATE dossiers SET version = version + 1 WHERE id = \(bind: d.id!) AND version = \(bind: expectedVersion) RETURNING version
-                """).all()
-            guard rows.count == 1 else { throw ServiceError.conflict }
-            d.version = expectedVersion + 1
+            try await Self.claimVersion(of: d, expected: expectedVersion, on: tx)
             try await d.update(on: tx)
             try await LogChain.append(log, on: tx)
             return d
@@ -348,6 +343,18 @@ struct DossierService: Sendable {
             dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
             fromState: from.description, toState: transition.to.description, opinion: inputs.opinion,
             changesJSON: LogChain.Change.json(changes), stepDueAt: from == transition.to ? nil : stepDue(for: transition.to, terms: terms, at: now))
+    }
+
+    /// The optimistic lock of every write to a dossier: `version` goes up by one only if it is still
+    /// `expected`, else 409. It must be the transaction's first write, so that of two concurrent
+    /// writers the second waits for the first (SQLite's write lock, PostgreSQL's row lock) and then
+    /// finds no row.
+    static func claimVersion(of d: DossierModel, expected: Int, on tx: any Database) async throws {
+        let rows = try await (tx as! any SQLDatabase).raw("""
+            UPDATE dossiers SET version = version + 1 WHERE id = \(bind: d.id!) AND version = \(bind: expected) RETURNING version
+            """).all()
+        guard rows.count == 1 else { throw ServiceError.conflict }
+        d.version = expected + 1
     }
 
     static func parseState(_ text: String) -> DossierState? {

@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import MotCuaCore
-import SQLKit
 
 /// Attaching files to dossiers. A file for a component that already has one becomes its next
 /// version; earlier versions stay readable. Every upload is a logged edit of the dossier.
@@ -29,10 +28,7 @@ enum FileService {
         let (sha, kind) = try context.files.put(data)
         let version = d.version
         return try await db.transaction { tx in
-            let rows = try await (tx as! any SQLDatabase).raw("""
-                UPDATE dossiers SET version = version + 1 WHERE id = \(bind: d.id!) AND version = \(bind: version) RETURNING version
-                """).all()
-            guard rows.count == 1 else { throw ServiceError.conflict }
+            try await DossierService.claimVersion(of: d, expected: version, on: tx)
             let previous = try await DossierFileModel.query(on: tx).filter(\.$dossierID == d.id!)
                 .filter(\.$componentID == componentModel?.id).sort(\.$version, .descending).first()
             let f = DossierFileModel()
@@ -47,7 +43,6 @@ enum FileService {
             f.uploadedBy = actor.id
             f.uploadedAt = now.wholeSeconds
             try await f.create(on: tx)
-            d.version = version + 1
             d.updatedAt = now.wholeSeconds
             try await d.update(on: tx)
             let change = LogChain.Change(field: "file", old: previous.map { "\($0.fileName) (v\($0.version))" }, new: "\(name) (v\(f.version), sha256 \(sha))")
