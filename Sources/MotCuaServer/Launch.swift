@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Vapor
 
@@ -18,11 +19,33 @@ public enum Launch {
         return app
     }
 
-    /// Creates or updates the schema, then loads the stored working calendar.
+    /// Creates or updates the schema, then loads the stored working calendar. Several processes may start
+    /// on a fresh database at once (a server and a command, or parallel commands), so migrations run under
+    /// a lock that spans processes: a lock file beside the SQLite file, an advisory lock on PostgreSQL.
     public static func migrate(_ app: Application) async throws {
-        try await app.autoMigrate()
+        let settings = app.motcua.settings
+        if settings.isPostgres {
+            try await app.db.withConnection { connection in
+                guard let sql = connection as? any SQLDatabase else { return try await app.autoMigrate() }
+                try await sql.raw("SELECT pg_advisory_lock(\(unsafeRaw: String(migrationLockKey)))").run()
+                do {
+                    try await app.autoMigrate()
+                    try await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(migrationLockKey)))").run()
+                } catch {
+                    try? await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(migrationLockKey)))").run()
+                    throw error
+                }
+            }
+        } else {
+            let lock = try FileLock(path: settings.database + ".migrate-lock")
+            defer { lock.release() }
+            try await app.autoMigrate()
+        }
         app.motcua = MotCuaContext(settings: app.motcua.settings, calendar: try await app.loadCalendar())
     }
+
+    /// An arbitrary constant that names MotCua's migration lock among PostgreSQL's advisory locks.
+    static let migrationLockKey = 7_146_862_218
 
     /// Verifies every log chain; returns the report's lines and whether all chains are intact.
     public static func verifyLog(_ app: Application) async throws -> (lines: [String], ok: Bool) {

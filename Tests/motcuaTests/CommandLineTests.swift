@@ -30,6 +30,23 @@ import Testing
         #expect(cut.out == "2024-03-05T17:00:00+07:00\n")
     }
 
+    /// Commands started together on a fresh data directory all migrate it without tripping over each other.
+    @Test func concurrentFirstUseOfADataDirectory() async throws {
+        let dir = try tempDir().path
+        let results = try await withThrowingTaskGroup(of: MotcuaProcess.Result.self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    try MotcuaProcess.run(["deadline", "--received", "2024-02-07T15:30:00+07:00", "--working-days", "3", "--data-dir", dir])
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for r in results {
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out == "2024-02-19T15:30:00+07:00\n")
+        }
+    }
+
     @Test(arguments: [
         ["deadline", "--received", "hôm qua", "--working-days", "3"],
         ["deadline", "--received", "2024-02-07T15:30:00+07:00"],
