@@ -38,6 +38,32 @@ import Testing
         #expect(clock.openTimeliness(at: at("2024-03-12T09:00:01+07:00")) == .overdue)
     }
 
+    /// The hand-written JSON is what JSONEncoder writes (sorted keys, seconds since 1970) and reads back equal.
+    @Test func jsonMatchesJSONEncoderAndRoundTrips() throws {
+        var clock = try received()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        func check() throws {
+            #expect(clock.json == String(decoding: try encoder.encode(clock), as: UTF8.self))
+            #expect(try decoder.decode(DossierClock.self, from: Data(clock.json.utf8)) == clock)
+        }
+        try check()
+        try clock.pause(.supplement, at: at("2024-03-05T10:00:00+07:00"), applicantDeadline: at("2024-03-06T08:00:00+07:00"))
+        try check()
+        try clock.resume(at: at("2024-03-06T10:00:00+07:00"), calendar: calendar)
+        try clock.pause(.payment, at: at("2024-03-07T14:00:00+07:00"))
+        try check()
+        try clock.apologise(at: at("2024-03-07T15:00:00+07:00"), newAppointment: at("2024-03-20T09:00:00+07:00"),
+                            reason: "Cần \"xác minh\" thêm\ntại địa phương")
+        try check()
+        // Instants with a fraction of a second are written as JSONEncoder writes them, and read back.
+        clock = DossierClock(receivedAt: Date(timeIntervalSince1970: 1_709_517_600.25), due: Date(timeIntervalSince1970: 1_709_776_800.5))
+        #expect(try decoder.decode(DossierClock.self, from: Data(clock.json.utf8)) == clock)
+    }
+
     @Test func pauseOverAWeekendAndHolidaysCostsNoWorkingTime() throws {
         var clock = try received()
         try clock.pause(.supplement, at: at("2024-03-08T17:00:00+07:00"))

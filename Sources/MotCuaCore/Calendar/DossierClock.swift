@@ -110,3 +110,23 @@ public struct DossierClock: Hashable, Sendable, Codable {
         rounds.contains { $0.isApplicantLate(at: now) }
     }
 }
+
+extension DossierClock {
+    /// The clock as JSON, keys sorted and instants in seconds since 1970: what `JSONEncoder` writes
+    /// with `.sortedKeys` and `.secondsSince1970`, without Codable's cost (it is written on every action).
+    public var json: String {
+        let s = JSONText.seconds
+        let roundsJSON = rounds.map { r in
+            JSONText.object(raw: [("applicantDeadline", r.applicantDeadline.map(s)), ("newDue", r.newDue.map(s)),
+                                  ("pausedAt", s(r.pausedAt)), ("pausedWorkingSeconds", r.pausedWorkingSeconds.map { String($0) }),
+                                  ("previousDue", s(r.previousDue)), ("reason", JSONText.quote(r.reason.rawValue)),
+                                  ("resumedAt", r.resumedAt.map(s))])
+        }
+        let apologyJSON = apology.map { a in
+            JSONText.object(raw: [("at", s(a.at)), ("newAppointment", s(a.newAppointment)),
+                                  ("previousAppointment", s(a.previousAppointment)), ("reason", JSONText.quote(a.reason))])
+        }
+        return JSONText.object(raw: [("apology", apologyJSON), ("due", s(due)), ("initialDue", s(initialDue)),
+                                     ("receivedAt", s(receivedAt)), ("rounds", "[" + roundsJSON.joined(separator: ",") + "]")])
+    }
+}

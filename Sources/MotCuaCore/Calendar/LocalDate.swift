@@ -120,7 +120,27 @@ public enum VietnamTime {
     /// ISO 8601 with the +07:00 offset, e.g. `2024-02-19T15:30:00+07:00`.
     public static func iso(_ instant: Date) -> String {
         let (date, second) = local(instant)
-        return date.iso + "T" + pad(second / 3600, 2) + ":" + pad(second / 60 % 60, 2) + ":" + pad(second % 60, 2) + "+07:00"
+        let c = date.components
+        // Written byte by byte: the log writes several of these for every action.
+        return String(unsafeUninitializedCapacity: 25) { buffer in
+            var i = 0
+            func digits(_ n: Int, _ width: Int) {
+                var v = n
+                for k in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[i + k] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+                i += width
+            }
+            func byte(_ b: UInt8) {
+                buffer[i] = b
+                i += 1
+            }
+            digits(c.year, 4); byte(0x2D); digits(c.month, 2); byte(0x2D); digits(c.day, 2); byte(0x54)
+            digits(second / 3600, 2); byte(0x3A); digits(second / 60 % 60, 2); byte(0x3A); digits(second % 60, 2)
+            for b in "+07:00".utf8 { byte(b) }
+            return i
+        }
     }
 
     /// Parses ISO 8601 with an explicit offset (`Z`, `+07:00`, `+0700`) and optional fractional seconds.
@@ -175,7 +195,7 @@ public enum VietnamTime {
 }
 
 /// A non-negative number with leading zeros (String(format:) is slow on hot paths).
-func pad(_ n: Int, _ width: Int) -> String {
+public func pad(_ n: Int, _ width: Int) -> String {
     let digits = String(n)
     return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// A small JSON reader that remembers the line of every value, so that an import can name the
 /// line of its first error (Foundation's JSONSerialization does not say where).
 enum JSONLite {
@@ -163,33 +164,68 @@ enum JSONLite {
 public enum JSONText {
     /// A JSON string literal.
     public static func quote(_ text: String) -> String {
+        var out = ""
+        appendQuoted(text, to: &out)
+        return out
+    }
+
+    /// Appends a JSON string literal; the hot path of the log's canonical form.
+    public static func appendQuoted(_ text: String, to out: inout String) {
         // Most texts need no escaping: check the bytes first.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + text + "\"" }
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for c in text.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(c)
+        var text = text
+        let plain = text.withUTF8 { bytes in !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) }
+        out += "\""
+        if plain {
+            out += text
+        } else {
+            for c in text.unicodeScalars {
+                switch c {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where c.value < 0x20:
+                    let hex = String(c.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(c)
+                }
             }
         }
-        return out + "\""
+        out += "\""
     }
 
     /// A JSON array of strings.
     public static func array(_ items: [String]) -> String {
-        "[" + items.map(quote).joined(separator: ",") + "]"
+        var out = "["
+        out.reserveCapacity(items.reduce(2) { $0 + $1.utf8.count + 3 })
+        for (i, item) in items.enumerated() {
+            if i > 0 { out += "," }
+            appendQuoted(item, to: &out)
+        }
+        return out + "]"
     }
 
     /// A JSON object with the given keys in the given order; nil values are written as null.
     public static func object(_ pairs: [(String, String?)]) -> String {
-        "{" + pairs.map { quote($0.0) + ":" + ($0.1.map(quote) ?? "null") }.joined(separator: ",") + "}"
+        var out = "{"
+        for (i, (key, value)) in pairs.enumerated() {
+            if i > 0 { out += "," }
+            appendQuoted(key, to: &out)
+            out += ":"
+            if let value { appendQuoted(value, to: &out) } else { out += "null" }
+        }
+        return out + "}"
+    }
+
+    /// A JSON object of values that are JSON already; pairs with a nil value are left out.
+    public static func object(raw pairs: [(String, String?)]) -> String {
+        "{" + pairs.compactMap { key, value in value.map { quote(key) + ":" + $0 } }.joined(separator: ",") + "}"
+    }
+
+    /// An instant as seconds since 1970, as JSONEncoder's `.secondsSince1970` writes it.
+    public static func seconds(_ instant: Date) -> String {
+        let t = instant.timeIntervalSince1970
+        return t.rounded() == t && abs(t) < 1e15 ? String(Int64(t)) : String(t)
     }
 }

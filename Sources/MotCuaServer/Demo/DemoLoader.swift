@@ -122,46 +122,20 @@ public struct DemoLoader: Sendable {
     final class Batch: @unchecked Sendable {
         var dossiers: [DossierModel] = []
         var components: [DossierComponentModel] = []
-        var log: [LogEntryModel] = []
+        var log: [LogChain.Entry] = []
 
         func flush(on db: any Database) async throws {
             guard !dossiers.isEmpty else { return }
-            let (d, c, l) = (dossiers, components, log)
             try await db.transaction { tx in
-                let sql = tx as! any SQLDatabase
-                if sql.dialect.name == "sqlite" {
-                    // A large page cache for this connection: random UUID keys touch pages all over
-                    // the indexes, and the default 2 MB cache makes a large load slow down as it grows.
+                if let sql = tx as? any SQLDatabase, sql.dialect.name == "sqlite" {
+                    // A large page cache for this connection: the indexes of a large load outgrow
+                    // the default 2 MB cache and every insert would then read pages from disk.
                     try await sql.raw("PRAGMA cache_size = -262144").run()
                 }
-                // Chunks keep each INSERT under SQLite's limit of bound parameters. Components and
-                // log entries, eleven rows in twelve, go through SQLKit: Fluent's create reflects
-                // over every model, which cost more than the rest of the load together.
-                for chunk in stride(from: 0, to: d.count, by: 400) { try await Array(d[chunk..<min(chunk + 400, d.count)]).create(on: tx) }
-                for chunk in stride(from: 0, to: c.count, by: 2000) {
-                    let insert = sql.insert(into: DossierComponentModel.schema)
-                        .columns("id", "dossier_id", "position", "name", "form", "required_count", "mandatory", "handed_in_count")
-                    for x in c[chunk..<min(chunk + 2000, c.count)] {
-                        insert.values([SQLBind(x.id!), SQLBind(x.dossierID), SQLBind(x.position), SQLBind(x.name), SQLBind(x.form),
-                                       SQLBind(x.requiredCount), SQLBind(x.mandatory), SQLBind(x.handedInCount)])
-                    }
-                    try await insert.run()
-                }
-                for chunk in stride(from: 0, to: l.count, by: 1500) {
-                    let insert = sql.insert(into: LogEntryModel.schema)
-                        .columns("id", "dossier_id", "seq", "at", "actor_id", "actor_name", "action", "from_state", "to_state",
-                                 "opinion", "changes", "step_due_at", "prev_hash", "hash")
-                    for e in l[chunk..<min(chunk + 1500, l.count)] {
-                        insert.values([SQLBind(e.id!), SQLBind(e.dossierID), SQLBind(e.seq), SQLBind(e.at), SQLBind(e.actorID), SQLBind(e.actorName),
-                                       SQLBind(e.action), SQLBind(e.fromState), SQLBind(e.toState), SQLBind(e.opinion), SQLBind(e.changesJSON),
-                                       SQLBind(e.stepDueAt), SQLBind(e.prevHash), SQLBind(e.hash)])
-                    }
-                    try await insert.run()
-                }
+                try await self.dossiers.insert(on: tx)
+                try await self.components.insert(on: tx)
+                try await self.log.insert(on: tx)
             }
-            dossiers.removeAll(keepingCapacity: true)
-            components.removeAll(keepingCapacity: true)
-            log.removeAll(keepingCapacity: true)
         }
     }
 
@@ -190,17 +164,25 @@ public struct DemoLoader: Sendable {
 
     struct Lookups: Sendable {
         let procedures: [String: ProcedureModel]
+        let terms: [String: ProcedureTerms]
         let agencies: [UUID: AgencyModel]
         let officers: [UUID: UserModel]
+        /// Each user as an actor, made once rather than on each of millions of actions.
+        let actors: [UUID: Actor]
     }
 
     /// Generates `count` dossiers in two shards, one per core, each owning a disjoint set of
     /// agencies (so their daily code counters never collide), while batches are written in turn.
     func dossiers(count: Int, staff: Staff, now: Date, seed: UInt64, progress: @escaping @Sendable (Int, Int, Double) -> Void) async throws {
+        let procedures = try await ProcedureModel.query(on: db).all()
+        let users = Array(staff.reception.values) + Array(staff.leader.values) + Array(staff.head.values)
+            + staff.officers.values.flatMap { $0 } + staff.citizens
         let lookups = Lookups(
-            procedures: Dictionary(uniqueKeysWithValues: try await ProcedureModel.query(on: db).all().map { ($0.code, $0) }),
+            procedures: Dictionary(uniqueKeysWithValues: procedures.map { ($0.code, $0) }),
+            terms: Dictionary(uniqueKeysWithValues: try procedures.map { ($0.code, try $0.terms) }),
             agencies: Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: db).all().map { ($0.id!, $0) }),
-            officers: Dictionary(uniqueKeysWithValues: staff.officers.values.flatMap { $0 }.map { ($0.id!, $0) }))
+            officers: Dictionary(uniqueKeysWithValues: staff.officers.values.flatMap { $0 }.map { ($0.id!, $0) }),
+            actors: Dictionary(uniqueKeysWithValues: users.map { ($0.id!, Actor(user: $0)) }))
         let slugs = Array(Set(DemoCatalogue.procedures.map(\.agency))).sorted()
         let shards = count < 1000 ? 1 : 2
         let gate = WriteGate()
@@ -213,7 +195,7 @@ public struct DemoLoader: Sendable {
                 let n = count / shards + (shard < count % shards ? 1 : 0)
                 group.addTask {
                     var rng = SplitMix64(seed: seed &+ UInt64(shard) &* 0x9E37_79B9)
-                    return try await self.generate(count: n, catalogue: catalogue, staff: staff, now: now, lookups: lookups, rng: &rng) { batch in
+                    return try await self.generate(count: n, catalogue: catalogue, staff: staff, now: now, lookups: lookups, rng: &rng) { @Sendable batch in
                         let written = batch.dossiers.count
                         try await gate.write(batch, on: db)
                         let total = await done.add(written)
@@ -238,19 +220,22 @@ public struct DemoLoader: Sendable {
 
     /// One shard's dossiers, each decided by `DossierService.plan` and `apply`; returns its counters.
     func generate(count: Int, catalogue: [DemoCatalogue.Procedure], staff: Staff, now: Date, lookups: Lookups, rng: inout SplitMix64,
-                  flush: (Batch) async throws -> Void) async throws -> [String: Int] {
+                  flush: @escaping @Sendable (Batch) async throws -> Void) async throws -> [String: Int] {
         let calendar = context.calendar
         let service = context.dossiers
         let yearAgo = now.addingTimeInterval(-365 * 86400)
-        let procedures = lookups.procedures, agencies = lookups.agencies, officersByID = lookups.officers
+        let procedures = lookups.procedures, agencies = lookups.agencies, officersByID = lookups.officers, actors = lookups.actors
         var counters: [String: Int] = [:]   // "agency code|day" -> last number
-        let batch = Batch()
+        // Double buffering: one batch is written while the next is generated.
+        var batch = Batch()
+        var writing: Task<Void, any Error>?
         var i = 0
         while i < count {
             let p = catalogue.randomElement(using: &rng)!
             let department = "\(p.agency).\(p.department)"
             guard let reception = staff.reception[p.agency], let head = staff.head[department], let officers = staff.officers[department],
-                  let leader = staff.leader[p.agency], let procedure = procedures[p.code], let agency = agencies[procedure.agencyID] else {
+                  let leader = staff.leader[p.agency], let procedure = procedures[p.code], let agency = agencies[procedure.agencyID],
+                  let procedureTerms = lookups.terms[p.code] else {
                 fatalError("demo catalogue: no staff or procedure for \(department)")
             }
             // Receipt at a random working moment of the past year, denser in recent months.
@@ -264,14 +249,14 @@ public struct DemoLoader: Sendable {
             let c = DemoCatalogue.self
             let input = DossierService.NewDossier(
                 procedureCode: p.code, channel: online ? .online : (rng.next() % 100 < 5 ? .postal : .direct),
-                applicant: .init(kind: "person", name: person(&rng), idNumber: String(format: "0920%08d", Int(rng.next() % 100_000_000)),
-                                 birthDate: String(format: "%04d-%02d-%02d", 1950 + Int(rng.next() % 55), 1 + Int(rng.next() % 12), 1 + Int(rng.next() % 28)),
+                applicant: .init(kind: "person", name: person(&rng), idNumber: "0920" + pad(Int(rng.next() % 100_000_000), 8),
+                                 birthDate: pad(1950 + Int(rng.next() % 55), 4) + "-" + pad(1 + Int(rng.next() % 12), 2) + "-" + pad(1 + Int(rng.next() % 28), 2),
                                  address: "Số \(1 + rng.next() % 300), \(c.streets.randomElement(using: &rng)!), \(c.places.randomElement(using: &rng)!)",
-                                 phone: String(format: "09%08d", Int(rng.next() % 100_000_000)), email: nil),
+                                 phone: "09" + pad(Int(rng.next() % 100_000_000), 8), email: nil),
                 representative: nil, contentSummary: nil, resultDelivery: nil, components: nil)
 
-            let creator = Actor(user: online ? citizen : reception)
-            let plan = try service.plan(input, actor: creator, at: t, procedure: procedure, agency: agency)
+            let creator = actors[(online ? citizen : reception).id!]!
+            let plan = try service.plan(input, actor: creator, at: t, procedure: procedure, agency: agency, terms: procedureTerms)
             let key = "\(plan.agencyCode)|\(plan.day.iso)"
             let number = (counters[key] ?? 0) + 1
             counters[key] = number
@@ -288,10 +273,10 @@ public struct DemoLoader: Sendable {
                 let next = try calendar.adding(workingSeconds: max(60, Int(share * totalHours * 3600 * speed)), to: t)
                 guard next < now else { return false }
                 t = next
-                let content = try service.apply(action, to: d, inputs: inputs, actor: Actor(user: user), at: t,
+                let content = try service.apply(action, to: d, inputs: inputs, actor: actors[user.id!]!, at: t,
                                                 officer: inputs.officer.flatMap { officersByID[$0] }, terms: terms)
                 d.version += 1
-                last = LogChain.next(content, after: last)
+                last = LogChain.next(content, after: (last.content.seq, last.hash))
                 entries.append(last)
                 return true
             }
@@ -342,8 +327,14 @@ public struct DemoLoader: Sendable {
             batch.components.append(contentsOf: plan.components)
             batch.log.append(contentsOf: entries)
             i += 1
-            if i % 1000 == 0 || i == count { try await flush(batch) }
+            if i % 1000 == 0 || i == count {
+                try await writing?.value
+                let full = batch
+                batch = Batch()
+                writing = Task { try await flush(full) }
+            }
         }
+        try await writing?.value
         return counters
     }
 }

@@ -46,42 +46,33 @@ enum LogChain {
         }
     }
 
+    /// An entry as written: its content, numbered, linked to the previous entry and hashed.
+    struct Entry: Sendable {
+        let id: UUID
+        let content: Content
+        let prevHash: String
+        let hash: String
+    }
+
     /// Appends an entry after the dossier's last one. Call inside the transaction that changed the
     /// dossier, after its version update, so that no other writer interleaves.
     @discardableResult
-    static func append(_ content: Content, on db: any Database) async throws -> LogEntryModel {
-        let last = try await LogEntryModel.query(on: db).filter(\.$dossierID == content.dossierID).sort(\.$seq, .descending).first()
-        let entry = next(content, after: last)
-        try await entry.create(on: db)
+    static func append(_ content: Content, on db: any Database) async throws -> Entry {
+        let last = try await LogEntryModel.query(on: db).filter(\.$dossierID == content.dossierID).sort(\.$seq, .descending)
+            .field(\.$seq).field(\.$hash).first()
+        let entry = next(content, after: last.map { ($0.seq, $0.hash) })
+        try await [entry].insert(on: db)
         return entry
     }
 
     /// The entry that follows `last` (nil: the first of the dossier), numbered and hashed.
-    static func next(_ content: Content, after last: LogEntryModel?) -> LogEntryModel {
+    static func next(_ content: Content, after last: (seq: Int, hash: String)?) -> Entry {
         var c = content
         c.seq = (last?.seq ?? 0) + 1
         c.at = c.at.wholeSeconds
         c.stepDueAt = c.stepDueAt?.wholeSeconds
-        return model(c, previous: last?.hash ?? genesis)
-    }
-
-    static func model(_ c: Content, previous: String) -> LogEntryModel {
-        let e = LogEntryModel()
-        e.id = UUID.timeOrdered()
-        e.dossierID = c.dossierID
-        e.seq = c.seq
-        e.at = c.at
-        e.actorID = c.actorID
-        e.actorName = c.actorName
-        e.action = c.action
-        e.fromState = c.fromState
-        e.toState = c.toState
-        e.opinion = c.opinion
-        e.changesJSON = c.changesJSON
-        e.stepDueAt = c.stepDueAt
-        e.prevHash = previous
-        e.hash = c.hash(after: previous)
-        return e
+        let previous = last?.hash ?? genesis
+        return Entry(id: UUID.timeOrdered(), content: c, prevHash: previous, hash: c.hash(after: previous))
     }
 
     static func content(of e: LogEntryModel) -> Content {

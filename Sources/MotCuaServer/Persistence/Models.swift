@@ -206,7 +206,7 @@ final class DossierModel: Model, @unchecked Sendable {
     }
 
     func set(clock: DossierClock) {
-        let json = JSON.encode(clock)
+        let json = clock.json
         clockJSON = json
         clockCache = (json, clock)
     }

@@ -62,7 +62,7 @@ struct DossierService: Sendable {
 
     static func code(agencyCode: String, day: LocalDate, number: Int) -> String {
         let c = day.components
-        return agencyCode + String(format: "-%02d%02d%02d-%04d", c.year % 100, c.month, c.day, number)
+        return agencyCode + "-" + pad(c.year % 100, 2) + pad(c.month, 2) + pad(c.day, 2) + "-" + pad(number, 4)
     }
 
     /// `receive` at the counter or by post (reception), or `submit` online (citizen).
@@ -77,15 +77,17 @@ struct DossierService: Sendable {
             // so that concurrent receptions get consecutive numbers.
             let number = try await Self.nextNumber(agencyCode: plan.agencyCode, day: plan.day.iso, on: tx)
             let log = plan.assign(number: number, actor: actor, at: now, service: self)
-            try await plan.dossier.create(on: tx)
-            try await plan.components.create(on: tx)
+            try await [plan.dossier].insert(on: tx)
+            try await plan.components.insert(on: tx)
             try await LogChain.append(log, on: tx)
             return plan.dossier
         }
     }
 
-    /// Decides a new dossier without touching the database.
-    func plan(_ input: NewDossier, actor: Actor, at now: Date, procedure: ProcedureModel, agency: AgencyModel) throws -> NewDossierPlan {
+    /// Decides a new dossier without touching the database. `terms` may be given to save decoding the
+    /// procedure's terms again (the demo loader does).
+    func plan(_ input: NewDossier, actor: Actor, at now: Date, procedure: ProcedureModel, agency: AgencyModel,
+              terms known: ProcedureTerms? = nil) throws -> NewDossierPlan {
         let action: Action = actor.roles.contains(.reception) ? .receive : .submit
         let transition: Transition
         do { transition = try StateMachine.decide(action, from: nil, actor: ActorContext(roles: actor.roles), inputs: ActionInputs()) }
@@ -99,7 +101,7 @@ struct DossierService: Sendable {
         if action == .receive, !actor.scope.contains(agency: procedure.agencyID, department: nil, owner: nil) {
             throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" không do cơ quan của bạn tiếp nhận.")
         }
-        let terms = try procedure.terms
+        let terms = try known ?? procedure.terms
         if action == .submit, terms.onlineLevel == .none {
             throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" chưa cung cấp dịch vụ công trực tuyến.")
         }
@@ -113,7 +115,7 @@ struct DossierService: Sendable {
 
         let d = DossierModel()
         d.id = UUID.timeOrdered()
-        d.lookupSecret = String(format: "%04d", Int.random(in: 0...9999))
+        d.lookupSecret = pad(Int.random(in: 0...9999), 4)
         d.channel = channel.rawValue
         d.set(transition.to)
         d.procedureID = procedure.id!
