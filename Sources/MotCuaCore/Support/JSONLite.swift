@@ -178,19 +178,31 @@ public enum JSONText {
         if plain {
             out += text
         } else {
-            for c in text.unicodeScalars {
-                switch c {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where c.value < 0x20:
-                    let hex = String(c.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(c)
+            // Byte by byte: quotes, backslashes and control characters are ASCII and never part of
+            // a multi-byte UTF-8 sequence.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count + 16)
+            func escaped(_ c: UInt8) {
+                bytes.append(0x5C)
+                bytes.append(c)
+            }
+            for b in text.utf8 {
+                switch b {
+                case 0x22, 0x5C: escaped(b)
+                case 0x0A: escaped(0x6E)
+                case 0x0D: escaped(0x72)
+                case 0x09: escaped(0x74)
+                case ..<0x20:
+                    escaped(0x75)
+                    bytes.append(0x30)
+                    bytes.append(0x30)
+                    bytes.append(b < 0x10 ? 0x30 : 0x31)
+                    let low = b & 0xF
+                    bytes.append(low < 10 ? 0x30 + low : 0x61 + low - 10)
+                default: bytes.append(b)
                 }
             }
+            out += String(decoding: bytes, as: UTF8.self)
         }
         out += "\""
     }
