@@ -124,28 +124,35 @@ public struct DemoLoader: Sendable {
         var components: [DossierComponentModel] = []
         var log: [LogChain.Entry] = []
 
-        func flush(on db: any Database) async throws {
+        func flush(on connection: any Database) async throws {
             guard !dossiers.isEmpty else { return }
-            try await db.withConnection { connection in
-                if let sql = connection as? any SQLDatabase, sql.dialect.name == "sqlite" {
-                    // A large page cache: the indexes of a large load outgrow the default 2 MB and
-                    // every insert would read pages from disk. Fewer, larger checkpoints, and no
-                    // sync at each commit (a demo load that is cut short is simply started again).
-                    try await sql.raw("PRAGMA cache_size = -262144").run()
-                    try await sql.raw("PRAGMA synchronous = NORMAL").run()
-                    try await sql.raw("PRAGMA wal_autocheckpoint = 50000").run()
-                }
-                try await connection.transaction { tx in
-                    try await self.dossiers.insert(on: tx)
-                    try await self.components.insert(on: tx)
-                    try await self.log.insert(on: tx)
-                }
-                if let sql = connection as? any SQLDatabase, sql.dialect.name == "sqlite" {
-                    // Back to the server's settings: the connection returns to the pool.
-                    try await sql.raw("PRAGMA cache_size = -2000").run()
-                    try await sql.raw("PRAGMA synchronous = FULL").run()
-                    try await sql.raw("PRAGMA wal_autocheckpoint = 1000").run()
-                }
+            try await connection.transaction { tx in
+                try await self.dossiers.insert(on: tx)
+                try await self.components.insert(on: tx)
+                try await self.log.insert(on: tx)
+            }
+        }
+    }
+
+    /// Runs `body` on one connection kept for the whole load. On SQLite it gets a large page cache
+    /// (the indexes of a large load outgrow the default 2 MB and every insert would read pages from
+    /// disk), fewer and larger checkpoints, and no sync at each commit (a demo load that is cut short
+    /// is simply started again); the server's settings are restored before the connection goes back
+    /// to the pool.
+    func withLoadingConnection<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await db.withConnection { connection in
+            guard let sql = connection as? any SQLDatabase, sql.dialect.name == "sqlite" else { return try await body(connection) }
+            func set(_ pragmas: [String]) async throws {
+                for p in pragmas { try await sql.raw("PRAGMA \(unsafeRaw: p)").run() }
+            }
+            try await set(["cache_size = -262144", "synchronous = NORMAL", "wal_autocheckpoint = 50000"])
+            do {
+                let result = try await body(connection)
+                try await set(["cache_size = -2000", "synchronous = FULL", "wal_autocheckpoint = 1000"])
+                return result
+            } catch {
+                try? await set(["cache_size = -2000", "synchronous = FULL", "wal_autocheckpoint = 1000"])
+                throw error
             }
         }
     }
@@ -156,7 +163,7 @@ public struct DemoLoader: Sendable {
 
         func write(_ batch: Batch, on db: any Database) async throws {
             let previous = tail
-            let task = Task {
+            let task = Task(priority: .high) {
                 try await previous?.value
                 try await batch.flush(on: db)
             }
@@ -199,12 +206,11 @@ public struct DemoLoader: Sendable {
         let gate = WriteGate()
         let done = Tally()
         let started = Date()
-        let db = self.db
-        let counters = try await withThrowingTaskGroup(of: [String: Int].self) { group in
+        let counters = try await withLoadingConnection { db in try await withThrowingTaskGroup(of: [String: Int].self) { group in
             for shard in 0..<shards {
                 let catalogue = DemoCatalogue.procedures.filter { slugs.firstIndex(of: $0.agency)! % shards == shard }
                 let n = count / shards + (shard < count % shards ? 1 : 0)
-                group.addTask {
+                group.addTask(priority: .low) {
                     var rng = SplitMix64(seed: seed &+ UInt64(shard) &* 0x9E37_79B9)
                     return try await self.generate(count: n, catalogue: catalogue, staff: staff, now: now, lookups: lookups, rng: &rng) { @Sendable batch in
                         let written = batch.dossiers.count
@@ -215,7 +221,7 @@ public struct DemoLoader: Sendable {
                 }
             }
             return try await group.reduce(into: [String: Int]()) { $0.merge($1) { a, _ in a } }
-        }
+        } }
         // Later receptions continue each agency's numbering of the day.
         let rows = counters.map { key, last in
             let parts = key.split(separator: "|")
@@ -338,11 +344,14 @@ public struct DemoLoader: Sendable {
             batch.components.append(contentsOf: plan.components)
             batch.log.append(contentsOf: entries)
             i += 1
+            // Generating never suspends by itself; yielding often lets the writer's continuations run
+            // on the cooperative pool (one thread per core) instead of waiting for a whole batch.
+            if i % 4 == 0 { await Task.yield() }
             if i % 1000 == 0 || i == count {
                 try await writing?.value
                 let full = batch
                 batch = Batch()
-                writing = Task { try await flush(full) }
+                writing = Task(priority: .high) { try await flush(full) }
             }
         }
         try await writing?.value
