@@ -10,7 +10,9 @@ import Vapor
 /// Sets up the database, migrations, templates, middleware and routes.
 public func configure(_ app: Application, settings: Settings) async throws {
     if settings.isPostgres {
-        try app.databases.use(.postgres(url: settings.database), as: .psql)
+        // Several connections per event loop: requests in flight on one loop need not queue, and the
+        // migration lock (Launch.migrate) holds one while the migrations run on another.
+        try app.databases.use(.postgres(url: settings.database, maxConnectionsPerEventLoop: 4), as: .psql)
     } else {
         let path = settings.database
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
