@@ -11,6 +11,8 @@ public struct Settings: Sendable {
     public var maxUploadBytes: Int
     public var officeHours: OfficeHours
     public var receiptPolicy: ReceiptPolicy
+    /// Where the page templates (Resources/Views), the public files (Public) and openapi.yaml are.
+    public var resourceDirectory: URL
 
     public init(database: String? = nil, dataDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let data = URL(fileURLWithPath: dataDirectory ?? environment["MOTCUA_DATA_DIR"] ?? "./data")
@@ -30,6 +32,26 @@ public struct Settings: Sendable {
             throw CalendarError.invalidDuration("MOTCUA_MAX_UPLOAD_MB=\"\(mb)\" phải là số MB lớn hơn 0")
         }
         self.receiptPolicy = policy
+        self.resourceDirectory = Self.findResources(environment: environment)
+    }
+
+    /// MOTCUA_HOME if set; else the current directory if it holds the templates; else the nearest
+    /// directory above the executable that does (the checkout of `.build/<configuration>/motcua`),
+    /// so the server finds its pages whatever directory it is started from.
+    static func findResources(environment: [String: String]) -> URL {
+        if let home = environment["MOTCUA_HOME"] { return URL(fileURLWithPath: home) }
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if hasResources(current) { return current }
+        var directory = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent()
+        while let d = directory, d.path != "/" {
+            if hasResources(d) { return d }
+            directory = d.deletingLastPathComponent()
+        }
+        return current
+    }
+
+    public static func hasResources(_ directory: URL) -> Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent("Resources/Views/layout.leaf").path)
     }
 
     public var isPostgres: Bool { database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") }

@@ -30,6 +30,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // The stored schedules are read once the schema exists (Launch.migrate); until then the rules.
     app.motcua = try MotCuaContext(settings: settings, calendar: WorkingCalendar(officeHours: settings.officeHours))
 
+    app.directory = DirectoryConfiguration(workingDirectory: settings.resourceDirectory.path + "/")
     app.views.use(.leaf)
     app.middleware = Middlewares()
     app.middleware.use(ProblemMiddleware())

@@ -22,6 +22,7 @@ func routes(_ app: Application) throws {
     do { // Back office pages.
         app.get("ho-so", use: pages.dossiers)
         app.get("ho-so", ":code", use: pages.dossier)
+        app.post("ho-so", ":code", "thao-tac", ":action", use: pages.act)
     }
 
     do { // JSON API.

@@ -40,7 +40,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let app = try await Launch.application(settings: db.settings(), logLevel: .notice)
+        let settings = try db.settings()
+        guard Settings.hasResources(settings.resourceDirectory) else {
+            throw ValidationError("Không tìm thấy giao diện (Resources/Views) tại \(settings.resourceDirectory.path): đặt biến MOTCUA_HOME là thư mục mã nguồn MotCua.")
+        }
+        let app = try await Launch.application(settings: settings, logLevel: .notice)
         do {
             try await Launch.migrate(app)
             if !noDemo, try await DemoLoader.isEmpty(app) {

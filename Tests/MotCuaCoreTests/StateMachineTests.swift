@@ -85,6 +85,35 @@ import Testing
         #expect(t.role == .reception)
     }
 
+    /// The buttons of a dossier's page: what each role may do in the states of a dossier's life.
+    @Test func availableActions() {
+        let review = S(.processing, .awaitingReview)
+        #expect(StateMachine.available(from: review, actor: ActorContext(roles: [.head])) == [.returnForRework, .submitForSignature, .apologise])
+        #expect(StateMachine.available(from: review, actor: ActorContext(roles: [.officer], isAssignedOfficer: true)) == [])
+        #expect(StateMachine.available(from: S(.processing, .inProgress), actor: ActorContext(roles: [.officer], isAssignedOfficer: true))
+                == [.requestSupplement, .requestPayment, .propose])
+        #expect(StateMachine.available(from: S(.processing, .inProgress), actor: ActorContext(roles: [.officer])) == [])
+        #expect(StateMachine.available(from: S(.processing, .awaitingSignature), actor: ActorContext(roles: [.leader]))
+                == [.returnForRework, .approve, .refuse, .apologise])
+        #expect(StateMachine.available(from: S(.received), actor: ActorContext(roles: [.reception]))
+                == [.requestPayment, .handOver, .withdraw])
+        #expect(StateMachine.available(from: S(.awaitingSupplement), actor: ActorContext(roles: [.reception]),
+                                       stateBeforePause: S(.processing, .inProgress)) == [.supplement, .withdraw])
+        #expect(StateMachine.available(from: S(.returned), actor: ActorContext(roles: [.citizen])) == [.rate])
+        // Whatever is offered, decide allows (with its inputs); whatever decide allows is offered.
+        for state in DossierState.all {
+            for role in Role.allCases {
+                let actor = ActorContext(roles: [role], isAssignedOfficer: true)
+                let offered = Set(StateMachine.available(from: state, actor: actor, stateBeforePause: S(.processing, .inProgress)))
+                for action in Action.allCases where action != .submit && action != .receive {
+                    let allowed = (try? StateMachine.decide(action, from: state, actor: actor, inputs: Self.fullInputs,
+                                                            stateBeforePause: S(.processing, .inProgress))) != nil
+                    #expect(offered.contains(action) == allowed, "\(action) \(state) \(role)")
+                }
+            }
+        }
+    }
+
     @Test func officerMustBeTheAssignedOne() {
         for action in [Action.propose, .requestSupplement, .requestPayment] {
             #expect(throws: DossierError.notAssignedOfficer) {

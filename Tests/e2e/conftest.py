@@ -29,8 +29,9 @@ def server():
     data = tempfile.mkdtemp(prefix="motcua-e2e-")
     port = free_port()
     log = open(os.path.join(data, "server.log"), "w")
+    # Started outside the checkout: the server finds its templates from its own location.
     proc = subprocess.Popen([BINARY, "serve", "--port", str(port), "--data-dir", data, "--demo-dossiers", "150"],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                            cwd=data, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
     while time.time() < deadline:

@@ -77,3 +77,33 @@ def test_public_lookup_by_code_and_secret(browser, server):
     assert "Lê Thị Hồng Nhung" in browser.page_source
     browser.get(server + f"/tra-cuu?code={code}&secret={'0000' if secret != '0000' else '1111'}")
     assert "Không tìm thấy hồ sơ" in browser.page_source
+
+
+def test_head_returns_a_dossier_for_rework_from_its_page(browser, server):
+    """The manual's 1.2.2: "Yêu cầu thụ lý lại", enter "Ý kiến chính thức", "Xác nhận"."""
+    reception = api(server, "/api/v1/login", body={"username": "stp.tiepnhan", "password": PASSWORD})["token"]
+    head = api(server, "/api/v1/login", body={"username": "stp.hctp.truongphong", "password": PASSWORD})["token"]
+    officer_login = api(server, "/api/v1/login", body={"username": "stp.hctp.cv1", "password": PASSWORD})
+    created = api(server, "/api/v1/dossiers", reception, {
+        "procedureCode": "1.001978.000.00.00.H28", "channel": "direct",
+        "applicant": {"name": "Trần Văn Bình", "idNumber": "092190005678", "address": "Phường III, thành phố Vị Thanh"},
+    })
+    code = created["dossier"]["code"]
+    api(server, f"/api/v1/dossiers/{code}/actions/hand_over", reception, {"version": 1})
+    api(server, f"/api/v1/dossiers/{code}/actions/assign", head, {"version": 2, "officer": officer_login["user"]["id"]})
+    api(server, f"/api/v1/dossiers/{code}/actions/propose", officer_login["token"],
+        {"version": 3, "opinion": "Hồ sơ hợp lệ", "proposal": "approve"})
+
+    login(browser, server, "stp.hctp.truongphong")
+    browser.get(server + f"/ho-so/{code}")
+    wait_for(browser, "Trình lãnh đạo ký duyệt")
+    action = browser.find_element(By.ID, "thao-tac-return_for_rework")
+    action.find_element(By.TAG_NAME, "summary").click()
+    action.find_element(By.NAME, "opinion").send_keys("Đề nghị kiểm tra lại thông tin chủ hồ sơ")
+    action.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(browser, "Đã thực hiện: Yêu cầu thụ lý lại.")
+    log = browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+    assert "Yêu cầu thụ lý lại" in log[-1].text
+    assert "Đề nghị kiểm tra lại thông tin chủ hồ sơ" in log[-1].text
+    assert "Đang thụ lý" in browser.page_source
+    assert api(server, f"/api/v1/dossiers/{code}", head)["dossier"]["step"] == "in_progress"

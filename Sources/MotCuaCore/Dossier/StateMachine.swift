@@ -273,6 +273,18 @@ public enum StateMachine {
         return Dictionary(uniqueKeysWithValues: list.map { ($0.action, $0) })
     }()
 
+    /// The actions an actor may take on a dossier in `state` (the buttons of its page), by asking
+    /// `decide` with every input given, so the answer never differs from what `decide` allows.
+    /// New-dossier actions (submit, receive) are not among them.
+    public static func available(from state: DossierState, actor: ActorContext, stateBeforePause: DossierState? = nil) -> [Action] {
+        let everything = ActionInputs(opinion: "-", reason: "-", amount: 1, officer: UUID(), fileCount: 1, appointment: Date(),
+                                      proposal: .approve, paymentReceipt: "-", rating: .satisfied)
+        return Action.allCases.filter { action in
+            guard action != .submit, action != .receive else { return false }
+            return (try? decide(action, from: state, actor: actor, inputs: everything, stateBeforePause: stateBeforePause)) != nil
+        }
+    }
+
     /// Decides an action: the target state and the clock effect, or a typed error. Pure: the
     /// caller persists the outcome. `stateBeforePause` is where a paused dossier returns to.
     public static func decide(

@@ -99,18 +99,95 @@ struct PageController {
             statuses: Status.allCases.map { Option(value: $0.rawValue, name: $0.manualName, selected: $0.rawValue == q.status) }))
     }
 
-    func dossier(req: Request) async throws -> View {
+    /// One action the user may take, with the inputs its form asks for.
+    struct ActionForm: Encodable {
+        struct Officer: Encodable { let id: UUID; let name: String }
+        let action: String
+        let name: String
+        let officers: [Officer]
+        // The inputs the form asks for (the rule's required inputs); an opinion may always be given.
+        let officer, proposal, amount, paymentReceipt, appointment, rating, reason, opinionRequired: Bool
+
+        init(_ action: Action, officers: [Officer]) {
+            let required = StateMachine.rules[action]!.required
+            self.action = action.rawValue
+            name = action.vietnameseName
+            self.officers = officers
+            officer = required.contains(.officer)
+            proposal = required.contains(.proposal)
+            amount = required.contains(.amount)
+            paymentReceipt = required.contains(.paymentReceipt)
+            appointment = required.contains(.appointment)
+            rating = required.contains(.rating)
+            reason = required.contains(.reason)
+            opinionRequired = required.contains(.opinion)
+        }
+    }
+
+    struct DossierPage: Encodable {
         struct LogRow: Encodable { let seq: Int; let at: String; let actorName: String; let actionName: String; let opinion: String? }
-        struct Context: Encodable { let layout: Layout; let d: DossierDetail; let log: [LogRow]; let state: String; let received: String; let due: String }
+        let layout: Layout
+        let d: DossierDetail
+        let version: Int
+        let log: [LogRow]
+        let state: String
+        let received: String
+        let due: String
+        let actions: [ActionForm]
+        let hasActions: Bool
+        let notice: String?
+        let error: String?
+    }
+
+    func dossier(req: Request) async throws -> View {
         let actor = try req.actor()
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
+        let done = req.query[String.self, at: "da-thuc-hien"].flatMap(Action.init(rawValue:))
+        return try await dossierPage(d, actor: actor, notice: done.map { "Đã thực hiện: \($0.vietnameseName)." }, error: nil, on: req)
+    }
+
+    /// The page of a dossier: its details, its log, and a form for each action the user may take now.
+    func dossierPage(_ d: DossierModel, actor: Actor, notice: String?, error: String?, on req: Request) async throws -> View {
         let detail = try await APIController().detail(d, on: req.db)
         let log = detail.log.map { e in
-            LogRow(seq: e.seq, at: VietnamTime.parseISO(e.at).map(Self.shortTime) ?? e.at, actorName: e.actorName, actionName: e.actionName, opinion: e.opinion)
+            DossierPage.LogRow(seq: e.seq, at: VietnamTime.parseISO(e.at).map(Self.shortTime) ?? e.at, actorName: e.actorName,
+                               actionName: e.actionName, opinion: e.opinion)
         }
-        return try await req.view.render("dossier", Context(layout: Layout(title: "Hồ sơ \(d.code)", user: actor.name), d: detail, log: log,
-                                                            state: d.state.vietnameseName, received: d.receivedAt.map(Self.shortTime) ?? "",
-                                                            due: d.dueAt.map(Self.shortTime) ?? ""))
+        let context = ActorContext(roles: actor.roles, isAssignedOfficer: actor.id != nil && d.assignedOfficerID == actor.id)
+        let stateBeforePause = d.stateBeforePause.flatMap(DossierService.parseState)
+        let available = StateMachine.available(from: d.state, actor: context, stateBeforePause: stateBeforePause)
+        var officers: [ActionForm.Officer] = []
+        if available.contains(.assign) || available.contains(.reassign) {
+            officers = try await UserModel.query(on: req.db).filter(\.$departmentID == d.departmentID).sort(\.$fullName).all()
+                .filter { $0.roles.contains(.officer) }.map { ActionForm.Officer(id: $0.id!, name: $0.fullName) }
+        }
+        let forms = available.map { ActionForm($0, officers: $0 == .assign || $0 == .reassign ? officers : []) }
+        return try await req.view.render("dossier", DossierPage(
+            layout: Layout(title: "Hồ sơ \(d.code)", user: actor.name), d: detail, version: d.version, log: log,
+            state: d.state.vietnameseName, received: d.receivedAt.map(Self.shortTime) ?? "", due: d.dueAt.map(Self.shortTime) ?? "",
+            actions: forms, hasActions: !forms.isEmpty, notice: notice, error: error))
+    }
+
+    /// An action from the dossier's page: the same service call as the API; on success back to the
+    /// page with a notice, otherwise the page again with the reason and the error's status code.
+    func act(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        let code = req.parameters.get("code")!
+        let name = req.parameters.get("action")!
+        guard let action = Action(rawValue: name) else { throw ServiceError(.notFound, "Không có thao tác \"\(name)\".") }
+        do {
+            let form = try req.content.decode(ActionRequest.self)
+            _ = try await req.motcua.dossiers.perform(action, code: code, inputs: try form.inputs(), expectedVersion: form.version,
+                                                      actor: actor, at: Date(), on: req.db)
+            return req.redirect(to: "/ho-so/\(code)?da-thuc-hien=\(action.rawValue)")
+        } catch {
+            let (status, detail) = ProblemMiddleware.explain(error, logger: req.logger)
+            guard status != .notFound, status != .internalServerError else { throw error }
+            let d = try await req.motcua.dossiers.find(code: code, actor: actor, on: req.db)
+            let response = try await dossierPage(d, actor: actor, notice: nil, error: detail, on: req).encodeResponse(for: req)
+            response.status = status
+            return response
+        }
     }
 
     static func shortTime(_ date: Date) -> String {

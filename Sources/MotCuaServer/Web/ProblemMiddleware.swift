@@ -14,23 +14,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let status: HTTPResponseStatus
-            let detail: String
-            switch error {
-            case let e as ServiceError:
-                status = e.status
-                detail = e.reason
-            case let e as DecodingError:
-                status = .unprocessableEntity
-                detail = "Dữ liệu gửi lên không hợp lệ: \(Self.describe(e))."
-            case let e as any AbortError:
-                status = e.status
-                detail = Self.vietnamese(e.status, fallback: e.reason)
-            default:
-                request.logger.report(error: error)
-                status = .internalServerError
-                detail = "Lỗi hệ thống. Vui lòng thử lại sau."
-            }
+            let (status, detail) = Self.explain(error, logger: request.logger)
             if request.url.path.hasPrefix("/api/") {
                 let problem = Problem(type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, instance: request.url.path)
                 let response = Response(status: status)
@@ -39,6 +23,21 @@ struct ProblemMiddleware: AsyncMiddleware {
                 return response
             }
             return try await Page.error(status: status, detail: detail, on: request)
+        }
+    }
+
+    /// The status and the Vietnamese message for any error; unexpected errors are logged.
+    static func explain(_ error: any Error, logger: Logger) -> (HTTPResponseStatus, String) {
+        switch error {
+        case let e as ServiceError:
+            return (e.status, e.reason)
+        case let e as DecodingError:
+            return (.unprocessableEntity, "Dữ liệu gửi lên không hợp lệ: \(describe(e)).")
+        case let e as any AbortError:
+            return (e.status, vietnamese(e.status, fallback: e.reason))
+        default:
+            logger.report(error: error)
+            return (.internalServerError, "Lỗi hệ thống. Vui lòng thử lại sau.")
         }
     }
 

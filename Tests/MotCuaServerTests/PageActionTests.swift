@@ -1,0 +1,82 @@
+import Foundation
+import MotCuaCore
+import Testing
+import Vapor
+@testable import MotCuaServer
+
+/// The dossier page offers the actions of the user's role in the dossier's state and performs them
+/// through the same service as the API; refusals come back on the page with their status code.
+@Suite struct PageActionTests {
+    func cookie(_ t: TestApp, _ username: String) async throws -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.contentType = .urlEncodedForm
+        let r = try await t.request(.POST, "/dang-nhap", headers: headers, body: ByteBuffer(string: "username=\(username)&password=MotCua%402026"))
+        let value = String(try #require(r.headers.first(name: .setCookie)).split(separator: ";")[0])
+        return ["Cookie": value]
+    }
+
+    func post(_ t: TestApp, _ path: String, _ form: String, as headers: HTTPHeaders) async throws -> TestApp.Reply {
+        var h = headers
+        h.contentType = .urlEncodedForm
+        return try await t.request(.POST, path, headers: h, body: ByteBuffer(string: form))
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func headAssignsAndReturnsForReworkFromThePage(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.login("stp.tiepnhan")
+            let created = try await t.request(.POST, "/api/v1/dossiers", token: token, json: criminalRecordRequest())
+            let code = try #require(created.json["dossier"] as? [String: Any])["code"] as! String
+            let reception = try await cookie(t, "stp.tiepnhan")
+            let head = try await cookie(t, "stp.hctp.truongphong")
+            let officer = try await t.user("stp.hctp.cv1")
+
+            // Reception sees "Bàn giao hồ sơ" and not the head's actions.
+            var page = try await t.request(.GET, "/ho-so/\(code)", headers: reception)
+            #expect(page.text.contains("Bàn giao hồ sơ") && !page.text.contains("Phân công thụ lý"))
+            var r = try await post(t, "/ho-so/\(code)/thao-tac/hand_over", "version=1", as: reception)
+            #expect(r.status == .seeOther)
+            #expect(r.headers.first(name: .location) == "/ho-so/\(code)?da-thuc-hien=hand_over")
+
+            // The head assigns an officer of the department, chosen from the list on the page.
+            page = try await t.request(.GET, "/ho-so/\(code)?da-thuc-hien=hand_over", headers: head)
+            #expect(page.text.contains("Phân công thụ lý") && page.text.contains(officer.fullName))
+            r = try await post(t, "/ho-so/\(code)/thao-tac/assign", "version=2&officer=\(officer.id!.uuidString)", as: head)
+            #expect(r.status == .seeOther)
+            #expect(try await t.dossier(code).assignedOfficerID == officer.id)
+
+            // The officer proposes (API), the head sends it back with an official opinion.
+            let officerToken = try await t.login("stp.hctp.cv1")
+            let proposed = try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/propose", token: officerToken,
+                                               json: ActionRequest(version: 3, opinion: "Đủ điều kiện", proposal: .approve))
+            #expect(proposed.status == .ok)
+            page = try await t.request(.GET, "/ho-so/\(code)", headers: head)
+            #expect(page.text.contains("Yêu cầu thụ lý lại") && page.text.contains("Trình lãnh đạo ký duyệt"))
+            #expect(page.text.contains("Ý kiến chính thức"))
+            r = try await post(t, "/ho-so/\(code)/thao-tac/return_for_rework", "version=4&opinion=Ki%E1%BB%83m+tra+l%E1%BA%A1i+h%E1%BB%99+kh%E1%BA%A9u", as: head)
+            #expect(r.status == .seeOther)
+            let d = try await t.dossier(code)
+            #expect(d.state == DossierState(.processing, .inProgress))
+            page = try await t.request(.GET, "/ho-so/\(code)?da-thuc-hien=return_for_rework", headers: head)
+            #expect(page.text.contains("Đã thực hiện: Yêu cầu thụ lý lại.") && page.text.contains("Kiểm tra lại hộ khẩu"))
+
+            // Refusals change nothing and explain themselves on the page.
+            let logBefore = try await t.logCount(code)
+            r = try await post(t, "/ho-so/\(code)/thao-tac/reassign", "version=4&officer=\(officer.id!.uuidString)", as: head)
+            #expect(r.status == .conflict)
+            #expect(r.text.contains("Hồ sơ vừa được người khác cập nhật"))
+            r = try await post(t, "/ho-so/\(code)/thao-tac/approve", "version=5", as: head)
+            #expect(r.status == .forbidden)
+            #expect(r.text.contains("Bạn không có quyền thực hiện thao tác"))
+            r = try await post(t, "/ho-so/\(code)/thao-tac/apologise", "version=5&reason=x&appointment=mai", as: head)
+            #expect(r.status == .unprocessableEntity)
+            #expect(try await t.logCount(code) == logBefore)
+            #expect(try await t.dossier(code).version == 5)
+
+            // Another agency's user cannot even see it.
+            let other = try await cookie(t, "vithanh.tiepnhan")
+            #expect(try await t.request(.GET, "/ho-so/\(code)", headers: other).status == .notFound)
+            #expect(try await post(t, "/ho-so/\(code)/thao-tac/withdraw", "version=5&reason=x", as: other).status == .notFound)
+        }
+    }
+}
