@@ -158,8 +158,13 @@ struct PageController {
         let available = StateMachine.available(from: d.state, actor: context, stateBeforePause: stateBeforePause)
         var officers: [ActionForm.Officer] = []
         if available.contains(.assign) || available.contains(.reassign) {
-            officers = try await UserModel.query(on: req.db).filter(\.$departmentID == d.departmentID).sort(\.$fullName).all()
-                .filter { $0.roles.contains(.officer) }.map { ActionForm.Officer(id: $0.id!, name: $0.fullName) }
+            // The head sees each officer's open workload before choosing (DOMAIN.md section 5).
+            for u in try await UserModel.query(on: req.db).filter(\.$departmentID == d.departmentID).sort(\.$fullName).all()
+            where u.roles.contains(.officer) {
+                let open = try await DossierModel.query(on: req.db).filter(\.$assignedOfficerID == u.id)
+                    .filter(\.$status == Status.processing.rawValue).count()
+                officers.append(ActionForm.Officer(id: u.id!, name: "\(u.fullName) (đang thụ lý \(open) hồ sơ)"))
+            }
         }
         let forms = available.map { ActionForm($0, officers: $0 == .assign || $0 == .reassign ? officers : []) }
         return try await req.view.render("dossier", DossierPage(
