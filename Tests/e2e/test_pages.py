@@ -100,6 +100,7 @@ def test_head_returns_a_dossier_for_rework_from_its_page(browser, server):
     action = browser.find_element(By.ID, "thao-tac-return_for_rework")
     action.find_element(By.TAG_NAME, "summary").click()
     action.find_element(By.NAME, "opinion").send_keys("Đề nghị kiểm tra lại thông tin chủ hồ sơ")
+    browser.save_screenshot("/tmp/motcua-review.png")
     action.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for(browser, "Đã thực hiện: Yêu cầu thụ lý lại.")
     log = browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
