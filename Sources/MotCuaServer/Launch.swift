@@ -23,13 +23,24 @@ public enum Launch {
     /// on a fresh database at once (a server and a command, or parallel commands), so migrations run under
     /// a lock that spans processes: a lock file beside the SQLite file, an advisory lock on PostgreSQL.
     public static func migrate(_ app: Application) async throws {
+        try await underMigrationLock(app) {
+            try await app.autoMigrate()
+            // A bulk load builds its indexes at the end; if it was cut short, they are made here.
+            if let sql = app.db as? any SQLDatabase {
+                for index in SecondaryIndex.bulkLoaded { try await index.create(on: sql) }
+            }
+        }
+        app.motcua = MotCuaContext(settings: app.motcua.settings, calendar: try await app.loadCalendar())
+    }
+
+    static func underMigrationLock(_ app: Application, _ body: @escaping @Sendable () async throws -> Void) async throws {
         let settings = app.motcua.settings
         if settings.isPostgres {
             try await app.db.withConnection { connection in
-                guard let sql = connection as? any SQLDatabase else { return try await app.autoMigrate() }
+                guard let sql = connection as? any SQLDatabase else { return try await body() }
                 try await sql.raw("SELECT pg_advisory_lock(\(unsafeRaw: String(migrationLockKey)))").run()
                 do {
-                    try await app.autoMigrate()
+                    try await body()
                     try await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(migrationLockKey)))").run()
                 } catch {
                     try? await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(migrationLockKey)))").run()
@@ -39,9 +50,8 @@ public enum Launch {
         } else {
             let lock = try FileLock(path: settings.database + ".migrate-lock")
             defer { lock.release() }
-            try await app.autoMigrate()
+            try await body()
         }
-        app.motcua = MotCuaContext(settings: app.motcua.settings, calendar: try await app.loadCalendar())
     }
 
     /// An arbitrary constant that names MotCua's migration lock among PostgreSQL's advisory locks.

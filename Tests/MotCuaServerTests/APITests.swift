@@ -208,6 +208,16 @@ import Vapor
             let statuses = Set(try await DossierModel.query(on: t.app.db).all().map(\.status))
             #expect(statuses.isSuperset(of: ["returned", "processing"]))
             #expect(try await Launch.verifyLog(t.app).ok)
+            // The load dropped the secondary indexes of an empty database and built them again.
+            let sql = t.app.db as! any SQLDatabase
+            let query: SQLQueryString = db == .sqlite ? "SELECT name FROM sqlite_master WHERE type = 'index'" : "SELECT indexname AS name FROM pg_indexes"
+            let names = Set(try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) })
+            #expect(names.isSuperset(of: SecondaryIndex.bulkLoaded.map(\.name)), "\(names)")
+            // A load cut short leaves them missing until the next start, which makes them again.
+            try await SecondaryIndex.bulkLoaded[0].drop(on: sql)
+            try await Launch.migrate(t.app)
+            let again = Set(try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) })
+            #expect(again.isSuperset(of: SecondaryIndex.bulkLoaded.map(\.name)))
         }
     }
 }

@@ -161,31 +161,26 @@ struct CreateDossier: AsyncMigration {
             .field("last", .int, .required)
             .unique(on: "agency_code", "day")
             .create()
-        let sql = database as! any SQLDatabase
-        // One index per list and filter of the API (status/step, agency, department, procedure,
-        // field, channel, date range, applicant search, the officer's own work).
-        let indexes: [(String, [String])] = [
-            ("idx_dossiers_status", ["status", "step"]),
-            ("idx_dossiers_agency_date", ["agency_id", "received_date"]),
-            ("idx_dossiers_department", ["department_id", "status"]),
-            ("idx_dossiers_procedure", ["procedure_id"]),
-            ("idx_dossiers_field", ["field_id"]),
-            ("idx_dossiers_channel", ["channel"]),
-            ("idx_dossiers_received_date", ["received_date"]),
-            ("idx_dossiers_applicant", ["applicant_search"]),
-            ("idx_dossiers_officer", ["assigned_officer_id", "status"]),
-            ("idx_dossiers_owner", ["owner_id"]),
-            ("idx_components_dossier", ["dossier_id"]),
-            ("idx_files_dossier", ["dossier_id"]),
-            ("idx_files_sha", ["sha256"]),
-        ]
-        for (name, columns) in indexes {
-            let table = name.hasPrefix("idx_dossiers") ? "dossiers" : (name.hasPrefix("idx_components") ? "dossier_components" : "dossier_files")
-            let builder = sql.create(index: name).on(table)
-            for column in columns { builder.column(column) }
-            try await builder.run()
-        }
+        for index in Self.indexes { try await index.create(on: database as! any SQLDatabase) }
     }
+
+    /// One index per list and filter of the API (status/step, agency, department, procedure,
+    /// field, channel, date range, applicant search, the officer's own work).
+    static let indexes: [SecondaryIndex] = [
+        .init("idx_dossiers_status", on: "dossiers", ["status", "step"]),
+        .init("idx_dossiers_agency_date", on: "dossiers", ["agency_id", "received_date"]),
+        .init("idx_dossiers_department", on: "dossiers", ["department_id", "status"]),
+        .init("idx_dossiers_procedure", on: "dossiers", ["procedure_id"]),
+        .init("idx_dossiers_field", on: "dossiers", ["field_id"]),
+        .init("idx_dossiers_channel", on: "dossiers", ["channel"]),
+        .init("idx_dossiers_received_date", on: "dossiers", ["received_date"]),
+        .init("idx_dossiers_applicant", on: "dossiers", ["applicant_search"]),
+        .init("idx_dossiers_officer", on: "dossiers", ["assigned_officer_id", "status"]),
+        .init("idx_dossiers_owner", on: "dossiers", ["owner_id"]),
+        .init("idx_components_dossier", on: "dossier_components", ["dossier_id"]),
+        .init("idx_files_dossier", on: "dossier_files", ["dossier_id"]),
+        .init("idx_files_sha", on: "dossier_files", ["sha256"]),
+    ]
 
     func revert(on database: any Database) async throws {
         for table in ["dossier_counters", "log_entries", "dossier_files", "dossier_components", "dossiers"] {
