@@ -90,7 +90,9 @@ struct DemoCommand: AsyncParsableCommand {
     static let printProgress: @Sendable (Int, Int, Double) -> Void = { done, total, elapsed in
         let rate = Double(done) / max(elapsed, 0.001)
         let left = Double(total - done) / max(rate, 0.001)
-        let line = String(format: "\r%d/%d hồ sơ, %.0f hồ sơ/giây, đã chạy %.0f s, còn khoảng %.0f s   ", done, total, rate, elapsed, left)
+        var line = String(format: "\r%d/%d hồ sơ, %.0f hồ sơ/giây, đã chạy %.0f s, còn khoảng %.0f s   ", done, total, rate, elapsed, left)
+        // The load into an empty database builds its indexes once every dossier is written.
+        if done == total { line += "\nĐang tạo chỉ mục..." }
         FileHandle.standardOutput.write(Data(line.utf8))
     }
 
