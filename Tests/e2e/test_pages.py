@@ -108,3 +108,21 @@ def test_head_returns_a_dossier_for_rework_from_its_page(browser, server):
     assert "Đề nghị kiểm tra lại thông tin chủ hồ sơ" in log[-1].text
     assert "Đang thụ lý" in browser.page_source
     assert api(server, f"/api/v1/dossiers/{code}", head)["dossier"]["step"] == "in_progress"
+
+
+def test_list_pages_keep_the_filters(browser, server):
+    login(browser, server, "lanhdaotinh")
+    assert "Trang 1 / 8" in browser.page_source  # 150 demo dossiers, 20 a page
+    first = [r.find_element(By.TAG_NAME, "a").text for r in browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")]
+    browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+    wait_for(browser, "Trang 2 / 8")
+    second = [r.find_element(By.TAG_NAME, "a").text for r in browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")]
+    assert len(second) == 20 and not set(first) & set(second)
+    # A filter is kept from page to page.
+    browser.get(server + "/ho-so?status=returned")
+    total = browser.find_element(By.XPATH, "//p[starts-with(., 'Tổng số')]").text
+    browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()  # most demo dossiers are returned: several pages
+    wait_for(browser, "Trang 2 /")
+    assert "status=returned" in browser.current_url
+    assert browser.find_element(By.XPATH, "//p[starts-with(., 'Tổng số')]").text == total
+    assert all("Đã trả kết quả" in r.text for r in browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr"))

@@ -83,7 +83,10 @@ struct PageController {
 
     func dossiers(req: Request) async throws -> View {
         struct Option: Encodable { let value: String; let name: String; let selected: Bool }
-        struct Context: Encodable { let layout: Layout; let rows: [Row]; let total: Int; let q: String; let statuses: [Option] }
+        struct Context: Encodable {
+            let layout: Layout; let rows: [Row]; let total: Int; let q: String; let from: String; let to: String; let statuses: [Option]
+            let page: Int; let pages: Int; let previous: String?; let next: String?
+        }
         let actor = try req.actor()
         let q = try req.query.decode(DossierQuery.self)
         let result = try await q.run(scope: actor.scope, on: req.db)
@@ -94,9 +97,25 @@ struct PageController {
                 due: d.dueAt.map(Self.shortTime) ?? "",
                 timeliness: DossierSummary.timeliness(d, now: now)?.vietnameseName ?? "")
         }
+        // Page links keep the filters of this page.
+        let pages = max(1, (result.total + result.per - 1) / result.per)
+        func link(_ page: Int) -> String {
+            var items = [URLQueryItem]()
+            for (name, value) in [("q", q.q), ("status", q.status), ("from", q.from), ("to", q.to), ("sort", q.sort)] {
+                if let value, !value.isEmpty { items.append(URLQueryItem(name: name, value: value)) }
+            }
+            items.append(URLQueryItem(name: "page", value: String(page)))
+            var components = URLComponents()
+            components.path = "/ho-so"
+            components.queryItems = items
+            return components.string ?? "/ho-so"
+        }
         return try await req.view.render("dossiers", Context(
             layout: Layout(title: "Danh sách hồ sơ", user: actor.name), rows: rows, total: result.total, q: q.q ?? "",
-            statuses: Status.allCases.map { Option(value: $0.rawValue, name: $0.manualName, selected: $0.rawValue == q.status) }))
+            from: q.from ?? "", to: q.to ?? "",
+            statuses: Status.allCases.map { Option(value: $0.rawValue, name: $0.manualName, selected: $0.rawValue == q.status) },
+            page: result.page, pages: pages,
+            previous: result.page > 1 ? link(result.page - 1) : nil, next: result.page < pages ? link(result.page + 1) : nil))
     }
 
     /// One action the user may take, with the inputs its form asks for.
