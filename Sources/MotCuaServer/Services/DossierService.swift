@@ -252,6 +252,16 @@ struct DossierService: Sendable {
         }
     }
 
+    /// Who the actor is to this dossier, as the state machine sees it.
+    func context(of actor: Actor, on d: DossierModel) -> ActorContext {
+        ActorContext(roles: actor.roles, isAssignedOfficer: actor.id != nil && d.assignedOfficerID == actor.id)
+    }
+
+    /// The actions the actor may take on the dossier now: the same decision `apply` makes.
+    func availableActions(on d: DossierModel, actor: Actor) -> [Action] {
+        StateMachine.available(from: d.state, actor: context(of: actor, on: d), stateBeforePause: d.stateBeforePause.flatMap(Self.parseState))
+    }
+
     /// Decides an action with the core and applies it to the dossier in memory; returns the log
     /// entry to append (its `seq` is set when appended). Touches no database: `officer` is the
     /// user named by `inputs.officer`, looked up by the caller.
@@ -262,11 +272,10 @@ struct DossierService: Sendable {
             throw ServiceError(.unprocessableEntity, "Hồ sơ mới được tạo bằng POST /api/v1/dossiers.")
         }
         let from = d.state
-        let beforePause = d.stateBeforePause.flatMap(Self.parseState)
         let transition: Transition
         do {
-            transition = try StateMachine.decide(action, from: from, actor: ActorContext(roles: actor.roles, isAssignedOfficer: actor.id != nil && d.assignedOfficerID == actor.id),
-                                                 inputs: inputs, stateBeforePause: beforePause)
+            transition = try StateMachine.decide(action, from: from, actor: context(of: actor, on: d), inputs: inputs,
+                                                 stateBeforePause: d.stateBeforePause.flatMap(Self.parseState))
         } catch { throw ServiceError.from(error) }
 
         let terms = try known ?? JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)

@@ -53,6 +53,12 @@ struct APIController {
     }
 
     func perform(req: Request) async throws -> DossierDetail {
+        try await detail(Self.performRequestedAction(req).dossier, on: req.db)
+    }
+
+    /// The action named in the path on the dossier named in the path, with the inputs and the
+    /// expected version of the body (JSON from the API, a form from the dossier's page).
+    static func performRequestedAction(_ req: Request) async throws -> (action: Action, dossier: DossierModel) {
         let actor = try req.actor()
         let name = req.parameters.get("action")!
         guard let action = Action(rawValue: name) else {
@@ -61,7 +67,7 @@ struct APIController {
         let body = try req.content.decode(ActionRequest.self)
         let d = try await req.motcua.dossiers.perform(action, code: req.parameters.get("code")!, inputs: try body.inputs(),
                                                       expectedVersion: body.version, actor: actor, at: Date(), on: req.db)
-        return try await detail(d, on: req.db)
+        return (action, d)
     }
 
     struct Upload: Content {

@@ -172,9 +172,7 @@ struct PageController {
             DossierPage.LogRow(seq: e.seq, at: VietnamTime.parseISO(e.at).map(Self.shortTime) ?? e.at, actorName: e.actorName,
                                actionName: e.actionName, opinion: e.opinion)
         }
-        let context = ActorContext(roles: actor.roles, isAssignedOfficer: actor.id != nil && d.assignedOfficerID == actor.id)
-        let stateBeforePause = d.stateBeforePause.flatMap(DossierService.parseState)
-        let available = StateMachine.available(from: d.state, actor: context, stateBeforePause: stateBeforePause)
+        let available = req.motcua.dossiers.availableActions(on: d, actor: actor)
         var officers: [ActionForm.Officer] = []
         if available.contains(.assign) || available.contains(.reassign) {
             // The head sees each officer's open workload before choosing (DOMAIN.md section 5).
@@ -195,19 +193,14 @@ struct PageController {
     /// An action from the dossier's page: the same service call as the API; on success back to the
     /// page with a notice, otherwise the page again with the reason and the error's status code.
     func act(req: Request) async throws -> Response {
-        let actor = try req.actor()
-        let code = req.parameters.get("code")!
-        let name = req.parameters.get("action")!
-        guard let action = Action(rawValue: name) else { throw ServiceError(.notFound, "Không có thao tác \"\(name)\".") }
         do {
-            let form = try req.content.decode(ActionRequest.self)
-            _ = try await req.motcua.dossiers.perform(action, code: code, inputs: try form.inputs(), expectedVersion: form.version,
-                                                      actor: actor, at: Date(), on: req.db)
-            return req.redirect(to: "/ho-so/\(code)?da-thuc-hien=\(action.rawValue)")
+            let (action, d) = try await APIController.performRequestedAction(req)
+            return req.redirect(to: "/ho-so/\(d.code)?da-thuc-hien=\(action.rawValue)")
         } catch {
-            let (status, detail) = ProblemMiddleware.explain(error, logger: req.logger)
+            let (status, detail) = ProblemMiddleware.explain(error)
             guard status != .notFound, status != .internalServerError else { throw error }
-            let d = try await req.motcua.dossiers.find(code: code, actor: actor, on: req.db)
+            let actor = try req.actor()
+            let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
             let response = try await dossierPage(d, actor: actor, notice: nil, error: detail, on: req).encodeResponse(for: req)
             response.status = status
             return response

@@ -14,7 +14,8 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let (status, detail) = Self.explain(error, logger: request.logger)
+            let (status, detail) = Self.explain(error)
+            if status == .internalServerError { request.logger.report(error: error) }
             if request.url.path.hasPrefix("/api/") {
                 let problem = Problem(type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, instance: request.url.path)
                 let response = Response(status: status)
@@ -26,8 +27,8 @@ struct ProblemMiddleware: AsyncMiddleware {
         }
     }
 
-    /// The status and the Vietnamese message for any error; unexpected errors are logged.
-    static func explain(_ error: any Error, logger: Logger) -> (HTTPResponseStatus, String) {
+    /// The status and the Vietnamese message for any error.
+    static func explain(_ error: any Error) -> (HTTPResponseStatus, String) {
         switch error {
         case let e as ServiceError:
             return (e.status, e.reason)
@@ -36,7 +37,6 @@ struct ProblemMiddleware: AsyncMiddleware {
         case let e as any AbortError:
             return (e.status, vietnamese(e.status, fallback: e.reason))
         default:
-            logger.report(error: error)
             return (.internalServerError, "Lỗi hệ thống. Vui lòng thử lại sau.")
         }
     }
