@@ -19,6 +19,13 @@ public enum Launch {
         return app
     }
 
+    /// Runs `body` with an application on the given settings, and shuts it down whatever happens.
+    public static func withApplication<T>(settings: Settings, logLevel: Logger.Level = .notice,
+                                          _ body: (Application) async throws -> T) async throws -> T {
+        let app = try await application(settings: settings, logLevel: logLevel)
+        return try await withCleanup({ try await body(app) }) { try await app.asyncShutdown() }
+    }
+
     /// Creates or updates the schema, then loads the stored working calendar. Several processes may start
     /// on a fresh database at once (a server and a command, or parallel commands), so migrations run under
     /// a lock that spans processes: a lock file beside the SQLite file, an advisory lock on PostgreSQL.
@@ -39,12 +46,8 @@ public enum Launch {
             try await app.db.withConnection { connection in
                 guard let sql = connection as? any SQLDatabase else { return try await body() }
                 try await sql.raw("SELECT pg_advisory_lock(\(unsafeRaw: String(migrationLockKey)))").run()
-                do {
-                    try await body()
+                try await withCleanup(body) {
                     try await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(migrationLockKey)))").run()
-                } catch {
-                    try? await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(migrationLockKey)))").run()
-                    throw error
                 }
             }
         } else {

@@ -20,7 +20,7 @@ struct CalendarOptions: ParsableArguments {
     func withCalendar<T>(_ body: (Application) async throws -> T) async throws -> T {
         var settings = try db.settings()
         if let officeHours { settings.officeHours = try OfficeHours(parsing: officeHours) }
-        return try await withApplication(settings) { app in
+        return try await Launch.withApplication(settings: settings) { app in
             try await Launch.migrate(app)
             return try await body(app)
         }

@@ -14,19 +14,6 @@ struct DatabaseOptions: ParsableArguments {
     func settings() throws -> Settings { try Settings(database: database, dataDirectory: dataDir) }
 }
 
-/// Runs `body` with an application on the given settings, and shuts it down whatever happens.
-func withApplication<T>(_ settings: Settings, _ body: (Application) async throws -> T) async throws -> T {
-    let app = try await Launch.application(settings: settings)
-    do {
-        let result = try await body(app)
-        try await app.asyncShutdown()
-        return result
-    } catch {
-        try? await app.asyncShutdown()
-        throw error
-    }
-}
-
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Chạy máy chủ web (cổng dịch vụ công, phần mềm một cửa, API).")
     @Option(help: "Địa chỉ lắng nghe.") var hostname: String = "127.0.0.1"
@@ -44,8 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard Settings.hasResources(settings.resourceDirectory) else {
             throw ValidationError("Không tìm thấy giao diện (Resources/Views) tại \(settings.resourceDirectory.path): đặt biến MOTCUA_HOME là thư mục mã nguồn MotCua.")
         }
-        let app = try await Launch.application(settings: settings, logLevel: .notice)
-        do {
+        try await Launch.withApplication(settings: settings) { app in
             try await Launch.migrate(app)
             if !noDemo, try await DemoLoader.isEmpty(app) {
                 say("Cơ sở dữ liệu trống: đang nạp tỉnh mẫu Hậu Giang với \(demoDossiers) hồ sơ...")
@@ -59,10 +45,6 @@ struct ServeCommand: AsyncParsableCommand {
             say("Tài khoản mẫu (mật khẩu \(DemoLoader.password)):")
             for a in DemoLoader.accounts { say("  \(a.username.padding(toLength: 26, withPad: " ", startingAt: 0)) \(a.role)") }
             try await app.execute()
-            try await app.asyncShutdown()
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
         }
     }
 }
@@ -72,7 +54,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        try await withApplication(db.settings()) { app in try await Launch.migrate(app) }
+        try await Launch.withApplication(settings: db.settings()) { app in try await Launch.migrate(app) }
         say("Đã cập nhật cấu trúc cơ sở dữ liệu.")
     }
 }
@@ -97,7 +79,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await withApplication(db.settings()) { app in
+        try await Launch.withApplication(settings: db.settings()) { app in
             try await Launch.migrate(app)
             guard try await DemoLoader.isEmpty(app) else {
                 throw ValidationError("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
@@ -114,7 +96,7 @@ struct VerifyLogCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let (lines, ok) = try await withApplication(db.settings()) { app in try await Launch.verifyLog(app) }
+        let (lines, ok) = try await Launch.withApplication(settings: db.settings()) { app in try await Launch.verifyLog(app) }
         lines.forEach { say($0) }
         if !ok { throw ExitCode(1) }
     }

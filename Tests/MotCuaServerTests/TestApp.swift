@@ -24,14 +24,9 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .postgres:
             let base = Self.postgresURL!
             let name = "motcua_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            let admin = try await Launch.application(settings: Settings(database: base, dataDirectory: directory.path, environment: [:]), logLevel: .error)
-            do {
+            try await Launch.withApplication(settings: Settings(database: base, dataDirectory: directory.path, environment: [:]), logLevel: .error) { admin in
                 try await (admin.db as! any SQLDatabase).raw("CREATE DATABASE \(unsafeRaw: name)").run()
-            } catch {
-                try? await admin.asyncShutdown()
-                throw error
             }
-            try await admin.asyncShutdown()
             var components = URLComponents(string: base)!
             components.path = "/" + name
             return components.string!
@@ -51,16 +46,11 @@ struct TestApp {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database = try await db.make(in: directory)
         let settings = try Settings(database: database, dataDirectory: directory.path, environment: ["MOTCUA_MAX_UPLOAD_MB": "1"])
-        let app = try await Launch.application(settings: settings, logLevel: .error)
-        do {
+        try await Launch.withApplication(settings: settings, logLevel: .error) { app in
             try await Launch.migrate(app)
             try await DemoLoader.load(app, dossiers: dossiers)
             try await body(TestApp(app: app, directory: directory, database: database))
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
         }
-        try await app.asyncShutdown()
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -141,13 +141,8 @@ public struct DemoLoader: Sendable {
     static func withIndexesBuiltAfterwards<T: Sendable>(on db: any Database, _ body: () async throws -> T) async throws -> T {
         guard let sql = db as? any SQLDatabase, try await DossierModel.query(on: db).count() == 0 else { return try await body() }
         for index in SecondaryIndex.bulkLoaded { try await index.drop(on: sql) }
-        do {
-            let result = try await body()
+        return try await withCleanup(body) {
             for index in SecondaryIndex.bulkLoaded { try await index.create(on: sql) }
-            return result
-        } catch {
-            for index in SecondaryIndex.bulkLoaded { try? await index.create(on: sql) }
-            throw error
         }
     }
 
@@ -163,13 +158,8 @@ public struct DemoLoader: Sendable {
                 for p in pragmas { try await sql.raw("PRAGMA \(unsafeRaw: p)").run() }
             }
             try await set(["cache_size = -262144", "synchronous = NORMAL", "wal_autocheckpoint = 50000"])
-            do {
-                let result = try await body(connection)
+            return try await withCleanup({ try await body(connection) }) {
                 try await set(["cache_size = -2000", "synchronous = FULL", "wal_autocheckpoint = 1000"])
-                return result
-            } catch {
-                try? await set(["cache_size = -2000", "synchronous = FULL", "wal_autocheckpoint = 1000"])
-                throw error
             }
         }
     }
