@@ -71,4 +71,10 @@ public enum Launch {
         lines.append(report.breaks.isEmpty ? "Toàn bộ chuỗi nhật ký nguyên vẹn." : "Có \(report.breaks.count) hồ sơ có nhật ký bị sửa đổi.")
         return (lines, report.breaks.isEmpty)
     }
+
+    /// `motcua files gc`: removes stored files no row references, older than the grace period.
+    public static func collectFileGarbage(_ app: Application, graceMinutes: Int) async throws -> (removed: Int, removedBytes: Int, kept: Int) {
+        let r = try await FileService.collectGarbage(context: app.motcua, grace: TimeInterval(graceMinutes * 60), on: app.db)
+        return (r.removed, r.removedBytes, r.kept)
+    }
 }

@@ -13,6 +13,12 @@ public struct Settings: Sendable {
     public var receiptPolicy: ReceiptPolicy
     /// Where the page templates (Resources/Views), the public files (Public) and openapi.yaml are.
     public var resourceDirectory: URL
+    /// The address citizens and staff use (MOTCUA_PUBLIC_URL, e.g. https://motcua.haugiang.gov.vn):
+    /// the origin that forms and API calls must come from, and https makes the cookie `Secure`.
+    public var publicURL: URL?
+    /// MOTCUA_TRUST_FORWARDED=1 behind a reverse proxy: the client's address is the first of
+    /// `X-Forwarded-For` (used to limit wrong lookups per address).
+    public var trustForwarded: Bool
 
     public init(database: String? = nil, dataDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let data = URL(fileURLWithPath: dataDirectory ?? environment["MOTCUA_DATA_DIR"] ?? "./data")
@@ -32,6 +38,15 @@ public struct Settings: Sendable {
             throw CalendarError.invalidDuration("MOTCUA_MAX_UPLOAD_MB=\"\(mb)\" phải là số MB lớn hơn 0")
         }
         self.receiptPolicy = policy
+        if let url = environment["MOTCUA_PUBLIC_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw CalendarError.invalidDuration("MOTCUA_PUBLIC_URL=\"\(url)\" phải là địa chỉ http:// hoặc https://")
+            }
+            self.publicURL = parsed
+        } else {
+            self.publicURL = nil
+        }
+        self.trustForwarded = environment["MOTCUA_TRUST_FORWARDED"] == "1"
         self.resourceDirectory = Self.findResources(environment: environment)
     }
 
@@ -53,6 +68,8 @@ public struct Settings: Sendable {
     public static func hasResources(_ directory: URL) -> Bool {
         FileManager.default.fileExists(atPath: directory.appendingPathComponent("Resources/Views/layout.leaf").path)
     }
+
+    public var isHTTPS: Bool { publicURL?.scheme == "https" }
 
     public var isPostgres: Bool { database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") }
 }

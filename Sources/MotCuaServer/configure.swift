@@ -22,6 +22,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateDossier())
     app.migrations.add(CreateCalendar())
     app.migrations.add(IndexListSorts())
+    app.migrations.add(AnchorLogAndThrottle())
     if !settings.isPostgres, let sql = app.db as? any SQLDatabase {
         // WAL lets readers run beside the writer; the busy handler of sqlite-nio waits for locks.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
@@ -33,9 +34,13 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.directory = DirectoryConfiguration(workingDirectory: settings.resourceDirectory.path + "/")
     app.views.use(.leaf)
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware(https: settings.isHTTPS))
     app.middleware.use(ProblemMiddleware())
+    app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionTokenAuthenticator())
+    app.middleware.use(CrossSiteGuard(publicURL: settings.publicURL))
     app.passwords.use(.bcrypt(cost: 10))
+    await app.startWorkPool()
     try routes(app)
 }

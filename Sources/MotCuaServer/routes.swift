@@ -36,8 +36,8 @@ func routes(_ app: Application) throws {
         v1.post("dossiers", use: api.create)
         v1.get("dossiers", ":code", use: api.get)
         v1.post("dossiers", ":code", "actions", ":action", use: api.perform)
-        // Uploads alone get a large body limit (the file store enforces the configured maximum).
-        v1.on(.POST, "dossiers", ":code", "files", body: .collect(maxSize: ByteCount(value: app.motcua.settings.maxUploadBytes + 1_048_576)), use: api.upload)
+        // Uploads are streamed to a temporary file; the handler enforces the configured maximum.
+        v1.on(.POST, "dossiers", ":code", "files", body: .stream, use: api.upload)
         v1.get("dossiers", ":code", "files", ":file", use: api.download)
     }
 }

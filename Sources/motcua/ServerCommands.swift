@@ -107,3 +107,27 @@ struct VerifyLogCommand: AsyncParsableCommand {
 func say(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
+
+struct FilesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "files", abstract: "Kho tệp đính kèm.", subcommands: [FilesGCCommand.self])
+}
+
+struct FilesGCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Xoá các tệp trong kho không thuộc hồ sơ nào (tải lên bị lỗi giữa chừng) và tệp tạm; không bao giờ xoá tệp đang được tham chiếu.")
+    @Option(help: "Chỉ xoá tệp cũ hơn số phút này (tệp đang tải lên được ghi trước khi có bản ghi).") var graceMinutes: Int = 60
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        guard graceMinutes >= 1 else { throw ValidationError("--grace-minutes phải từ 1 trở lên.") }
+    }
+
+    func run() async throws {
+        let result = try await Launch.withApplication(settings: db.settings()) { app in
+            try await Launch.migrate(app)
+            return try await Launch.collectFileGarbage(app, graceMinutes: graceMinutes)
+        }
+        say("Đã xoá \(result.removed) tệp không được tham chiếu (\(result.removedBytes) byte); giữ lại \(result.kept) tệp.")
+    }
+}

@@ -37,6 +37,8 @@ import Testing
         .withdraw: [(.citizen, open, S(.withdrawn)), (.reception, open, S(.withdrawn))],
         .returnResult: [(.reception, [completed], S(.returned))],
         .rate: [(.citizen, [returned], nil)],
+        .uploadFile: [(.citizen, [submitted, supplementWait], nil), (.reception, [submitted, received, supplementWait, paymentWait, completed], nil),
+                      (.officer, [inProgress], nil), (.head, [review], nil), (.leader, [signature], nil)],  // nil: same state
     ]
 
     static let fullInputs = ActionInputs(opinion: "Ý kiến", reason: "Lý do", amount: 200_000, officer: UUID(), fileCount: 1,
@@ -66,7 +68,7 @@ import Testing
                     let roleAllowed = Self.table[action]!.contains { $0.0 == role }
                     #expect(e == (roleAllowed ? .stateNotAllowed(action, state) : .roleNotAllowed(action)), "\(action) \(role) \(state?.description ?? "new")")
                 case (let row?, .success(let t)):
-                    let target = row.2 ?? (action == .apologise || action == .rate ? state! : beforePause!)
+                    let target = row.2 ?? ([.apologise, .rate, .uploadFile].contains(action) ? state! : beforePause!)
                     #expect(t.to == target, "\(action) \(role) \(state?.description ?? "new")")
                     #expect(t.role == role)
                 case (_?, .failure(let e)):
@@ -88,17 +90,17 @@ import Testing
     /// The buttons of a dossier's page: what each role may do in the states of a dossier's life.
     @Test func availableActions() {
         let review = S(.processing, .awaitingReview)
-        #expect(StateMachine.available(from: review, actor: ActorContext(roles: [.head])) == [.returnForRework, .submitForSignature, .apologise])
+        #expect(StateMachine.available(from: review, actor: ActorContext(roles: [.head])) == [.returnForRework, .submitForSignature, .apologise, .uploadFile])
         #expect(StateMachine.available(from: review, actor: ActorContext(roles: [.officer], isAssignedOfficer: true)) == [])
         #expect(StateMachine.available(from: S(.processing, .inProgress), actor: ActorContext(roles: [.officer], isAssignedOfficer: true))
-                == [.requestSupplement, .requestPayment, .propose])
+                == [.requestSupplement, .requestPayment, .propose, .uploadFile])
         #expect(StateMachine.available(from: S(.processing, .inProgress), actor: ActorContext(roles: [.officer])) == [])
         #expect(StateMachine.available(from: S(.processing, .awaitingSignature), actor: ActorContext(roles: [.leader]))
-                == [.returnForRework, .approve, .refuse, .apologise])
+                == [.returnForRework, .approve, .refuse, .apologise, .uploadFile])
         #expect(StateMachine.available(from: S(.received), actor: ActorContext(roles: [.reception]))
-                == [.requestPayment, .handOver, .withdraw])
+                == [.requestPayment, .handOver, .withdraw, .uploadFile])
         #expect(StateMachine.available(from: S(.awaitingSupplement), actor: ActorContext(roles: [.reception]),
-                                       stateBeforePause: S(.processing, .inProgress)) == [.supplement, .withdraw])
+                                       stateBeforePause: S(.processing, .inProgress)) == [.supplement, .withdraw, .uploadFile])
         #expect(StateMachine.available(from: S(.returned), actor: ActorContext(roles: [.citizen])) == [.rate])
         // Whatever is offered, decide allows (with its inputs); whatever decide allows is offered.
         for state in DossierState.all {

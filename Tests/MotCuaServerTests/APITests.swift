@@ -114,21 +114,9 @@ import Vapor
             let reception = try await t.login("stp.tiepnhan")
             let code = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest()).decode(DossierDetail.self).dossier.code
             func upload(_ data: Data, name: String, component: Int?) async throws -> TestApp.Reply {
-                let boundary = "----motcua\(UUID().uuidString)"
-                var body = Data()
-                body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
-                body.append(data)
-                body.append(Data("\r\n".utf8))
-                if let component {
-                    body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n\(component)\r\n".utf8))
-                }
-                body.append(Data("--\(boundary)--\r\n".utf8))
-                var headers = HTTPHeaders()
-                headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-                return try await t.request(.POST, "/api/v1/dossiers/\(code)/files", token: reception, headers: headers, body: ByteBuffer(data: body))
+                try await t.upload(data, name: name, component: component, to: code, token: reception)
             }
-            let pdf1 = Data("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8)
-            let pdf2 = Data("%PDF-1.4\n2 0 obj << >> endobj\n%%EOF\n".utf8)
+            let pdf1 = minimalPDF("tờ khai"), pdf2 = minimalPDF("tờ khai bổ sung")
             let first = try await upload(pdf1, name: "to-khai.pdf", component: 1)
             #expect(first.status == .created, "\(first.text)")
             let second = try await upload(pdf2, name: "to-khai-bo-sung.pdf", component: 1)
@@ -144,7 +132,7 @@ import Vapor
             #expect(text.detail.contains("Loại tệp không được chấp nhận"))
             let big = try await upload(Data("%PDF-".utf8) + Data(repeating: 0x20, count: 1_100_000), name: "lon.pdf", component: 2)
             #expect(big.status == .payloadTooLarge)
-            let png = try await upload(Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]), name: "anh.jpg", component: 3)
+            let png = try await upload(tinyPNG, name: "anh.jpg", component: 3)
             #expect(png.status == .created)
             #expect(try png.decode(FileView.self).contentType == "image/png")
             // A damaged stored file is reported, not served.

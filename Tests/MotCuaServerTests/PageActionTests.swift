@@ -7,18 +7,20 @@ import Vapor
 /// The dossier page offers the actions of the user's role in the dossier's state and performs them
 /// through the same service as the API; refusals come back on the page with their status code.
 @Suite struct PageActionTests {
+    /// A page session's headers: its cookie, and its form token (sent as the pages' forms send it).
     func cookie(_ t: TestApp, _ username: String) async throws -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        headers.contentType = .urlEncodedForm
-        let r = try await t.request(.POST, "/dang-nhap", headers: headers, body: ByteBuffer(string: "username=\(username)&password=MotCua%402026"))
-        let value = String(try #require(r.headers.first(name: .setCookie)).split(separator: ";")[0])
-        return ["Cookie": value]
+        let (headers, csrf) = try await t.pageSession(username)
+        var h = headers
+        h.replaceOrAdd(name: "X-Test-Form-Token", value: csrf)
+        return h
     }
 
     func post(_ t: TestApp, _ path: String, _ form: String, as headers: HTTPHeaders) async throws -> TestApp.Reply {
         var h = headers
+        let csrf = h.first(name: "X-Test-Form-Token") ?? ""
+        h.remove(name: "X-Test-Form-Token")
         h.contentType = .urlEncodedForm
-        return try await t.request(.POST, path, headers: h, body: ByteBuffer(string: form))
+        return try await t.request(.POST, path, headers: h, body: ByteBuffer(string: form + "&_csrf=" + csrf))
     }
 
     @Test(arguments: TestDatabase.available)

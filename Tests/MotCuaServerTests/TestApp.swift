@@ -41,11 +41,11 @@ struct TestApp {
     let directory: URL
     let database: String
 
-    static func with(_ db: TestDatabase, dossiers: Int = 0, _ body: (TestApp) async throws -> Void) async throws {
+    static func with(_ db: TestDatabase, dossiers: Int = 0, environment: [String: String] = [:], _ body: (TestApp) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database = try await db.make(in: directory)
-        let settings = try Settings(database: database, dataDirectory: directory.path, environment: ["MOTCUA_MAX_UPLOAD_MB": "1"])
+        let settings = try Settings(database: database, dataDirectory: directory.path, environment: ["MOTCUA_MAX_UPLOAD_MB": "1"].merging(environment) { $1 })
         try await Launch.withApplication(settings: settings, logLevel: .error) { app in
             try await Launch.migrate(app)
             try await DemoLoader.load(app, dossiers: dossiers)
@@ -90,6 +90,35 @@ struct TestApp {
         return try r.decode(LoginResponse.self).token
     }
 
+    /// Uploads a file to a dossier as multipart/form-data.
+    func upload(_ data: Data, name: String, component: Int?, to code: String, token: String) async throws -> Reply {
+        let boundary = "----motcua\(UUID().uuidString)"
+        var body = Data()
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+        body.append(data)
+        body.append(Data("\r\n".utf8))
+        if let component {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n\(component)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await request(.POST, "/api/v1/dossiers/\(code)/files", token: token, headers: headers, body: ByteBuffer(data: body))
+    }
+
+    /// A page session: the cookie header of a login through the login form, and the form token
+    /// that the pages put in every form.
+    func pageSession(_ username: String) async throws -> (headers: HTTPHeaders, csrf: String) {
+        var headers = HTTPHeaders()
+        headers.contentType = .urlEncodedForm
+        let r = try await request(.POST, "/dang-nhap", headers: headers, body: ByteBuffer(string: "username=\(username)&password=MotCua%402026"))
+        let cookie: HTTPHeaders = ["Cookie": String(try #require(r.headers.first(name: .setCookie)).split(separator: ";")[0])]
+        let page = try await request(.GET, "/ho-so", headers: cookie).text
+        let marker = "name=\"_csrf\" value=\""
+        let start = try #require(page.range(of: marker)).upperBound
+        return (cookie, String(page[start...].prefix { $0 != "\"" }))
+    }
+
     func user(_ username: String) async throws -> UserModel {
         try await UserModel.query(on: app.db).filter(\.$username == username).first()!
     }
@@ -109,6 +138,28 @@ struct AnyEncodable: Encodable {
     init(_ value: any Encodable) { self.value = value }
     func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
+
+/// A small well-formed PDF whose page shows `text` (its cross-reference offsets are computed).
+func minimalPDF(_ text: String = "MotCua") -> Data {
+    var pdf = "%PDF-1.4\n"
+    var offsets: [Int] = []
+    let objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>", "<< /Producer (\(text)) >>"]
+    for (i, o) in objects.enumerated() {
+        offsets.append(pdf.utf8.count)
+        pdf += "\(i + 1) 0 obj\n\(o)\nendobj\n"
+    }
+    let xref = pdf.utf8.count
+    pdf += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n" + offsets.map { String(format: "%010d 00000 n \n", $0) }.joined()
+    pdf += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R /Info 4 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+    return Data(pdf.utf8)
+}
+
+/// A valid 1x1 PNG (signature, IHDR, IDAT, IEND).
+let tinyPNG = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
+                    0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41,
+                    0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00,
+                    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
 
 /// A dossier for the Sở Tư pháp's criminal-record procedure (10 working days, 200,000 VND).
 func criminalRecordRequest(name: String = "Nguyễn Văn Ánh", channel: DossierChannel? = .direct) -> DossierService.NewDossier {

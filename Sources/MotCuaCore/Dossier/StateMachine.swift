@@ -22,6 +22,9 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     case withdraw
     case returnResult = "return_result"
     case rate
+    /// Attaching a file (a scan, a supplement, a draft or signed result): logged like any action,
+    /// the state does not change.
+    case uploadFile = "upload_file"
 
     /// The label of the action in the UI (the manual's wording where it has one).
     public var vietnameseName: String {
@@ -46,6 +49,7 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
         case .withdraw: "Rút hồ sơ"
         case .returnResult: "Trả kết quả"
         case .rate: "Đánh giá mức độ hài lòng"
+        case .uploadFile: "Đính kèm tệp"
         }
     }
 }
@@ -269,6 +273,15 @@ public enum StateMachine {
             rule(.withdraw, [c([.citizen, .reception], Array(openStates))], .state(DossierState(.withdrawn)), [.reason]),
             rule(.returnResult, [c([.reception], [s(.completed)])], .state(DossierState(.returned))),
             rule(.rate, [c([.citizen], [s(.returned)])], .same, [.rating]),
+            // Who adds files, and when: the applicant while submitting or supplementing; the desk
+            // until the result is ready; the assigned officer while processing (the draft result);
+            // the head in review and the leader at signature. Monitors and administrators never.
+            rule(.uploadFile, [c([.citizen], [s(.submitted), s(.awaitingSupplement)]),
+                               c([.reception], [s(.submitted), s(.received), s(.awaitingSupplement), s(.awaitingPayment), s(.completed)]),
+                               c([.officer], [s(.processing, .inProgress)]),
+                               c([.head], [s(.processing, .awaitingReview)]),
+                               c([.leader], [s(.processing, .awaitingSignature)])],
+                 .same, [.files], assigned: true),
         ]
         return Dictionary(uniqueKeysWithValues: list.map { ($0.action, $0) })
     }()

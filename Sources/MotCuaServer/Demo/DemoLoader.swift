@@ -348,6 +348,8 @@ public struct DemoLoader: Sendable {
                     _ = try act(.rate, by: citizen, share: 0.05, ActionInputs(rating: rating))
                 }
             }
+            d.logSeq = last.content.seq
+            d.logHash = last.hash
             batch.dossiers.append(d)
             batch.components.append(contentsOf: plan.components)
             batch.log.append(contentsOf: entries)

@@ -23,25 +23,11 @@ struct FileStore: Sendable {
         }
     }
 
-    /// The type of a file from its content; the name is not trusted.
+    /// The type of a file from its content; the name is not trusted. The whole structure is
+    /// checked, not only the first bytes, so that a file merely starting like a PDF or an image
+    /// (an executable behind `%PDF-`, say) is refused (FileFormat).
     static func sniff(_ data: Data) -> Kind? {
-        let b = [UInt8](data.prefix(8))
-        func starts(_ sig: [UInt8]) -> Bool { b.count >= sig.count && Array(b.prefix(sig.count)) == sig }
-        if starts([0x25, 0x50, 0x44, 0x46, 0x2D]) { return .pdf }                     // %PDF-
-        if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
-        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
-        if starts([0x50, 0x4B, 0x03, 0x04]) {                                          // ZIP: OOXML?
-            if data.range(of: Data("word/".utf8)) != nil { return .docx }
-            if data.range(of: Data("xl/".utf8)) != nil { return .xlsx }
-            return nil
-        }
-        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {                  // OLE2: Word or Excel 97
-            func utf16(_ s: String) -> Data { Data(s.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) }
-            if data.range(of: utf16("WordDocument")) != nil { return .doc }
-            if data.range(of: utf16("Workbook")) != nil || data.range(of: utf16("Book")) != nil { return .xls }
-            return nil
-        }
-        return nil
+        data.withUnsafeBytes { raw in FileFormat.kind(of: raw.bindMemory(to: UInt8.self)) }
     }
 
     static func sha256(_ data: Data) -> String { Checksum.sha256(data) }
@@ -51,6 +37,7 @@ struct FileStore: Sendable {
     }
 
     /// Checks and stores a file; returns its checksum and type. Storing the same content twice keeps one copy.
+    /// CPU and disk work: call it off the event loops (the application's work pool).
     func put(_ data: Data) throws -> (sha256: String, kind: Kind) {
         guard !data.isEmpty else { throw ServiceError(.unprocessableEntity, "Tệp rỗng.") }
         guard data.count <= maxBytes else {
@@ -62,7 +49,12 @@ struct FileStore: Sendable {
         let sha = Self.sha256(data)
         let target = path(for: sha)
         let fm = FileManager.default
-        if fm.fileExists(atPath: target.path) { return (sha, kind) }   // immutable: never overwritten
+        if fm.fileExists(atPath: target.path) {
+            // Immutable: never overwritten. Its time is renewed so that `files gc` (which removes only
+            // old unreferenced files) leaves it to the row about to reference it.
+            try? fm.setAttributes([.modificationDate: Date()], ofItemAtPath: target.path)
+            return (sha, kind)
+        }
         try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temp = target.deletingLastPathComponent().appendingPathComponent(".\(sha).\(UUID().uuidString).tmp")
         try data.write(to: temp)

@@ -74,14 +74,18 @@ enum LogChain {
         }
     }
 
-    /// Appends an entry after the dossier's last one. Call inside the transaction that changed the
-    /// dossier, after its version update, so that no other writer interleaves.
+    /// Appends an entry after the dossier's last one and moves the dossier's anchor to it. Call
+    /// inside the transaction that changed the dossier, after its first write to the dossier row
+    /// (which takes the row's lock), so that no other writer interleaves.
     @discardableResult
     static func append(_ content: Content, on db: any Database) async throws -> Entry {
         let last = try await LogEntryModel.query(on: db).filter(\.$dossierID == content.dossierID).sort(\.$seq, .descending)
             .field(\.$seq).field(\.$hash).first()
         let entry = next(content, after: last.map { ($0.seq, $0.hash) })
         try await [entry].insert(on: db)
+        try await (db as! any SQLDatabase).update(DossierModel.schema)
+            .set("log_seq", to: entry.content.seq).set("log_hash", to: entry.hash)
+            .where("id", .equal, content.dossierID).run()
         return entry
     }
 
@@ -121,9 +125,10 @@ enum LogChain {
             report.breaks += page.breaks
         }
         while true {
-            let dossiers = try await sql.select().column("id").column("code").from(DossierModel.schema)
+            let dossiers = try await sql.select().column("id").column("code").column("log_seq").column("log_hash").from(DossierModel.schema)
                 .where("code", .greaterThan, lastCode).orderBy("code").limit(pageSize).all()
-                .map { (id: try $0.decode(column: "id", as: UUID.self), code: try $0.decode(column: "code", as: String.self)) }
+                .map { (id: try $0.decode(column: "id", as: UUID.self), code: try $0.decode(column: "code", as: String.self),
+                        anchor: Anchor(seq: try $0.decode(column: "log_seq", as: Int?.self), hash: try $0.decode(column: "log_hash", as: String?.self))) }
             guard let lastOfPage = dossiers.last else { break }
             lastCode = lastOfPage.code
             let rows = try await sql.select().columns(Entry.columns.map { SQLColumn($0) }).from(LogEntryModel.schema)
@@ -136,7 +141,7 @@ enum LogChain {
                     page.dossiers += 1
                     let chain = byDossier[d.id] ?? []
                     page.entries += chain.count
-                    if let broken = firstBreak(in: chain) {
+                    if let broken = firstBreak(in: chain, anchor: d.anchor) {
                         page.breaks.append(Break(dossierCode: d.code, seq: broken.0, reason: broken.1))
                     } else if chain.isEmpty {
                         page.breaks.append(Break(dossierCode: d.code, seq: 0, reason: "hồ sơ không có nhật ký"))
@@ -149,8 +154,15 @@ enum LogChain {
         return report
     }
 
-    /// The first entry whose position, link or hash is wrong.
-    static func firstBreak(in chain: [Entry]) -> (Int, String)? {
+    /// The last entry's sequence number and hash as kept on the dossier row.
+    struct Anchor: Sendable, Equatable {
+        let seq: Int?
+        let hash: String?
+    }
+
+    /// The first entry whose position, link or hash is wrong, or the chain's end if it is not the
+    /// anchor kept on the dossier (entries removed from the end, or added behind the writer's back).
+    static func firstBreak(in chain: [Entry], anchor: Anchor) -> (Int, String)? {
         var previous = genesis
         for (i, e) in chain.enumerated() {
             let seq = e.content.seq
@@ -158,6 +170,11 @@ enum LogChain {
             if e.prevHash != previous { return (seq, "liên kết tới mục trước không khớp") }
             if e.content.hash(after: previous) != e.hash { return (seq, "nội dung đã bị thay đổi (mã băm không khớp)") }
             previous = e.hash
+        }
+        guard !chain.isEmpty else { return nil }
+        if anchor.seq != chain.count || anchor.hash != previous {
+            let expected = anchor.seq.map(String.init) ?? "không có"
+            return (chain.count + 1, "mục cuối của nhật ký không khớp mốc lưu trên hồ sơ (mục cuối \(chain.count), mốc \(expected)): nhật ký đã bị xoá bớt hoặc thêm ngoài hệ thống")
         }
         return nil
     }

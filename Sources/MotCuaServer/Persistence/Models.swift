@@ -178,6 +178,9 @@ final class DossierModel: Model, @unchecked Sendable {
     @OptionalField(key: "clock") var clockJSON: String?
     @OptionalField(key: "result_json") var resultJSON: String?
     @Field(key: "version") var version: Int
+    /// The anchor of the log chain: the last entry's sequence number and hash, written with it.
+    @OptionalField(key: "log_seq") var logSeq: Int?
+    @OptionalField(key: "log_hash") var logHash: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 

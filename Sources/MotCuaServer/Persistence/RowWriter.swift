@@ -19,13 +19,13 @@ protocol SQLWritableRow {
 /// PostgreSQL needs for the NULL.
 enum Cell: Sendable {
     case text(String?)
-    case integer(Int)
+    case integer(Int?)
     case bool(Bool)
     case uuid(UUID?)
     case date(Date?)
 
     init(_ v: String?) { self = .text(v) }
-    init(_ v: Int) { self = .integer(v) }
+    init(_ v: Int?) { self = .integer(v) }
     init(_ v: Bool) { self = .bool(v) }
     init(_ v: UUID?) { self = .uuid(v) }
     init(_ v: Date?) { self = .date(v) }
@@ -33,7 +33,7 @@ enum Cell: Sendable {
     var sqlite: SQLiteData {
         switch self {
         case .text(let v): v.map { .text($0) } ?? .null
-        case .integer(let v): .integer(v)
+        case .integer(let v): v.map { .integer($0) } ?? .null
         case .bool(let v): .integer(v ? 1 : 0)
         case .uuid(let v): v.map { .text($0.uuidString) } ?? .null
         case .date(let v): v?.sqliteData ?? .null
@@ -90,7 +90,7 @@ extension DossierModel: SQLWritableRow {
         "applicant_search", "applicant_id_number", "applicant_birth_date", "applicant_address", "applicant_phone", "applicant_email",
         "representative", "content_summary", "result_delivery", "fee_vnd", "procedure_terms", "submitted_at", "received_at",
         "received_date", "due_at", "appointment_at", "completed_at", "returned_at", "clock", "result_json", "version",
-        "created_at", "updated_at",
+        "log_seq", "log_hash", "created_at", "updated_at",
     ]
 
     var values: [Cell] {
@@ -101,7 +101,7 @@ extension DossierModel: SQLWritableRow {
          Cell(applicantPhone), Cell(applicantEmail), Cell(representativeJSON), Cell(contentSummary), Cell(resultDelivery),
          Cell(feeVND), Cell(procedureTermsJSON), Cell(submittedAt), Cell(receivedAt), Cell(receivedDate), Cell(dueAt),
          Cell(appointmentAt), Cell(completedAt), Cell(returnedAt), Cell(clockJSON), Cell(resultJSON), Cell(version),
-         Cell(createdAt), Cell(updatedAt)]
+         Cell(logSeq), Cell(logHash), Cell(createdAt), Cell(updatedAt)]
     }
 }
 

@@ -1,15 +1,14 @@
 import Crypto
 import Fluent
 import Foundation
+import MotCuaCore
 import Vapor
 
 extension UserModel: Authenticatable {}
 
 /// Local accounts: Bcrypt passwords, sessions stored in the database (shared by every server
-/// instance), 5 failed logins lock an account for 15 minutes.
+/// instance), 5 failed logins lock a username for 15 minutes (`Throttle.login`).
 enum AuthService {
-    static let maxFailures = 5
-    static let lockout: TimeInterval = 15 * 60
     static let sessionLifetime: TimeInterval = 12 * 3600
     static let cookieName = "motcua_session"
     static let dummyHash = (try? Bcrypt.hash("motcua-khong-co-tai-khoan", cost: 10)) ?? ""
@@ -17,35 +16,43 @@ enum AuthService {
     static func tokenHash(_ token: String) -> String { Checksum.sha256(token) }
 
     /// Checks a password and opens a session; returns the user and the session's token.
+    ///
+    /// Failures are counted per username by `Throttle.login` (atomically, in the database), for
+    /// unknown usernames exactly as for known ones: the same status, message and work (a Bcrypt
+    /// check against a dummy hash), so that nothing tells which accounts exist.
     static func login(username: String, password: String, kind: String, on req: Request) async throws -> (UserModel, String) {
         let now = Date()
-        let wrong = ServiceError(.unauthorized, "Tên đăng nhập hoặc mật khẩu không đúng.")
-        guard let user = try await UserModel.query(on: req.db).filter(\.$username == username).first() else {
-            // Spend the time of a real check, so that response times do not tell which usernames exist.
-            _ = try? await req.password.async.verify(password, created: dummyHash)
-            throw wrong
+        let name = username.trimmingCharacters(in: .whitespaces)
+        guard TextInput.isClean(name), TextInput.isClean(password), name.count <= 200, password.utf8.count <= 1000 else {
+            throw ServiceError(.unprocessableEntity, "Tên đăng nhập hoặc mật khẩu chứa ký tự không hợp lệ hoặc quá dài.")
         }
-        if let until = user.lockedUntil, until > now {
-            let minutes = Int((until.timeIntervalSince(now) / 60).rounded(.up))
-            throw ServiceError(.tooManyRequests, "Tài khoản tạm khoá do đăng nhập sai \(maxFailures) lần. Vui lòng thử lại sau \(minutes) phút.")
-        }
-        guard try await req.password.async.verify(password, created: user.passwordHash) else {
-            user.failedLogins += 1
-            if user.failedLogins >= maxFailures {
-                user.lockedUntil = now.addingTimeInterval(lockout)
-                user.failedLogins = 0
+        do {
+            if case .locked(let seconds) = try await Throttle.login.reserve(name.lowercased(), at: now, on: req.db) {
+                throw ServiceError.tooManyAttempts("Tài khoản tạm khoá do đăng nhập sai \(Throttle.login.limit) lần.", retryAfter: seconds)
             }
-            try await user.update(on: req.db)
-            throw wrong
+            let user = try await UserModel.query(on: req.db).filter(\.$username == name).first()
+            let matches = try await req.passwordHasher.verify(password, created: user?.passwordHash ?? dummyHash).get()
+            guard let user, matches else {
+                throw ServiceError(.unauthorized, "Tên đăng nhập hoặc mật khẩu không đúng.")
+            }
+            try await Throttle.login.succeeded(name.lowercased(), reset: true, on: req.db)
+            let token = randomToken()
+            try await SessionModel(tokenHash: tokenHash(token), userID: user.id!, kind: kind, createdAt: now, expiresAt: now.addingTimeInterval(sessionLifetime)).create(on: req.db)
+            return (user, token)
+        } catch let e as ServiceError {
+            throw e
+        } catch {
+            // A login never answers 500: an overloaded database is "busy, try again".
+            req.logger.warning("login: \(String(reflecting: error))")
+            throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau ít giây.", retryAfter: 5)
         }
-        user.failedLogins = 0
-        user.lockedUntil = nil
-        try await user.update(on: req.db)
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        try await SessionModel(tokenHash: tokenHash(token), userID: user.id!, kind: kind, createdAt: now, expiresAt: now.addingTimeInterval(sessionLifetime)).create(on: req.db)
-        return (user, token)
+    }
+
+    /// 32 random bytes from the system's secure generator, base64url.
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     static func logout(token: String, on db: any Database) async throws {
@@ -55,6 +62,34 @@ enum AuthService {
     static func token(from req: Request) -> String? {
         if let bearer = req.headers.bearerAuthorization { return bearer.token }
         return req.cookies[cookieName]?.string
+    }
+
+    /// The form token of a cookie session: derived from the session's secret token (which the
+    /// page never sees), so it is per session and needs no storage; a leaked form token does not
+    /// reveal the session token.
+    static func csrfToken(forSession token: String) -> String { Checksum.sha256("motcua-csrf:" + token) }
+}
+
+/// How the request's user was authenticated; set by `SessionTokenAuthenticator`.
+enum SessionCarrier: Sendable, Equatable {
+    case bearer
+    /// The session cookie, with the form token of its session.
+    case cookie(csrf: String)
+}
+
+extension Request {
+    private struct CarrierKey: StorageKey { typealias Value = SessionCarrier }
+
+    /// Set when a live session was found for the request.
+    var sessionCarrier: SessionCarrier? {
+        get { storage[CarrierKey.self] }
+        set { storage[CarrierKey.self] = newValue }
+    }
+
+    /// The form token to put in every form that changes something (nil without a cookie session).
+    var csrfToken: String? {
+        if case .cookie(let csrf) = sessionCarrier { return csrf }
+        return nil
     }
 }
 
@@ -66,6 +101,7 @@ struct SessionTokenAuthenticator: AsyncRequestAuthenticator {
               session.expiresAt > Date(),
               let user = try await UserModel.find(session.userID, on: request.db) else { return }
         request.auth.login(user)
+        request.sessionCarrier = request.headers.bearerAuthorization != nil ? .bearer : .cookie(csrf: AuthService.csrfToken(forSession: token))
     }
 }
 

@@ -62,11 +62,21 @@ struct DossierQuery: Content {
         if let from { query.filter(\.$receivedDate >= from) }
         if let to { query.filter(\.$receivedDate <= to) }
         if let q, !q.trimmingCharacters(in: .whitespaces).isEmpty {
-            let text = q.trimmingCharacters(in: .whitespaces)
-            let normalised = SearchText.normalise(text)
-            query.group(.or) { or in
-                or.filter(\.$code =~ text.uppercased())
-                or.filter(\.$applicantSearch ~~ normalised)
+            guard q.count <= 200, TextInput.isClean(q) else {
+                throw ServiceError(.unprocessableEntity, "Từ khoá tìm kiếm quá dài hoặc chứa ký tự không hợp lệ.")
+            }
+            // LIKE's wildcards (% and _) and its escape are not searched for: codes are letters,
+            // digits, dots and dashes, and names letters and spaces, so they are dropped, and a query
+            // of wildcards alone matches nothing instead of everything.
+            let code = String(q.uppercased().unicodeScalars.filter { CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-").contains($0) }.map(Character.init))
+            let name = SearchText.normalise(String(q.map { "%_\\".contains($0) ? " " : $0 }))
+            if code.isEmpty && name.isEmpty {
+                query.filter(\.$code == "")
+            } else {
+                query.group(.or) { or in
+                    if !code.isEmpty { or.filter(\.$code =~ code) }
+                    if !name.isEmpty { or.filter(\.$applicantSearch ~~ name) }
+                }
             }
         }
         let total = try await query.count()

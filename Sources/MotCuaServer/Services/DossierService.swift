@@ -97,6 +97,9 @@ struct DossierService: Sendable {
             throw ServiceError(.unprocessableEntity, "Hồ sơ trực tuyến do công dân nộp qua cổng dịch vụ công; tại quầy chọn kênh trực tiếp hoặc bưu chính.")
         }
         try validate(input.applicant, label: "người nộp")
+        for (text, label) in [(input.contentSummary, "Trích yếu nội dung"), (input.resultDelivery, "Hình thức nhận kết quả")] {
+            if let text { try TextInput.require(text, label: label, multiline: true, maxLength: 2000) }
+        }
         if let r = input.representative { try validate(r, label: "người nộp thay") }
         if action == .receive, !actor.scope.contains(agency: procedure.agencyID, department: nil, owner: nil) {
             throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" không do cơ quan của bạn tiếp nhận.")
@@ -180,6 +183,11 @@ struct DossierService: Sendable {
     }
 
     func validate(_ a: Applicant, label: String) throws {
+        for (text, field) in [(a.name, "họ tên"), (a.idNumber, "số định danh"), (a.birthDate, "ngày sinh"), (a.phone, "số điện thoại"),
+                              (a.email, "thư điện tử"), (a.kind, "loại chủ hồ sơ")] {
+            if let text { try TextInput.require(text, label: "Trường \(field) của \(label)", multiline: false, maxLength: 200) }
+        }
+        try TextInput.require(a.address, label: "Địa chỉ của \(label)", multiline: true, maxLength: 500)
         func blank(_ s: String) -> Bool { s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         if blank(a.name) { throw ServiceError(.unprocessableEntity, "Thiếu họ tên \(label).") }
         if blank(a.idNumber) { throw ServiceError(.unprocessableEntity, "Thiếu số định danh (CCCD / mã số thuế) của \(label).") }
@@ -270,6 +278,9 @@ struct DossierService: Sendable {
                officer: UserModel?, terms known: ProcedureTerms? = nil) throws -> LogChain.Content {
         guard action != .submit, action != .receive else {
             throw ServiceError(.unprocessableEntity, "Hồ sơ mới được tạo bằng POST /api/v1/dossiers.")
+        }
+        guard action != .uploadFile else {
+            throw ServiceError(.unprocessableEntity, "Tệp được đính kèm bằng POST /api/v1/dossiers/{code}/files.")
         }
         let from = d.state
         let transition: Transition

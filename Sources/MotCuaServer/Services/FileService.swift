@@ -1,18 +1,33 @@
 import Fluent
 import Foundation
 import MotCuaCore
+import NIOPosix
+import SQLKit
 
 /// Attaching files to dossiers. A file for a component that already has one becomes its next
-/// version; earlier versions stay readable. Every upload is a logged edit of the dossier.
+/// version; earlier versions stay readable. Every upload is the `upload_file` action of the state
+/// machine (who may, in which states) and is logged; it does not change the dossier's state or
+/// version, so concurrent uploads do not conflict with each other or with the staff's next action.
 enum FileService {
-    static let logAction = "upload_file"
+    static let logAction = Action.uploadFile.rawValue
+
+    /// The dossier, if the actor may attach files to it now (404 outside the scope, 403 for the
+    /// role, 409 for the state). Called before an upload's body is read, and again under the lock.
+    static func authorise(code: String, actor: Actor, context: MotCuaContext, on db: any Database) async throws -> DossierModel {
+        let d = try await context.dossiers.find(code: code, actor: actor, on: db)
+        try decide(d.state, d, actor: actor, context: context)
+        return d
+    }
+
+    static func decide(_ state: DossierState, _ d: DossierModel, actor: Actor, context: MotCuaContext) throws {
+        do {
+            _ = try StateMachine.decide(.uploadFile, from: state, actor: context.dossiers.context(of: actor, on: d), inputs: ActionInputs(fileCount: 1))
+        } catch { throw ServiceError.from(error) }
+    }
 
     static func add(_ data: Data, fileName: String, component: Int?, code: String, actor: Actor, at now: Date,
-                    context: MotCuaContext, on db: any Database) async throws -> FileView {
-        let d = try await context.dossiers.find(code: code, actor: actor, on: db)
-        guard ![Status.rejected, .withdrawn, .returned].contains(d.state.status) else {
-            throw ServiceError(.conflict, "Hồ sơ đã kết thúc (\(d.state.status.manualName)); không thể đính kèm thêm tệp.")
-        }
+                    context: MotCuaContext, pool: NIOThreadPool, on db: any Database) async throws -> FileView {
+        let d = try await authorise(code: code, actor: actor, context: context, on: db)
         var found: DossierComponentModel?
         if let component {
             guard let c = try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).filter(\.$position == component).first() else {
@@ -22,13 +37,21 @@ enum FileService {
         }
         let componentModel = found
         let name = fileName.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 255 else { throw ServiceError(.unprocessableEntity, "Tên tệp không hợp lệ.") }
-        // Written to the store before the transaction: file I/O never holds a database lock, and a
-        // stored file without a row is harmless (content-addressed, written once).
-        let (sha, kind) = try context.files.put(data)
-        let version = d.version
-        return try await db.transaction { tx in
-            try await DossierService.claimVersion(of: d, expected: version, on: tx)
+        guard !name.isEmpty, name.count <= 255, TextInput.isClean(name), !name.contains("/"), !name.contains("\\") else {
+            throw ServiceError(.unprocessableEntity, "Tên tệp không hợp lệ.")
+        }
+        // Checked, hashed and written off the event loops, before the transaction: file I/O never
+        // holds a database lock. Bytes whose row is never written are removed by `motcua files gc`.
+        let files = context.files
+        let (sha, kind) = try await pool.runIfActive { try files.put(data) }
+        let view = try await db.transaction { tx in
+            // The first write takes the dossier's lock (SQLite's write lock, PostgreSQL's row lock)
+            // without touching the version; the state is decided again under it.
+            let locked = try await (tx as! any SQLDatabase).raw("""
+                UPDATE dossiers SET updated_at = \(bind: now.wholeSeconds) WHERE id = \(bind: d.id!) RETURNING status, step
+                """).first()
+            guard let locked, let status = Status(rawValue: try locked.decode(column: "status", as: String.self)) else { throw ServiceError.notFound }
+            try decide(DossierState(status, try locked.decode(column: "step", as: String?.self).flatMap(Step.init(rawValue:))), d, actor: actor, context: context)
             let previous = try await DossierFileModel.query(on: tx).filter(\.$dossierID == d.id!)
                 .filter(\.$componentID == componentModel?.id).sort(\.$version, .descending).first()
             let f = DossierFileModel()
@@ -43,8 +66,6 @@ enum FileService {
             f.uploadedBy = actor.id
             f.uploadedAt = now.wholeSeconds
             try await f.create(on: tx)
-            d.updatedAt = now.wholeSeconds
-            try await d.update(on: tx)
             let change = LogChain.Change(field: "file", old: previous.map { "\($0.fileName) (v\($0.version))" }, new: "\(name) (v\(f.version), sha256 \(sha))")
             try await LogChain.append(.init(dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: logAction,
                                             fromState: d.state.description, toState: d.state.description, opinion: nil,
@@ -52,5 +73,50 @@ enum FileService {
             return FileView(id: f.id!, component: componentModel?.position, version: f.version, fileName: name, contentType: f.contentType,
                             size: f.size, sha256: sha, uploadedAt: VietnamTime.iso(f.uploadedAt))
         }
+        // Now referenced: should a garbage collection have removed the bytes between their check
+        // and the commit, they are written again.
+        if !FileManager.default.fileExists(atPath: files.path(for: sha).path) { _ = try await pool.runIfActive { try files.put(data) } }
+        return view
+    }
+
+    struct Collected: Sendable {
+        var removed = 0
+        var removedBytes = 0
+        var kept = 0
+    }
+
+    /// Removes stored files that no row references (an upload whose transaction failed) and
+    /// unfinished temporary files, if older than `grace` (an upload in flight writes its bytes
+    /// before its row). A referenced file is never removed.
+    static func collectGarbage(context: MotCuaContext, grace: TimeInterval, now: Date = Date(), on db: any Database) async throws -> Collected {
+        let sql = db as! any SQLDatabase
+        var result = Collected()
+        let fm = FileManager.default
+        let root = context.files.directory
+        let cutoff = now.addingTimeInterval(-grace)
+        func old(_ url: URL) -> Bool {
+            ((try? fm.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? now) < cutoff
+        }
+        for folder in (try? fm.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)) ?? [] {
+            let files = (try? fm.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil, options: [])) ?? []
+            let names = files.map(\.lastPathComponent)
+            let hashes = names.filter { $0.count == 64 && !$0.hasPrefix(".") }
+            var referenced = Set<String>()
+            for chunk in stride(from: 0, to: hashes.count, by: 500).map({ Array(hashes[$0..<min($0 + 500, hashes.count)]) }) {
+                let rows = try await sql.select().distinct().column("sha256").from(DossierFileModel.schema)
+                    .where("sha256", .in, chunk).all()
+                referenced.formUnion(try rows.map { try $0.decode(column: "sha256", as: String.self) })
+            }
+            for file in files {
+                let name = file.lastPathComponent
+                let isReferenced = referenced.contains(name)
+                if isReferenced || !old(file) { result.kept += 1; continue }
+                let size = (try? fm.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+                try fm.removeItem(at: file)
+                result.removed += 1
+                result.removedBytes += size
+            }
+        }
+        return result
     }
 }

@@ -5,11 +5,16 @@ import Vapor
 struct ServiceError: Error, AbortError {
     let status: HTTPResponseStatus
     let reason: String
+    /// Seconds before trying again (429, 503): sent as `Retry-After`.
+    var retryAfter: Int?
 
-    init(_ status: HTTPResponseStatus, _ reason: String) {
+    init(_ status: HTTPResponseStatus, _ reason: String, retryAfter: Int? = nil) {
         self.status = status
         self.reason = reason
+        self.retryAfter = retryAfter
     }
+
+    var headers: HTTPHeaders { retryAfter.map { ["Retry-After": String($0)] } ?? [:] }
 
     static func from(_ error: DossierError) -> ServiceError {
         switch error {
@@ -29,4 +34,16 @@ struct ServiceError: Error, AbortError {
 
     static let notFound = ServiceError(.notFound, DossierError.notFound.message)
     static let conflict = ServiceError(.conflict, DossierError.versionConflict.message)
+}
+
+extension TextInput {
+    /// 422 with a Vietnamese message when a typed field holds control characters or is too long.
+    static func require(_ text: String, label: String, multiline: Bool, maxLength: Int) throws {
+        guard isClean(text, multiline: multiline) else {
+            throw ServiceError(.unprocessableEntity, "\(label) chứa ký tự điều khiển không hợp lệ.")
+        }
+        guard text.count <= maxLength else {
+            throw ServiceError(.unprocessableEntity, "\(label) dài quá \(maxLength) ký tự.")
+        }
+    }
 }

@@ -75,14 +75,53 @@ struct APIController {
         var component: Int?
     }
 
+    /// A multipart upload, streamed: the actor's right to upload is checked before the body is
+    /// read; the body goes to a temporary file chunk by chunk as it arrives (the event loop never
+    /// holds it whole), then is parsed, checked and hashed on the work pool, so other requests keep
+    /// being answered during large uploads.
     func upload(req: Request) async throws -> Response {
         let actor = try req.actor()
-        let upload: Upload
-        do { upload = try req.content.decode(Upload.self) } catch {
-            throw ServiceError(.unprocessableEntity, "Cần gửi tệp trong trường \"file\" (multipart/form-data).")
+        let code = req.parameters.get("code")!
+        let context = req.motcua
+        _ = try await FileService.authorise(code: code, actor: actor, context: context, on: req.db)
+        let limit = context.settings.maxUploadBytes + 1_048_576   // the file plus the multipart envelope
+        let tooLarge = ServiceError(.payloadTooLarge, "Tệp vượt quá dung lượng cho phép (\(context.settings.maxUploadBytes / 1_048_576) MB).")
+        if let length = req.headers.first(name: .contentLength).flatMap(Int.init), length > limit { throw tooLarge }
+        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
+              let boundary = type.parameters["boundary"], !boundary.isEmpty else {
+            throw ServiceError(.unsupportedMediaType, "Cần gửi tệp trong trường \"file\" (multipart/form-data).")
         }
-        let view = try await FileService.add(Data(buffer: upload.file.data), fileName: upload.file.filename, component: upload.component,
-                                             code: req.parameters.get("code")!, actor: actor, at: Date(), context: req.motcua, on: req.db)
+        let pool = req.application.workPool
+        let incoming = context.files.directory.appendingPathComponent(".incoming")
+        try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
+        let temp = incoming.appendingPathComponent(UUID().uuidString)
+        guard FileManager.default.createFile(atPath: temp.path, contents: nil), let handle = FileHandle(forWritingAtPath: temp.path) else {
+            throw ServiceError(.internalServerError, "Không lưu được tệp tạm.")
+        }
+        let upload: (data: Data, fileName: String, component: Int?)
+        do {
+            defer { try? handle.close() }
+            var received = 0
+            for try await chunk in req.body {
+                received += chunk.readableBytes
+                if received > limit { throw tooLarge }
+                try await pool.runIfActive { try handle.write(contentsOf: chunk.readableBytesView) }
+            }
+            upload = try await pool.runIfActive {
+                let body = try Data(contentsOf: temp)
+                let parsed: Upload
+                do { parsed = try FormDataDecoder().decode(Upload.self, from: ByteBuffer(data: body), boundary: boundary) } catch {
+                    throw ServiceError(.unprocessableEntity, "Cần gửi tệp trong trường \"file\" (multipart/form-data).")
+                }
+                return (Data(buffer: parsed.file.data), parsed.file.filename, parsed.component)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw error
+        }
+        try? FileManager.default.removeItem(at: temp)
+        let view = try await FileService.add(upload.data, fileName: upload.fileName, component: upload.component,
+                                             code: code, actor: actor, at: Date(), context: context, pool: pool, on: req.db)
         let response = Response(status: .created)
         try response.content.encode(view)
         return response
@@ -106,15 +145,30 @@ struct APIController {
         guard let code = req.query[String.self, at: "code"], let secret = req.query[String.self, at: "secret"] else {
             throw ServiceError(.unprocessableEntity, "Cần nhập mã hồ sơ và mã tra cứu.")
         }
-        return try await Self.publicLookup(code: code, secret: secret, on: req.db)
+        return try await Self.publicLookup(code: code, secret: secret, client: req.clientAddress, on: req.db)
     }
 
     /// The public lookup: the code and its 4-digit secret must both match, else "not found".
-    static func publicLookup(code: String, secret: String, on db: any Database) async throws -> PublicLookup {
-        guard let d = try await DossierModel.query(on: db).filter(\.$code == code.trimmingCharacters(in: .whitespaces).uppercased()).first(),
-              d.lookupSecret == secret.trimmingCharacters(in: .whitespaces) else {
-            throw ServiceError(.notFound, "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập.")
+    /// Guesses are limited per code and per client address (`Throttle`): past the limit even the
+    /// right secret gets 429 until the lock passes.
+    static func publicLookup(code rawCode: String, secret rawSecret: String, client: String, on db: any Database) async throws -> PublicLookup {
+        let code = rawCode.trimmingCharacters(in: .whitespaces).uppercased(), secret = rawSecret.trimmingCharacters(in: .whitespaces)
+        let notFound = ServiceError(.notFound, "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập.")
+        guard !code.isEmpty, code.count <= 40, TextInput.isClean(code), secret.count <= 10, TextInput.isClean(secret) else {
+            throw ServiceError(.unprocessableEntity, "Mã hồ sơ hoặc mã tra cứu không hợp lệ.")
         }
+        let now = Date()
+        let byCode = try await Throttle.lookupCode.reserve(code, at: now, on: db)
+        let byAddress = try await Throttle.lookupAddress.reserve(client, at: now, on: db)
+        var wait = 0
+        if case .locked(let s) = byCode { wait = s } else if case .locked = byAddress { try await Throttle.lookupCode.release(code, on: db) }
+        if case .locked(let s) = byAddress { wait = max(wait, s) } else if case .locked = byCode { try await Throttle.lookupAddress.release(client, on: db) }
+        if wait > 0 {
+            throw ServiceError.tooManyAttempts("Đã nhập sai mã tra cứu quá nhiều lần.", retryAfter: wait)
+        }
+        guard let d = try await DossierModel.query(on: db).filter(\.$code == code).first(), d.lookupSecret == secret else { throw notFound }
+        try await Throttle.lookupCode.succeeded(code, reset: false, on: db)
+        try await Throttle.lookupAddress.succeeded(client, reset: false, on: db)
         let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
         return PublicLookup(code: d.code, statusName: d.state.status.manualName, procedureName: terms.name, applicantName: d.applicantName,
                             receivedAt: d.receivedAt.map(VietnamTime.iso), appointmentAt: d.appointmentAt.map(VietnamTime.iso),

@@ -135,6 +135,9 @@ struct ActionRequest: Content {
             date = d
         }
         if let amount, amount < 0 { throw ServiceError(.unprocessableEntity, "Số tiền không được âm.") }
+        for (text, label) in [(opinion, "Ý kiến"), (reason, "Lý do"), (paymentReceipt, "Số biên lai")] {
+            if let text { try TextInput.require(text, label: label, multiline: label != "Số biên lai", maxLength: 4000) }
+        }
         return ActionInputs(opinion: opinion, reason: reason, amount: amount, officer: officer, fileCount: fileCount,
                             appointment: date, proposal: proposal, paymentReceipt: paymentReceipt, rating: rating)
     }

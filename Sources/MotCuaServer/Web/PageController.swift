@@ -6,6 +6,7 @@ import Vapor
 /// Server-rendered pages in Vietnamese (Leaf templates in Resources/Views).
 enum Page {
     struct ErrorContext: Encodable {
+        let layout: PageController.Layout
         let title: String
         let status: Int
         let detail: String
@@ -13,7 +14,8 @@ enum Page {
 
     static func error(status: HTTPResponseStatus, detail: String, on req: Request) async throws -> Response {
         if status == .unauthorized { return req.redirect(to: "/dang-nhap") }
-        let view = try await req.view.render("error", ErrorContext(title: "Có lỗi xảy ra", status: Int(status.code), detail: detail))
+        // The user stays logged in on an error page: the layout shows their name and menu.
+        let view = try await req.view.render("error", ErrorContext(layout: .init("Có lỗi xảy ra", req), title: "Có lỗi xảy ra", status: Int(status.code), detail: detail))
         let response = try await view.encodeResponse(for: req)
         response.status = status
         return response
@@ -21,35 +23,48 @@ enum Page {
 }
 
 struct PageController {
+    /// What every page's frame needs: its title, the logged-in user, and the form token that
+    /// every form changing something carries (CrossSiteGuard checks it).
     struct Layout: Encodable {
         let title: String
         let user: String?
-    }
+        let csrf: String?
 
-    func userName(_ req: Request) -> String? { req.auth.get(UserModel.self)?.fullName }
+        init(_ title: String, _ req: Request) {
+            self.title = title
+            user = req.auth.get(UserModel.self)?.fullName
+            csrf = req.csrfToken
+        }
+    }
 
     func home(req: Request) async throws -> View {
         struct Context: Encodable { let layout: Layout }
-        return try await req.view.render("home", Context(layout: Layout(title: "Cổng dịch vụ công trực tuyến", user: userName(req))))
+        return try await req.view.render("home", Context(layout: Layout("Cổng dịch vụ công trực tuyến", req)))
     }
 
-    func lookup(req: Request) async throws -> View {
+    func lookup(req: Request) async throws -> Response {
         struct Context: Encodable { let layout: Layout; let result: PublicLookup?; let error: String?; let code: String; let secret: String }
         let code = req.query[String.self, at: "code"] ?? ""
         let secret = req.query[String.self, at: "secret"] ?? ""
         var result: PublicLookup?
-        var error: String?
+        var failure: ServiceError?
         if !code.isEmpty || !secret.isEmpty {
-            do { result = try await APIController.publicLookup(code: code, secret: secret, on: req.db) }
-            catch let e as ServiceError { error = e.reason }
+            do { result = try await APIController.publicLookup(code: code, secret: secret, client: req.clientAddress, on: req.db) }
+            catch let e as ServiceError { failure = e }
         }
-        return try await req.view.render("lookup", Context(layout: Layout(title: "Tra cứu hồ sơ", user: userName(req)), result: result, error: error, code: code, secret: secret))
+        let response = try await req.view.render("lookup", Context(layout: Layout("Tra cứu hồ sơ", req), result: result, error: failure?.reason,
+                                                                   code: code, secret: secret)).encodeResponse(for: req)
+        if let failure {
+            response.status = failure.status
+            for (name, value) in failure.headers { response.headers.replaceOrAdd(name: name, value: value) }
+        }
+        return response
     }
 
     struct LoginContext: Encodable { let layout: Layout; let error: String?; let username: String }
 
     func loginForm(req: Request) async throws -> View {
-        try await req.view.render("login", LoginContext(layout: Layout(title: "Đăng nhập", user: nil), error: nil, username: ""))
+        try await req.view.render("login", LoginContext(layout: Layout("Đăng nhập", req), error: nil, username: ""))
     }
 
     func login(req: Request) async throws -> Response {
@@ -59,13 +74,14 @@ struct PageController {
             let response = req.redirect(to: "/ho-so")
             response.cookies[AuthService.cookieName] = HTTPCookies.Value(
                 string: token, maxAge: Int(AuthService.sessionLifetime), path: "/",
-                isSecure: req.headers.first(name: "X-Forwarded-Proto") == "https" || req.url.scheme == "https",
+                isSecure: req.motcua.settings.isHTTPS || req.headers.first(name: "X-Forwarded-Proto") == "https" || req.url.scheme == "https",
                 isHTTPOnly: true, sameSite: .lax)
             return response
         } catch let e as ServiceError {
-            let view = try await req.view.render("login", LoginContext(layout: Layout(title: "Đăng nhập", user: nil), error: e.reason, username: form.username))
+            let view = try await req.view.render("login", LoginContext(layout: Layout("Đăng nhập", req), error: e.reason, username: form.username))
             let response = try await view.encodeResponse(for: req)
             response.status = e.status
+            for (name, value) in e.headers { response.headers.replaceOrAdd(name: name, value: value) }
             return response
         }
     }
@@ -111,7 +127,7 @@ struct PageController {
             return components.string ?? "/ho-so"
         }
         return try await req.view.render("dossiers", Context(
-            layout: Layout(title: "Danh sách hồ sơ", user: actor.name), rows: rows, total: result.total, q: q.q ?? "",
+            layout: Layout("Danh sách hồ sơ", req), rows: rows, total: result.total, q: q.q ?? "",
             from: q.from ?? "", to: q.to ?? "",
             statuses: Status.allCases.map { Option(value: $0.rawValue, name: $0.manualName, selected: $0.rawValue == q.status) },
             page: result.page, pages: pages,
@@ -172,7 +188,8 @@ struct PageController {
             DossierPage.LogRow(seq: e.seq, at: VietnamTime.parseISO(e.at).map(Self.shortTime) ?? e.at, actorName: e.actorName,
                                actionName: e.actionName, opinion: e.opinion)
         }
-        let available = req.motcua.dossiers.availableActions(on: d, actor: actor)
+        // Attaching files has its own form (the upload route), not an action form.
+        let available = req.motcua.dossiers.availableActions(on: d, actor: actor).filter { $0 != .uploadFile }
         var officers: [ActionForm.Officer] = []
         if available.contains(.assign) || available.contains(.reassign) {
             // The head sees each officer's open workload before choosing (DOMAIN.md section 5).
@@ -185,7 +202,7 @@ struct PageController {
         }
         let forms = available.map { ActionForm($0, officers: $0 == .assign || $0 == .reassign ? officers : []) }
         return try await req.view.render("dossier", DossierPage(
-            layout: Layout(title: "Hồ sơ \(d.code)", user: actor.name), d: detail, version: d.version, log: log,
+            layout: Layout("Hồ sơ \(d.code)", req), d: detail, version: d.version, log: log,
             state: d.state.vietnameseName, received: d.receivedAt.map(Self.shortTime) ?? "", due: d.dueAt.map(Self.shortTime) ?? "",
             actions: forms, hasActions: !forms.isEmpty, notice: notice, error: error))
     }

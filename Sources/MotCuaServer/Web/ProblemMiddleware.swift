@@ -16,14 +16,19 @@ struct ProblemMiddleware: AsyncMiddleware {
         } catch {
             let (status, detail) = Self.explain(error)
             if status == .internalServerError { request.logger.report(error: error) }
+            let response: Response
             if request.url.path.hasPrefix("/api/") {
                 let problem = Problem(type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, instance: request.url.path)
-                let response = Response(status: status)
+                response = Response(status: status)
                 try response.content.encode(problem, as: .json)
                 response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
-                return response
+            } else {
+                response = try await Page.error(status: status, detail: detail, on: request)
             }
-            return try await Page.error(status: status, detail: detail, on: request)
+            if let abort = error as? any AbortError {
+                for (name, value) in abort.headers where name.lowercased() != "content-type" { response.headers.replaceOrAdd(name: name, value: value) }
+            }
+            return response
         }
     }
 

@@ -1,0 +1,95 @@
+import Foundation
+import Vapor
+
+/// Security headers on every response (pages, files, API, errors): the pages run no inline script
+/// and load nothing from elsewhere, and may not be framed.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    let https: Bool
+
+    static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        let h = [
+            ("Content-Security-Policy", Self.contentSecurityPolicy),
+            ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", "same-origin"),
+            ("X-Content-Type-Options", "nosniff"),
+        ] + (https ? [("Strict-Transport-Security", "max-age=31536000")] : [])
+        for (name, value) in h { response.headers.replaceOrAdd(name: name, value: value) }
+        return response
+    }
+}
+
+/// Refuses cross-site requests that would change something (403, nothing changes):
+/// - any unsafe request whose `Origin` is another site;
+/// - on pages, a form posted with a session cookie must carry the session's form token (`_csrf`);
+/// - on the API, the session cookie counts only for JSON bodies from our own origin; other
+///   clients use the bearer token, which a browser never sends by itself.
+struct CrossSiteGuard: AsyncMiddleware {
+    /// The configured public URL (MOTCUA_PUBLIC_URL); without it the request's own host.
+    let publicURL: URL?
+
+    static let refused = "Yêu cầu bị từ chối vì không xuất phát từ trang của hệ thống (thiếu hoặc sai mã bảo vệ biểu mẫu). Vui lòng tải lại trang và thử lại."
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else { return try await next.respond(to: request) }
+        let origin = request.headers.first(name: .origin)
+        if let origin, !sameOrigin(origin, request) { throw ServiceError(.forbidden, Self.refused) }
+        guard case .cookie(let csrf) = request.sessionCarrier else { return try await next.respond(to: request) }
+        if request.url.path.hasPrefix("/api/") {
+            guard origin != nil, request.headers.contentType == .json else { throw ServiceError(.forbidden, Self.refused) }
+        } else {
+            // Page forms are small: read the body here (the route then finds it collected).
+            if request.body.data == nil {
+                _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            }
+            let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "_csrf"))
+            guard let sent, constantTimeEqual(sent, csrf) else { throw ServiceError(.forbidden, Self.refused) }
+        }
+        return try await next.respond(to: request)
+    }
+
+    func sameOrigin(_ origin: String, _ request: Request) -> Bool {
+        guard let o = URLComponents(string: origin), let host = o.host else { return false }
+        if let publicURL, let p = URLComponents(url: publicURL, resolvingAgainstBaseURL: false) {
+            return o.scheme == p.scheme && host.lowercased() == p.host?.lowercased() && o.port == p.port
+        }
+        // Without a configured URL (behind a proxy the scheme may differ): the host and port must
+        // be the request's own.
+        let authority = host.lowercased() + (o.port.map { ":\($0)" } ?? "")
+        return authority == request.headers.first(name: .host)?.lowercased()
+    }
+
+    func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension Request {
+    /// The client's address: the connection's peer, or behind a trusted proxy the first address of
+    /// `X-Forwarded-For` (MOTCUA_TRUST_FORWARDED=1).
+    var clientAddress: String {
+        if application.motcua.settings.trustForwarded,
+           let first = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
+            return first.trimmingCharacters(in: .whitespaces)
+        }
+        return remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
+/// Answers 414 for an overlong address instead of letting it reach the handlers. (Past 80 KB of
+/// request head, SwiftNIO's parser closes the connection before any middleware runs.)
+struct RequestLimitsMiddleware: AsyncMiddleware {
+    static let maxURILength = 8 * 1024
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.url.string.utf8.count <= Self.maxURILength else {
+            throw ServiceError(.uriTooLong, "Địa chỉ yêu cầu quá dài (tối đa \(Self.maxURILength) ký tự).")
+        }
+        return try await next.respond(to: request)
+    }
+}
