@@ -37,10 +37,13 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(SecurityHeadersMiddleware(https: settings.isHTTPS))
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(RequestLimitsMiddleware())
+    app.middleware.use(MethodNotAllowedMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionTokenAuthenticator())
     app.middleware.use(CrossSiteGuard(publicURL: settings.publicURL))
     app.passwords.use(.bcrypt(cost: 10))
+    // JSON and form bodies: room for every field at its documented maximum length, even escaped.
+    app.routes.defaultMaxBodySize = "256kb"
     await app.startWorkPool()
     try routes(app)
 }

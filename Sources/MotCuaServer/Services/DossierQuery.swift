@@ -23,6 +23,17 @@ struct DossierQuery: Content {
     var sort: String?
 
     static let maxPer = 100
+    static let maxPage = 1_000_000
+
+    /// The list pages send every filter of their form, empty ones included ("Tất cả trạng thái"); the
+    /// API refuses an empty value where its document allows none (an enumeration, a date).
+    func requireNoEmptyFilters() throws {
+        for (value, name) in [(status, "status"), (step, "step"), (channel, "channel"), (from, "from"), (to, "to"), (sort, "sort")] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ServiceError(.unprocessableEntity, "Tham số \"\(name)\" không được để trống.")
+            }
+        }
+    }
 
     func run(scope: Scope, on db: any Database) async throws -> (items: [DossierModel], total: Int, page: Int, per: Int) {
         // An empty form field ("Tất cả trạng thái") means no filter.
@@ -79,9 +90,11 @@ struct DossierQuery: Content {
                 }
             }
         }
+        if let page, !(1...Self.maxPage).contains(page) { throw ServiceError(.unprocessableEntity, "Số trang (page) phải từ 1 đến \(Self.maxPage).") }
+        if let per, !(1...Self.maxPer).contains(per) { throw ServiceError(.unprocessableEntity, "Số hồ sơ mỗi trang (per) phải từ 1 đến \(Self.maxPer).") }
         let total = try await query.count()
-        let per = min(max(per ?? 20, 1), Self.maxPer)
-        let page = max(page ?? 1, 1)
+        let per = per ?? 20
+        let page = page ?? 1
         switch sort ?? "-received_at" {
         case "received_at": query.sort(\.$receivedAt, .ascending).sort(\.$code, .ascending)
         case "-received_at": query.sort(\.$receivedAt, .descending).sort(\.$code, .descending)

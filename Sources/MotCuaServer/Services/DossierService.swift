@@ -97,8 +97,9 @@ struct DossierService: Sendable {
             throw ServiceError(.unprocessableEntity, "Hồ sơ trực tuyến do công dân nộp qua cổng dịch vụ công; tại quầy chọn kênh trực tiếp hoặc bưu chính.")
         }
         try validate(input.applicant, label: "người nộp")
-        for (text, label) in [(input.contentSummary, "Trích yếu nội dung"), (input.resultDelivery, "Hình thức nhận kết quả")] {
-            if let text { try TextInput.require(text, label: label, multiline: true, maxLength: 2000) }
+        if let summary = input.contentSummary { try TextInput.require(summary, label: "Trích yếu nội dung", multiline: true, maxLength: 2000) }
+        if let delivery = input.resultDelivery, !["counter", "post", "online"].contains(delivery) {
+            throw ServiceError(.unprocessableEntity, "Hình thức nhận kết quả phải là counter (tại quầy), post (bưu chính) hoặc online (trực tuyến).")
         }
         if let r = input.representative { try validate(r, label: "người nộp thay") }
         if action == .receive, !actor.scope.contains(agency: procedure.agencyID, department: nil, owner: nil) {
@@ -192,7 +193,7 @@ struct DossierService: Sendable {
         if blank(a.name) { throw ServiceError(.unprocessableEntity, "Thiếu họ tên \(label).") }
         if blank(a.idNumber) { throw ServiceError(.unprocessableEntity, "Thiếu số định danh (CCCD / mã số thuế) của \(label).") }
         if blank(a.address) { throw ServiceError(.unprocessableEntity, "Thiếu địa chỉ của \(label).") }
-        if let b = a.birthDate, !b.isEmpty, LocalDate(iso: b) == nil {
+        if let b = a.birthDate, LocalDate(iso: b) == nil {
             throw ServiceError(.unprocessableEntity, "Ngày sinh của \(label) phải có dạng YYYY-MM-DD.")
         }
         if let k = a.kind, k != "person", k != "organisation" {

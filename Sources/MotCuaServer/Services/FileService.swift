@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import MotCuaCore
-import NIOPosix
 import SQLKit
 
 /// Attaching files to dossiers. A file for a component that already has one becomes its next

@@ -5,16 +5,17 @@ import Vapor
 struct ServiceError: Error, AbortError {
     let status: HTTPResponseStatus
     let reason: String
-    /// Seconds before trying again (429, 503): sent as `Retry-After`.
-    var retryAfter: Int?
+    /// Sent with the answer: `Retry-After` (429, 503), `Allow` (405).
+    let headers: HTTPHeaders
 
-    init(_ status: HTTPResponseStatus, _ reason: String, retryAfter: Int? = nil) {
+    /// `retryAfter`: seconds before trying again, sent as `Retry-After`.
+    init(_ status: HTTPResponseStatus, _ reason: String, retryAfter: Int? = nil, headers: HTTPHeaders = [:]) {
         self.status = status
         self.reason = reason
-        self.retryAfter = retryAfter
+        var h = headers
+        if let retryAfter { h.replaceOrAdd(name: "Retry-After", value: String(retryAfter)) }
+        self.headers = h
     }
-
-    var headers: HTTPHeaders { retryAfter.map { ["Retry-After": String($0)] } ?? [:] }
 
     static func from(_ error: DossierError) -> ServiceError {
         switch error {

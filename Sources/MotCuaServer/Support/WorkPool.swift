@@ -1,4 +1,3 @@
-import NIOPosix
 import Vapor
 
 extension Application {
@@ -13,7 +12,7 @@ extension Application {
     }
 
     func startWorkPool() async {
-        let pool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        let pool = NIOThreadPool(numberOfThreads: max(2, ProcessInfo.processInfo.activeProcessorCount))
         pool.start()
         await storage.setWithAsyncShutdown(WorkPoolKey.self, to: pool) { try await $0.shutdownGracefully() }
     }

@@ -31,6 +31,7 @@ struct APIController {
     func list(req: Request) async throws -> Paged<DossierSummary> {
         let actor = try req.actor()
         let q = try req.query.decode(DossierQuery.self)
+        try q.requireNoEmptyFilters()
         let result = try await q.run(scope: actor.scope, on: req.db)
         let now = Date()
         return Paged(items: result.items.map { DossierSummary($0, now: now) }, page: result.page, per: result.per, total: result.total)
@@ -70,11 +71,6 @@ struct APIController {
         return (action, d)
     }
 
-    struct Upload: Content {
-        var file: File
-        var component: Int?
-    }
-
     /// A multipart upload, streamed: the actor's right to upload is checked before the body is
     /// read; the body goes to a temporary file chunk by chunk as it arrives (the event loop never
     /// holds it whole), then is parsed, checked and hashed on the work pool, so other requests keep
@@ -107,14 +103,7 @@ struct APIController {
                 if received > limit { throw tooLarge }
                 try await pool.runIfActive { try handle.write(contentsOf: chunk.readableBytesView) }
             }
-            upload = try await pool.runIfActive {
-                let body = try Data(contentsOf: temp)
-                let parsed: Upload
-                do { parsed = try FormDataDecoder().decode(Upload.self, from: ByteBuffer(data: body), boundary: boundary) } catch {
-                    throw ServiceError(.unprocessableEntity, "Cần gửi tệp trong trường \"file\" (multipart/form-data).")
-                }
-                return (Data(buffer: parsed.file.data), parsed.file.filename, parsed.component)
-            }
+            upload = try await pool.runIfActive { try UploadForm.parse(Data(contentsOf: temp), boundary: boundary) }
         } catch {
             try? FileManager.default.removeItem(at: temp)
             throw error

@@ -93,3 +93,29 @@ struct RequestLimitsMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 }
+
+/// 405 with `Allow` for a method the API does not serve on an address it serves with others
+/// (Vapor's router answers 404), so that clients learn what the address accepts.
+struct MethodNotAllowedMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch let notFound as RouteNotFound {
+            let path = request.url.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            let allowed = request.application.routes.all.filter { route in
+                guard route.path.count == path.count else { return false }
+                return zip(route.path, path).allSatisfy { component, part in
+                    switch component {
+                    case .constant(let c): c == part
+                    case .parameter: true
+                    case .anything, .catchall: true
+                    }
+                }
+            }.map(\.method.rawValue)
+            guard !allowed.isEmpty else { throw notFound }
+            let methods = Set(allowed + (allowed.contains("GET") ? ["HEAD"] : [])).sorted().joined(separator: ", ")
+            throw ServiceError(.methodNotAllowed, "Địa chỉ này không hỗ trợ phương thức \(request.method.rawValue); chỉ nhận \(methods).",
+                               headers: ["Allow": methods])
+        }
+    }
+}
