@@ -273,6 +273,25 @@ import Vapor
                 #expect(r.status == .unsupportedMediaType)
             }
             #expect(try await t.upload(minimalPDF(), name: "that.pdf", component: 1, to: d.dossier.code, token: reception).status == .created)
+            // Malformed forms are refused, not half-read: a byte above 127 in a part's header name
+            // (it made MultipartKit's parser trap), a part without headers, no closing delimiter,
+            // a repeated field, an unknown one.
+            var multipart = HTTPHeaders()
+            multipart.bearerAuthorization = BearerAuthorization(token: reception)
+            multipart.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=B")
+            let pdf = String(decoding: minimalPDF(), as: UTF8.self)
+            for body in ["--B\r\n6\u{86}\u{F3}S°--B--\r\n", "--B\r\n\r\nabc\r\n--B--\r\n",
+                         "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n\(pdf)",
+                         "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n\(pdf)\r\n--B\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n1\r\n--B\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n2\r\n--B--\r\n",
+                         "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n\(pdf)\r\n--B\r\nContent-Disposition: form-data; name=\"khác\"\r\n\r\n1\r\n--B--\r\n"] {
+                let r = try await t.request(.POST, "/api/v1/dossiers/\(d.dossier.code)/files", headers: multipart, body: ByteBuffer(string: body))
+                #expect(r.status == .unprocessableEntity, "\(body.prefix(40)): \(r.status)")
+            }
+            let named = try await t.request(.POST, "/api/v1/dossiers/\(d.dossier.code)/files", headers: multipart, body: ByteBuffer(string:
+                "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"tờ khai.pdf\"\r\nContent-Type: application/pdf\r\n\r\n\(pdf)\r\n--B\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n2\r\n--B--\r\n"))
+            #expect(named.status == .created, "\(named.text)")
+            #expect(try named.decode(FileView.self).fileName == "tờ khai.pdf")
+            #expect(try named.decode(FileView.self).component == 2)
             // An overlong address gets 414, not a closed connection.
             let long = try await t.request(.GET, "/api/v1/dossiers?q=" + String(repeating: "a", count: 100_000), token: monitor)
             #expect(long.status == .uriTooLong)

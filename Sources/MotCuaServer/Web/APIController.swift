@@ -87,30 +87,14 @@ struct APIController {
               let boundary = type.parameters["boundary"], !boundary.isEmpty else {
             throw ServiceError(.unsupportedMediaType, "Cần gửi tệp trong trường \"file\" (multipart/form-data).")
         }
+        let busy = ServiceError(.serviceUnavailable, "Hệ thống đang nhận nhiều tệp cùng lúc. Vui lòng thử lại sau ít giây.", retryAfter: 5)
         let pool = req.application.workPool
-        let incoming = context.files.directory.appendingPathComponent(".incoming")
-        try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
-        let temp = incoming.appendingPathComponent(UUID().uuidString)
-        guard FileManager.default.createFile(atPath: temp.path, contents: nil), let handle = FileHandle(forWritingAtPath: temp.path) else {
-            throw ServiceError(.internalServerError, "Không lưu được tệp tạm.")
-        }
-        let upload: (data: Data, fileName: String, component: Int?)
-        do {
-            defer { try? handle.close() }
-            var received = 0
-            for try await chunk in req.body {
-                received += chunk.readableBytes
-                if received > limit { throw tooLarge }
-                try await pool.runIfActive { try handle.write(contentsOf: chunk.readableBytesView) }
-            }
-            upload = try await pool.runIfActive { try UploadForm.parse(Data(contentsOf: temp), boundary: boundary) }
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw error
-        }
-        try? FileManager.default.removeItem(at: temp)
-        let view = try await FileService.add(upload.data, fileName: upload.fileName, component: upload.component,
+        let view = try await req.application.uploadLimiter.run(busy: busy) {
+            let upload = try await UploadForm.receive(req.body, boundary: boundary, limit: limit, tooLarge: tooLarge,
+                                                      into: context.files.directory.appendingPathComponent(".incoming"), pool: pool)
+            return try await FileService.add(upload.data, fileName: upload.fileName, component: upload.component,
                                              code: code, actor: actor, at: Date(), context: context, pool: pool, on: req.db)
+        }
         let response = Response(status: .created)
         try response.content.encode(view)
         return response

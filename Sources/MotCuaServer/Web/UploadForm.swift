@@ -1,5 +1,4 @@
 import Foundation
-import MultipartKit
 import Vapor
 
 /// The multipart form of an upload, read strictly: exactly one part `file` with a file name, at
@@ -9,46 +8,120 @@ enum UploadForm {
     static let invalid = ServiceError(.unprocessableEntity,
         "Cần gửi đúng một tệp trong trường \"file\" và tuỳ chọn số thứ tự thành phần hồ sơ trong trường \"component\" (multipart/form-data).")
 
-    struct Part {
-        var headers: [(String, String)] = []
-        var body = ByteBuffer()
-
-        /// A parameter of the Content-Disposition header (`name`, `filename`).
-        func disposition(_ parameter: String) -> String? {
-            guard let value = headers.first(where: { $0.0.lowercased() == "content-disposition" })?.1 else { return nil }
-            for item in value.split(separator: ";").dropFirst() {
-                let pair = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                if pair.count == 2, pair[0].lowercased() == parameter {
-                    return pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2 ? String(pair[1].dropFirst().dropLast()) : pair[1]
-                }
-            }
-            return nil
+    /// Streams a request body to a temporary file in `directory`, chunk by chunk as it arrives (the
+    /// event loop never holds it whole), then reads the form on the work pool. The temporary file
+    /// is removed whatever happens.
+    static func receive(_ body: Request.Body, boundary: String, limit: Int, tooLarge: ServiceError, into directory: URL,
+                        pool: NIOThreadPool) async throws -> (data: Data, fileName: String, component: Int?) {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temp = directory.appendingPathComponent(UUID().uuidString)
+        guard FileManager.default.createFile(atPath: temp.path, contents: nil), let handle = FileHandle(forWritingAtPath: temp.path) else {
+            throw ServiceError(.internalServerError, "Không lưu được tệp tạm.")
         }
+        defer { try? FileManager.default.removeItem(at: temp) }
+        do {
+            defer { try? handle.close() }
+            var received = 0
+            for try await chunk in body {
+                received += chunk.readableBytes
+                if received > limit { throw tooLarge }
+                try await pool.runIfActive { try handle.write(contentsOf: chunk.readableBytesView) }
+            }
+        }
+        return try await pool.runIfActive { try parse(Data(contentsOf: temp), boundary: boundary) }
     }
 
+    /// Reads the form. Written here rather than with MultipartKit, whose parser traps on a byte
+    /// above 127 in a part's header name (found by fuzzing: it took the whole server down).
     static func parse(_ body: Data, boundary: String) throws -> (data: Data, fileName: String, component: Int?) {
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [Part] = []
-        var current = Part()
-        parser.onHeader = { name, value in current.headers.append((name, value)) }
-        parser.onBody = { chunk in current.body.writeBuffer(&chunk) }
-        parser.onPartComplete = { parts.append(current); current = Part() }
-        do { try parser.execute(ByteBuffer(data: body)) } catch { throw invalid }
-        var file: Part?, component: Int?, componentSeen = false
+        let parts = try body.withUnsafeBytes { raw in try MultipartBody.parts(raw.bindMemory(to: UInt8.self), boundary: Array(boundary.utf8)) }
+        var file: MultipartBody.Part?, component: Int?, componentSeen = false
         for part in parts {
             switch part.disposition("name") {
             case "file" where file == nil && part.disposition("filename") != nil:
                 file = part
             case "component" where !componentSeen:
                 componentSeen = true
-                guard let text = part.body.getString(at: part.body.readerIndex, length: part.body.readableBytes),
-                      let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), n >= 1 else { throw invalid }
+                guard let n = Int(String(decoding: part.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), n >= 1 else { throw invalid }
                 component = n
             default:
                 throw invalid
             }
         }
         guard let file, let name = file.disposition("filename") else { throw invalid }
-        return (Data(buffer: file.body), name, component)
+        return (file.body, name, component)
+    }
+}
+
+/// multipart/form-data (RFC 7578): parts between `--boundary` lines, each with header lines, an
+/// empty line and its body.
+enum MultipartBody {
+    struct Part {
+        var headers: [(name: String, value: String)]
+        var body: Data
+
+        /// A parameter of the Content-Disposition header (`name`, `filename`).
+        func disposition(_ parameter: String) -> String? {
+            guard let value = headers.first(where: { $0.name.lowercased() == "content-disposition" })?.value else { return nil }
+            for item in value.split(separator: ";").dropFirst() {
+                let pair = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if pair.count == 2, pair[0].lowercased() == parameter {
+                    return pair[1].count >= 2 && pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") ? String(pair[1].dropFirst().dropLast()) : pair[1]
+                }
+            }
+            return nil
+        }
+    }
+
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// The first position of `needle` in `b` at or after `from`.
+    static func find(_ needle: [UInt8], in b: Bytes, from: Int) -> Int? {
+        guard !needle.isEmpty, from >= 0, b.count >= needle.count else { return nil }
+        var i = from
+        let last = b.count - needle.count
+        while i <= last {
+            guard let base = b.baseAddress,
+                  let hit = memchr(base + i, Int32(needle[0]), last - i + 1) else { return nil }
+            i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if (1..<needle.count).allSatisfy({ b[i + $0] == needle[$0] }) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    static func parts(_ b: Bytes, boundary: [UInt8]) throws -> [Part] {
+        let invalid = UploadForm.invalid
+        let dash = Array("--".utf8), crlf = Array("\r\n".utf8)
+        let delimiter = dash + boundary, nextDelimiter = crlf + dash + boundary, headerEnd = crlf + crlf
+        // The first delimiter opens the body (or follows a preamble line).
+        var i: Int
+        if b.starts(with: delimiter) { i = delimiter.count } else {
+            guard let at = find(nextDelimiter, in: b, from: 0) else { throw invalid }
+            i = at + nextDelimiter.count
+        }
+        var parts: [Part] = []
+        while true {
+            if i + 2 <= b.count, b[i] == 0x2D, b[i + 1] == 0x2D { return parts }         // "--": the closing delimiter
+            while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }                    // transport padding
+            guard i + 2 <= b.count, b[i] == 0x0D, b[i + 1] == 0x0A else { throw invalid }
+            i += 2
+            guard let end = find(headerEnd, in: b, from: i - 2) else { throw invalid }
+            var headers: [(name: String, value: String)] = []
+            if end > i - 2 {
+                for line in b[i..<end].split(separator: 0x0A) {
+                    let text = line.last == 0x0D ? line.dropLast() : line[...]
+                    guard let colon = text.firstIndex(of: 0x3A), colon > text.startIndex,
+                          text[..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw invalid }
+                    headers.append((String(decoding: text[..<colon], as: UTF8.self),
+                                    String(decoding: text[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespaces)))
+                }
+            }
+            let start = end + headerEnd.count
+            guard let next = find(nextDelimiter, in: b, from: start) else { throw invalid }
+            parts.append(Part(headers: headers, body: Data(b[start..<next])))
+            i = next + nextDelimiter.count
+            guard parts.count <= 16 else { throw invalid }
+        }
     }
 }
