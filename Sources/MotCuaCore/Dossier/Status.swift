@@ -111,6 +111,31 @@ public struct DossierState: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { step.map { "\(status.rawValue)/\($0.rawValue)" } ?? status.rawValue }
 
+    /// A state from its stored text (`description`): `received`, `processing/in_progress`...; nil
+    /// for anything else.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count <= 2, let status = Status(rawValue: parts[0]) else { return nil }
+        let step = parts.count > 1 ? Step(rawValue: parts[1]) : nil
+        guard parts.count == 1 || step != nil, (status == .processing) == (step != nil) else { return nil }
+        self.init(status, step)
+    }
+
+    /// The step of the procedure's internal process (ProcedureTerms.steps) that a dossier in this
+    /// state is in, for the step deadlines: receipt, assignment, processing, review, signature,
+    /// return of the result. nil where no step runs (submitted, paused, finished).
+    public var processStepIndex: Int? {
+        switch (status, step) {
+        case (.received, _): 0
+        case (.processing, .awaitingAssignment?): 1
+        case (.processing, .inProgress?): 2
+        case (.processing, .awaitingReview?): 3
+        case (.processing, .awaitingSignature?): 4
+        case (.completed, _): 5
+        default: nil
+        }
+    }
+
     public var vietnameseName: String { step.map { "\(status.manualName) - \($0.vietnameseName)" } ?? status.manualName }
 }
 

@@ -170,3 +170,12 @@ public struct ProcedureTerms: Hashable, Sendable, Codable {
         ]
     }
 }
+
+/// Who may be assigned a dossier (DOMAIN.md section 5, "Phân công thụ lý"): an officer of the
+/// agency that handles it, in its department (or attached to the agency as a whole).
+public enum Assignment {
+    public static func mayBeAssigned(roles: Set<Role>, agency: UUID?, department: UUID?,
+                                     toDossierOf dossierAgency: UUID, department dossierDepartment: UUID) -> Bool {
+        roles.contains(.officer) && agency == dossierAgency && (department == nil || department == dossierDepartment)
+    }
+}

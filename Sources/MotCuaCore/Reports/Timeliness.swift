@@ -31,4 +31,15 @@ public enum Timeliness: String, Sendable, Codable, CaseIterable, Hashable {
         guard let due else { return .withinTime }
         return now > due ? .overdue : .withinTime
     }
+
+    /// A dossier's timeliness now: the clock decides, finished dossiers against their due date,
+    /// open ones at `now` (paused: within time); a dossier not yet received has no clock and is
+    /// never overdue; withdrawn and rejected ones have none.
+    public static func of(status: Status, clock: DossierClock?, completedAt: Date?, at now: Date) -> Timeliness? {
+        guard let clock else { return status.isOpen ? .withinTime : nil }
+        switch status {
+        case .completed, .returned, .refused: return completedAt.map(clock.finishedTimeliness)
+        default: return status.isOpen ? clock.openTimeliness(at: now) : nil
+        }
+    }
 }

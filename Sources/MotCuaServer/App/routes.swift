@@ -2,15 +2,13 @@ import Vapor
 
 /// Every route of MotCua, grouped by feature, so the whole URL space reads on one screen.
 func routes(_ app: Application) throws {
-    let api = APIController()
-    let pages = PageController()
+    let v1 = app.grouped("api", "v1")
 
-    do { // Public: the portal's pages and the API description.
+    do { // Portal: home, public lookup, the API description.
+        let pages = LookupPages()
         app.get(use: pages.home)
         app.get("tra-cuu", use: pages.lookup)
-        app.get("dang-nhap", use: pages.loginForm)
-        app.post("dang-nhap", use: pages.login)
-        app.post("dang-xuat", use: pages.logout)
+        v1.get("lookup", use: LookupAPI().lookup)
         app.get("openapi.yaml") { req async throws -> Response in
             let path = req.application.directory.workingDirectory + "openapi.yaml"
             let response = try await req.fileio.asyncStreamFile(at: path)
@@ -19,21 +17,30 @@ func routes(_ app: Application) throws {
         }
     }
 
-    do { // Back office pages.
-        app.get("ho-so", use: pages.dossiers)
-        app.get("ho-so", ":code", use: pages.dossier)
-        app.post("ho-so", ":code", "thao-tac", ":action", use: pages.act)
-    }
-
-    do { // JSON API.
-        let v1 = app.grouped("api", "v1")
+    do { // Account: log in and out.
+        let pages = AccountPages(), api = AccountAPI()
+        app.get("dang-nhap", use: pages.loginForm)
+        app.post("dang-nhap", use: pages.login)
+        app.post("dang-xuat", use: pages.logout)
         v1.post("login", use: api.login)
         v1.post("logout", use: api.logout)
         v1.get("me", use: api.me)
-        v1.get("procedures", use: api.procedures)
-        v1.get("lookup", use: api.lookup)
-        v1.get("dossiers", use: api.list)
-        v1.post("dossiers", use: api.create)
+    }
+
+    do { // Catalogue of procedures.
+        v1.get("procedures", use: CatalogueAPI().procedures)
+    }
+
+    do { // Dossier list and search; intake.
+        app.get("ho-so", use: DossierListPage().show)
+        v1.get("dossiers", use: DossierListAPI().list)
+        v1.post("dossiers", use: IntakeAPI().create)
+    }
+
+    do { // One dossier: detail, actions, files.
+        let page = DossierDetailPage(), api = DossierDetailAPI()
+        app.get("ho-so", ":code", use: page.show)
+        app.post("ho-so", ":code", "thao-tac", ":action", use: page.act)
         v1.get("dossiers", ":code", use: api.get)
         v1.post("dossiers", ":code", "actions", ":action", use: api.perform)
         // Uploads are streamed to a temporary file; the handler enforces the configured maximum.

@@ -23,11 +23,9 @@ struct ProblemMiddleware: AsyncMiddleware {
                 try response.content.encode(problem, as: .json)
                 response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             } else {
-                response = try await Page.error(status: status, detail: detail, on: request)
+                response = try await ErrorPage.response(status: status, detail: detail, on: request)
             }
-            if let abort = error as? any AbortError {
-                for (name, value) in abort.headers where name.lowercased() != "content-type" { response.headers.replaceOrAdd(name: name, value: value) }
-            }
+            response.add(headersOf: error)
             return response
         }
     }

@@ -25,7 +25,7 @@ enum FileService {
     }
 
     static func add(_ data: Data, fileName: String, component: Int?, code: String, actor: Actor, at now: Date,
-                    context: MotCuaContext, pool: NIOThreadPool, on db: any Database) async throws -> FileView {
+                    context: MotCuaContext, pool: NIOThreadPool, on db: any Database) async throws -> (file: DossierFileModel, component: Int?) {
         let d = try await authorise(code: code, actor: actor, context: context, on: db)
         var found: DossierComponentModel?
         if let component {
@@ -43,7 +43,7 @@ enum FileService {
         // holds a database lock. Bytes whose row is never written are removed by `motcua files gc`.
         let files = context.files
         let (sha, kind) = try await pool.runIfActive { try files.put(data) }
-        let view = try await db.transaction { tx in
+        let stored = try await db.transaction { tx in
             // The first write takes the dossier's lock (SQLite's write lock, PostgreSQL's row lock)
             // without touching the version; the state is decided again under it.
             let locked = try await (tx as! any SQLDatabase).raw("""
@@ -69,13 +69,12 @@ enum FileService {
             try await LogChain.append(.init(dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: logAction,
                                             fromState: d.state.description, toState: d.state.description, opinion: nil,
                                             changesJSON: LogChain.Change.json([change]), stepDueAt: nil), on: tx)
-            return FileView(id: f.id!, component: componentModel?.position, version: f.version, fileName: name, contentType: f.contentType,
-                            size: f.size, sha256: sha, uploadedAt: VietnamTime.iso(f.uploadedAt))
+            return (file: f, component: componentModel?.position)
         }
         // Now referenced: should a garbage collection have removed the bytes between their check
         // and the commit, they are written again.
         if !FileManager.default.fileExists(atPath: files.path(for: sha).path) { _ = try await pool.runIfActive { try files.put(data) } }
-        return view
+        return stored
     }
 
     struct Collected: Sendable {

@@ -1,0 +1,27 @@
+import Fluent
+import Foundation
+import MotCuaCore
+
+final class AgencyModel: Model, @unchecked Sendable {
+    static let schema = "agencies"
+    @ID(key: .id) var id: UUID?
+    /// Mã định danh, e.g. 000.00.12.H28.
+    @Field(key: "code") var code: String
+    @Field(key: "name") var name: String
+    @Field(key: "kind") var kind: String
+    @OptionalField(key: "parent_id") var parentID: UUID?
+    /// The period the agency exists in (text dates); dossiers keep the agency that received them.
+    @Field(key: "effective_from") var effectiveFrom: String
+    @OptionalField(key: "effective_to") var effectiveTo: String?
+    @OptionalField(key: "successor_id") var successorID: UUID?
+
+    init() {}
+    init(id: UUID? = nil, code: String, name: String, kind: AgencyKind, parentID: UUID?, effectiveFrom: String = "2000-01-01") {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.kind = kind.rawValue
+        self.parentID = parentID
+        self.effectiveFrom = effectiveFrom
+    }
+}

@@ -1,0 +1,12 @@
+import Fluent
+import Foundation
+import MotCuaCore
+
+final class DossierCounterModel: Model, @unchecked Sendable {
+    static let schema = "dossier_counters"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "agency_code") var agencyCode: String
+    @Field(key: "day") var day: String
+    @Field(key: "last") var last: Int
+    init() {}
+}

@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import MotCuaCore
+
+// Enums are stored as strings, instants as UTC timestamps and calendar dates as `YYYY-MM-DD` text,
+// so that SQLite and PostgreSQL behave the same (STYLE.md).
+
+final class DossierModel: Model, @unchecked Sendable {
+    static let schema = "dossiers"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "code") var code: String
+    @Field(key: "lookup_secret") var lookupSecret: String
+    @Field(key: "channel") var channel: String
+    @Field(key: "status") var status: String
+    @OptionalField(key: "step") var step: String?
+    /// Where a paused dossier returns ("status" or "status/step").
+    @OptionalField(key: "state_before_pause") var stateBeforePause: String?
+    @Field(key: "procedure_id") var procedureID: UUID
+    @Field(key: "procedure_code") var procedureCode: String
+    @Field(key: "field_id") var fieldID: UUID
+    /// The agency that received the dossier; kept even if the agency is later merged or renamed.
+    @Field(key: "agency_id") var agencyID: UUID
+    @Field(key: "department_id") var departmentID: UUID
+    @OptionalField(key: "owner_id") var ownerID: UUID?
+    @OptionalField(key: "receiving_officer_id") var receivingOfficerID: UUID?
+    @OptionalField(key: "assigned_officer_id") var assignedOfficerID: UUID?
+    @Field(key: "applicant_kind") var applicantKind: String
+    @Field(key: "applicant_name") var applicantName: String
+    /// Lower case without diacritics, for search on both databases.
+    @Field(key: "applicant_search") var applicantSearch: String
+    @Field(key: "applicant_id_number") var applicantIDNumber: String
+    @OptionalField(key: "applicant_birth_date") var applicantBirthDate: String?
+    @Field(key: "applicant_address") var applicantAddress: String
+    @Field(key: "applicant_phone") var applicantPhone: String
+    @Field(key: "applicant_email") var applicantEmail: String
+    @OptionalField(key: "representative") var representativeJSON: String?
+    @Field(key: "content_summary") var contentSummary: String
+    @Field(key: "result_delivery") var resultDelivery: String
+    @Field(key: "fee_vnd") var feeVND: Int
+    /// The procedure's terms at receipt (JSON of ProcedureTerms).
+    @Field(key: "procedure_terms") var procedureTermsJSON: String
+    @OptionalField(key: "submitted_at") var submittedAt: Date?
+    @OptionalField(key: "received_at") var receivedAt: Date?
+    /// Local date of receipt (YYYY-MM-DD), for date-range filters and the code counter.
+    @OptionalField(key: "received_date") var receivedDate: String?
+    @OptionalField(key: "due_at") var dueAt: Date?
+    @OptionalField(key: "appointment_at") var appointmentAt: Date?
+    @OptionalField(key: "completed_at") var completedAt: Date?
+    @OptionalField(key: "returned_at") var returnedAt: Date?
+    /// The clock: pause rounds with their previous and new due dates, the apology (JSON).
+    @OptionalField(key: "clock") var clockJSON: String?
+    @OptionalField(key: "result_json") var resultJSON: String?
+    @Field(key: "version") var version: Int
+    /// The anchor of the log chain: the last entry's sequence number and hash, written with it.
+    @OptionalField(key: "log_seq") var logSeq: Int?
+    @OptionalField(key: "log_hash") var logHash: String?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    var state: DossierState {
+        DossierState(Status(rawValue: status)!, step.flatMap(Step.init(rawValue:)))
+    }
+
+    func set(_ state: DossierState) {
+        status = state.status.rawValue
+        step = state.step?.rawValue
+    }
+
+    /// The decoded clock, kept beside its JSON so that a run of actions decodes it once.
+    private var clockCache: (json: String, clock: DossierClock)?
+
+    var clock: DossierClock? {
+        get throws {
+            guard let json = clockJSON else { return nil }
+            if let cache = clockCache, cache.json == json { return cache.clock }
+            let clock = try JSON.decode(DossierClock.self, json)
+            clockCache = (json, clock)
+            return clock
+        }
+    }
+
+    func set(clock: DossierClock) {
+        let json = clock.json
+        clockJSON = json
+        clockCache = (json, clock)
+    }
+}

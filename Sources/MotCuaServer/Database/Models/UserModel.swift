@@ -1,0 +1,32 @@
+import Fluent
+import Foundation
+import MotCuaCore
+
+final class UserModel: Model, @unchecked Sendable {
+    static let schema = "users"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "username") var username: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "full_name") var fullName: String
+    /// Comma-separated role codes.
+    @Field(key: "roles") var rolesText: String
+    @OptionalField(key: "agency_id") var agencyID: UUID?
+    @OptionalField(key: "department_id") var departmentID: UUID?
+    @Field(key: "failed_logins") var failedLogins: Int
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
+
+    init() {}
+    init(id: UUID? = nil, username: String, passwordHash: String, fullName: String, roles: Set<Role>, agencyID: UUID?, departmentID: UUID?) {
+        self.id = id
+        self.username = username
+        self.passwordHash = passwordHash
+        self.fullName = fullName
+        self.rolesText = roles.map(\.rawValue).sorted().joined(separator: ",")
+        self.agencyID = agencyID
+        self.departmentID = departmentID
+        self.failedLogins = 0
+    }
+
+    var roles: Set<Role> { Set(rolesText.split(separator: ",").compactMap { Role(rawValue: String($0)) }) }
+    var scope: Scope { Scope.of(roles: roles, userID: id!, agency: agencyID, department: departmentID) }
+}

@@ -1,0 +1,182 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import SQLKit
+import Vapor
+
+/// The use cases on dossiers: receive or submit a new one, perform an action on one. Each runs in
+/// one transaction: the core decides, this carries out, and the log records it.
+struct DossierService: Sendable {
+    let calendar: WorkingCalendar
+    let policy: ReceiptPolicy
+
+    /// Receipt: the due date from the procedure terms and the working calendar.
+    func startClock(_ d: DossierModel, terms: ProcedureTerms, channel: DossierChannel, at now: Date) throws {
+        let clock: DossierClock
+        do { clock = try DossierClock(receivedAt: now.wholeSeconds, time: terms.processingTime(channel: channel), calendar: calendar, channel: channel, policy: policy) }
+        catch { throw ServiceError.from(error) }
+        d.receivedAt = now.wholeSeconds
+        d.receivedDate = VietnamTime.local(now).date.iso
+        save(clock, into: d)
+    }
+
+    func save(_ clock: DossierClock, into d: DossierModel) {
+        d.dueAt = clock.due.wholeSeconds
+        d.appointmentAt = clock.appointment.wholeSeconds
+        d.set(clock: clock)
+    }
+
+    /// The deadline of the step a dossier enters, from the internal process's shares.
+    func stepDue(for state: DossierState, terms: ProcedureTerms, at now: Date) -> Date? {
+        guard let index = state.processStepIndex, index < terms.steps.count, terms.timeUnit != .calendarDays else { return nil }
+        let hours = terms.timeUnit == .workingHours ? terms.steps[index].share : terms.steps[index].share * ProcessingTime.hoursPerWorkingDay
+        return try? calendar.adding(workingSeconds: Int((hours * 3600).rounded()), to: now)
+    }
+
+    // MARK: Actions
+
+    /// Finds a dossier the actor may see; anything else is "not found", so codes cannot be probed.
+    func find(code: String, actor: Actor, on db: any Database) async throws -> DossierModel {
+        guard let d = try await DossierModel.query(on: db).filter(\.$code == code).first(),
+              actor.scope.contains(agency: d.agencyID, department: d.departmentID, owner: d.ownerID) else {
+            throw ServiceError.notFound
+        }
+        return d
+    }
+
+    func perform(_ action: Action, code: String, inputs: ActionInputs, expectedVersion: Int?, actor: Actor, at now: Date,
+                 on db: any Database) async throws -> DossierModel {
+        let d = try await find(code: code, actor: actor, on: db)
+        guard let expectedVersion else { throw ServiceError(.unprocessableEntity, "Thiếu phiên bản hồ sơ (version) để tránh ghi đè.") }
+        var officer: UserModel?
+        if let id = inputs.officer, action == .assign || action == .reassign { officer = try await UserModel.find(id, on: db) }
+        let log = try apply(action, to: d, inputs: inputs, actor: actor, at: now, officer: officer)
+        guard expectedVersion == d.version else { throw ServiceError.conflict }
+        return try await db.transaction { tx in
+            try await Self.claimVersion(of: d, expected: expectedVersion, on: tx)
+            try await d.update(on: tx)
+            try await LogChain.append(log, on: tx)
+            return d
+        }
+    }
+
+    /// Who the actor is to this dossier, as the state machine sees it.
+    func context(of actor: Actor, on d: DossierModel) -> ActorContext {
+        ActorContext(roles: actor.roles, isAssignedOfficer: actor.id != nil && d.assignedOfficerID == actor.id)
+    }
+
+    /// The actions the actor may take on the dossier now: the same decision `apply` makes.
+    func availableActions(on d: DossierModel, actor: Actor) -> [Action] {
+        StateMachine.available(from: d.state, actor: context(of: actor, on: d), stateBeforePause: d.stateBeforePause.flatMap(DossierState.init(parsing:)))
+    }
+
+    /// Decides an action with the core and applies it to the dossier in memory; returns the log
+    /// entry to append (its `seq` is set when appended). Touches no database: `officer` is the
+    /// user named by `inputs.officer`, looked up by the caller.
+    /// `terms` may be given to save decoding the dossier's snapshot again (the demo loader does).
+    func apply(_ action: Action, to d: DossierModel, inputs: ActionInputs, actor: Actor, at now: Date,
+               officer: UserModel?, terms known: ProcedureTerms? = nil) throws -> LogChain.Content {
+        guard action != .submit, action != .receive else {
+            throw ServiceError(.unprocessableEntity, "Hồ sơ mới được tạo bằng POST /api/v1/dossiers.")
+        }
+        guard action != .uploadFile else {
+            throw ServiceError(.unprocessableEntity, "Tệp được đính kèm bằng POST /api/v1/dossiers/{code}/files.")
+        }
+        let from = d.state
+        let transition: Transition
+        do {
+            transition = try StateMachine.decide(action, from: from, actor: context(of: actor, on: d), inputs: inputs,
+                                                 stateBeforePause: d.stateBeforePause.flatMap(DossierState.init(parsing:)))
+        } catch { throw ServiceError.from(error) }
+
+        let terms = try known ?? JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
+        var changes: [LogChain.Change] = []
+        func change(_ field: String, _ old: String?, _ new: String?) { if old != new { changes.append(.init(field: field, old: old, new: new)) } }
+        func iso(_ date: Date?) -> String? { date.map(VietnamTime.iso) }
+
+        // The clock.
+        var clock = try d.clock
+        let oldDue = d.dueAt, oldAppointment = d.appointmentAt
+        do {
+            switch transition.clock {
+            case .none: break
+            case .start:
+                try startClock(d, terms: terms, channel: DossierChannel(rawValue: d.channel) ?? .direct, at: now)
+                clock = nil
+                if d.receivingOfficerID == nil { d.receivingOfficerID = actor.id }
+            case .pause(let reason):
+                // A dossier not yet received (supplement at online intake) has no clock to stop.
+                if var c = clock {
+                    try c.pause(reason, at: now.wholeSeconds, applicantDeadline: inputs.appointment?.wholeSeconds)
+                    clock = c
+                }
+                d.stateBeforePause = from.description
+            case .resume:
+                if var c = clock {
+                    try c.resume(at: now.wholeSeconds, calendar: calendar)
+                    clock = c
+                }
+                d.stateBeforePause = nil
+            case .apology:
+                guard var c = clock else { throw ServiceError(.conflict, "Hồ sơ chưa có hạn giải quyết.") }
+                try c.apologise(at: now.wholeSeconds, newAppointment: inputs.appointment!.wholeSeconds, reason: inputs.reason ?? "")
+                clock = c
+            }
+        } catch let error as CalendarError { throw ServiceError.from(error) }
+        if let clock { save(clock, into: d) }
+        change("due_at", iso(oldDue), iso(d.dueAt))
+        change("appointment_at", iso(oldAppointment), iso(d.appointmentAt))
+
+        // What each action records on the dossier.
+        switch action {
+        case .assign, .reassign:
+            guard let officer, officer.id == inputs.officer,
+                  Assignment.mayBeAssigned(roles: officer.roles, agency: officer.agencyID, department: officer.departmentID,
+                                           toDossierOf: d.agencyID, department: d.departmentID) else {
+                throw ServiceError(.unprocessableEntity, "Cán bộ được chọn không phải chuyên viên thụ lý của phòng xử lý hồ sơ.")
+            }
+            change("assigned_officer_id", d.assignedOfficerID?.uuidString, officer.id!.uuidString)
+            d.assignedOfficerID = officer.id
+        case .approve, .refuse:
+            d.completedAt = now.wholeSeconds
+            change("completed_at", nil, iso(d.completedAt))
+        case .returnResult:
+            d.returnedAt = now.wholeSeconds
+            change("returned_at", nil, iso(d.returnedAt))
+        case .requestPayment:
+            change("amount_vnd", nil, inputs.amount.map(String.init))
+        case .confirmPayment:
+            change("payment_receipt", nil, inputs.paymentReceipt)
+        case .propose:
+            change("proposal", nil, inputs.proposal?.rawValue)
+        case .rate:
+            change("rating", nil, inputs.rating?.rawValue)
+        default: break
+        }
+        if from != transition.to {
+            change("status", from.status.rawValue, transition.to.status.rawValue)
+            change("step", from.step?.rawValue, transition.to.step?.rawValue)
+        }
+        if let reason = inputs.reason, StateMachine.rules[action]!.required.contains(.reason) || action == .propose {
+            change("reason", nil, reason)
+        }
+        d.set(transition.to)
+        d.updatedAt = now.wholeSeconds
+        return LogChain.Content(
+            dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
+            fromState: from.description, toState: transition.to.description, opinion: inputs.opinion,
+            changesJSON: LogChain.Change.json(changes), stepDueAt: from == transition.to ? nil : stepDue(for: transition.to, terms: terms, at: now))
+    }
+
+    /// The optimistic lock of every write to a dossier: `version` goes up by one only if it is still
+    /// `expected`, else 409. It must be the transaction's first write, so that of two concurrent
+    /// writers the second waits for the first (SQLite's write lock, PostgreSQL's row lock) and then
+    /// finds no row.
+    static func claimVersion(of d: DossierModel, expected: Int, on tx: any Database) async throws {
+        let rows = try await (tx as! any SQLDatabase).raw("""
+            UPDATE dossiers SET version = version + 1 WHERE id = \(bind: d.id!) AND version = \(bind: expected) RETURNING version
+            """).all()
+        guard rows.count == 1 else { throw ServiceError.conflict }
+        d.version = expected + 1
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import MotCuaCore
+import Vapor
+
+// What the API returns for one dossier, built from its read model (DossierRecord); instants as
+// ISO 8601 with the +07:00 offset.
+
+struct ComponentView: Content {
+    var position: Int
+    var name: String
+    var form: String
+    var requiredCount: Int
+    var mandatory: Bool
+    var handedInCount: Int
+    var files: [FileView]
+}
+
+struct FileView: Content {
+    var id: UUID
+    var component: Int?
+    var version: Int
+    var fileName: String
+    var contentType: String
+    var size: Int
+    var sha256: String
+    var uploadedAt: String
+
+    init(id: UUID, component: Int?, version: Int, fileName: String, contentType: String, size: Int, sha256: String, uploadedAt: String) {
+        self.id = id
+        self.component = component
+        self.version = version
+        self.fileName = fileName
+        self.contentType = contentType
+        self.size = size
+        self.sha256 = sha256
+        self.uploadedAt = uploadedAt
+    }
+
+    /// A stored file, with the position of its component.
+    init(_ f: DossierFileModel, component: Int?) {
+        self.init(id: f.id!, component: component, version: f.version, fileName: f.fileName, contentType: f.contentType,
+                  size: f.size, sha256: f.sha256, uploadedAt: VietnamTime.iso(f.uploadedAt))
+    }
+}
+
+struct LogView: Content {
+    var seq: Int
+    var at: String
+    var actorName: String
+    var action: String
+    var actionName: String
+    var fromState: String?
+    var toState: String
+    var opinion: String?
+    var changes: [LogChain.Change]
+    var stepDueAt: String?
+    var hash: String
+}
+
+struct DossierDetail: Content {
+    var dossier: DossierSummary
+    var lookupSecret: String
+    var applicant: DossierService.Applicant
+    var representative: DossierService.Applicant?
+    var resultDelivery: String
+    var feeVnd: Int
+    var procedure: ProcedureTerms
+    var clock: DossierClock?
+    var components: [ComponentView]
+    var files: [FileView]
+    var log: [LogView]
+}
+
+/// The body of `POST /api/v1/dossiers/{code}/actions/{action}`.
+struct ActionRequest: Content {
+    var version: Int?
+    var opinion: String?
+    var reason: String?
+    var amount: Int?
+    var officer: UUID?
+    /// ISO 8601: the new appointment of an apology, or the applicant's deadline to supplement.
+    var appointment: String?
+    var proposal: ActionInputs.Proposal?
+    var paymentReceipt: String?
+    var rating: Satisfaction?
+    var fileCount: Int?
+
+    func inputs() throws -> ActionInputs {
+        var date: Date?
+        if let appointment, !appointment.isEmpty {
+            guard let d = VietnamTime.parseISO(appointment) else {
+                throw ServiceError(.unprocessableEntity, "Ngày hẹn \"\(appointment)\" không đúng dạng ISO 8601.")
+            }
+            date = d
+        }
+        if let amount, amount < 0 { throw ServiceError(.unprocessableEntity, "Số tiền không được âm.") }
+        for (text, label) in [(opinion, "Ý kiến"), (reason, "Lý do"), (paymentReceipt, "Số biên lai")] {
+            if let text { try TextInput.require(text, label: label, multiline: label != "Số biên lai", maxLength: 4000) }
+        }
+        return ActionInputs(opinion: opinion, reason: reason, amount: amount, officer: officer, fileCount: fileCount,
+                            appointment: date, proposal: proposal, paymentReceipt: paymentReceipt, rating: rating)
+    }
+}
+
+extension DossierDetail {
+    init(_ r: DossierRecord) {
+        let d = r.dossier
+        let files = r.files.map { FileView($0.file, component: $0.component) }
+        self.init(
+            dossier: DossierSummary(d),
+            lookupSecret: d.lookupSecret,
+            applicant: r.applicant,
+            representative: r.representative,
+            resultDelivery: d.resultDelivery,
+            feeVnd: d.feeVND,
+            procedure: r.procedure,
+            clock: r.clock,
+            components: r.components.map { c in
+                ComponentView(position: c.position, name: c.name, form: c.form, requiredCount: c.requiredCount, mandatory: c.mandatory,
+                              handedInCount: c.handedInCount, files: files.filter { $0.component == c.position })
+            },
+            files: files,
+            log: r.log.map { e in
+                LogView(seq: e.seq, at: VietnamTime.iso(e.at), actorName: e.actorName, action: e.action, actionName: e.actionName,
+                        fromState: e.fromState, toState: e.toState, opinion: e.opinion, changes: e.changes,
+                        stepDueAt: e.stepDueAt.map(VietnamTime.iso), hash: e.hash)
+            })
+    }
+}

@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import MotCuaCore
+
+/// Everything shown about one dossier, read once: its row, components, files and log, decoded.
+/// The API (`DossierDetail`) and the dossier's page are both drawn from it.
+struct DossierRecord {
+    struct File {
+        let file: DossierFileModel
+        /// The position of its component, if it belongs to one.
+        let component: Int?
+    }
+
+    struct LogLine {
+        let seq: Int
+        let at: Date
+        let actorName: String
+        let action: String
+        let actionName: String
+        let fromState: String?
+        let toState: String
+        let opinion: String?
+        let changes: [LogChain.Change]
+        let stepDueAt: Date?
+        let hash: String
+    }
+
+    let dossier: DossierModel
+    let applicant: DossierService.Applicant
+    let representative: DossierService.Applicant?
+    let procedure: ProcedureTerms
+    let clock: DossierClock?
+    let components: [DossierComponentModel]
+    let files: [File]
+    let log: [LogLine]
+
+    static func load(_ d: DossierModel, on db: any Database) async throws -> DossierRecord {
+        let components = try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$position).all()
+        let files = try await DossierFileModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$uploadedAt).all()
+        let log = try await LogEntryModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$seq).all()
+        let positions = Dictionary(uniqueKeysWithValues: components.map { ($0.id!, $0.position) })
+        return DossierRecord(
+            dossier: d,
+            applicant: DossierService.Applicant(kind: d.applicantKind, name: d.applicantName, idNumber: d.applicantIDNumber,
+                                                birthDate: d.applicantBirthDate, address: d.applicantAddress, phone: d.applicantPhone,
+                                                email: d.applicantEmail),
+            representative: try d.representativeJSON.map { try JSON.decode(DossierService.Applicant.self, $0) },
+            procedure: try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON),
+            clock: try d.clock,
+            components: components,
+            files: files.map { File(file: $0, component: $0.componentID.flatMap { positions[$0] }) },
+            log: try log.map { e in
+                LogLine(seq: e.seq, at: e.at, actorName: e.actorName, action: e.action,
+                        actionName: Action(rawValue: e.action)?.vietnameseName ?? e.action, fromState: e.fromState, toState: e.toState,
+                        opinion: e.opinion, changes: try JSON.decode([LogChain.Change].self, e.changesJSON), stepDueAt: e.stepDueAt, hash: e.hash)
+            })
+    }
+}

@@ -1,0 +1,45 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import Vapor
+
+/// What anyone may learn of a dossier with its code and 4-digit secret.
+struct PublicLookup: Content {
+    var code: String
+    var statusName: String
+    var procedureName: String
+    var applicantName: String
+    var receivedAt: String?
+    var appointmentAt: String?
+    var completedAt: String?
+    var returnedAt: String?
+}
+
+enum LookupQuery {
+    /// The public lookup: the code and its secret must both match, else "not found". Guesses are
+    /// limited per code and per client address (`Throttle`): past the limit even the right secret
+    /// gets 429 until the lock passes.
+    static func run(code rawCode: String, secret rawSecret: String, client: String, on db: any Database) async throws -> PublicLookup {
+        let code = rawCode.trimmingCharacters(in: .whitespaces).uppercased(), secret = rawSecret.trimmingCharacters(in: .whitespaces)
+        let notFound = ServiceError(.notFound, "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập.")
+        guard !code.isEmpty, code.count <= 40, TextInput.isClean(code), secret.count <= 10, TextInput.isClean(secret) else {
+            throw ServiceError(.unprocessableEntity, "Mã hồ sơ hoặc mã tra cứu không hợp lệ.")
+        }
+        let now = Date()
+        let byCode = try await Throttle.lookupCode.reserve(code, at: now, on: db)
+        let byAddress = try await Throttle.lookupAddress.reserve(client, at: now, on: db)
+        var wait = 0
+        if case .locked(let s) = byCode { wait = s } else if case .locked = byAddress { try await Throttle.lookupCode.release(code, on: db) }
+        if case .locked(let s) = byAddress { wait = max(wait, s) } else if case .locked = byCode { try await Throttle.lookupAddress.release(client, on: db) }
+        if wait > 0 {
+            throw ServiceError.tooManyAttempts("Đã nhập sai mã tra cứu quá nhiều lần.", retryAfter: wait)
+        }
+        guard let d = try await DossierModel.query(on: db).filter(\.$code == code).first(), d.lookupSecret == secret else { throw notFound }
+        try await Throttle.lookupCode.succeeded(code, reset: false, on: db)
+        try await Throttle.lookupAddress.succeeded(client, reset: false, on: db)
+        let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
+        return PublicLookup(code: d.code, statusName: d.state.status.manualName, procedureName: terms.name, applicantName: d.applicantName,
+                            receivedAt: d.receivedAt.map(VietnamTime.iso), appointmentAt: d.appointmentAt.map(VietnamTime.iso),
+                            completedAt: d.completedAt.map(VietnamTime.iso), returnedAt: d.returnedAt.map(VietnamTime.iso))
+    }
+}
