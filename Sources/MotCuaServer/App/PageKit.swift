@@ -9,9 +9,11 @@ struct PageLayout: Encodable {
     let user: String?
     let csrf: String?
 
-    init(_ title: String, _ req: Request) {
+    /// `showingUser: false` for the login page, which is about who is logging in now; its form
+    /// still carries the token of a session that may be open.
+    init(_ title: String, _ req: Request, showingUser: Bool = true) {
         self.title = title
-        user = req.auth.get(UserModel.self)?.fullName
+        user = showingUser ? req.auth.get(UserModel.self)?.fullName : nil
         csrf = req.csrfToken
     }
 }

@@ -6,7 +6,7 @@ struct AccountPages {
     struct LoginContext: Encodable { let layout: PageLayout; let error: String?; let username: String }
 
     func loginForm(req: Request) async throws -> View {
-        try await req.view.render("Account/login", LoginContext(layout: PageLayout("Đăng nhập", req), error: nil, username: ""))
+        try await req.view.render("Account/login", LoginContext(layout: PageLayout("Đăng nhập", req, showingUser: false), error: nil, username: ""))
     }
 
     func login(req: Request) async throws -> Response {
@@ -21,7 +21,7 @@ struct AccountPages {
             return response
         } catch let e as ServiceError {
             // The form again, with the reason and what was typed.
-            let view = try await req.view.render("Account/login", LoginContext(layout: PageLayout("Đăng nhập", req), error: e.reason, username: form.username))
+            let view = try await req.view.render("Account/login", LoginContext(layout: PageLayout("Đăng nhập", req, showingUser: false), error: e.reason, username: form.username))
             let response = try await view.encodeResponse(for: req)
             response.status = e.status
             response.add(headersOf: e)
