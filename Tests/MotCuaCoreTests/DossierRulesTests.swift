@@ -56,3 +56,21 @@ import Testing
         #expect(!may([.reception, .leader], agency, department))
     }
 }
+
+@Suite struct PasswordRuleTests {
+    @Test func strongPasswordsPass() {
+        #expect(PasswordRule.problems("MotCua@2026", username: "stp.tiepnhan").isEmpty)
+        #expect(PasswordRule.problems("Hậu Giang#1975", username: "cv1").isEmpty)
+    }
+
+    @Test func eachWeaknessIsNamedInVietnamese() {
+        #expect(PasswordRule.problems("Ab1@", username: "x") == ["có ít nhất 8 ký tự"])
+        #expect(PasswordRule.problems("abcdefg1@", username: "x") == ["có chữ hoa"])
+        #expect(PasswordRule.problems("ABCDEFG1@", username: "x") == ["có chữ thường"])
+        #expect(PasswordRule.problems("Abcdefgh@", username: "x") == ["có chữ số"])
+        #expect(PasswordRule.problems("Abcdefgh1", username: "x") == ["có ký tự đặc biệt (ví dụ @, #, !)"])
+        #expect(PasswordRule.problems("Stp.Tiepnhan@1", username: "stp.tiepnhan") == ["không chứa tên đăng nhập"])
+        #expect(PasswordRule.message(for: "abc", username: "x")?.hasPrefix("Mật khẩu mới chưa đạt yêu cầu: cần có ít nhất 8 ký tự, có chữ hoa") == true)
+        #expect(PasswordRule.message(for: "MotCua@2026", username: "x") == nil)
+    }
+}

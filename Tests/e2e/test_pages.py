@@ -126,3 +126,28 @@ def test_list_pages_keep_the_filters(browser, server):
     assert "status=returned" in browser.current_url
     assert browser.find_element(By.XPATH, "//p[starts-with(., 'Tổng số')]").text == total
     assert all("Đã trả kết quả" in r.text for r in browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr"))
+
+
+def test_account_page_changes_the_password(browser, server):
+    """The manual's section 4: click one's name, "Thông tin tài khoản", change the password."""
+    login(browser, server, "stp.hctp.cv2")
+    browser.find_element(By.CSS_SELECTOR, "header a.user").click()
+    wait_for(browser, "Đổi mật khẩu")
+    form = browser.find_element(By.ID, "doi-mat-khau")
+    # A weak password is refused in Vietnamese beside the form.
+    form.find_element(By.NAME, "current").send_keys(PASSWORD)
+    form.find_element(By.NAME, "new").send_keys("abc")
+    form.find_element(By.NAME, "repeated").send_keys("abc")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    wait_for(browser, "Mật khẩu mới chưa đạt yêu cầu")
+    form = browser.find_element(By.ID, "doi-mat-khau")
+    form.find_element(By.NAME, "current").send_keys(PASSWORD)
+    form.find_element(By.NAME, "new").send_keys("HauGiang#2027")
+    form.find_element(By.NAME, "repeated").send_keys("HauGiang#2027")
+    browser.save_screenshot("/tmp/motcua-account.png")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    wait_for(browser, "Đã đổi mật khẩu.")
+    browser.find_element(By.CSS_SELECTOR, "form.inline button").click()   # Đăng xuất
+    wait_for(browser, "Đăng nhập")
+    login(browser, server, "stp.hctp.cv2", password="HauGiang#2027")
+    assert browser.current_url.endswith("/ho-so")

@@ -55,6 +55,35 @@ enum AuthService {
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
+    /// "Đổi mật khẩu": the current password is checked (and counted like a login, so a stolen
+    /// session cannot guess it), the new one must meet `PasswordRule`; the user's other sessions
+    /// end, the one in use stays.
+    static func changePassword(of user: UserModel, current: String, new: String, repeated: String, keeping token: String?,
+                               on req: Request) async throws {
+        guard TextInput.isClean(current), TextInput.isClean(new), TextInput.isClean(repeated) else {
+            throw ServiceError(.unprocessableEntity, "Mật khẩu chứa ký tự không hợp lệ.")
+        }
+        if case .locked(let seconds) = try await Throttle.login.reserve(user.username.lowercased(), at: Date(), on: req.db) {
+            throw ServiceError.tooManyAttempts("Tài khoản tạm khoá do nhập sai mật khẩu \(Throttle.login.limit) lần.", retryAfter: seconds)
+        }
+        guard current.utf8.count <= 1000, try await req.passwordHasher.verify(current, created: user.passwordHash).get() else {
+            throw ServiceError(.unprocessableEntity, "Mật khẩu hiện tại không đúng.")
+        }
+        try await Throttle.login.succeeded(user.username.lowercased(), reset: true, on: req.db)
+        guard new == repeated else { throw ServiceError(.unprocessableEntity, "Mật khẩu mới nhập lại không khớp.") }
+        guard new != current else { throw ServiceError(.unprocessableEntity, "Mật khẩu mới phải khác mật khẩu hiện tại.") }
+        if let problem = PasswordRule.message(for: new, username: user.username) { throw ServiceError(.unprocessableEntity, problem) }
+        let hash = try await req.passwordHasher.hash(new).get()
+        let id = user.id!
+        let kept = token.map(tokenHash)
+        try await req.db.transaction { tx in
+            try await UserModel.query(on: tx).filter(\.$id == id).set(\.$passwordHash, to: hash).update()
+            let others = SessionModel.query(on: tx).filter(\.$userID == id)
+            if let kept { others.filter(\.$tokenHash != kept) }
+            try await others.delete()
+        }
+    }
+
     static func logout(token: String, on db: any Database) async throws {
         try await SessionModel.query(on: db).filter(\.$tokenHash == tokenHash(token)).delete()
     }

@@ -4,6 +4,18 @@ import MotCuaCore
 import Vapor
 
 /// What anyone may learn of a dossier with its code and 4-digit secret.
+struct LookupResult {
+    let code: String
+    let statusName: String
+    let procedureName: String
+    let applicantName: String
+    let receivedAt: Date?
+    let appointmentAt: Date?
+    let completedAt: Date?
+    let returnedAt: Date?
+}
+
+/// The lookup as the API returns it (instants in ISO 8601, +07:00).
 struct PublicLookup: Content {
     var code: String
     var statusName: String
@@ -13,13 +25,24 @@ struct PublicLookup: Content {
     var appointmentAt: String?
     var completedAt: String?
     var returnedAt: String?
+
+    init(_ r: LookupResult) {
+        code = r.code
+        statusName = r.statusName
+        procedureName = r.procedureName
+        applicantName = r.applicantName
+        receivedAt = r.receivedAt.map(VietnamTime.iso)
+        appointmentAt = r.appointmentAt.map(VietnamTime.iso)
+        completedAt = r.completedAt.map(VietnamTime.iso)
+        returnedAt = r.returnedAt.map(VietnamTime.iso)
+    }
 }
 
 enum LookupQuery {
     /// The public lookup: the code and its secret must both match, else "not found". Guesses are
     /// limited per code and per client address (`Throttle`): past the limit even the right secret
     /// gets 429 until the lock passes.
-    static func run(code rawCode: String, secret rawSecret: String, client: String, on db: any Database) async throws -> PublicLookup {
+    static func run(code rawCode: String, secret rawSecret: String, client: String, on db: any Database) async throws -> LookupResult {
         let code = rawCode.trimmingCharacters(in: .whitespaces).uppercased(), secret = rawSecret.trimmingCharacters(in: .whitespaces)
         let notFound = ServiceError(.notFound, "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập.")
         guard !code.isEmpty, code.count <= 40, TextInput.isClean(code), secret.count <= 10, TextInput.isClean(secret) else {
@@ -38,8 +61,7 @@ enum LookupQuery {
         try await Throttle.lookupCode.succeeded(code, reset: false, on: db)
         try await Throttle.lookupAddress.succeeded(client, reset: false, on: db)
         let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
-        return PublicLookup(code: d.code, statusName: d.state.status.manualName, procedureName: terms.name, applicantName: d.applicantName,
-                            receivedAt: d.receivedAt.map(VietnamTime.iso), appointmentAt: d.appointmentAt.map(VietnamTime.iso),
-                            completedAt: d.completedAt.map(VietnamTime.iso), returnedAt: d.returnedAt.map(VietnamTime.iso))
+        return LookupResult(code: d.code, statusName: d.state.status.manualName, procedureName: terms.name, applicantName: d.applicantName,
+                            receivedAt: d.receivedAt, appointmentAt: d.appointmentAt, completedAt: d.completedAt, returnedAt: d.returnedAt)
     }
 }
