@@ -74,3 +74,17 @@ import Testing
         #expect(PasswordRule.message(for: "MotCua@2026", username: "x") == nil)
     }
 }
+
+@Suite struct WorkQueueTests {
+    typealias S = DossierState
+
+    @Test func whatWaitsForEachRole() {
+        #expect(WorkQueue.states(for: .reception) == [S(.submitted), S(.received), S(.awaitingSupplement), S(.awaitingPayment), S(.completed)])
+        #expect(WorkQueue.states(for: .head) == [S(.processing, .awaitingAssignment), S(.processing, .awaitingReview)])
+        #expect(WorkQueue.states(for: .officer) == [S(.processing, .inProgress)])
+        #expect(WorkQueue.states(for: .leader) == [S(.processing, .awaitingSignature)])
+        #expect(WorkQueue.states(for: .citizen) == [S(.awaitingSupplement)])
+        #expect(WorkQueue.states(for: .admin).isEmpty)
+        #expect(WorkQueue.states(for: .monitor).isEmpty)
+    }
+}

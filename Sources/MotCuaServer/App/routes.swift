@@ -35,6 +35,10 @@ func routes(_ app: Application) throws {
         v1.get("procedures", use: CatalogueAPI().procedures)
     }
 
+    do { // The home page of a logged-in user.
+        app.get("trang-chu", use: HomePage().show)
+    }
+
     do { // Dossier list and search; intake.
         app.get("ho-so", use: DossierListPage().show)
         v1.get("dossiers", use: DossierListAPI().list)

@@ -7,7 +7,7 @@ struct DossierListAPI {
         let actor = try req.actor()
         let q = try req.query.decode(DossierQuery.self)
         try q.requireNoEmptyFilters()
-        let result = try await q.run(scope: actor.scope, on: req.db)
+        let result = try await q.run(actor: actor, on: req.db)
         let now = Date()
         return Paged(items: result.items.map { DossierSummary($0, now: now) }, page: result.page, per: result.per, total: result.total)
     }

@@ -21,6 +21,10 @@ struct DossierQuery: Content {
     var per: Int?
     /// received_at, -received_at (default), due_at, -due_at, code, -code.
     var sort: String?
+    /// A role of the user: the dossiers waiting for that role (WorkQueue; an officer's own only).
+    var waiting: String?
+    /// `today`: due today (Vietnam time); `overdue`: past due. Running dossiers only (not paused).
+    var due: String?
 
     static let maxPer = 100
     static let maxPage = 1_000_000
@@ -28,24 +32,57 @@ struct DossierQuery: Content {
     /// The list pages send every filter of their form, empty ones included ("Tất cả trạng thái"); the
     /// API refuses an empty value where its document allows none (an enumeration, a date).
     func requireNoEmptyFilters() throws {
-        for (value, name) in [(status, "status"), (step, "step"), (channel, "channel"), (from, "from"), (to, "to"), (sort, "sort")] {
+        for (value, name) in [(status, "status"), (step, "step"), (channel, "channel"), (from, "from"), (to, "to"), (sort, "sort"),
+                              (waiting, "waiting"), (due, "due")] {
             if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ServiceError(.unprocessableEntity, "Tham số \"\(name)\" không được để trống.")
             }
         }
     }
 
-    func run(scope: Scope, on db: any Database) async throws -> (items: [DossierModel], total: Int, page: Int, per: Int) {
+    func run(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> (items: [DossierModel], total: Int, page: Int, per: Int) {
+        let scope = actor.scope
         // An empty form field ("Tất cả trạng thái") means no filter.
         func given(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         let status = given(status), step = given(step), procedure = given(procedure), channel = given(channel)
-        let from = given(from), to = given(to), sort = given(sort)
+        let from = given(from), to = given(to), sort = given(sort), waiting = given(waiting), due = given(due)
         let query = DossierModel.query(on: db)
         switch scope {
         case .everything: break
         case .agency(let a): query.filter(\.$agencyID == a)
         case .department(let a, let d): query.filter(\.$agencyID == a).filter(\.$departmentID == d)
         case .own(let u): query.filter(\.$ownerID == u)
+        }
+        if let waiting {
+            guard let role = Role(rawValue: waiting), actor.roles.contains(role) else {
+                throw ServiceError(.unprocessableEntity, "Vai trò \"\(waiting)\" không phải của bạn.")
+            }
+            let states = WorkQueue.states(for: role)
+            query.group(.or) { or in
+                for state in states {
+                    or.group(.and) { and in
+                        and.filter(\.$status == state.status.rawValue)
+                        if let step = state.step { and.filter(\.$step == step.rawValue) }
+                        // An officer waits only on the dossiers assigned to them.
+                        if role == .officer { and.filter(\.$assignedOfficerID == actor.id) }
+                    }
+                }
+                if states.isEmpty { or.filter(\.$code == "") }
+            }
+        }
+        if let due {
+            let running = [Status.received.rawValue, Status.processing.rawValue]
+            switch due {
+            case "today":
+                let today = VietnamTime.local(now).date
+                query.filter(\.$status ~~ running)
+                    .filter(\.$dueAt >= VietnamTime.instant(today, secondOfDay: 0))
+                    .filter(\.$dueAt < VietnamTime.instant(today.adding(days: 1), secondOfDay: 0))
+            case "overdue":
+                query.filter(\.$status ~~ running).filter(\.$dueAt < now)
+            default:
+                throw ServiceError(.unprocessableEntity, "Hạn \"\(due)\" không hợp lệ (today hoặc overdue).")
+            }
         }
         if let status {
             guard let s = Status(rawValue: status) ?? Int(status).flatMap(Status.init(code:)) else {

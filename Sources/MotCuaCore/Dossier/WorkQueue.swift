@@ -1,0 +1,15 @@
+/// "Hồ sơ chờ xử lý": the states in which a dossier waits for someone of a role, derived from the
+/// action table: a state waits for a role when the role has an action there that moves the dossier
+/// on (not a side action: an apology, a withdrawal, a new officer, a file, a rating).
+public enum WorkQueue {
+    static let sideActions: Set<Action> = [.apologise, .withdraw, .reassign, .uploadFile, .rate]
+
+    public static func states(for role: Role) -> [DossierState] {
+        DossierState.all.filter { state in
+            // A paused dossier resumes to where it was: any plausible earlier state will do here.
+            let before = state.status == .awaitingPayment ? DossierState(.received) : DossierState(.processing, .inProgress)
+            return StateMachine.available(from: state, actor: ActorContext(roles: [role], isAssignedOfficer: true), stateBeforePause: before)
+                .contains { !sideActions.contains($0) }
+        }
+    }
+}
