@@ -38,13 +38,11 @@ struct ServeCommand: AsyncParsableCommand {
                 try await DemoLoader.load(app, dossiers: demoDossiers, progress: DemoCommand.printProgress)
                 say("")
             }
-            app.http.server.configuration.hostname = hostname
-            app.http.server.configuration.port = port
             say("MotCua đang chạy tại http://\(hostname):\(port)/")
             say("Đăng nhập: http://\(hostname):\(port)/dang-nhap  (API: http://\(hostname):\(port)/api/v1, tài liệu: /openapi.yaml)")
             say("Tài khoản mẫu (mật khẩu \(DemoLoader.password)):")
             for a in DemoLoader.accounts { say("  \(a.username.padding(toLength: 26, withPad: " ", startingAt: 0)) \(a.role)") }
-            try await app.execute()
+            try await Launch.serve(app, hostname: hostname, port: port)
         }
     }
 }

@@ -151,3 +151,28 @@ def test_account_page_changes_the_password(browser, server):
     wait_for(browser, "Đăng nhập")
     login(browser, server, "stp.hctp.cv2", password="HauGiang#2027")
     assert browser.current_url.endswith("/ho-so")
+
+
+def test_overlong_requests_get_an_answer_and_connections_are_reused(server):
+    """A 100 KB address is answered 414 (SwiftNIO alone would close the connection without a word);
+    an ordinary keep-alive connection carries several requests."""
+    import http.client
+    import socket
+    from urllib.parse import urlparse
+    address = urlparse(server)
+    with socket.create_connection((address.hostname, address.port), timeout=30) as s:
+        s.sendall(("GET /api/v1/dossiers?q=" + "a" * 100_000 + " HTTP/1.1\r\nHost: x\r\n\r\n").encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 414")
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    for path in ["/", "/tra-cuu", "/openapi.yaml"]:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 200
+    connection.close()

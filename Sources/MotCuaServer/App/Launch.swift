@@ -77,4 +77,17 @@ public enum Launch {
         let r = try await FileService.collectGarbage(context: app.motcua, grace: TimeInterval(graceMinutes * 60), on: app.db)
         return (r.removed, r.removedBytes, r.kept)
     }
+
+    /// Serves until the process is told to stop: Vapor on a private socket, `RequestFront` on the
+    /// public address.
+    public static func serve(_ app: Application, hostname: String, port: Int) async throws {
+        let socket = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-\(UUID().uuidString.prefix(12)).sock").path
+        app.http.server.configuration.address = .unixDomainSocket(path: socket)
+        let front = try await RequestFront.start(host: hostname, port: port, backend: socket,
+                                                 keepForwarded: app.motcua.settings.trustForwarded, group: app.eventLoopGroup)
+        try await withCleanup({ try await app.execute() }) {
+            try? await front.close()
+            try? FileManager.default.removeItem(atPath: socket)
+        }
+    }
 }

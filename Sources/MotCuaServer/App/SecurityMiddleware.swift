@@ -70,10 +70,13 @@ struct CrossSiteGuard: AsyncMiddleware {
 }
 
 extension Request {
-    /// The client's address: the connection's peer, or behind a trusted proxy the first address of
-    /// `X-Forwarded-For` (MOTCUA_TRUST_FORWARDED=1).
+    /// The client's address: the connection's peer; through `RequestFront` (a connection on its
+    /// private socket) or behind a trusted proxy (MOTCUA_TRUST_FORWARDED=1) the first address of
+    /// `X-Forwarded-For`.
     var clientAddress: String {
-        if application.motcua.settings.trustForwarded,
+        var fromFront = false
+        if case .unixDomainSocket = remoteAddress { fromFront = true }
+        if fromFront || application.motcua.settings.trustForwarded,
            let first = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
             return first.trimmingCharacters(in: .whitespaces)
         }
@@ -81,10 +84,10 @@ extension Request {
     }
 }
 
-/// Answers 414 for an overlong address instead of letting it reach the handlers. (Past 80 KB of
-/// request head, SwiftNIO's parser closes the connection before any middleware runs.)
+/// Answers 414 for an overlong address instead of letting it reach the handlers. (Heads past
+/// 64 KB are answered by `RequestFront` before they reach Vapor.)
 struct RequestLimitsMiddleware: AsyncMiddleware {
-    static let maxURILength = 8 * 1024
+    static let maxURILength = RequestFramer.maxURI
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.url.string.utf8.count <= Self.maxURILength else {
