@@ -215,12 +215,24 @@ final class FrontHandler: ChannelInboundHandler {
             switch action {
             case .forward(let bytes):
                 let out = context.channel.allocator.buffer(bytes: bytes)
-                if let backend { backend.writeAndFlush(out, promise: nil) } else { pending.append(out) }
+                if let backend {
+                    backend.writeAndFlush(out, promise: nil)
+                    // A client faster than the server: stop reading it until the server has caught up.
+                    if !backend.isWritable { context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+                } else {
+                    pending.append(out)
+                }
             case .refuse(let answer):
                 let out = context.channel.allocator.buffer(bytes: answer)
                 context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in context.close(promise: nil) }
             }
         }
+    }
+
+    /// The client took what the server sent: read the server again.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { backend?.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -244,6 +256,14 @@ final class BackHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         front.writeAndFlush(unwrapInboundIn(data), promise: nil)
+        // A client slower than the server (a large download): stop reading the server meanwhile.
+        if !front.isWritable { context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+    }
+
+    /// The server took what the client sent: read the client again.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { front.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
