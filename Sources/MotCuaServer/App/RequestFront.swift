@@ -200,7 +200,10 @@ final class FrontHandler: ChannelInboundHandler {
                     channel.flush()
                 case .failure:
                     if attempt < 40, !handler.closed {
-                        context.eventLoop.scheduleTask(in: .milliseconds(50)) { handler.connect(context: context, attempt: attempt + 1) }
+                        context.eventLoop.scheduleTask(in: .milliseconds(50)) {
+                            let (handler, context) = loopBound.value
+                            handler.connect(context: context, attempt: attempt + 1)
+                        }
                     } else {
                         context.close(promise: nil)
                     }
@@ -224,7 +227,8 @@ final class FrontHandler: ChannelInboundHandler {
                 }
             case .refuse(let answer):
                 let out = context.channel.allocator.buffer(bytes: answer)
-                context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in context.close(promise: nil) }
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
             }
         }
     }
