@@ -32,7 +32,9 @@ def test_wrong_password_is_refused_in_vietnamese(browser, server):
 
 def test_officer_logs_in_lists_and_opens_a_dossier(browser, server):
     login(browser, server, "lanhdaotinh")
-    assert browser.current_url.endswith("/ho-so")
+    assert browser.current_url.endswith("/trang-chu")  # the home page of the user's roles
+    browser.find_element(By.LINK_TEXT, "Danh sách hồ sơ").click()
+    wait_for(browser, "Tổng số: 150 hồ sơ")
     rows = browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
     assert len(rows) == 20
     assert "Tổng số: 150 hồ sơ" in browser.page_source
@@ -112,6 +114,7 @@ def test_head_returns_a_dossier_for_rework_from_its_page(browser, server):
 
 def test_list_pages_keep_the_filters(browser, server):
     login(browser, server, "lanhdaotinh")
+    browser.get(server + "/ho-so")
     assert "Trang 1 / 8" in browser.page_source  # 150 demo dossiers, 20 a page
     first = [r.find_element(By.TAG_NAME, "a").text for r in browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")]
     browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
@@ -150,7 +153,7 @@ def test_account_page_changes_the_password(browser, server):
     browser.find_element(By.CSS_SELECTOR, "form.inline button").click()   # Đăng xuất
     wait_for(browser, "Đăng nhập")
     login(browser, server, "stp.hctp.cv2", password="HauGiang#2027")
-    assert browser.current_url.endswith("/ho-so")
+    assert browser.current_url.endswith("/trang-chu")
 
 
 def test_overlong_requests_get_an_answer_and_connections_are_reused(server):

@@ -13,7 +13,7 @@ struct AccountPages {
         let form = try req.content.decode(LoginRequest.self)
         do {
             let (_, token) = try await AuthService.login(username: form.username, password: form.password, kind: "cookie", on: req)
-            let response = req.redirect(to: "/ho-so")
+            let response = req.redirect(to: "/trang-chu")   // the home page of the user's roles
             response.cookies[AuthService.cookieName] = HTTPCookies.Value(
                 string: token, maxAge: Int(AuthService.sessionLifetime), path: "/",
                 isSecure: req.motcua.settings.isHTTPS || req.headers.first(name: "X-Forwarded-Proto") == "https" || req.url.scheme == "https",
