@@ -34,9 +34,14 @@ import Vapor
             let page = try await t.request(.GET, "/tra-cuu?code=\(code)&secret=\(d.lookupSecret)")
             #expect(page.status == .tooManyRequests && page.text.contains("Đã nhập sai mã tra cứu quá nhiều lần"))
             #expect(page.headers.first(name: "Retry-After") != nil)
-            // When the lock has passed (moved back in time here), the right secret works again.
-            try await (t.app.db as! any SQLDatabase).raw("UPDATE throttles SET window_start = window_start - 3600, locked_until = locked_until - 3600").run()
+            #expect(try await t.request(.GET, "/api/v1/lookup?code=STP-999999-0001&secret=0000").status == .notFound)
+            // When the lock has passed (moved back in time here), the right secret works again, and
+            // the attempt that starts a new window removes the rows that have expired.
+            let sql = t.app.db as! any SQLDatabase
+            try await sql.raw("UPDATE throttles SET window_start = window_start - 3600, locked_until = locked_until - 3600").run()
             #expect(try await t.request(.GET, "/api/v1/lookup?code=\(code)&secret=\(d.lookupSecret)").status == .ok)
+            let rows = try await sql.raw("SELECT count(*) AS n FROM throttles").first()!.decode(column: "n", as: Int.self)
+            #expect(rows == 2, "only this code's and this address's rows remain")
             // One address guessing across many codes is stopped after 20 wrong answers.
             var statuses: [HTTPStatus] = []
             for n in 1...25 { statuses.append(try await t.request(.GET, "/api/v1/lookup?code=STP-000000-\(String(format: "%04d", n))&secret=1234").status) }

@@ -8,7 +8,9 @@ import SQLKit
 ///
 /// An attempt is reserved before the secret is compared: at most `limit` comparisons happen per
 /// window whatever the concurrency, and from the `limit`-th on the key is locked for `lockout`,
-/// a correct secret included. A correct attempt gives its reservation back (`succeeded`).
+/// a correct secret included. A correct attempt gives its reservation back (`release`), or
+/// forgets the key's count (`reset`, after a successful login). An attempt that starts a new
+/// window removes the rows whose window and lock have passed, so the table stays small.
 struct Throttle: Sendable {
     let name: String
     let limit: Int
@@ -55,27 +57,25 @@ struct Throttle: Sendable {
         guard let row else { throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.") }
         let count = try row.decode(column: "failures", as: Int.self)
         let until = try row.decode(column: "locked_until", as: Int64?.self)
+        if count == 1 { try await Self.purge(at: now, on: db) }
         if count <= limit { return .allowed }
         return .locked(retryAfter: max(1, Int((until ?? t + Int64(lockout)) - t)))
     }
 
-    /// A correct attempt: its reservation is given back (`reset`: the whole count, as after a
-    /// successful login).
-    func succeeded(_ value: String, reset: Bool, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        if reset {
-            try await sql.raw("DELETE FROM throttles WHERE throttle_key = \(bind: key(value))").run()
-        } else {
-            try await sql.raw("""
-                UPDATE throttles SET failures = failures - 1,
-                  locked_until = CASE WHEN failures - 1 < \(bind: limit) THEN NULL ELSE locked_until END
-                WHERE throttle_key = \(bind: key(value)) AND failures > 0
-                """).run()
-        }
+    /// Gives a reservation back: a correct attempt, or one refused by another throttle and never
+    /// compared.
+    func release(_ value: String, on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw("""
+            UPDATE throttles SET failures = failures - 1,
+              locked_until = CASE WHEN failures - 1 < \(bind: limit) THEN NULL ELSE locked_until END
+            WHERE throttle_key = \(bind: key(value)) AND failures > 0
+            """).run()
     }
 
-    /// Reservations refused or never compared are given back the same way.
-    func release(_ value: String, on db: any Database) async throws { try await succeeded(value, reset: false, on: db) }
+    /// Forgets the key's count (a successful login).
+    func reset(_ value: String, on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw("DELETE FROM throttles WHERE throttle_key = \(bind: key(value))").run()
+    }
 
     /// Removes the rows whose window and lock have passed.
     static func purge(at now: Date, on db: any Database) async throws {

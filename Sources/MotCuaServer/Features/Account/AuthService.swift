@@ -35,7 +35,7 @@ enum AuthService {
             guard let user, matches else {
                 throw ServiceError(.unauthorized, "Tên đăng nhập hoặc mật khẩu không đúng.")
             }
-            try await Throttle.login.succeeded(name.lowercased(), reset: true, on: req.db)
+            try await Throttle.login.reset(name.lowercased(), on: req.db)
             let token = randomToken()
             try await SessionModel(tokenHash: tokenHash(token), userID: user.id!, kind: kind, createdAt: now, expiresAt: now.addingTimeInterval(sessionLifetime)).create(on: req.db)
             return (user, token)
@@ -69,7 +69,7 @@ enum AuthService {
         guard current.utf8.count <= 1000, try await req.passwordHasher.verify(current, created: user.passwordHash).get() else {
             throw ServiceError(.unprocessableEntity, "Mật khẩu hiện tại không đúng.")
         }
-        try await Throttle.login.succeeded(user.username.lowercased(), reset: true, on: req.db)
+        try await Throttle.login.reset(user.username.lowercased(), on: req.db)
         guard new == repeated else { throw ServiceError(.unprocessableEntity, "Mật khẩu mới nhập lại không khớp.") }
         guard new != current else { throw ServiceError(.unprocessableEntity, "Mật khẩu mới phải khác mật khẩu hiện tại.") }
         if let problem = PasswordRule.message(for: new, username: user.username) { throw ServiceError(.unprocessableEntity, problem) }

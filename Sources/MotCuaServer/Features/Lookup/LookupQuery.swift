@@ -48,18 +48,18 @@ enum LookupQuery {
         guard !code.isEmpty, code.count <= 40, TextInput.isClean(code), secret.count <= 10, TextInput.isClean(secret) else {
             throw ServiceError(.unprocessableEntity, "Mã hồ sơ hoặc mã tra cứu không hợp lệ.")
         }
-        let now = Date()
-        let byCode = try await Throttle.lookupCode.reserve(code, at: now, on: db)
-        let byAddress = try await Throttle.lookupAddress.reserve(client, at: now, on: db)
-        var wait = 0
-        if case .locked(let s) = byCode { wait = s } else if case .locked = byAddress { try await Throttle.lookupCode.release(code, on: db) }
-        if case .locked(let s) = byAddress { wait = max(wait, s) } else if case .locked = byCode { try await Throttle.lookupAddress.release(client, on: db) }
-        if wait > 0 {
+        // One reservation per code and per client address; one that is refused gives the other back.
+        let throttles = [(Throttle.lookupCode, code), (Throttle.lookupAddress, client)]
+        var waits: [Int] = []
+        for (throttle, value) in throttles {
+            if case .locked(let seconds) = try await throttle.reserve(value, at: Date(), on: db) { waits.append(seconds) } else { waits.append(0) }
+        }
+        if let wait = waits.max(), wait > 0 {
+            for ((throttle, value), waited) in zip(throttles, waits) where waited == 0 { try await throttle.release(value, on: db) }
             throw ServiceError.tooManyAttempts("Đã nhập sai mã tra cứu quá nhiều lần.", retryAfter: wait)
         }
         guard let d = try await DossierModel.query(on: db).filter(\.$code == code).first(), d.lookupSecret == secret else { throw notFound }
-        try await Throttle.lookupCode.succeeded(code, reset: false, on: db)
-        try await Throttle.lookupAddress.succeeded(client, reset: false, on: db)
+        for (throttle, value) in throttles { try await throttle.release(value, on: db) }
         let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
         return LookupResult(code: d.code, statusName: d.state.status.manualName, procedureName: terms.name, applicantName: d.applicantName,
                             receivedAt: d.receivedAt, appointmentAt: d.appointmentAt, completedAt: d.completedAt, returnedAt: d.returnedAt)
