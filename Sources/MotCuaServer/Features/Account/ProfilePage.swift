@@ -32,12 +32,13 @@ struct ProfilePage {
     func render(_ req: Request, fullName typed: String?, nameError: String?, passwordError: String?, notice: String?) async throws -> View {
         _ = try req.actor()
         let user = req.auth.get(UserModel.self)!
-        let agency = try await user.agencyID.asyncMap { try await AgencyModel.find($0, on: req.db)?.name }
-        let department = try await user.departmentID.asyncMap { try await DepartmentModel.find($0, on: req.db)?.name }
+        var agency: String?, department: String?
+        if let id = user.agencyID { agency = try await AgencyModel.find(id, on: req.db)?.name }
+        if let id = user.departmentID { department = try await DepartmentModel.find(id, on: req.db)?.name }
         return try await req.view.render("Account/profile", Context(
             layout: PageLayout("Thông tin tài khoản", req), username: user.username, fullName: typed ?? user.fullName,
             roles: Role.allCases.filter(user.roles.contains).map(\.vietnameseName).joined(separator: ", "),
-            agency: agency ?? nil, department: department ?? nil, nameError: nameError, passwordError: passwordError, notice: notice,
+            agency: agency, department: department, nameError: nameError, passwordError: passwordError, notice: notice,
             rule: PasswordRule.explanation))
     }
 
@@ -75,12 +76,5 @@ struct ProfilePage {
             response.add(headersOf: e)
             return response
         }
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -15,7 +15,8 @@ struct LookupResult {
     let returnedAt: Date?
 }
 
-/// The lookup as the API returns it (instants in ISO 8601, +07:00).
+/// The lookup as shown: by the API with instants in ISO 8601 (+07:00), by the page as
+/// dd/MM/yyyy HH:mm (`time`).
 struct PublicLookup: Content {
     var code: String
     var statusName: String
@@ -26,15 +27,15 @@ struct PublicLookup: Content {
     var completedAt: String?
     var returnedAt: String?
 
-    init(_ r: LookupResult) {
+    init(_ r: LookupResult, time: (Date) -> String = VietnamTime.iso) {
         code = r.code
         statusName = r.statusName
         procedureName = r.procedureName
         applicantName = r.applicantName
-        receivedAt = r.receivedAt.map(VietnamTime.iso)
-        appointmentAt = r.appointmentAt.map(VietnamTime.iso)
-        completedAt = r.completedAt.map(VietnamTime.iso)
-        returnedAt = r.returnedAt.map(VietnamTime.iso)
+        receivedAt = r.receivedAt.map(time)
+        appointmentAt = r.appointmentAt.map(time)
+        completedAt = r.completedAt.map(time)
+        returnedAt = r.returnedAt.map(time)
     }
 }
 
