@@ -4,12 +4,15 @@
 public enum WorkQueue {
     static let sideActions: Set<Action> = [.apologise, .withdraw, .reassign, .uploadFile, .rate]
 
-    public static func states(for role: Role) -> [DossierState] {
-        DossierState.all.filter { state in
+    public static func states(for role: Role) -> [DossierState] { byRole[role]! }
+
+    /// Worked out once from the table.
+    static let byRole: [Role: [DossierState]] = Dictionary(uniqueKeysWithValues: Role.allCases.map { role in
+        (role, DossierState.all.filter { state in
             // A paused dossier resumes to where it was: any plausible earlier state will do here.
             let before = state.status == .awaitingPayment ? DossierState(.received) : DossierState(.processing, .inProgress)
             return StateMachine.available(from: state, actor: ActorContext(roles: [role], isAssignedOfficer: true), stateBeforePause: before)
                 .contains { !sideActions.contains($0) }
-        }
-    }
+        })
+    })
 }

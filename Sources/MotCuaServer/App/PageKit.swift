@@ -28,17 +28,24 @@ enum PageTime {
     }
 }
 
-/// A page of a list, and the links to the pages around it that keep the list's filters.
+/// A page of a list, as the API returns it.
 struct Paged<T: Content>: Content {
     var items: [T]
     var page: Int
     var per: Int
     var total: Int
+}
+
+/// The links of a list page to the pages around it, keeping the list's filters.
+struct PageLinks {
+    let page: Int
+    let per: Int
+    let total: Int
 
     var pages: Int { max(1, (total + per - 1) / per) }
 
     /// `path?<filters>&page=N` for the previous and next pages, nil where there is none.
-    func links(_ path: String, filters: [(String, String?)]) -> (previous: String?, next: String?) {
+    func around(_ path: String, filters: [(String, String?)]) -> (previous: String?, next: String?) {
         func link(_ page: Int) -> String {
             var components = URLComponents()
             components.path = path

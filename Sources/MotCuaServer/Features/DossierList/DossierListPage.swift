@@ -27,15 +27,15 @@ struct DossierListPage {
                 received: d.receivedAt.map(PageTime.date) ?? "", due: d.dueAt.map(PageTime.dateTime) ?? "",
                 timeliness: d.timeliness(at: now)?.vietnameseName ?? "")
         }
-        let paged = Paged(items: [DossierSummary](), page: result.page, per: result.per, total: result.total)
-        let links = paged.links("/ho-so", filters: [("q", q.q), ("status", q.status), ("from", q.from), ("to", q.to), ("sort", q.sort),
+        let paging = PageLinks(page: result.page, per: result.per, total: result.total)
+        let links = paging.around("/ho-so", filters: [("q", q.q), ("status", q.status), ("from", q.from), ("to", q.to), ("sort", q.sort),
                                                     ("waiting", q.waiting), ("due", q.due)])
         return try await req.view.render("DossierList/dossiers", Context(
             layout: PageLayout("Danh sách hồ sơ", req), rows: rows, total: result.total, q: q.q ?? "",
             from: q.from ?? "", to: q.to ?? "",
             statuses: Status.allCases.map { Option(value: $0.rawValue, name: $0.manualName, selected: $0.rawValue == q.status) },
             narrowed: Self.narrowing(q), waiting: q.waiting ?? "", due: q.due ?? "",
-            page: result.page, pages: paged.pages, previous: links.previous, next: links.next))
+            page: result.page, pages: paging.pages, previous: links.previous, next: links.next))
     }
 
     static func narrowing(_ q: DossierQuery) -> String? {

@@ -40,12 +40,42 @@ struct DossierQuery: Content {
         }
     }
 
+    /// How many dossiers match (a count on the home page needs no rows).
+    func count(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> Int {
+        try await filtered(actor: actor, at: now, on: db).count()
+    }
+
+    /// One page of the matching dossiers, sorted, and how many match in all.
     func run(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> (items: [DossierModel], total: Int, page: Int, per: Int) {
+        if let page, !(1...Self.maxPage).contains(page) { throw ServiceError(.unprocessableEntity, "Số trang (page) phải từ 1 đến \(Self.maxPage).") }
+        if let per, !(1...Self.maxPer).contains(per) { throw ServiceError(.unprocessableEntity, "Số hồ sơ mỗi trang (per) phải từ 1 đến \(Self.maxPer).") }
+        let sort = sort.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "-received_at"
+        let order: (QueryBuilder<DossierModel>) -> Void
+        switch sort {
+        case "received_at": order = { $0.sort(\.$receivedAt, .ascending).sort(\.$code, .ascending) }
+        case "-received_at": order = { $0.sort(\.$receivedAt, .descending).sort(\.$code, .descending) }
+        case "due_at": order = { $0.sort(\.$dueAt, .ascending).sort(\.$code, .ascending) }
+        case "-due_at": order = { $0.sort(\.$dueAt, .descending).sort(\.$code, .descending) }
+        case "code": order = { $0.sort(\.$code, .ascending) }
+        case "-code": order = { $0.sort(\.$code, .descending) }
+        default: throw ServiceError(.unprocessableEntity, "Cách sắp xếp \"\(sort)\" không hợp lệ.")
+        }
+        let query = try filtered(actor: actor, at: now, on: db)
+        let total = try await query.count()
+        let per = per ?? 20
+        let page = page ?? 1
+        order(query)
+        let items = try await query.range(((page - 1) * per)..<(page * per)).all()
+        return (items, total, page, per)
+    }
+
+    /// The query of the user's scope with every filter given.
+    func filtered(actor: Actor, at now: Date, on db: any Database) throws -> QueryBuilder<DossierModel> {
         let scope = actor.scope
         // An empty form field ("Tất cả trạng thái") means no filter.
         func given(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         let status = given(status), step = given(step), procedure = given(procedure), channel = given(channel)
-        let from = given(from), to = given(to), sort = given(sort), waiting = given(waiting), due = given(due)
+        let from = given(from), to = given(to), waiting = given(waiting), due = given(due)
         let query = DossierModel.query(on: db)
         switch scope {
         case .everything: break
@@ -127,21 +157,6 @@ struct DossierQuery: Content {
                 }
             }
         }
-        if let page, !(1...Self.maxPage).contains(page) { throw ServiceError(.unprocessableEntity, "Số trang (page) phải từ 1 đến \(Self.maxPage).") }
-        if let per, !(1...Self.maxPer).contains(per) { throw ServiceError(.unprocessableEntity, "Số hồ sơ mỗi trang (per) phải từ 1 đến \(Self.maxPer).") }
-        let total = try await query.count()
-        let per = per ?? 20
-        let page = page ?? 1
-        switch sort ?? "-received_at" {
-        case "received_at": query.sort(\.$receivedAt, .ascending).sort(\.$code, .ascending)
-        case "-received_at": query.sort(\.$receivedAt, .descending).sort(\.$code, .descending)
-        case "due_at": query.sort(\.$dueAt, .ascending).sort(\.$code, .ascending)
-        case "-due_at": query.sort(\.$dueAt, .descending).sort(\.$code, .descending)
-        case "code": query.sort(\.$code, .ascending)
-        case "-code": query.sort(\.$code, .descending)
-        default: throw ServiceError(.unprocessableEntity, "Cách sắp xếp \"\(sort ?? "")\" không hợp lệ.")
-        }
-        let items = try await query.range(((page - 1) * per)..<(page * per)).all()
-        return (items, total, page, per)
+        return query
     }
 }

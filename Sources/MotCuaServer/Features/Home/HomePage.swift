@@ -22,12 +22,11 @@ struct HomePage {
     func show(req: Request) async throws -> View {
         let actor = try req.actor()
         let now = Date()
-        func count(_ q: DossierQuery) async throws -> Int { try await q.run(actor: actor, at: now, on: req.db).total }
+        func count(_ q: DossierQuery) async throws -> Int { try await q.count(actor: actor, at: now, on: req.db) }
         var counts: [Count] = []
         for role in Role.allCases where actor.roles.contains(role) && !WorkQueue.states(for: role).isEmpty {
             var q = DossierQuery()
             q.waiting = role.rawValue
-            q.per = 1
             counts.append(Count(label: "Chờ \(role.vietnameseName.lowercased()) xử lý", count: try await count(q),
                                 link: "/ho-so?waiting=\(role.rawValue)", alert: false))
         }
@@ -35,13 +34,11 @@ struct HomePage {
             for (due, label) in [("today", "Đến hạn hôm nay"), ("overdue", "Quá hạn")] {
                 var q = DossierQuery()
                 q.due = due
-                q.per = 1
                 counts.append(Count(label: label, count: try await count(q), link: "/ho-so?due=\(due)", alert: due == "overdue"))
             }
         }
         var paused = DossierQuery()
         paused.status = Status.awaitingSupplement.rawValue
-        paused.per = 1
         counts.append(Count(label: "Chờ bổ sung hồ sơ", count: try await count(paused), link: "/ho-so?status=awaiting_supplement", alert: false))
         return try await req.view.render("Home/home", Context(layout: PageLayout("Trang chủ", req), greeting: "Xin chào \(actor.name)", counts: counts))
     }
