@@ -14,19 +14,20 @@ enum FileService {
     /// role, 409 for the state). Called before an upload's body is read, and again under the lock.
     static func authorise(code: String, actor: Actor, context: MotCuaContext, on db: any Database) async throws -> DossierModel {
         let d = try await context.dossiers.find(code: code, actor: actor, on: db)
-        try decide(d.state, d, actor: actor, context: context)
+        try decide(d, actor: actor, context: context)
         return d
     }
 
-    static func decide(_ state: DossierState, _ d: DossierModel, actor: Actor, context: MotCuaContext) throws {
+    static func decide(_ d: DossierModel, actor: Actor, context: MotCuaContext) throws {
         do {
-            _ = try StateMachine.decide(.uploadFile, from: state, actor: context.dossiers.context(of: actor, on: d), inputs: ActionInputs(fileCount: 1))
+            _ = try StateMachine.decide(.uploadFile, from: d.state, actor: context.dossiers.context(of: actor, on: d), inputs: ActionInputs(fileCount: 1))
         } catch { throw ServiceError.from(error) }
     }
 
-    static func add(_ data: Data, fileName: String, component: Int?, code: String, actor: Actor, at now: Date,
+    /// Stores a file for a dossier the actor was authorised on (`authorise`, before the body was
+    /// read); the decision is taken again under the dossier's lock.
+    static func add(_ data: Data, fileName: String, component: Int?, to d: DossierModel, actor: Actor, at now: Date,
                     context: MotCuaContext, pool: NIOThreadPool, on db: any Database) async throws -> (file: DossierFileModel, component: Int?) {
-        let d = try await authorise(code: code, actor: actor, context: context, on: db)
         var found: DossierComponentModel?
         if let component {
             guard let c = try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).filter(\.$position == component).first() else {
@@ -45,12 +46,16 @@ enum FileService {
         let (sha, kind) = try await pool.runIfActive { try files.put(data) }
         let stored = try await db.transaction { tx in
             // The first write takes the dossier's lock (SQLite's write lock, PostgreSQL's row lock)
-            // without touching the version; the state is decided again under it.
+            // without touching the version; the dossier's state and officer as they are now (the
+            // body took a while to arrive) are read with it, decided on and logged.
             let locked = try await (tx as! any SQLDatabase).raw("""
-                UPDATE dossiers SET updated_at = \(bind: now.wholeSeconds) WHERE id = \(bind: d.id!) RETURNING status, step
+                UPDATE dossiers SET updated_at = \(bind: now.wholeSeconds) WHERE id = \(bind: d.id!)
+                RETURNING status, step, assigned_officer_id
                 """).first()
             guard let locked, let status = Status(rawValue: try locked.decode(column: "status", as: String.self)) else { throw ServiceError.notFound }
-            try decide(DossierState(status, try locked.decode(column: "step", as: String?.self).flatMap(Step.init(rawValue:))), d, actor: actor, context: context)
+            d.set(DossierState(status, try locked.decode(column: "step", as: String?.self).flatMap(Step.init(rawValue:))))
+            d.assignedOfficerID = try locked.decode(column: "assigned_officer_id", as: UUID?.self)
+            try decide(d, actor: actor, context: context)
             let previous = try await DossierFileModel.query(on: tx).filter(\.$dossierID == d.id!)
                 .filter(\.$componentID == componentModel?.id).sort(\.$version, .descending).first()
             let f = DossierFileModel()

@@ -22,7 +22,7 @@ struct DossierDetailAPI {
         let actor = try req.actor()
         let code = req.parameters.get("code")!
         let context = req.motcua
-        _ = try await FileService.authorise(code: code, actor: actor, context: context, on: req.db)
+        let d = try await FileService.authorise(code: code, actor: actor, context: context, on: req.db)
         let limit = context.settings.maxUploadBytes + 1_048_576   // the file plus the multipart envelope
         let tooLarge = ServiceError(.payloadTooLarge, "Tệp vượt quá dung lượng cho phép (\(context.settings.maxUploadBytes / 1_048_576) MB).")
         if let length = req.headers.first(name: .contentLength).flatMap(Int.init), length > limit { throw tooLarge }
@@ -36,7 +36,7 @@ struct DossierDetailAPI {
             let upload = try await UploadForm.receive(req.body, boundary: boundary, limit: limit, tooLarge: tooLarge,
                                                       into: context.files.directory.appendingPathComponent(".incoming"), pool: pool)
             return try await FileService.add(upload.data, fileName: upload.fileName, component: upload.component,
-                                             code: code, actor: actor, at: Date(), context: context, pool: pool, on: req.db)
+                                             to: d, actor: actor, at: Date(), context: context, pool: pool, on: req.db)
         }
         let response = Response(status: .created)
         try response.content.encode(FileView(stored.file, component: stored.component))
