@@ -56,7 +56,7 @@ struct RequestFramer {
                 let searchFrom = max(0, head.count - 3)
                 head.append(contentsOf: input)
                 input = []
-                guard let end = Self.find([13, 10, 13, 10], in: head, from: searchFrom) else {
+                guard let end = head.firstIndex(of: [13, 10, 13, 10], from: searchFrom) else {
                     if head.count > Self.maxHead { return actions + [refuse(head)] }
                     return actions
                 }
@@ -77,7 +77,7 @@ struct RequestFramer {
     private mutating func refuse(_ head: [UInt8]) -> Action {
         state = .refused
         self.head = []
-        let lineEnd = Self.find([13, 10], in: head, from: 0) ?? head.count
+        let lineEnd = head.firstIndex(of: [13, 10], from: 0) ?? head.count
         let (status, reason, detail) = lineEnd > Self.maxURI
             ? ("414", "URI Too Long", "Địa chỉ yêu cầu quá dài (tối đa \(Self.maxURI) ký tự).")
             : ("431", "Request Header Fields Too Large", "Phần đầu yêu cầu quá lớn.")
@@ -128,16 +128,6 @@ struct RequestFramer {
         var out: [UInt8] = []
         for line in kept { out += line + [13, 10] }
         return (out + [13, 10], next)
-    }
-
-    static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
-        guard bytes.count >= needle.count, from <= bytes.count - needle.count else { return nil }
-        var i = from
-        while i <= bytes.count - needle.count {
-            if bytes[i] == needle[0], (1..<needle.count).allSatisfy({ bytes[i + $0] == needle[$0] }) { return i }
-            i += 1
-        }
-        return nil
     }
 }
 

@@ -20,16 +20,6 @@ enum FileFormat {
     static func le16(_ b: Bytes, _ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 }
     static func le32(_ b: Bytes, _ i: Int) -> Int { le16(b, i) | le16(b, i + 2) << 16 }
 
-    /// The last position of `needle` in `b[from...]`.
-    static func lastIndex(of needle: [UInt8], in b: Bytes, from: Int) -> Int? {
-        var i = b.count - needle.count
-        while i >= max(from, 0) {
-            if b[i] == needle[0], (0..<needle.count).allSatisfy({ b[i + $0] == needle[$0] }) { return i }
-            i -= 1
-        }
-        return nil
-    }
-
     static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 || c == 0x0C || c == 0x00 }
 
@@ -37,8 +27,8 @@ enum FileFormat {
         // %PDF-d.d
         guard b.count >= 32, isDigit(b[5]), b[6] == 0x2E, isDigit(b[7]) else { return false }
         let tail = b.count - min(b.count, 2048)
-        guard let eof = lastIndex(of: Array("%%EOF".utf8), in: b, from: tail),
-              let startxref = lastIndex(of: Array("startxref".utf8), in: b, from: tail), startxref < eof else { return false }
+        guard let eof = b.lastIndex(of: Array("%%EOF".utf8), from: tail),
+              let startxref = b.lastIndex(of: Array("startxref".utf8), from: tail), startxref < eof else { return false }
         // Only line ends may follow %%EOF.
         guard (eof + 5..<b.count).allSatisfy({ isSpace(b[$0]) }) else { return false }
         var i = startxref + 9
@@ -98,7 +88,7 @@ enum FileFormat {
 
     static func officeZip(_ b: Bytes) -> FileStore.Kind? {
         // The end-of-central-directory record, then every central directory entry's name.
-        guard b.count >= 22, let eocd = lastIndex(of: [0x50, 0x4B, 0x05, 0x06], in: b, from: b.count - min(b.count, 65_557)),
+        guard b.count >= 22, let eocd = b.lastIndex(of: [0x50, 0x4B, 0x05, 0x06], from: b.count - min(b.count, 65_557)),
               eocd + 22 <= b.count else { return nil }
         let entries = le16(b, eocd + 10), size = le32(b, eocd + 12), start = le32(b, eocd + 16)
         guard start + size <= eocd, entries > 0 else { return nil }
@@ -123,7 +113,7 @@ enum FileFormat {
         let sector = 1 << shift
         guard (b.count - 512) % sector == 0 || (b.count - sector) % sector == 0 else { return nil }
         func utf16(_ s: String) -> [UInt8] { s.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
-        func contains(_ needle: [UInt8]) -> Bool { lastIndex(of: needle, in: b, from: 512) != nil }
+        func contains(_ needle: [UInt8]) -> Bool { b.firstIndex(of: needle, from: 512) != nil }
         if contains(utf16("WordDocument")) { return .doc }
         if contains(utf16("Workbook")) || contains(utf16("Book")) { return .xls }
         return nil

@@ -75,21 +75,6 @@ enum MultipartBody {
 
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
-    /// The first position of `needle` in `b` at or after `from`.
-    static func find(_ needle: [UInt8], in b: Bytes, from: Int) -> Int? {
-        guard !needle.isEmpty, from >= 0, b.count >= needle.count else { return nil }
-        var i = from
-        let last = b.count - needle.count
-        while i <= last {
-            guard let base = b.baseAddress,
-                  let hit = memchr(base + i, Int32(needle[0]), last - i + 1) else { return nil }
-            i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            if (1..<needle.count).allSatisfy({ b[i + $0] == needle[$0] }) { return i }
-            i += 1
-        }
-        return nil
-    }
-
     static func parts(_ b: Bytes, boundary: [UInt8]) throws -> [Part] {
         let invalid = UploadForm.invalid
         let dash = Array("--".utf8), crlf = Array("\r\n".utf8)
@@ -97,7 +82,7 @@ enum MultipartBody {
         // The first delimiter opens the body (or follows a preamble line).
         var i: Int
         if b.starts(with: delimiter) { i = delimiter.count } else {
-            guard let at = find(nextDelimiter, in: b, from: 0) else { throw invalid }
+            guard let at = b.firstIndex(of: nextDelimiter, from: 0) else { throw invalid }
             i = at + nextDelimiter.count
         }
         var parts: [Part] = []
@@ -106,7 +91,7 @@ enum MultipartBody {
             while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }                    // transport padding
             guard i + 2 <= b.count, b[i] == 0x0D, b[i + 1] == 0x0A else { throw invalid }
             i += 2
-            guard let end = find(headerEnd, in: b, from: i - 2) else { throw invalid }
+            guard let end = b.firstIndex(of: headerEnd, from: i - 2) else { throw invalid }
             var headers: [(name: String, value: String)] = []
             if end > i - 2 {
                 for line in b[i..<end].split(separator: 0x0A) {
@@ -118,7 +103,7 @@ enum MultipartBody {
                 }
             }
             let start = end + headerEnd.count
-            guard let next = find(nextDelimiter, in: b, from: start) else { throw invalid }
+            guard let next = b.firstIndex(of: nextDelimiter, from: start) else { throw invalid }
             parts.append(Part(headers: headers, body: Data(b[start..<next])))
             i = next + nextDelimiter.count
             guard parts.count <= 16 else { throw invalid }
