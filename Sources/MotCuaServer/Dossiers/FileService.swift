@@ -8,8 +8,6 @@ import SQLKit
 /// machine (who may, in which states) and is logged; it does not change the dossier's state or
 /// version, so concurrent uploads do not conflict with each other or with the staff's next action.
 enum FileService {
-    static let logAction = Action.uploadFile.rawValue
-
     /// The dossier, if the actor may attach files to it now (404 outside the scope, 403 for the
     /// role, 409 for the state). Called before an upload's body is read, and again under the lock.
     static func authorise(code: String, actor: Actor, context: MotCuaContext, on db: any Database) async throws -> DossierModel {
@@ -71,7 +69,7 @@ enum FileService {
             f.uploadedAt = now.wholeSeconds
             try await f.create(on: tx)
             let change = LogChain.Change(field: "file", old: previous.map { "\($0.fileName) (v\($0.version))" }, new: "\(name) (v\(f.version), sha256 \(sha))")
-            try await LogChain.append(.init(dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: logAction,
+            try await LogChain.append(.init(dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: Action.uploadFile.rawValue,
                                             fromState: d.state.description, toState: d.state.description, opinion: nil,
                                             changesJSON: LogChain.Change.json([change]), stepDueAt: nil), on: tx)
             return (file: f, component: componentModel?.position)

@@ -12,8 +12,6 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "roles") var rolesText: String
     @OptionalField(key: "agency_id") var agencyID: UUID?
     @OptionalField(key: "department_id") var departmentID: UUID?
-    @Field(key: "failed_logins") var failedLogins: Int
-    @OptionalField(key: "locked_until") var lockedUntil: Date?
 
     init() {}
     init(id: UUID? = nil, username: String, passwordHash: String, fullName: String, roles: Set<Role>, agencyID: UUID?, departmentID: UUID?) {
@@ -24,7 +22,6 @@ final class UserModel: Model, @unchecked Sendable {
         self.rolesText = roles.map(\.rawValue).sorted().joined(separator: ",")
         self.agencyID = agencyID
         self.departmentID = departmentID
-        self.failedLogins = 0
     }
 
     var roles: Set<Role> { Set(rolesText.split(separator: ",").compactMap { Role(rawValue: String($0)) }) }
