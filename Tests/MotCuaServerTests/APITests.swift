@@ -66,7 +66,7 @@ import Vapor
             let value = String(cookie.split(separator: ";")[0])
             let list = try await t.request(.GET, "/ho-so", headers: ["Cookie": value])
             #expect(list.status == .ok)
-            #expect(list.text.contains("Danh sách hồ sơ"))
+            #expect(list.text.contains("Tra cứu hồ sơ"))
             #expect(try await SessionModel.query(on: t.app.db).count() >= 1)
         }
     }

@@ -11,7 +11,7 @@ def wait_for(browser, text):
     WebDriverWait(browser, 15).until(lambda b: text in b.page_source)
 
 
-def login(browser, server, username, password=PASSWORD, expect="Danh sách hồ sơ"):
+def login(browser, server, username, password=PASSWORD, expect="Trang chủ"):
     browser.get(server + "/dang-nhap")
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
@@ -33,7 +33,7 @@ def test_wrong_password_is_refused_in_vietnamese(browser, server):
 def test_officer_logs_in_lists_and_opens_a_dossier(browser, server):
     login(browser, server, "lanhdaotinh")
     assert browser.current_url.endswith("/trang-chu")  # the home page of the user's roles
-    browser.find_element(By.LINK_TEXT, "Danh sách hồ sơ").click()
+    browser.find_element(By.LINK_TEXT, "Tra cứu hồ sơ").click()
     wait_for(browser, "Tổng số: 150 hồ sơ")
     rows = browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
     assert len(rows) == 20

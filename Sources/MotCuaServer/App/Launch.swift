@@ -35,6 +35,7 @@ public enum Launch {
             // A bulk load builds its indexes at the end; if it was cut short, they are made here.
             if let sql = app.db as? any SQLDatabase {
                 for index in SecondaryIndex.bulkLoaded { try await index.create(on: sql) }
+                try await IndexDossierText.ensure(on: sql)
             }
         }
         app.motcua = MotCuaContext(settings: app.motcua.settings, calendar: try await app.loadCalendar())

@@ -8,18 +8,66 @@ struct PageLayout: Encodable {
     let title: String
     let user: String?
     let csrf: String?
+    /// The left menu: only what the user's roles allow (Menu.items).
+    let menu: [Menu.Item]
 
     /// `showingUser: false` for the login page, which is about who is logging in now; its form
     /// still carries the token of a session that may be open.
     init(_ title: String, _ req: Request, showingUser: Bool = true) {
         self.title = title
-        user = showingUser ? req.auth.get(UserModel.self)?.fullName : nil
+        let user = showingUser ? req.auth.get(UserModel.self) : nil
+        self.user = user?.fullName
         csrf = req.csrfToken
+        menu = user.map { Menu.items(for: $0.roles, current: req.url.path + (req.url.query.map { "?" + $0 } ?? "")) } ?? []
     }
 }
 
-/// Dates and times on pages: dd/MM/yyyy and dd/MM/yyyy HH:mm in Vietnam time, in one place.
+/// The left menu of the back office, per role (the manual's menu names where it has them). A user
+/// with several roles sees each role's entries once.
+enum Menu {
+    struct Item: Encodable, Equatable {
+        let label: String
+        let link: String
+        var current = false
+    }
+
+    static func items(for roles: Set<Role>, current: String) -> [Item] {
+        var items = [Item(label: "Trang chủ", link: "/trang-chu")]
+        func add(_ label: String, _ link: String) {
+            if !items.contains(where: { $0.link == link }) { items.append(Item(label: label, link: link)) }
+        }
+        let staff = !roles.isDisjoint(with: [.reception, .officer, .head, .leader, .admin, .monitor])
+        if roles.contains(.reception) { add("Hồ sơ chờ tiếp nhận", "/ho-so?waiting=reception&sort=received_at") }
+        if roles.contains(.head) {
+            add("Phân công thụ lý", "/phan-cong")
+            add("Xét duyệt hồ sơ", "/ho-so?step=awaiting_review&sort=due_at")
+        }
+        if roles.contains(.officer) { add("Hồ sơ đang thụ lý", "/ho-so?waiting=officer&sort=due_at") }
+        if roles.contains(.leader) { add("Hồ sơ chờ ký duyệt", "/ho-so?waiting=leader&sort=due_at") }
+        if staff { add("Tra cứu hồ sơ", "/ho-so") } else if roles.contains(.citizen) { add("Hồ sơ của tôi", "/ho-so") }
+        add("Thông tin tài khoản", "/tai-khoan")
+        // The entry for the page shown: the longest link that the address starts with.
+        if let best = items.indices.filter({ current == items[$0].link || current.hasPrefix(items[$0].link + "?") || current.hasPrefix(items[$0].link + "/") })
+            .max(by: { items[$0].link.count < items[$1].link.count }) {
+            items[best].current = true
+        }
+        return items
+    }
+}
+
+/// Dates and times on pages: dd/MM/yyyy and dd/MM/yyyy HH:mm in Vietnam time, and numbers with
+/// Vietnamese thousands dots (12.345), in one place.
 enum PageTime {
+    static func number(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(".") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
     static func date(_ instant: Date) -> String { VietnamTime.local(instant).date.vietnamese }
 
     static func dateTime(_ instant: Date) -> String {
@@ -33,7 +81,9 @@ struct Paged<T: Content>: Content {
     var items: [T]
     var page: Int
     var per: Int
+    /// How many match, counted up to a list's window; `totalIsExact` is false when more match.
     var total: Int
+    var totalIsExact: Bool = true
 }
 
 /// The links of a list page to the pages around it, keeping the list's filters.
@@ -46,15 +96,18 @@ struct PageLinks {
 
     /// `path?<filters>&page=N` for the previous and next pages, nil where there is none.
     func around(_ path: String, filters: [(String, String?)]) -> (previous: String?, next: String?) {
-        func link(_ page: Int) -> String {
-            var components = URLComponents()
-            components.path = path
-            components.queryItems = filters.compactMap { name, value in
-                value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) }
-            } + [URLQueryItem(name: "page", value: String(page))]
-            return components.string ?? path
-        }
+        func link(_ page: Int) -> String { Self.link(path, filters: filters + [("page", String(page))]) }
+        // The last page shown is the list's window (DossierQuery.window).
         return (page > 1 ? link(page - 1) : nil, page < pages ? link(page + 1) : nil)
+    }
+
+    /// `path?name=value&...` with the given (non-empty) values, escaped.
+    static func link(_ path: String, filters: [(String, String?)]) -> String {
+        var components = URLComponents()
+        components.path = path
+        let items = filters.compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
+        components.queryItems = items.isEmpty ? nil : items
+        return components.string ?? path
     }
 }
 

@@ -1,19 +1,30 @@
+import Fluent
 import Foundation
 import MotCuaCore
 import Vapor
 
-/// "Danh sách hồ sơ": the dossiers of the user's scope, searched and filtered, 20 a page.
+/// "Tra cứu hồ sơ": the dossiers of the user's scope, searched by the manual's criteria, sorted by a
+/// column, 20 a page, each row with its "Thao tác" menu ("Xem chi tiết" and the actions allowed now).
+/// The queues of the left menu are this list narrowed (waiting for a role, a step, a sort).
 struct DossierListPage {
     struct Row: Encodable {
-        let code: String, applicant: String, summary: String, status: String, received: String, due: String, timeliness: String
+        struct Link: Encodable { let label: String; let href: String }
+        let code: String, applicant: String, procedure: String, status: String, received: String, due: String, timeliness: String
+        /// `overdue`, or `due-soon` when due within 24 hours, for the row's colour (running dossiers only).
+        let urgency: String
+        let menu: [Link]
     }
 
     struct Option: Encodable { let value: String; let name: String; let selected: Bool }
+    struct Column: Encodable { let label: String; let href: String? }
 
     struct Context: Encodable {
-        let layout: PageLayout; let rows: [Row]; let total: Int; let q: String; let from: String; let to: String; let statuses: [Option]
-        /// What the list is narrowed to from the home page ("Chờ lãnh đạo xử lý", "Quá hạn"), kept in a hidden field.
-        let narrowed: String?; let waiting: String; let due: String
+        let layout: PageLayout; let heading: String; let rows: [Row]; let total: String
+        let q: String; let idNumber: String; let from: String; let to: String; let dueFrom: String; let dueTo: String; let overdue: Bool
+        let statuses: [Option]; let procedures: [Option]; let fields: [Option]; let agencies: [Option]; let departments: [Option]; let channels: [Option]
+        /// What the list is narrowed to from the menu or the home page, kept in hidden fields.
+        let narrowed: String?; let waiting: String; let step: String; let due: String; let sort: String
+        let columns: [Column]
         let page: Int; let pages: Int; let previous: String?; let next: String?
     }
 
@@ -22,27 +33,111 @@ struct DossierListPage {
         let q = try req.query.decode(DossierQuery.self)
         let result = try await q.run(actor: actor, on: req.db)
         let now = Date()
+        let names = try await CatalogueNames.load(scope: actor.scope, on: req.db)
         let rows = result.items.map { d in
-            Row(code: d.code, applicant: d.applicantName, summary: d.contentSummary, status: d.state.vietnameseName,
-                received: d.receivedAt.map(PageTime.date) ?? "", due: d.dueAt.map(PageTime.dateTime) ?? "",
-                timeliness: d.timeliness(at: now)?.vietnameseName ?? "")
+            let actions = req.motcua.dossiers.availableActions(on: d, actor: actor).filter { $0 != .uploadFile }
+            let urgency: String
+            if let due = d.dueAt, d.state.status == .received || d.state.status == .processing {
+                urgency = due < now ? "overdue" : due.timeIntervalSince(now) < 24 * 3600 ? "due-soon" : ""
+            } else {
+                urgency = ""
+            }
+            return Row(code: d.code, applicant: d.applicantName, procedure: names.procedures[d.procedureCode] ?? d.procedureCode,
+                       status: d.state.vietnameseName, received: d.receivedAt.map(PageTime.date) ?? "", due: d.dueAt.map(PageTime.dateTime) ?? "",
+                       timeliness: d.timeliness(at: now)?.vietnameseName ?? "", urgency: urgency,
+                       menu: [Row.Link(label: "Xem chi tiết", href: "/ho-so/\(d.code)")]
+                           + actions.map { Row.Link(label: $0.vietnameseName, href: "/ho-so/\(d.code)#thao-tac-\($0.rawValue)") })
         }
-        let paging = PageLinks(page: result.page, per: result.per, total: result.total)
-        let links = paging.around("/ho-so", filters: [("q", q.q), ("status", q.status), ("from", q.from), ("to", q.to), ("sort", q.sort),
-                                                    ("waiting", q.waiting), ("due", q.due)])
+        let filters = Self.filters(of: q)
+        let paging = PageLinks(page: result.page, per: result.per, total: result.total.value)
+        let links = paging.around("/ho-so", filters: filters)
+        func options(_ all: [(String, String)], _ selected: String?) -> [Option] {
+            all.map { Option(value: $0.0, name: $0.1, selected: $0.0 == selected) }
+        }
+        let sort = q.sort ?? "-received_at"
+        func column(_ label: String, _ key: String?) -> Column {
+            guard let key else { return Column(label: label, href: nil) }
+            // A click sorts by the column, a second click reverses it.
+            let next = sort == key ? "-" + key : key
+            let arrow = sort == key ? " ▲" : sort == "-" + key ? " ▼" : ""
+            return Column(label: label + arrow, href: PageLinks.link("/ho-so", filters: filters.filter { $0.0 != "sort" } + [("sort", next)]))
+        }
+        let heading = Self.heading(q, roles: actor.roles)
         return try await req.view.render("DossierList/dossiers", Context(
-            layout: PageLayout("Danh sách hồ sơ", req), rows: rows, total: result.total, q: q.q ?? "",
-            from: q.from ?? "", to: q.to ?? "",
-            statuses: Status.allCases.map { Option(value: $0.rawValue, name: $0.manualName, selected: $0.rawValue == q.status) },
-            narrowed: Self.narrowing(q), waiting: q.waiting ?? "", due: q.due ?? "",
+            layout: PageLayout(heading, req), heading: heading, rows: rows, total: result.total.vietnamese,
+            q: q.q ?? "", idNumber: q.idNumber ?? "", from: q.from ?? "", to: q.to ?? "", dueFrom: q.dueFrom ?? "", dueTo: q.dueTo ?? "",
+            overdue: q.due == "overdue",
+            statuses: options(Status.allCases.map { ($0.rawValue, $0.manualName) }, q.status),
+            procedures: options(names.procedureList, q.procedure), fields: options(names.fieldList, q.field),
+            agencies: names.agencyList.count > 1 ? options(names.agencyList, q.agency) : [],
+            departments: names.departmentList.count > 1 ? options(names.departmentList, q.department) : [],
+            channels: options(DossierChannel.allCases.map { ($0.rawValue, $0.vietnameseName) }, q.channel),
+            narrowed: Self.narrowing(q), waiting: q.waiting ?? "", step: q.step ?? "", due: q.due == "today" ? "today" : "", sort: q.sort ?? "",
+            columns: [column("Mã hồ sơ", "code"), column("Chủ hồ sơ", nil), column("Thủ tục", nil), column("Trạng thái", nil),
+                      column("Ngày tiếp nhận", "received_at"), column("Hạn xử lý", "due_at"), column("Tiến độ", nil), column("Thao tác", nil)],
             page: result.page, pages: paging.pages, previous: links.previous, next: links.next))
+    }
+
+    /// Every filter of the query, as the links of the list keep them.
+    static func filters(of q: DossierQuery) -> [(String, String?)] {
+        [("q", q.q), ("idNumber", q.idNumber), ("status", q.status), ("step", q.step), ("procedure", q.procedure), ("field", q.field),
+         ("agency", q.agency), ("department", q.department), ("channel", q.channel), ("from", q.from), ("to", q.to),
+         ("dueFrom", q.dueFrom), ("dueTo", q.dueTo), ("sort", q.sort), ("waiting", q.waiting), ("due", q.due)]
+    }
+
+    /// The page's title: the menu entry it was opened from, else "Tra cứu hồ sơ".
+    static func heading(_ q: DossierQuery, roles: Set<Role>) -> String {
+        if q.step == Step.awaitingReview.rawValue { return "Xét duyệt hồ sơ" }
+        switch q.waiting.flatMap(Role.init(rawValue:)) {
+        case .reception?: return "Hồ sơ chờ tiếp nhận"
+        case .officer?: return "Hồ sơ đang thụ lý"
+        case .leader?: return "Hồ sơ chờ ký duyệt"
+        default: return roles == [.citizen] ? "Hồ sơ của tôi" : "Tra cứu hồ sơ"
+        }
     }
 
     static func narrowing(_ q: DossierQuery) -> String? {
         var parts: [String] = []
         if let role = q.waiting.flatMap(Role.init(rawValue:)) { parts.append("Chờ \(role.vietnameseName.lowercased()) xử lý") }
+        if let step = q.step.flatMap(Step.init(rawValue:)) { parts.append(step.vietnameseName) }
         if q.due == "today" { parts.append("Đến hạn hôm nay") }
-        if q.due == "overdue" { parts.append("Quá hạn") }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+}
+
+/// The names behind the codes and ids of a list (procedures, fields, agencies, departments), read
+/// once per page from the small catalogue tables, limited to the user's scope.
+struct CatalogueNames {
+    var procedures: [String: String] = [:]
+    var procedureList: [(String, String)] = []
+    var fieldList: [(String, String)] = []
+    var agencyList: [(String, String)] = []
+    var departmentList: [(String, String)] = []
+
+    static func load(scope: Scope, on db: any Database) async throws -> CatalogueNames {
+        var names = CatalogueNames()
+        var agencyFilter: UUID?, departmentFilter: UUID?
+        switch scope {
+        case .agency(let a): agencyFilter = a
+        case .department(let a, let d): agencyFilter = a; departmentFilter = d
+        case .everything, .own: break
+        }
+        let procedures = try await ProcedureModel.query(on: db).sort(\.$name).all()
+        names.procedures = Dictionary(procedures.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let inScope = procedures.filter { p in
+            (agencyFilter.map { p.agencyID == $0 } ?? true) && (departmentFilter.map { p.departmentID == $0 } ?? true)
+        }
+        var seen = Set<String>()
+        names.procedureList = inScope.filter { seen.insert($0.code).inserted }.map { ($0.code, $0.name) }
+        let fieldIDs = Set(inScope.map(\.fieldID))
+        names.fieldList = try await FieldModel.query(on: db).sort(\.$name).all().filter { fieldIDs.contains($0.id!) }.map { ($0.id!.uuidString, $0.name) }
+        let agencies = try await AgencyModel.query(on: db).sort(\.$name).all()
+        names.agencyList = agencies.filter { a in agencyFilter.map { a.id == $0 } ?? true }.map { ($0.id!.uuidString, $0.name) }
+        let departments = try await DepartmentModel.query(on: db).sort(\.$name).all()
+        let agencyNames = Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0.name) })
+        names.departmentList = departments.filter { d in
+            (agencyFilter.map { d.agencyID == $0 } ?? true) && (departmentFilter.map { d.id == $0 } ?? true)
+        }.map { d in (d.id!.uuidString, agencyFilter == nil ? "\(d.name) (\(agencyNames[d.agencyID] ?? ""))" : d.name) }
+        return names
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQL
 import Foundation
 import MotCuaCore
 import Vapor
@@ -7,14 +8,20 @@ import Vapor
 struct DossierQuery: Content {
     var status: String?
     var step: String?
-    var agency: UUID?
-    var department: UUID?
+    /// Ids (UUID); text so that a page's "Tất cả" (empty) means no filter.
+    var agency: String?
+    var department: String?
     var procedure: String?
-    var field: UUID?
+    var field: String?
     var channel: String?
+    /// The applicant's identity number (CCCD / CMND / tax code), exactly.
+    var idNumber: String?
     /// Received from / to, local dates YYYY-MM-DD, inclusive.
     var from: String?
     var to: String?
+    /// Due from / to, local dates YYYY-MM-DD, inclusive.
+    var dueFrom: String?
+    var dueTo: String?
     /// Free text over the code and the applicant's name (diacritics optional).
     var q: String?
     var page: Int?
@@ -27,28 +34,34 @@ struct DossierQuery: Content {
     var due: String?
 
     static let maxPer = 100
-    static let maxPage = 1_000_000
+    /// Lists count matching dossiers up to this many and show only this many (like a search
+    /// engine's result window): counting or skipping past hundreds of thousands of rows would take
+    /// a second on a million dossiers, and nobody pages that far; they narrow the search instead.
+    static let window = 10_000
 
     /// The list pages send every filter of their form, empty ones included ("Tất cả trạng thái"); the
     /// API refuses an empty value where its document allows none (an enumeration, a date).
     func requireNoEmptyFilters() throws {
         for (value, name) in [(status, "status"), (step, "step"), (channel, "channel"), (from, "from"), (to, "to"), (sort, "sort"),
-                              (waiting, "waiting"), (due, "due")] {
+                              (waiting, "waiting"), (due, "due"), (agency, "agency"), (department, "department"), (field, "field"),
+                              (dueFrom, "dueFrom"), (dueTo, "dueTo")] {
             if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ServiceError(.unprocessableEntity, "Tham số \"\(name)\" không được để trống.")
             }
         }
     }
 
-    /// How many dossiers match (a count on the home page needs no rows).
-    func count(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> Int {
-        try await filtered(actor: actor, at: now, on: db).count()
+    /// How many dossiers match, counted up to the window (a count on the home page needs no rows).
+    func count(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> MatchCount {
+        try await MatchCount.of(filtered(actor: actor, at: now, on: db), on: db)
     }
 
-    /// One page of the matching dossiers, sorted, and how many match in all.
-    func run(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> (items: [DossierModel], total: Int, page: Int, per: Int) {
-        if let page, !(1...Self.maxPage).contains(page) { throw ServiceError(.unprocessableEntity, "Số trang (page) phải từ 1 đến \(Self.maxPage).") }
+    /// One page of the matching dossiers, sorted, and how many match (up to the window).
+    func run(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> (items: [DossierModel], total: MatchCount, page: Int, per: Int) {
         if let per, !(1...Self.maxPer).contains(per) { throw ServiceError(.unprocessableEntity, "Số hồ sơ mỗi trang (per) phải từ 1 đến \(Self.maxPer).") }
+        if let page, page < 1 || (page - 1) * (per ?? 20) >= Self.window {
+            throw ServiceError(.unprocessableEntity, "Chỉ xem được \(PageTime.number(Self.window)) hồ sơ đầu tiên của một danh sách: hãy thu hẹp điều kiện tìm kiếm.")
+        }
         let sort = sort.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "-received_at"
         let order: (QueryBuilder<DossierModel>) -> Void
         switch sort {
@@ -61,7 +74,7 @@ struct DossierQuery: Content {
         default: throw ServiceError(.unprocessableEntity, "Cách sắp xếp \"\(sort)\" không hợp lệ.")
         }
         let query = try filtered(actor: actor, at: now, on: db)
-        let total = try await query.count()
+        let total = try await MatchCount.of(query, on: db)
         let per = per ?? 20
         let page = page ?? 1
         order(query)
@@ -76,6 +89,13 @@ struct DossierQuery: Content {
         func given(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         let status = given(status), step = given(step), procedure = given(procedure), channel = given(channel)
         let from = given(from), to = given(to), waiting = given(waiting), due = given(due)
+        let dueFrom = given(dueFrom), dueTo = given(dueTo), idNumber = given(idNumber)
+        func id(_ text: String?, _ label: String) throws -> UUID? {
+            guard let text = given(text) else { return nil }
+            guard let id = UUID(uuidString: text) else { throw ServiceError(.unprocessableEntity, "\(label) \"\(text)\" không hợp lệ.") }
+            return id
+        }
+        let agency = try id(agency, "Cơ quan"), department = try id(department, "Phòng ban"), field = try id(field, "Lĩnh vực")
         let query = DossierModel.query(on: db)
         switch scope {
         case .everything: break
@@ -132,31 +152,76 @@ struct DossierQuery: Content {
             guard DossierChannel(rawValue: channel) != nil else { throw ServiceError(.unprocessableEntity, "Kênh \"\(channel)\" không hợp lệ.") }
             query.filter(\.$channel == channel)
         }
-        for (value, name) in [(from, "Từ ngày"), (to, "Đến ngày")] {
-            if let value, LocalDate(iso: value) == nil {
+        if let idNumber {
+            guard idNumber.count <= 20, idNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                throw ServiceError(.unprocessableEntity, "Số giấy tờ tùy thân \"\(idNumber)\" không hợp lệ (chỉ gồm chữ, số và dấu gạch ngang).")
+            }
+            query.filter(\.$applicantIDNumber == idNumber)
+        }
+        var dates: [String: LocalDate] = [:]
+        for (value, name) in [(from, "Tiếp nhận từ ngày"), (to, "Tiếp nhận đến ngày"), (dueFrom, "Hạn xử lý từ ngày"), (dueTo, "Hạn xử lý đến ngày")] {
+            guard let value else { continue }
+            guard let date = LocalDate(iso: value) else {
                 throw ServiceError(.unprocessableEntity, "\(name) \"\(value)\" phải có dạng YYYY-MM-DD.")
             }
+            dates[name] = date
         }
         if let from { query.filter(\.$receivedDate >= from) }
         if let to { query.filter(\.$receivedDate <= to) }
+        if let start = dates["Hạn xử lý từ ngày"] { query.filter(\.$dueAt >= VietnamTime.instant(start, secondOfDay: 0)) }
+        if let end = dates["Hạn xử lý đến ngày"] { query.filter(\.$dueAt < VietnamTime.instant(end.adding(days: 1), secondOfDay: 0)) }
         if let q, !q.trimmingCharacters(in: .whitespaces).isEmpty {
             guard q.count <= 200, TextInput.isClean(q) else {
                 throw ServiceError(.unprocessableEntity, "Từ khoá tìm kiếm quá dài hoặc chứa ký tự không hợp lệ.")
             }
-            // LIKE's wildcards (% and _) and its escape are not searched for: codes are letters,
-            // digits, dots and dashes, and names letters and spaces, so they are dropped, and a query
-            // of wildcards alone matches nothing instead of everything.
+            // Codes are letters, digits, dots and dashes: anything else is dropped, and the rest is a
+            // prefix of the code (its index). Names go through the full-text index by word prefixes.
             let code = String(q.uppercased().unicodeScalars.filter { CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-").contains($0) }.map(Character.init))
-            let name = SearchText.normalise(String(q.map { "%_\\".contains($0) ? " " : $0 }))
-            if code.isEmpty && name.isEmpty {
+            let dialect = (db as? any SQLDatabase)?.dialect.name ?? "sqlite"
+            let name = IndexDossierText.matching(q, dialect: dialect)
+            if code.isEmpty && name == nil {
                 query.filter(\.$code == "")
             } else {
                 query.group(.or) { or in
                     if !code.isEmpty { or.filter(\.$code =~ code) }
-                    if !name.isEmpty { or.filter(\.$applicantSearch ~~ name) }
+                    if let name { or.filter(.sql(embed: name)) }
                 }
             }
         }
         return query
+    }
+}
+
+/// A count of matching dossiers that stops at the list's window.
+struct MatchCount: Sendable, Equatable {
+    /// Exact up to the window; the window itself when more match.
+    let value: Int
+    let isExact: Bool
+
+    /// `SELECT count(*) FROM (<the query's ids> LIMIT window + 1)`: reads at most one row past the window.
+    static func of(_ query: QueryBuilder<DossierModel>, limit: Int = DossierQuery.window, on db: any Database) async throws -> MatchCount {
+        guard let sql = db as? any SQLDatabase else {
+            let n = try await query.copy().limit(limit + 1).count()
+            return MatchCount(value: min(n, limit), isExact: n <= limit)
+        }
+        let ids = query.copy()
+        ids.query.fields = [.path([.id], schema: DossierModel.schema)]
+        ids.query.limits = [.count(limit + 1)]
+        ids.query.sorts = []
+        let inner = SQLQueryConverter(delegate: PlainConverterDelegate()).convert(ids.query)
+        let n = try await sql.raw("SELECT count(*) AS n FROM (\(inner)) AS matching").first(decoding: Counted.self)?.n ?? 0
+        return MatchCount(value: min(n, limit), isExact: n <= limit)
+    }
+
+    /// "1.234" or "hơn 10.000", for pages.
+    var vietnamese: String {
+        let number = PageTime.number(value)
+        return isExact ? number : "hơn \(number)"
+    }
+
+    private struct Counted: Decodable { let n: Int }
+    /// Queries need none of the schema hooks of a converter delegate.
+    private struct PlainConverterDelegate: SQLConverterDelegate {
+        func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
     }
 }

@@ -8,7 +8,7 @@ import Vapor
 struct HomePage {
     struct Count: Encodable {
         let label: String
-        let count: Int
+        let count: String
         let link: String
         let alert: Bool
     }
@@ -22,7 +22,7 @@ struct HomePage {
     func show(req: Request) async throws -> View {
         let actor = try req.actor()
         let now = Date()
-        func count(_ q: DossierQuery) async throws -> Int { try await q.count(actor: actor, at: now, on: req.db) }
+        func count(_ q: DossierQuery) async throws -> String { try await q.count(actor: actor, at: now, on: req.db).vietnamese }
         var counts: [Count] = []
         for role in Role.allCases where actor.roles.contains(role) && !WorkQueue.states(for: role).isEmpty {
             var q = DossierQuery()

@@ -98,7 +98,7 @@ struct CreateDossier: AsyncMigration {
     }
 
     /// One index per list and filter of the API (status/step, agency, department, procedure,
-    /// field, channel, date range, applicant search, the officer's own work).
+    /// field, channel, date range, the officer's own work).
     static let indexes: [SecondaryIndex] = [
         .init("idx_dossiers_status", on: "dossiers", ["status", "step"]),
         .init("idx_dossiers_agency_date", on: "dossiers", ["agency_id", "received_date"]),
@@ -107,7 +107,6 @@ struct CreateDossier: AsyncMigration {
         .init("idx_dossiers_field", on: "dossiers", ["field_id"]),
         .init("idx_dossiers_channel", on: "dossiers", ["channel"]),
         .init("idx_dossiers_received_date", on: "dossiers", ["received_date"]),
-        .init("idx_dossiers_applicant", on: "dossiers", ["applicant_search"]),
         .init("idx_dossiers_officer", on: "dossiers", ["assigned_officer_id", "status"]),
         .init("idx_dossiers_owner", on: "dossiers", ["owner_id"]),
         .init("idx_components_dossier", on: "dossier_components", ["dossier_id"]),

@@ -1,0 +1,115 @@
+import Fluent
+import SQLKit
+
+/// A real full-text index over the applicant's name (lower case, without diacritics, written by
+/// intake as `applicant_search`), so that "nguyen van a" finds "Nguyễn Văn Ánh" by word prefixes
+/// without scanning the table; and an index on the identity number, a filter of "Tra cứu hồ sơ".
+///
+/// SQLite: an FTS5 table kept by triggers. It holds the dossier's id rather than sharing the
+/// dossiers' rowid, which VACUUM may renumber (the table has no INTEGER PRIMARY KEY).
+/// PostgreSQL: a GIN index over `to_tsvector('simple', applicant_search)`; the text is already
+/// without diacritics, so `unaccent` is not needed and both databases find the same dossiers.
+struct IndexDossierText: AsyncMigration {
+    /// The filters of "Tra cứu hồ sơ" that migration 001 left without an index.
+    static let indexes: [SecondaryIndex] = [
+        .init("idx_dossiers_id_number", on: "dossiers", ["applicant_id_number"]),
+        .init("idx_dossiers_procedure_code", on: "dossiers", ["procedure_code"]),
+    ]
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        // The B-tree over the name served only `LIKE 'x%'`; the search no longer asks that.
+        try await sql.drop(index: "idx_dossiers_applicant").ifExists().run()
+        for index in Self.indexes { try await index.create(on: sql) }
+        try await Self.create(on: sql)
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await Self.drop(on: sql)
+        for index in Self.indexes { try await index.drop(on: sql) }
+    }
+
+    /// Creates the index and fills it from the dossiers already there.
+    static func create(on sql: any SQLDatabase) async throws {
+        if sql.dialect.name == "sqlite" {
+            try await sql.raw("""
+                CREATE VIRTUAL TABLE IF NOT EXISTS dossier_text USING fts5(
+                  applicant_search, dossier_id UNINDEXED, tokenize = 'unicode61', prefix = '1 2 3')
+                """).run()
+            try await createTriggers(on: sql)
+            try await sql.raw("DELETE FROM dossier_text").run()
+            try await sql.raw("INSERT INTO dossier_text (applicant_search, dossier_id) SELECT applicant_search, id FROM dossiers").run()
+        } else {
+            try await sql.raw("""
+                CREATE INDEX IF NOT EXISTS idx_dossiers_applicant_text ON dossiers
+                USING gin (to_tsvector('simple', applicant_search))
+                """).run()
+        }
+    }
+
+    /// Creates the index if it is missing: a bulk load drops it and rebuilds it at the end, and a load
+    /// cut short leaves it to the next start (Launch.migrate).
+    static func ensure(on sql: any SQLDatabase) async throws {
+        if sql.dialect.name == "sqlite" {
+            let rows = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'dossier_text_insert'").all()
+            if rows.isEmpty { try await create(on: sql) }
+        } else {
+            try await create(on: sql)
+        }
+    }
+
+    static func drop(on sql: any SQLDatabase) async throws {
+        if sql.dialect.name == "sqlite" {
+            try await dropTriggers(on: sql)
+            try await sql.raw("DROP TABLE IF EXISTS dossier_text").run()
+        } else {
+            try await sql.raw("DROP INDEX IF EXISTS idx_dossiers_applicant_text").run()
+        }
+    }
+
+    /// SQLite: every insert, change of name and deletion of a dossier reaches the text table in the
+    /// same transaction. (Dossiers are never deleted and names never change after intake; the two
+    /// rare triggers look the row up by id, which the text table does not index.)
+    static func createTriggers(on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            CREATE TRIGGER IF NOT EXISTS dossier_text_insert AFTER INSERT ON dossiers BEGIN
+              INSERT INTO dossier_text (applicant_search, dossier_id) VALUES (new.applicant_search, new.id);
+            END
+            """).run()
+        try await sql.raw("""
+            CREATE TRIGGER IF NOT EXISTS dossier_text_update AFTER UPDATE OF applicant_search ON dossiers
+            WHEN new.applicant_search IS NOT old.applicant_search BEGIN
+              UPDATE dossier_text SET applicant_search = new.applicant_search WHERE dossier_id = old.id;
+            END
+            """).run()
+        try await sql.raw("""
+            CREATE TRIGGER IF NOT EXISTS dossier_text_delete AFTER DELETE ON dossiers BEGIN
+              DELETE FROM dossier_text WHERE dossier_id = old.id;
+            END
+            """).run()
+    }
+
+    static func dropTriggers(on sql: any SQLDatabase) async throws {
+        for name in ["dossier_text_insert", "dossier_text_update", "dossier_text_delete"] {
+            try await sql.raw("DROP TRIGGER IF EXISTS \(ident: name)").run()
+        }
+    }
+
+    /// The condition "the applicant's name has every word of `text` as a word prefix", or nil if
+    /// `text` has no word. Words are letters and digits only (no FTS or tsquery syntax gets through)
+    /// and are bound, never spliced into the SQL.
+    static func matching(_ text: String, dialect: String) -> SQLQueryString? {
+        let words = SearchText.normalise(text)
+            .split { !($0.isLetter || $0.isNumber) }
+            .prefix(8)
+        guard !words.isEmpty else { return nil }
+        if dialect == "sqlite" {
+            let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
+            return "\(ident: "dossiers").\(ident: "id") IN (SELECT dossier_id FROM dossier_text WHERE dossier_text MATCH \(bind: match))"
+        } else {
+            let match = words.map { "\($0):*" }.joined(separator: " & ")
+            return "to_tsvector('simple', \(ident: "dossiers").\(ident: "applicant_search")) @@ to_tsquery('simple', \(bind: match))"
+        }
+    }
+}
