@@ -44,6 +44,7 @@ let package = Package(
             name: "motcua-bench",
             dependencies: [
                 "MotCuaCore",
+                "MotCuaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -42,7 +42,7 @@ import Vapor
 
             // The head assigns an officer of the department, chosen from the list on the page.
             page = try await t.request(.GET, "/ho-so/\(code)?da-thuc-hien=hand_over", headers: head)
-            #expect(page.text.contains("Phân công thụ lý") && page.text.contains("\(officer.fullName) (đang thụ lý 0 hồ sơ)"))
+            #expect(page.text.contains("Phân công thụ lý") && page.text.contains("\(officer.fullName) (đang thụ lý 0, quá hạn 0)"))
             r = try await post(t, "/ho-so/\(code)/thao-tac/assign", "version=2&officer=\(officer.id!.uuidString)", as: head)
             #expect(r.status == .seeOther)
             #expect(try await t.dossier(code).assignedOfficerID == officer.id)
@@ -60,13 +60,26 @@ import Vapor
             let d = try await t.dossier(code)
             #expect(d.state == DossierState(.processing, .inProgress))
             page = try await t.request(.GET, "/ho-so/\(code)?da-thuc-hien=return_for_rework", headers: head)
-            #expect(page.text.contains("Đã thực hiện: Yêu cầu thụ lý lại.") && page.text.contains("Kiểm tra lại hộ khẩu"))
+            #expect(page.text.contains("Đã thực hiện: Yêu cầu thụ lý lại."))
+            // "Nhật ký sửa đổi": the official opinion, and each changed field in words, old and new.
+            let log = try await t.request(.GET, "/ho-so/\(code)?tab=nhat-ky", headers: head).text
+            #expect(log.contains("Kiểm tra lại hộ khẩu") && log.contains("Bước xử lý: Chờ xét duyệt → Đang thụ lý"))
+            #expect(log.contains("Cán bộ thụ lý: — → \(officer.fullName)"))
+            #expect(!log.contains(officer.id!.uuidString) && !log.contains("in_progress") && !log.contains("+07:00"))
+            // "Tiến trình thụ lý": each holder in turn, the officer's step finished by the officer.
+            let timeline = try await t.request(.GET, "/ho-so/\(code)?tab=tien-trinh", headers: head).text
+            for text in ["Cán bộ tiếp nhận", "Lãnh đạo phòng chuyên môn", "Chuyên viên thụ lý", "Chờ xét duyệt", "đang xử lý"] {
+                #expect(timeline.contains(text), "\(text)")
+            }
+            #expect(timeline.contains("\(officer.fullName) (Đề xuất") || timeline.contains("(\(Action.propose.vietnameseName))"))
+            let slip = try await t.request(.GET, "/ho-so/\(code)/phieu-kiem-soat", headers: head)
+            #expect(slip.status == .ok && slip.text.contains("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ") && slip.text.contains(code))
 
             // Refusals change nothing and explain themselves on the page.
             let logBefore = try await t.logCount(code)
             r = try await post(t, "/ho-so/\(code)/thao-tac/reassign", "version=4&officer=\(officer.id!.uuidString)", as: head)
             #expect(r.status == .conflict)
-            #expect(r.text.contains("Hồ sơ vừa được người khác cập nhật"))
+            #expect(r.text.contains("Hồ sơ vừa được người khác cập nhật") && r.text.contains("Tải lại"))
             r = try await post(t, "/ho-so/\(code)/thao-tac/approve", "version=5", as: head)
             #expect(r.status == .forbidden)
             #expect(r.text.contains("Bạn không có quyền thực hiện thao tác"))

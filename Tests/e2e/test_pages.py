@@ -41,11 +41,15 @@ def test_officer_logs_in_lists_and_opens_a_dossier(browser, server):
     first = rows[0].find_element(By.TAG_NAME, "a")
     code = first.text
     first.click()
-    wait_for(browser, "Nhật ký xử lý")
+    wait_for(browser, "Thông tin chung")
     assert code in browser.find_element(By.TAG_NAME, "h1").text
-    assert "Nhật ký xử lý" in browser.page_source
-    assert len(browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")) >= 1
     browser.save_screenshot("/tmp/motcua-dossier.png")
+    browser.find_element(By.LINK_TEXT, "Nhật ký sửa đổi").click()
+    wait_for(browser, "Người thực hiện")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table.log tbody tr")) >= 1
+    browser.find_element(By.LINK_TEXT, "Tiến trình thụ lý").click()
+    wait_for(browser, "Người giữ hồ sơ")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table.timeline tbody tr")) >= 1
 
 
 def test_search_without_diacritics(browser, server):
@@ -105,10 +109,12 @@ def test_head_returns_a_dossier_for_rework_from_its_page(browser, server):
     browser.save_screenshot("/tmp/motcua-review.png")
     action.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for(browser, "Đã thực hiện: Yêu cầu thụ lý lại.")
-    log = browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
+    assert "Đang thụ lý" in browser.page_source
+    browser.find_element(By.LINK_TEXT, "Nhật ký sửa đổi").click()
+    wait_for(browser, "Người thực hiện")
+    log = browser.find_elements(By.CSS_SELECTOR, "table.log tbody tr")
     assert "Yêu cầu thụ lý lại" in log[-1].text
     assert "Đề nghị kiểm tra lại thông tin chủ hồ sơ" in log[-1].text
-    assert "Đang thụ lý" in browser.page_source
     assert api(server, f"/api/v1/dossiers/{code}", head)["dossier"]["step"] == "in_progress"
 
 

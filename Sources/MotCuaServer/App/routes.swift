@@ -39,6 +39,12 @@ func routes(_ app: Application) throws {
         app.get("trang-chu", use: HomePage().show)
     }
 
+    do { // The department head's assignment of officers.
+        let page = AssignmentPage()
+        app.get("phan-cong", use: page.show)
+        app.post("phan-cong", use: page.assign)
+    }
+
     do { // Dossier list and search; intake.
         app.get("ho-so", use: DossierListPage().show)
         v1.get("dossiers", use: DossierListAPI().list)
@@ -49,6 +55,7 @@ func routes(_ app: Application) throws {
         let page = DossierDetailPage(), api = DossierDetailAPI()
         app.get("ho-so", ":code", use: page.show)
         app.post("ho-so", ":code", "thao-tac", ":action", use: page.act)
+        app.get("ho-so", ":code", "phieu-kiem-soat", use: ControlSlipPage().show)
         v1.get("dossiers", ":code", use: api.get)
         v1.post("dossiers", ":code", "actions", ":action", use: api.perform)
         // Uploads are streamed to a temporary file; the handler enforces the configured maximum.

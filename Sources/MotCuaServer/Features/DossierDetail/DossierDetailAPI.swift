@@ -53,7 +53,11 @@ struct DossierDetailAPI {
         let data = try req.motcua.files.get(f.sha256)
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.contentType = HTTPMediaType(type: String(f.contentType.split(separator: "/")[0]), subType: String(f.contentType.split(separator: "/")[1]))
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(f.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "tep")")
+        // `?xem=1` shows a PDF or an image in the browser (the formats checked by structure on upload);
+        // anything else is always downloaded.
+        let inline = req.query[String.self, at: "xem"] == "1" && ["application/pdf", "image/jpeg", "image/png"].contains(f.contentType)
+        response.headers.replaceOrAdd(name: .contentDisposition,
+                                      value: "\(inline ? "inline" : "attachment"); filename*=UTF-8''\(f.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "tep")")
         return response
     }
 }

@@ -32,20 +32,40 @@ struct DossierDetailPage {
         }
     }
 
+    struct Tab: Encodable { let label: String; let href: String; let current: Bool }
+
     struct Context: Encodable {
-        struct LogRow: Encodable { let seq: Int; let at: String; let actorName: String; let actionName: String; let opinion: String? }
+        struct Fact: Encodable { let label: String; let value: String }
+        struct LogRow: Encodable {
+            let seq: Int; let at: String; let actorName: String; let actionName: String; let opinion: String?; let changes: [ChangeText.Line]
+        }
+        struct PeriodRow: Encodable {
+            let state: String; let holder: String; let from: String; let to: String; let due: String
+            let finishedBy: String; let timeliness: String; let timelinessClass: String
+        }
+        struct PauseRow: Encodable { let reason: String; let pausedAt: String; let applicantDeadline: String; let resumedAt: String; let previousDue: String; let newDue: String }
+        struct FileRow: Encodable { let name: String; let version: Int; let size: String; let uploadedAt: String; let href: String; let view: String?; let image: Bool }
+        struct ComponentRow: Encodable { let position: Int; let name: String; let counts: String; let mandatory: Bool; let files: [FileRow] }
         let layout: PageLayout
-        let d: DossierDetail
+        let code: String
+        let tab: String
+        let tabs: [Tab]
         let version: Int
+        let facts: [Fact]
+        let periods: [PeriodRow]
+        let pauses: [PauseRow]
+        let components: [ComponentRow]
+        let otherFiles: [FileRow]
         let log: [LogRow]
-        let state: String
-        let received: String
-        let due: String
         let actions: [ActionForm]
         let hasActions: Bool
         let notice: String?
         let error: String?
     }
+
+    static let tabs: [(key: String, label: String)] = [
+        ("chung", "Thông tin chung"), ("tien-trinh", "Tiến trình thụ lý"), ("thanh-phan", "Thành phần hồ sơ"), ("nhat-ky", "Nhật ký sửa đổi"),
+    ]
 
     func show(req: Request) async throws -> View {
         let actor = try req.actor()
@@ -65,44 +85,101 @@ struct DossierDetailPage {
             guard status != .notFound, status != .internalServerError else { throw error }
             let actor = try req.actor()
             let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
-            let response = try await render(d, actor: actor, notice: nil, error: detail, on: req).encodeResponse(for: req)
+            let conflict = status == .conflict ? " Tải lại trang để xem trạng thái mới nhất của hồ sơ." : ""
+            let response = try await render(d, actor: actor, notice: nil, error: detail + conflict, on: req).encodeResponse(for: req)
             response.status = status
             return response
         }
     }
 
     func render(_ d: DossierModel, actor: Actor, notice: String?, error: String?, on req: Request) async throws -> View {
+        let tab = req.query[String.self, at: "tab"].flatMap { key in Self.tabs.contains { $0.key == key } ? key : nil } ?? "chung"
         let record = try await DossierRecord.load(d, on: req.db)
-        let log = record.log.map { e in
-            Context.LogRow(seq: e.seq, at: PageTime.dateTime(e.at), actorName: e.actorName, actionName: e.actionName, opinion: e.opinion)
-        }
+        let now = Date()
+        let names = try await ChangeText.Names.load(for: record, on: req.db)
         // Attaching files has its own form (the upload route), not an action form.
         let available = req.motcua.dossiers.availableActions(on: d, actor: actor).filter { $0 != .uploadFile }
         let officers = available.contains(.assign) || available.contains(.reassign) ? try await Self.assignableOfficers(for: d, on: req.db) : []
         let forms = available.map { ActionForm($0, officers: $0 == .assign || $0 == .reassign ? officers : []) }
+        let log = record.log.map { e in
+            Context.LogRow(seq: e.seq, at: PageTime.dateTime(e.at), actorName: e.actorName, actionName: e.actionName, opinion: e.opinion,
+                           changes: e.changes.compactMap { ChangeText.line($0, names: names) })
+        }
+        let transitions = record.log.compactMap { e in
+            DossierState(parsing: e.toState).map {
+                ProcessTimeline.Transition(at: e.at, actorName: e.actorName, action: e.action, toState: $0, stepDueAt: e.stepDueAt)
+            }
+        }
+        let periods = ProcessTimeline.periods(transitions, at: now).map { p in
+            Context.PeriodRow(state: p.state.vietnameseName, holder: p.holder?.vietnameseName ?? "", from: PageTime.dateTime(p.from),
+                              to: p.to.map(PageTime.dateTime) ?? "đang xử lý", due: p.dueAt.map(PageTime.dateTime) ?? "",
+                              finishedBy: p.finishedBy.map { name in "\(name)" + (p.finishedWith.flatMap(Action.init(rawValue:)).map { " (\($0.vietnameseName))" } ?? "") } ?? "",
+                              timeliness: p.timeliness?.vietnameseName ?? "", timelinessClass: p.timeliness.map(Self.cssClass) ?? "")
+        }
+        let pauses = (record.clock?.rounds ?? []).map { r in
+            Context.PauseRow(reason: r.reason == .supplement ? "Chờ bổ sung hồ sơ" : "Chờ thực hiện nghĩa vụ tài chính", pausedAt: PageTime.dateTime(r.pausedAt),
+                             applicantDeadline: r.applicantDeadline.map(PageTime.dateTime) ?? "", resumedAt: r.resumedAt.map(PageTime.dateTime) ?? "chưa tiếp tục",
+                             previousDue: PageTime.dateTime(r.previousDue), newDue: r.newDue.map(PageTime.dateTime) ?? "")
+        }
+        func fileRow(_ f: DossierRecord.File) -> Context.FileRow {
+            let href = "/api/v1/dossiers/\(d.code)/files/\(f.file.id!.uuidString)"
+            let viewable = ["application/pdf", "image/jpeg", "image/png"].contains(f.file.contentType)
+            return Context.FileRow(name: f.file.fileName, version: f.file.version, size: ChangeText.size(f.file.size), uploadedAt: PageTime.dateTime(f.file.uploadedAt),
+                                   href: href, view: viewable ? href + "?xem=1" : nil, image: f.file.contentType.hasPrefix("image/"))
+        }
+        let components = record.components.map { c in
+            Context.ComponentRow(position: c.position, name: c.name, counts: "\(c.handedInCount)/\(c.requiredCount)", mandatory: c.mandatory,
+                                 files: record.files.filter { $0.component == c.position }.map(fileRow))
+        }
         return try await req.view.render("DossierDetail/dossier", Context(
-            layout: PageLayout("Hồ sơ \(d.code)", req), d: DossierDetail(record), version: d.version, log: log,
-            state: d.state.vietnameseName, received: d.receivedAt.map(PageTime.dateTime) ?? "", due: d.dueAt.map(PageTime.dateTime) ?? "",
+            layout: PageLayout("Hồ sơ \(d.code)", req), code: d.code, tab: tab,
+            tabs: Self.tabs.map { Tab(label: $0.label, href: "/ho-so/\(d.code)?tab=\($0.key)", current: $0.key == tab) },
+            version: d.version, facts: Self.facts(record, names: names, now: now), periods: periods, pauses: pauses,
+            components: components, otherFiles: record.files.filter { $0.component == nil }.map(fileRow), log: log,
             actions: forms, hasActions: !forms.isEmpty, notice: notice, error: error))
     }
 
-    /// The officers who may be assigned the dossier (the core's rule), each with the open workload
-    /// the head sees before choosing (DOMAIN.md section 5), counted in one grouped query.
-    static func assignableOfficers(for d: DossierModel, on db: any Database) async throws -> [ActionForm.Officer] {
-        let officers = try await UserModel.query(on: db).filter(\.$agencyID == d.agencyID).sort(\.$fullName).all().filter {
-            Assignment.mayBeAssigned(roles: $0.roles, agency: $0.agencyID, department: $0.departmentID,
-                                     toDossierOf: d.agencyID, department: d.departmentID)
+    static func cssClass(_ t: Timeliness) -> String {
+        switch t {
+        case .early: "early"
+        case .late, .overdue: "late"
+        case .onTime, .withinTime: ""
         }
-        guard !officers.isEmpty else { return [] }
-        let rows = try await (db as! any SQLDatabase).select()
-            .column("assigned_officer_id").column(SQLFunction("count", args: SQLLiteral.all), as: "open")
-            .from(DossierModel.schema)
-            .where("status", .equal, Status.processing.rawValue)
-            .where("assigned_officer_id", .in, officers.map { $0.id! })
-            .groupBy("assigned_officer_id")
-            .all()
-        var open: [UUID: Int] = [:]
-        for row in rows { open[try row.decode(column: "assigned_officer_id", as: UUID.self)] = try row.decode(column: "open", as: Int.self) }
-        return officers.map { ActionForm.Officer(id: $0.id!, name: "\($0.fullName) (đang thụ lý \(open[$0.id!] ?? 0) hồ sơ)") }
+    }
+
+    /// "Thông tin chung": the dossier as the desk and the departments read it.
+    static func facts(_ r: DossierRecord, names: ChangeText.Names, now: Date) -> [Context.Fact] {
+        let d = r.dossier
+        var facts: [(String, String?)] = [
+            ("Mã hồ sơ", d.code),
+            ("Thủ tục", r.procedure.name),
+            ("Trạng thái", d.state.vietnameseName),
+            ("Tiến độ", d.timeliness(at: now)?.vietnameseName),
+            ("Chủ hồ sơ", r.applicant.name),
+            ("Số giấy tờ tùy thân", r.applicant.idNumber),
+            ("Địa chỉ", r.applicant.address),
+            ("Điện thoại", r.applicant.phone.flatMap { $0.isEmpty ? nil : $0 }),
+            ("Người nộp thay", r.representative?.name),
+            ("Trích yếu", d.contentSummary.isEmpty ? nil : d.contentSummary),
+            ("Kênh nộp", DossierChannel(rawValue: d.channel)?.vietnameseName),
+            ("Cơ quan tiếp nhận", names.agencies[d.agencyID]),
+            ("Phòng chuyên môn", names.departments[d.departmentID]),
+            ("Cán bộ thụ lý", d.assignedOfficerID.flatMap { names.users[$0] }),
+            ("Nộp lúc", d.submittedAt.map(PageTime.dateTime)),
+            ("Tiếp nhận", d.receivedAt.map(PageTime.dateTime)),
+            ("Hạn xử lý", d.dueAt.map(PageTime.dateTime)),
+            ("Hẹn trả kết quả", d.appointmentAt.map(PageTime.dateTime)),
+            ("Hoàn thành", d.completedAt.map(PageTime.dateTime)),
+            ("Trả kết quả", d.returnedAt.map(PageTime.dateTime)),
+            ("Lệ phí", d.feeVND > 0 ? PageTime.number(d.feeVND) + " đồng" : "Không thu"),
+            ("Mã tra cứu", d.lookupSecret),
+        ]
+        facts.removeAll { $0.1 == nil }
+        return facts.map { Context.Fact(label: $0.0, value: $0.1!) }
+    }
+
+    /// The officers who may be assigned the dossier, with their workload beside each name.
+    static func assignableOfficers(for d: DossierModel, on db: any Database) async throws -> [ActionForm.Officer] {
+        try await OfficerWorkload.of(agency: d.agencyID, department: d.departmentID, on: db).map { ActionForm.Officer(id: $0.id, name: $0.label) }
     }
 }

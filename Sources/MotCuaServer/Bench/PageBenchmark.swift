@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import NIOCore
+import SQLKit
+import Vapor
+
+/// Server time of the staff pages and the API on a loaded database (`motcua-bench pages`): each
+/// route is asked `rounds` times in turn through the application's whole responder (middleware,
+/// authentication, queries, templates), next to a trivial route measured in the same run, so that
+/// the figures compare as ratios on any machine.
+public enum PageBenchmark {
+    public struct Figure: Sendable {
+        public let name: String
+        public let path: String
+        public let p50: Double
+        public let p95: Double
+        public let max: Double
+        public let status: UInt
+    }
+
+    /// The routes measured, as the user of `username` (monitor: the whole province, the largest scope).
+    static func routes(on app: Application, username: String) async throws -> [(String, String)] {
+        let sql = app.db as! any SQLDatabase
+        struct Row: Decodable { let code: String; let received_date: String?; let applicant_name: String }
+        // A recent dossier for the detail page and the search of a full name; its month for the range.
+        guard let latest = try await sql.raw("SELECT code, received_date, applicant_name FROM dossiers ORDER BY received_at DESC LIMIT 1 OFFSET 500")
+            .first(decoding: Row.self) else { throw Abort(.notFound, reason: "Cơ sở dữ liệu chưa có hồ sơ: chạy với --dossiers N.") }
+        let month = String((latest.received_date ?? "2026-10-01").prefix(7))
+        let first = LocalDate(iso: month + "-01")!
+        let lastDay = LocalDate(year: first.year + first.month / 12, month: first.month % 12 + 1, day: 1)!.adding(days: -1).iso
+        let name = latest.applicant_name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        return [
+            ("Tuyến tối thiểu: GET /api/v1/me", "/api/v1/me"),
+            ("Trang chủ", "/trang-chu"),
+            ("Tra cứu hồ sơ, trang 1", "/ho-so"),
+            ("Tra cứu hồ sơ, trang 400", "/ho-so?page=400"),
+            ("Lọc trạng thái Đang thụ lý", "/ho-so?status=processing"),
+            ("Lọc trạng thái Chờ bổ sung", "/ho-so?status=awaiting_supplement"),
+            ("Tiếp nhận trong một tháng (\(month))", "/ho-so?from=\(month)-01&to=\(lastDay)"),
+            ("Hạn xử lý trong một tháng", "/ho-so?dueFrom=\(month)-01&dueTo=\(lastDay)&sort=due_at"),
+            ("Quá hạn, theo hạn xử lý", "/ho-so?due=overdue&sort=due_at"),
+            ("Tìm \"nguyen van\"", "/ho-so?q=nguyen%20van"),
+            ("Tìm \"tran thi h\"", "/ho-so?q=tran%20thi%20h"),
+            ("Tìm họ tên đầy đủ", "/ho-so?q=\(name)"),
+            ("Tìm đầu mã hồ sơ", "/ho-so?q=\(latest.code.prefix(12))"),
+            ("Chờ ký duyệt + tìm tên, theo hạn", "/ho-so?step=awaiting_signature&q=nguyen&sort=due_at"),
+            ("Xem chi tiết hồ sơ", "/ho-so/\(latest.code)"),
+            ("API: danh sách", "/api/v1/dossiers"),
+            ("API: lọc trạng thái", "/api/v1/dossiers?status=processing"),
+            ("API: một tháng", "/api/v1/dossiers?from=\(month)-01&to=\(lastDay)"),
+            ("API: tìm \"nguyen van\"", "/api/v1/dossiers?q=nguyen%20van"),
+            ("API: chi tiết", "/api/v1/dossiers/\(latest.code)"),
+        ]
+    }
+
+    public static func run(_ app: Application, username: String, password: String, rounds: Int,
+                           progress: (String) -> Void = { _ in }) async throws -> [Figure] {
+        try await app.asyncBoot()
+        let login = try await respond(app, .POST, "/api/v1/login", headers: ["Content-Type": "application/json"],
+                                      body: #"{"username":"\#(username)","password":"\#(password)"}"#)
+        guard login.status == .ok, let token = try? JSONDecoder().decode([String: AnyToken].self, from: Data(buffer: login.body.buffer ?? ByteBuffer()))["token"]?.text else {
+            throw Abort(.unauthorized, reason: "Không đăng nhập được bằng \(username).")
+        }
+        var headers = HTTPHeaders()
+        headers.bearerAuthorization = BearerAuthorization(token: token)
+        let routes = try await routes(on: app, username: username)
+        var times = Array(repeating: [Double](), count: routes.count)
+        var statuses = Array(repeating: UInt(0), count: routes.count)
+        // Two warm-up rounds (caches, prepared templates), then the routes in turn, round after round,
+        // so that every route sees the same state of the machine.
+        for round in -2..<rounds {
+            for (i, route) in routes.enumerated() {
+                let start = ContinuousClock.now
+                let response = try await respond(app, .GET, route.1, headers: headers)
+                let elapsed = ContinuousClock.now - start
+                statuses[i] = response.status.code
+                if round >= 0 { times[i].append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000) }
+            }
+            if round >= 0, (round + 1) % 10 == 0 { progress("\(round + 1)/\(rounds) lượt") }
+        }
+        return routes.enumerated().map { i, route in
+            let sorted = times[i].sorted()
+            func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)] }
+            return Figure(name: route.0, path: route.1, p50: at(0.5), p95: at(0.95), max: sorted.last!, status: statuses[i])
+        }
+    }
+
+    static func respond(_ app: Application, _ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: String? = nil) async throws -> Response {
+        let request = Request(application: app, method: method, url: URI(string: path), headers: headers,
+                              collectedBody: body.map { ByteBuffer(string: $0) }, remoteAddress: try .init(ipAddress: "127.0.0.1", port: 1),
+                              logger: app.logger, on: app.eventLoopGroup.next())
+        return try await app.responder.respond(to: request).get()
+    }
+
+    /// The login answer's token (other fields are not read).
+    private struct AnyToken: Decodable {
+        let text: String?
+        init(from decoder: any Decoder) throws { text = try? decoder.singleValueContainer().decode(String.self) }
+    }
+}

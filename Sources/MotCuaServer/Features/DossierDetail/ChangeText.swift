@@ -1,0 +1,62 @@
+import Fluent
+import Foundation
+import MotCuaCore
+
+/// "Nhật ký sửa đổi": a logged change of a field as a user reads it: the field's Vietnamese name,
+/// and old and new values as names, dd/MM/yyyy HH:mm and Vietnamese words instead of ids, ISO
+/// instants and codes.
+enum ChangeText {
+    struct Line: Encodable { let field: String; let old: String; let new: String }
+
+    /// The names behind the ids a dossier's page shows: its agency and department, and the users
+    /// its log and assignment name.
+    struct Names {
+        var agencies: [UUID: String] = [:]
+        var departments: [UUID: String] = [:]
+        var users: [UUID: String] = [:]
+
+        static func load(for r: DossierRecord, on db: any Database) async throws -> Names {
+            var names = Names()
+            let d = r.dossier
+            if let a = try await AgencyModel.find(d.agencyID, on: db) { names.agencies[d.agencyID] = a.name }
+            if let dep = try await DepartmentModel.find(d.departmentID, on: db) { names.departments[d.departmentID] = dep.name }
+            var ids = Set(r.log.flatMap { $0.changes.filter { $0.field == "assigned_officer_id" }.flatMap { [$0.old, $0.new] } }.compactMap { $0.flatMap(UUID.init(uuidString:)) })
+            if let officer = d.assignedOfficerID { ids.insert(officer) }
+            if !ids.isEmpty {
+                for u in try await UserModel.query(on: db).filter(\.$id ~~ Array(ids)).all() { names.users[u.id!] = u.fullName }
+            }
+            return names
+        }
+    }
+
+    static let labels: [String: String] = [
+        "status": "Trạng thái", "step": "Bước xử lý", "due_at": "Hạn xử lý", "appointment_at": "Ngày hẹn trả",
+        "assigned_officer_id": "Cán bộ thụ lý", "completed_at": "Ngày hoàn thành", "returned_at": "Ngày trả kết quả",
+        "amount_vnd": "Số tiền", "payment_receipt": "Số biên lai", "proposal": "Đề xuất", "rating": "Mức độ hài lòng", "reason": "Lý do",
+    ]
+
+    static func line(_ change: LogChain.Change, names: Names) -> Line? {
+        func value(_ text: String?) -> String {
+            guard let text, !text.isEmpty else { return "—" }
+            switch change.field {
+            case "status": return Status(rawValue: text)?.manualName ?? text
+            case "step": return Step(rawValue: text)?.vietnameseName ?? text
+            case "due_at", "appointment_at", "completed_at", "returned_at": return VietnamTime.parseISO(text).map(PageTime.dateTime) ?? text
+            case "assigned_officer_id": return UUID(uuidString: text).flatMap { names.users[$0] } ?? "(tài khoản đã xoá)"
+            case "amount_vnd": return Int(text).map { PageTime.number($0) + " đồng" } ?? text
+            case "proposal": return text == "approve" ? "Đề nghị giải quyết" : text == "refuse" ? "Đề nghị từ chối" : text
+            case "rating": return Satisfaction(rawValue: text)?.vietnameseName ?? text
+            default: return text
+            }
+        }
+        return Line(field: labels[change.field] ?? change.field, old: value(change.old), new: value(change.new))
+    }
+
+    /// A file's size: "12,3 KB", "2,0 MB".
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) byte" }
+        let kb = Double(bytes) / 1024
+        let text = kb < 1024 ? String(format: "%.1f KB", kb) : String(format: "%.1f MB", kb / 1024)
+        return text.replacingOccurrences(of: ".", with: ",")
+    }
+}

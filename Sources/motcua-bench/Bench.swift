@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import MotCuaCore
+import MotCuaServer
+
+/// Benchmarks of MotCua. Run in release mode: `swift run -c release motcua-bench deadlines`.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "motcua-bench",
+        abstract: "Đo hiệu năng các phép tính của MotCua.",
+        subcommands: [Deadlines.self, Pages.self]
+    )
+
+    struct Pages: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: """
+            Đo thời gian máy chủ (p50/p95) của các trang và API trên một cơ sở dữ liệu lớn, cạnh một tuyến tối thiểu đo cùng lượt. \
+            Nạp tỉnh mẫu với --dossiers hồ sơ nếu cơ sở dữ liệu trống, nếu không dùng lại dữ liệu sẵn có.
+            """)
+        @Option(help: "Cơ sở dữ liệu: tệp SQLite hoặc URL postgres://...") var database: String
+        @Option(help: "Thư mục dữ liệu.") var dataDir: String = "./bench-data"
+        @Option(help: "Số hồ sơ mẫu nạp khi cơ sở dữ liệu trống.") var dossiers: Int = 1_000_000
+        @Option(help: "Số lượt đo mỗi tuyến.") var rounds: Int = 100
+        @Option(help: "Tài khoản đo (mặc định lãnh đạo tỉnh: phạm vi cả tỉnh, lớn nhất).") var username: String = "lanhdaotinh"
+
+        func validate() throws {
+            guard rounds >= 20 else { throw ValidationError("Cần ít nhất 20 lượt để có p95.") }
+        }
+
+        func run() async throws {
+            let settings = try Settings(database: database, dataDirectory: dataDir)
+            try await Launch.withApplication(settings: settings, logLevel: .error) { app in
+                try await Launch.migrate(app)
+                if try await DemoLoader.isEmpty(app) {
+                    print("Cơ sở dữ liệu trống: nạp \(dossiers) hồ sơ mẫu...")
+                    try await DemoLoader.load(app, dossiers: dossiers, progress: { _, _, _ in })
+                }
+                let figures = try await PageBenchmark.run(app, username: username, password: DemoLoader.password, rounds: rounds) { print($0) }
+                let base = figures[0].p95
+                print("\(settings.isPostgres ? "PostgreSQL" : "SQLite"), \(rounds) lượt mỗi tuyến, thời gian máy chủ (ms):")
+                print("tuyến".padding(toLength: 44, withPad: " ", startingAt: 0) + "   p50     p95     max  p95/tối thiểu  mã")
+                for f in figures {
+                    print(f.name.padding(toLength: 44, withPad: " ", startingAt: 0)
+                          + String(format: "%6.1f  %6.1f  %6.1f  %8.1f×      %d", f.p50, f.p95, f.max, f.p95 / max(base, 0.001), f.status))
+                }
+                let slow = figures.filter { $0.p95 > 150 }
+                print(slow.isEmpty ? "Mọi tuyến dưới 150 ms ở p95." : "Trên 150 ms ở p95: " + slow.map(\.name).joined(separator: ", "))
+            }
+        }
+    }
+
+    struct Deadlines: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Tính N hạn giải quyết với thời điểm tiếp nhận ngẫu nhiên trong 2020-2030, trên một lõi.")
+        @Option(help: "Số hạn cần tính.") var count: Int = 1_000_000
+        @Option(help: "Hạt giống ngẫu nhiên.") var seed: UInt64 = 2024
+
+        func run() throws {
+            let t0 = ContinuousClock.now
+            let calendar = try WorkingCalendar()
+            let built = ContinuousClock.now - t0
+
+            // Inputs are generated before timing so that only the arithmetic is measured.
+            var rng = SplitMix64(seed: seed)
+            let start = VietnamTime.instant(LocalDate(year: 2020, month: 1, day: 1)!, secondOfDay: 0).timeIntervalSince1970
+            let end = VietnamTime.instant(LocalDate(year: 2030, month: 12, day: 31)!, secondOfDay: 0).timeIntervalSince1970
+            let kinds: [ProcessingTime] = [.workingDays(0.5), .workingDays(1), .workingDays(3), .workingDays(10), .workingDays(15),
+                                           .calendarDays(15), .calendarDays(30), .workingHours(4)]
+            var inputs: [(Date, ProcessingTime)] = []
+            inputs.reserveCapacity(count)
+            for _ in 0..<count {
+                let t = start + Double(rng.next() % UInt64(end - start))
+                inputs.append((Date(timeIntervalSince1970: t.rounded()), kinds[Int(rng.next() % UInt64(kinds.count))]))
+            }
+
+            var checksum = 0.0
+            let t1 = ContinuousClock.now
+            for (received, time) in inputs {
+                checksum += try calendar.due(receivedAt: received, time: time).timeIntervalSince1970
+            }
+            let elapsed = ContinuousClock.now - t1
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print("lịch làm việc 1900-2199 dựng trong \(built)")
+            print("\(count) hạn giải quyết trong \(String(format: "%.3f", seconds)) s = \(String(format: "%.0f", Double(count) / seconds)) hạn/giây (một lõi; mục tiêu 1.000.000 trong dưới 1 s)")
+            print("tổng kiểm \(String(format: "%.0f", checksum))")
+        }
+    }
+}
+
+
