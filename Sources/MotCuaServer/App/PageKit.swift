@@ -37,7 +37,10 @@ enum Menu {
             if !items.contains(where: { $0.link == link }) { items.append(Item(label: label, link: link)) }
         }
         let staff = !roles.isDisjoint(with: [.reception, .officer, .head, .leader, .admin, .monitor])
-        if roles.contains(.reception) { add("Hồ sơ chờ tiếp nhận", "/ho-so?waiting=reception&sort=received_at") }
+        if roles.contains(.reception) {
+            add("Tiếp nhận hồ sơ", "/tiep-nhan")
+            add("Hồ sơ chờ tiếp nhận", "/ho-so?waiting=reception&sort=received_at")
+        }
         if roles.contains(.head) {
             add("Phân công thụ lý", "/phan-cong")
             add("Xét duyệt hồ sơ", "/ho-so?step=awaiting_review&sort=due_at")

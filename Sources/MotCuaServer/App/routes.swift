@@ -39,6 +39,13 @@ func routes(_ app: Application) throws {
         app.get("trang-chu", use: HomePage().show)
     }
 
+    do { // The reception desk: the counter, the receipt.
+        let counter = CounterPage()
+        app.get("tiep-nhan", use: counter.show)
+        app.post("tiep-nhan", use: counter.receive)
+        app.get("ho-so", ":code", "giay-tiep-nhan", use: ReceiptPage().show)
+    }
+
     do { // The department head's assignment of officers.
         let page = AssignmentPage()
         app.get("phan-cong", use: page.show)

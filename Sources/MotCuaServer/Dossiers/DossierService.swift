@@ -12,12 +12,16 @@ struct DossierService: Sendable {
 
     /// Receipt: the due date from the procedure terms and the working calendar.
     func startClock(_ d: DossierModel, terms: ProcedureTerms, channel: DossierChannel, at now: Date) throws {
-        let clock: DossierClock
-        do { clock = try DossierClock(receivedAt: now.wholeSeconds, time: terms.processingTime(channel: channel), calendar: calendar, channel: channel, policy: policy) }
-        catch { throw ServiceError.from(error) }
+        let clock = try self.clock(terms: terms, channel: channel, receivedAt: now)
         d.receivedAt = now.wholeSeconds
         d.receivedDate = VietnamTime.local(now).date.iso
         save(clock, into: d)
+    }
+
+    /// The clock a dossier received at `now` starts (the counter shows its appointment before saving).
+    func clock(terms: ProcedureTerms, channel: DossierChannel, receivedAt now: Date) throws -> DossierClock {
+        do { return try DossierClock(receivedAt: now.wholeSeconds, time: terms.processingTime(channel: channel), calendar: calendar, channel: channel, policy: policy) }
+        catch { throw ServiceError.from(error) }
     }
 
     func save(_ clock: DossierClock, into d: DossierModel) {

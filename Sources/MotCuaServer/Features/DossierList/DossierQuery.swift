@@ -166,26 +166,27 @@ struct DossierQuery: Content {
             }
             dates[name] = date
         }
-        if let from { query.filter(\.$receivedDate >= from) }
-        if let to { query.filter(\.$receivedDate <= to) }
+        // Receipt by its instant rather than its local date: the (status,) received_at index then serves
+        // both the range and the default order, instead of sorting a month of dossiers.
+        if let start = dates["Tiếp nhận từ ngày"] { query.filter(\.$receivedAt >= VietnamTime.instant(start, secondOfDay: 0)) }
+        if let end = dates["Tiếp nhận đến ngày"] { query.filter(\.$receivedAt < VietnamTime.instant(end.adding(days: 1), secondOfDay: 0)) }
         if let start = dates["Hạn xử lý từ ngày"] { query.filter(\.$dueAt >= VietnamTime.instant(start, secondOfDay: 0)) }
         if let end = dates["Hạn xử lý đến ngày"] { query.filter(\.$dueAt < VietnamTime.instant(end.adding(days: 1), secondOfDay: 0)) }
         if let q, !q.trimmingCharacters(in: .whitespaces).isEmpty {
             guard q.count <= 200, TextInput.isClean(q) else {
                 throw ServiceError(.unprocessableEntity, "Từ khoá tìm kiếm quá dài hoặc chứa ký tự không hợp lệ.")
             }
-            // Codes are letters, digits, dots and dashes: anything else is dropped, and the rest is a
-            // prefix of the code (its index). Names go through the full-text index by word prefixes.
-            let code = String(q.uppercased().unicodeScalars.filter { CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-").contains($0) }.map(Character.init))
-            let dialect = (db as? any SQLDatabase)?.dialect.name ?? "sqlite"
-            let name = IndexDossierText.matching(q, dialect: dialect)
-            if code.isEmpty && name == nil {
-                query.filter(\.$code == "")
+            // A code always has digits and a name never does: text with a digit is the start of a code
+            // (its index; other characters than letters, digits, dots and dashes are dropped), other
+            // text is words of the applicant's name, through the full-text index. One condition, not
+            // an OR of both, so that each is answered by its own index.
+            if q.contains(where: \.isNumber) {
+                let code = String(q.uppercased().unicodeScalars.filter { CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-").contains($0) }.map(Character.init))
+                query.filter(\.$code =~ code)
+            } else if let name = IndexDossierText.matching(q, dialect: (db as? any SQLDatabase)?.dialect.name ?? "sqlite") {
+                query.filter(.sql(embed: name))
             } else {
-                query.group(.or) { or in
-                    if !code.isEmpty { or.filter(\.$code =~ code) }
-                    if let name { or.filter(.sql(embed: name)) }
-                }
+                query.filter(\.$code == "")
             }
         }
         return query

@@ -10,10 +10,15 @@ import SQLKit
 /// PostgreSQL: a GIN index over `to_tsvector('simple', applicant_search)`; the text is already
 /// without diacritics, so `unaccent` is not needed and both databases find the same dossiers.
 struct IndexDossierText: AsyncMigration {
-    /// The filters of "Tra cứu hồ sơ" that migration 001 left without an index.
+    /// The filters of "Tra cứu hồ sơ" that migration 001 left without an index, and the filters most
+    /// used with a sort (a status, the department's own list) indexed together with the sort's
+    /// column, so that the first page is read in order instead of sorting every match.
     static let indexes: [SecondaryIndex] = [
         .init("idx_dossiers_id_number", on: "dossiers", ["applicant_id_number"]),
         .init("idx_dossiers_procedure_code", on: "dossiers", ["procedure_code"]),
+        .init("idx_dossiers_status_received", on: "dossiers", ["status", "received_at", "code"]),
+        .init("idx_dossiers_status_due", on: "dossiers", ["status", "due_at", "code"]),
+        .init("idx_dossiers_department_received", on: "dossiers", ["department_id", "received_at", "code"]),
     ]
 
     func prepare(on database: any Database) async throws {

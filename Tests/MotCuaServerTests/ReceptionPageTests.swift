@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import Testing
+import Vapor
+@testable import MotCuaServer
+
+/// "Tiếp nhận hồ sơ" at the counter: find the procedure, see the appointment before saving, keep what
+/// was typed on an error with the message beside the field, save, print the receipt.
+@Suite struct ReceptionPageTests {
+    func post(_ t: TestApp, _ path: String, _ form: String, session: (headers: HTTPHeaders, csrf: String)) async throws -> TestApp.Reply {
+        var h = session.headers
+        h.contentType = .urlEncodedForm
+        return try await t.request(.POST, path, headers: h, body: ByteBuffer(string: form + "&_csrf=" + session.csrf))
+    }
+
+    static func encoded(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+
+    @Test(arguments: TestDatabase.available)
+    func deskReceivesAtTheCounterAndPrintsTheReceipt(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let desk = try await t.pageSession("stp.tiepnhan")
+            let code = "1.001978.000.00.00.H28"
+            let procedure = try #require(try await ProcedureModel.query(on: t.app.db).filter(\.$code == code).first())
+            // Found by a word of its name without diacritics.
+            let word = SearchText.normalise(procedure.name).split(separator: " ").last!
+            let search = try await t.request(.GET, "/tiep-nhan?q=\(word)", headers: desk.headers)
+            #expect(search.status == .ok && search.text.contains("/tiep-nhan?procedure=\(code)"))
+            let form = try await t.request(.GET, "/tiep-nhan?procedure=\(code)", headers: desk.headers)
+            #expect(form.text.contains("Nếu tiếp nhận bây giờ, ngày hẹn trả kết quả là"))
+            #expect(form.text.contains("components[c1]"))
+
+            // A missing name: the message beside the field, and the address typed is kept.
+            let address = "Số 5, đường 30/4, phường I, thành phố Vị Thanh"
+            var r = try await post(t, "/tiep-nhan", "procedure=\(code)&name=&idNumber=092099000111&address=\(Self.encoded(address))&components[c1]=on&components[n1]=1", session: desk)
+            #expect(r.status == .unprocessableEntity)
+            #expect(r.text.contains("Nhập họ tên người nộp.") && r.text.contains(address) && r.text.contains("value=\"092099000111\""))
+            #expect(try await DossierModel.query(on: t.app.db).count() == 0)
+            // A bad count is refused beside its component.
+            r = try await post(t, "/tiep-nhan", "procedure=\(code)&name=A&idNumber=1&address=B&components[c1]=on&components[n1]=0", session: desk)
+            #expect(r.status == .unprocessableEntity && r.text.contains("Số bản từ 1 đến 100."))
+
+            // Saved: to the receipt, with the appointment and the components handed in.
+            r = try await post(t, "/tiep-nhan", "procedure=\(code)&name=\(Self.encoded("Phạm Thị Lan"))&idNumber=092099000111&birthDate=1985-02-03&address=\(Self.encoded(address))&channel=direct&resultDelivery=counter&components[c1]=on&components[n1]=2", session: desk)
+            #expect(r.status == .seeOther)
+            let location = try #require(r.headers.first(name: .location))
+            let d = try #require(try await DossierModel.query(on: t.app.db).first())
+            #expect(location == "/ho-so/\(d.code)/giay-tiep-nhan")
+            let deskUser = try await t.user("stp.tiepnhan")
+            #expect(d.applicantName == "Phạm Thị Lan" && d.state == DossierState(.received) && d.receivingOfficerID == deskUser.id)
+            let components = try await DossierComponentModel.query(on: t.app.db).filter(\.$dossierID == d.id!).sort(\.$position).all()
+            #expect(components.map(\.handedInCount) == [2] + Array(repeating: 0, count: components.count - 1))
+            let receipt = try await t.request(.GET, location, headers: desk.headers)
+            #expect(receipt.status == .ok && receipt.text.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"))
+            #expect(receipt.text.contains(PageTime.dateTime(d.appointmentAt!)) && receipt.text.contains(d.lookupSecret) && receipt.text.contains("Phạm Thị Lan"))
+
+            // A returning applicant: their details from the identity number.
+            let again = try await t.request(.GET, "/tiep-nhan?procedure=\(code)&idNumber=092099000111", headers: desk.headers)
+            #expect(again.text.contains("Đã điền thông tin của Phạm Thị Lan") && again.text.contains("value=\"Phạm Thị Lan\""))
+
+            // Not the desk: no counter.
+            let officer = try await t.pageSession("stp.hctp.cv1")
+            #expect(try await t.request(.GET, "/tiep-nhan", headers: officer.headers).status == .forbidden)
+            #expect(try await post(t, "/tiep-nhan", "procedure=\(code)&name=A&idNumber=1&address=B", session: officer).status == .forbidden)
+            // Another agency's procedure is not offered nor received here.
+            let foreign = try #require(try await ProcedureModel.query(on: t.app.db).filter(\.$agencyID != procedure.agencyID).first())
+            r = try await post(t, "/tiep-nhan", "procedure=\(foreign.code)&name=A&idNumber=1&address=B", session: desk)
+            #expect(r.status == .unprocessableEntity && r.text.contains("Hãy chọn thủ tục hành chính."))
+            #expect(try await DossierModel.query(on: t.app.db).count() == 1)
+        }
+    }
+}
