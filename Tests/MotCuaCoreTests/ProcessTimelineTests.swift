@@ -37,3 +37,20 @@ import Testing
         for state in DossierState.all where state.status.isOpen { #expect(ProcessTimeline.holder(of: state) != nil, "\(state)") }
     }
 }
+
+/// The desk's 8 working hours for an online submission (Nghị định 45/2020).
+@Suite struct OnlineIntakeWaitTests {
+    @Test func waitedInWorkingTime() throws {
+        let calendar = try WorkingCalendar()
+        // Friday 27/03/2026 16:00 to Monday 30/03/2026 10:00: 1 hour on Friday (to 17:00), 2.5 on Monday (from 7:30).
+        let friday = VietnamTime.instant(LocalDate(year: 2026, month: 3, day: 27)!, secondOfDay: 16 * 3600)
+        let monday = VietnamTime.instant(LocalDate(year: 2026, month: 3, day: 30)!, secondOfDay: 10 * 3600)
+        let waited = OnlineIntakeWait.workingSeconds(submittedAt: friday, at: monday, calendar: calendar)
+        #expect(waited == (try calendar.workingSeconds(from: friday, to: monday)))
+        #expect(waited > 0 && waited < 8 * 3600 && !OnlineIntakeWait.isLate(waitedWorkingSeconds: waited))
+        #expect(OnlineIntakeWait.isLate(waitedWorkingSeconds: 8 * 3600 + 1) && !OnlineIntakeWait.isLate(waitedWorkingSeconds: 8 * 3600))
+        #expect(OnlineIntakeWait.workingSeconds(submittedAt: monday, at: friday, calendar: calendar) == 0)
+        #expect(OnlineIntakeWait.vietnamese(3 * 3600 + 20 * 60) == "3 giờ 20 phút" && OnlineIntakeWait.vietnamese(45 * 60) == "45 phút"
+                && OnlineIntakeWait.vietnamese(7200) == "2 giờ")
+    }
+}

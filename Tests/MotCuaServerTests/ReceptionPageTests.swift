@@ -69,4 +69,38 @@ import Vapor
             #expect(try await DossierModel.query(on: t.app.db).count() == 1)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func deskQueueShowsTheWaitAndHandsOverSeveralAtOnce(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // An online submission, waiting for the desk; two received at the counter.
+            let citizen = try await t.login("congdan1")
+            let online = try await t.request(.POST, "/api/v1/dossiers", token: citizen, json: criminalRecordRequest(channel: nil))
+            #expect(online.status == .created)
+            let onlineCode = try online.decode(DossierDetail.self).dossier.code
+            let reception = try await t.login("stp.tiepnhan")
+            var codes: [String] = []
+            for _ in 0..<2 {
+                codes.append(try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest()).decode(DossierDetail.self).dossier.code)
+            }
+            // Submitted long ago in working time: flagged past 8 working hours.
+            let d = try await t.dossier(onlineCode)
+            d.submittedAt = Date().addingTimeInterval(-14 * 24 * 3600)
+            try await d.save(on: t.app.db)
+            let desk = try await t.pageSession("stp.tiepnhan")
+            let queue = try await t.request(.GET, "/ho-so?waiting=reception&sort=received_at", headers: desk.headers)
+            #expect(queue.text.contains("Đã chờ (giờ làm việc)") && queue.text.contains("(quá 8 giờ)"))
+            #expect(queue.text.contains("value=\"\(codes[0]):1\" form=\"ban-giao\"") && !queue.text.contains("value=\"\(onlineCode):"))
+            // Both handed over at once; a stale one is reported.
+            var r = try await post(t, "/ban-giao", "dossier[]=\(codes[0]):1&dossier[]=\(codes[1]):1", session: desk)
+            #expect(r.status == .seeOther && r.headers.first(name: .location) == "/ho-so?waiting=reception&sort=received_at&da-ban-giao=2")
+            for code in codes { #expect(try await t.dossier(code).state == DossierState(.processing, .awaitingAssignment)) }
+            r = try await post(t, "/ban-giao", "dossier[]=\(codes[0]):1", session: desk)
+            #expect(r.status == .conflict && r.text.contains("Chưa bàn giao được hồ sơ nào:") && r.text.contains("\(codes[0]):"))
+            r = try await post(t, "/ban-giao", "dossier[]=khong-hop-le", session: desk)
+            #expect(r.status == .unprocessableEntity && r.text.contains("Hãy chọn ít nhất một hồ sơ."))
+            let officer = try await t.pageSession("stp.hctp.cv1")
+            #expect(try await post(t, "/ban-giao", "dossier[]=\(codes[0]):2", session: officer).status == .forbidden)
+        }
+    }
 }

@@ -36,9 +36,23 @@ public enum Launch {
             if let sql = app.db as? any SQLDatabase {
                 for index in SecondaryIndex.bulkLoaded { try await index.create(on: sql) }
                 try await IndexDossierText.ensure(on: sql)
+                try await updatePlannerStatistics(on: sql, onlyIfMissing: true)
             }
         }
         app.motcua = MotCuaContext(settings: app.motcua.settings, calendar: try await app.loadCalendar())
+    }
+
+    /// SQLite plans without statistics as if an equality on any index left ten rows: a department's
+    /// sixty thousand dossiers would look as narrow as a search's hundred. ANALYZE (sampling, so a
+    /// million rows take under a second) gives it the real proportions; PostgreSQL keeps its own.
+    static func updatePlannerStatistics(on sql: any SQLDatabase, onlyIfMissing: Bool) async throws {
+        guard sql.dialect.name == "sqlite" else { return }
+        if onlyIfMissing {
+            let stats = try await sql.raw("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").all()
+            if !stats.isEmpty { return }
+        }
+        try await sql.raw("PRAGMA analysis_limit = 1000").run()
+        try await sql.raw("ANALYZE").run()
     }
 
     static func underMigrationLock(_ app: Application, _ body: @escaping @Sendable () async throws -> Void) async throws {

@@ -44,6 +44,7 @@ func routes(_ app: Application) throws {
         app.get("tiep-nhan", use: counter.show)
         app.post("tiep-nhan", use: counter.receive)
         app.get("ho-so", ":code", "giay-tiep-nhan", use: ReceiptPage().show)
+        app.post("ban-giao", use: HandOverPage().handOver)
     }
 
     do { // The department head's assignment of officers.

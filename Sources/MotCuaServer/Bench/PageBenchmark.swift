@@ -19,17 +19,19 @@ public enum PageBenchmark {
         public let status: UInt
     }
 
-    /// The routes measured, as the user of `username` (monitor: the whole province, the largest scope).
-    static func routes(on app: Application, username: String) async throws -> [(String, String)] {
-        let sql = app.db as! any SQLDatabase
-        struct Row: Decodable { let code: String; let received_date: String?; let applicant_name: String }
-        // A recent dossier for the detail page and the search of a full name; its month for the range.
-        guard let latest = try await sql.raw("SELECT code, received_date, applicant_name FROM dossiers ORDER BY received_at DESC LIMIT 1 OFFSET 500")
-            .first(decoding: Row.self) else { throw Abort(.notFound, reason: "Cơ sở dữ liệu chưa có hồ sơ: chạy với --dossiers N.") }
-        let month = String((latest.received_date ?? "2026-10-01").prefix(7))
+    /// The routes measured, as the user of `username` (by default the monitor: the whole province,
+    /// the largest scope); the dossier opened and searched for is one of the user's own list.
+    static func routes(on app: Application, headers: HTTPHeaders) async throws -> [(String, String)] {
+        struct Listed: Decodable { let items: [DossierSummary] }
+        let list = try await respond(app, .GET, "/api/v1/dossiers?per=100&page=6", headers: headers)
+        guard let latest = try? JSONDecoder().decode(Listed.self, from: Data(buffer: list.body.buffer ?? ByteBuffer())).items.last,
+              let receivedAt = latest.receivedAt else {
+            throw Abort(.notFound, reason: "Người dùng chưa có đủ hồ sơ để đo: chạy với --dossiers N.")
+        }
+        let month = String(receivedAt.prefix(7))
         let first = LocalDate(iso: month + "-01")!
         let lastDay = LocalDate(year: first.year + first.month / 12, month: first.month % 12 + 1, day: 1)!.adding(days: -1).iso
-        let name = latest.applicant_name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let name = latest.applicantName.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         return [
             ("Tuyến tối thiểu: GET /api/v1/me", "/api/v1/me"),
             ("Trang chủ", "/trang-chu"),
@@ -64,7 +66,7 @@ public enum PageBenchmark {
         }
         var headers = HTTPHeaders()
         headers.bearerAuthorization = BearerAuthorization(token: token)
-        let routes = try await routes(on: app, username: username)
+        let routes = try await routes(on: app, headers: headers)
         var times = Array(repeating: [Double](), count: routes.count)
         var statuses = Array(repeating: UInt(0), count: routes.count)
         // Two warm-up rounds (caches, prepared templates), then the routes in turn, round after round,

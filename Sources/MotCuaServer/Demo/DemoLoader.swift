@@ -145,6 +145,7 @@ public struct DemoLoader: Sendable {
         return try await withCleanup(body) {
             for index in SecondaryIndex.bulkLoaded { try await index.create(on: sql) }
             try await IndexDossierText.create(on: sql)
+            try await Launch.updatePlannerStatistics(on: sql, onlyIfMissing: false)
         }
     }
 

@@ -30,8 +30,6 @@ struct AssignmentPage {
         let page: Int; let pages: Int; let previous: String?; let next: String?
     }
 
-    static let maxAtOnce = 100
-
     func show(req: Request) async throws -> View {
         let done = req.query[Int.self, at: "da-phan-cong"]
         return try await render(req, notice: done.map { "Đã phân công \($0) hồ sơ." }, error: nil, failures: [], kept: nil)
@@ -52,19 +50,13 @@ struct AssignmentPage {
             response.status = status
             return response
         }
-        let picked = (form.dossier ?? []).compactMap { value -> (code: String, version: Int)? in
-            let parts = value.split(separator: ":")
-            guard parts.count == 2, let version = Int(parts[1]) else { return nil }
-            return (String(parts[0]), version)
-        }
         guard let officerText = form.officer, let officer = UUID(uuidString: officerText) else {
             return try await again("Hãy chọn cán bộ thụ lý.", status: .unprocessableEntity)
         }
-        guard !picked.isEmpty, picked.count == form.dossier?.count else {
-            return try await again("Hãy chọn ít nhất một hồ sơ cần phân công.", status: .unprocessableEntity)
-        }
-        guard picked.count <= Self.maxAtOnce else {
-            return try await again("Mỗi lần phân công tối đa \(Self.maxAtOnce) hồ sơ.", status: .unprocessableEntity)
+        let picked: [(code: String, version: Int)]
+        switch BulkAction.picked(form.dossier) {
+        case .success(let p): picked = p
+        case .failure(let e): return try await again(e.reason, status: e.status)
         }
         let opinion = form.opinion.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         if let opinion {
@@ -72,22 +64,11 @@ struct AssignmentPage {
                 return try await again(ProblemMiddleware.explain(error).1, status: .unprocessableEntity)
             }
         }
-        var assigned = 0
-        var failures: [String] = []
-        for (code, version) in picked {
-            do {
-                _ = try await req.motcua.dossiers.perform(.assign, code: code, inputs: ActionInputs(opinion: opinion, officer: officer),
-                                                          expectedVersion: version, actor: actor, at: Date(), on: req.db)
-                assigned += 1
-            } catch {
-                let (status, detail) = ProblemMiddleware.explain(error)
-                guard status != .internalServerError else { throw error }
-                failures.append("\(code): \(detail)")
-            }
-        }
+        let (assigned, failures) = try await BulkAction.perform(.assign, on: picked, inputs: ActionInputs(opinion: opinion, officer: officer),
+                                                                actor: actor, req: req)
         if failures.isEmpty { return req.redirect(to: "/phan-cong?da-phan-cong=\(assigned)") }
-        let summary = assigned > 0 ? "Đã phân công \(assigned) hồ sơ; \(failures.count) hồ sơ chưa phân công được:" : "Chưa phân công được hồ sơ nào:"
-        return try await again(summary, failures: failures, status: assigned > 0 ? .ok : .conflict)
+        return try await again(BulkAction.summary(done: assigned, failed: failures.count, verb: "phân công"), failures: failures,
+                               status: assigned > 0 ? .ok : .conflict)
     }
 
     func render(_ req: Request, notice: String?, error: String?, failures: [String], kept: Submission?) async throws -> View {

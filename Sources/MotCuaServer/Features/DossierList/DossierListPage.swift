@@ -13,6 +13,11 @@ struct DossierListPage {
         /// `overdue`, or `due-soon` when due within 24 hours, for the row's colour (running dossiers only).
         let urgency: String
         let menu: [Link]
+        /// `CODE:VERSION` when the row may be handed over with others ("Bàn giao hồ sơ").
+        let handOver: String?
+        /// An online submission: how long it has waited for the desk in working time, and whether past 8 hours.
+        let waited: String?
+        let waitedTooLong: Bool
     }
 
     struct Option: Encodable { let value: String; let name: String; let selected: Bool }
@@ -25,6 +30,9 @@ struct DossierListPage {
         /// What the list is narrowed to from the menu or the home page, kept in hidden fields.
         let narrowed: String?; let waiting: String; let step: String; let due: String; let sort: String
         let columns: [Column]
+        let showWaited: Bool
+        let handOver: Bool
+        let notice: String?
         let page: Int; let pages: Int; let previous: String?; let next: String?
     }
 
@@ -34,8 +42,10 @@ struct DossierListPage {
         let result = try await q.run(actor: actor, on: req.db)
         let now = Date()
         let names = try await CatalogueNames.load(scope: actor.scope, on: req.db)
+        let calendar = req.motcua.dossiers.calendar
         let rows = result.items.map { d in
             let actions = req.motcua.dossiers.availableActions(on: d, actor: actor).filter { $0 != .uploadFile }
+            let waited = d.state.status == .submitted ? d.submittedAt.map { OnlineIntakeWait.workingSeconds(submittedAt: $0, at: now, calendar: calendar) } : nil
             let urgency: String
             if let due = d.dueAt, d.state.status == .received || d.state.status == .processing {
                 urgency = due < now ? "overdue" : due.timeIntervalSince(now) < 24 * 3600 ? "due-soon" : ""
@@ -46,7 +56,9 @@ struct DossierListPage {
                        status: d.state.vietnameseName, received: d.receivedAt.map(PageTime.date) ?? "", due: d.dueAt.map(PageTime.dateTime) ?? "",
                        timeliness: d.timeliness(at: now)?.vietnameseName ?? "", urgency: urgency,
                        menu: [Row.Link(label: "Xem chi tiết", href: "/ho-so/\(d.code)")]
-                           + actions.map { Row.Link(label: $0.vietnameseName, href: "/ho-so/\(d.code)#thao-tac-\($0.rawValue)") })
+                           + actions.map { Row.Link(label: $0.vietnameseName, href: "/ho-so/\(d.code)#thao-tac-\($0.rawValue)") },
+                       handOver: actions.contains(.handOver) ? "\(d.code):\(d.version)" : nil,
+                       waited: waited.map(OnlineIntakeWait.vietnamese), waitedTooLong: waited.map(OnlineIntakeWait.isLate) ?? false)
         }
         let filters = Self.filters(of: q)
         let paging = PageLinks(page: result.page, per: result.per, total: result.total.value)
@@ -63,6 +75,8 @@ struct DossierListPage {
             return Column(label: label + arrow, href: PageLinks.link("/ho-so", filters: filters.filter { $0.0 != "sort" } + [("sort", next)]))
         }
         let heading = Self.heading(q, roles: actor.roles)
+        let handOver = rows.contains { $0.handOver != nil }
+        let done = req.query[Int.self, at: "da-ban-giao"]
         return try await req.view.render("DossierList/dossiers", Context(
             layout: PageLayout(heading, req), heading: heading, rows: rows, total: result.total.vietnamese,
             q: q.q ?? "", idNumber: q.idNumber ?? "", from: q.from ?? "", to: q.to ?? "", dueFrom: q.dueFrom ?? "", dueTo: q.dueTo ?? "",
@@ -73,8 +87,10 @@ struct DossierListPage {
             departments: names.departmentList.count > 1 ? options(names.departmentList, q.department) : [],
             channels: options(DossierChannel.allCases.map { ($0.rawValue, $0.vietnameseName) }, q.channel),
             narrowed: Self.narrowing(q), waiting: q.waiting ?? "", step: q.step ?? "", due: q.due == "today" ? "today" : "", sort: q.sort ?? "",
-            columns: [column("Mã hồ sơ", "code"), column("Chủ hồ sơ", nil), column("Thủ tục", nil), column("Trạng thái", nil),
-                      column("Ngày tiếp nhận", "received_at"), column("Hạn xử lý", "due_at"), column("Tiến độ", nil), column("Thao tác", nil)],
+            columns: (handOver ? [column("Chọn", nil)] : []) + [column("Mã hồ sơ", "code"), column("Chủ hồ sơ", nil), column("Thủ tục", nil), column("Trạng thái", nil),
+                      column("Ngày tiếp nhận", "received_at"), column("Hạn xử lý", "due_at"), column("Tiến độ", nil)]
+                + (rows.contains { $0.waited != nil } ? [column("Đã chờ (giờ làm việc)", nil)] : []) + [column("Thao tác", nil)],
+            showWaited: rows.contains { $0.waited != nil }, handOver: handOver, notice: done.map { "Đã bàn giao \($0) hồ sơ." },
             page: result.page, pages: paging.pages, previous: links.previous, next: links.next))
     }
 
@@ -139,5 +155,34 @@ struct CatalogueNames {
             (agencyFilter.map { d.agencyID == $0 } ?? true) && (departmentFilter.map { d.id == $0 } ?? true)
         }.map { d in (d.id!.uuidString, agencyFilter == nil ? "\(d.name) (\(agencyNames[d.agencyID] ?? ""))" : d.name) }
         return names
+    }
+}
+
+/// "Bàn giao hồ sơ": the desk hands several received dossiers to their departments at once, ticked
+/// in its queue; each with the version the list showed (BulkAction).
+struct HandOverPage {
+    struct Submission: Content { var dossier: [String]? }
+    struct Context: Encodable { let layout: PageLayout; let summary: String; let failures: [String] }
+
+    func handOver(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        guard actor.roles.contains(.reception) else { throw ServiceError(.forbidden, "Chỉ cán bộ tiếp nhận được bàn giao hồ sơ.") }
+        let back = "/ho-so?waiting=reception&sort=received_at"
+        let picked: [(code: String, version: Int)]
+        switch BulkAction.picked(try req.content.decode(Submission.self).dossier) {
+        case .success(let p): picked = p
+        case .failure(let e): return try await page(req, summary: e.reason, failures: [], status: e.status)
+        }
+        let (done, failures) = try await BulkAction.perform(.handOver, on: picked, inputs: ActionInputs(), actor: actor, req: req)
+        if failures.isEmpty { return req.redirect(to: back + "&da-ban-giao=\(done)") }
+        return try await page(req, summary: BulkAction.summary(done: done, failed: failures.count, verb: "bàn giao"), failures: failures,
+                              status: done > 0 ? .ok : .conflict)
+    }
+
+    func page(_ req: Request, summary: String, failures: [String], status: HTTPResponseStatus) async throws -> Response {
+        let response = try await req.view.render("DossierList/bulk-result", Context(layout: PageLayout("Bàn giao hồ sơ", req), summary: summary,
+                                                                                    failures: failures)).encodeResponse(for: req)
+        response.status = status
+        return response
     }
 }

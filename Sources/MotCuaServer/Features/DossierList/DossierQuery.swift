@@ -53,7 +53,7 @@ struct DossierQuery: Content {
 
     /// How many dossiers match, counted up to the window (a count on the home page needs no rows).
     func count(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> MatchCount {
-        try await MatchCount.of(filtered(actor: actor, at: now, on: db), on: db)
+        try await MatchCount.of(await filtered(actor: actor, at: now, on: db), on: db)
     }
 
     /// One page of the matching dossiers, sorted, and how many match (up to the window).
@@ -73,7 +73,7 @@ struct DossierQuery: Content {
         case "-code": order = { $0.sort(\.$code, .descending) }
         default: throw ServiceError(.unprocessableEntity, "Cách sắp xếp \"\(sort)\" không hợp lệ.")
         }
-        let query = try filtered(actor: actor, at: now, on: db)
+        let query = try await filtered(actor: actor, at: now, on: db)
         let total = try await MatchCount.of(query, on: db)
         let per = per ?? 20
         let page = page ?? 1
@@ -83,7 +83,7 @@ struct DossierQuery: Content {
     }
 
     /// The query of the user's scope with every filter given.
-    func filtered(actor: Actor, at now: Date, on db: any Database) throws -> QueryBuilder<DossierModel> {
+    func filtered(actor: Actor, at now: Date, on db: any Database) async throws -> QueryBuilder<DossierModel> {
         let scope = actor.scope
         // An empty form field ("Tất cả trạng thái") means no filter.
         func given(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
@@ -100,7 +100,9 @@ struct DossierQuery: Content {
         switch scope {
         case .everything: break
         case .agency(let a): query.filter(\.$agencyID == a)
-        case .department(let a, let d): query.filter(\.$agencyID == a).filter(\.$departmentID == d)
+        // A department belongs to one agency: its id alone selects the scope, and the (department, …)
+        // indexes answer without reading each row for its agency.
+        case .department(_, let d): query.filter(\.$departmentID == d)
         case .own(let u): query.filter(\.$ownerID == u)
         }
         if let waiting {
@@ -182,14 +184,41 @@ struct DossierQuery: Content {
             // an OR of both, so that each is answered by its own index.
             if q.contains(where: \.isNumber) {
                 let code = String(q.uppercased().unicodeScalars.filter { CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-").contains($0) }.map(Character.init))
-                query.filter(\.$code =~ code)
-            } else if let name = IndexDossierText.matching(q, dialect: (db as? any SQLDatabase)?.dialect.name ?? "sqlite") {
-                query.filter(.sql(embed: name))
+                // SQLite's LIKE ignores case and so cannot use the code's index; GLOB can (the code has no
+                // GLOB metacharacters left). PostgreSQL's LIKE prefix is planned on the index.
+                if (db as? any SQLDatabase)?.dialect.name == "sqlite" {
+                    query.filter(.sql(embed: "\(ident: "dossiers").\(ident: "code") GLOB \(bind: code + "*")"))
+                } else {
+                    query.filter(\.$code =~ code)
+                }
             } else {
-                query.filter(\.$code == "")
+                let words = IndexDossierText.words(q)
+                if words.isEmpty {
+                    query.filter(\.$code == "")
+                } else {
+                    query.filter(.sql(embed: try await Self.nameCondition(words, otherFilters: query, on: db)))
+                }
             }
         }
         return query
+    }
+}
+
+extension DossierQuery {
+    /// The name words' condition. PostgreSQL's planner weighs its GIN index against the other indexes
+    /// itself. SQLite turns the full-text matches into a list of ids first, which costs as many ids as
+    /// the words match: when the words are common (say "nguyen", a tenth of a province) and the other
+    /// filters narrow the list more (a status, a step), the names are checked on the rows those
+    /// filters leave instead. Both counts are bounded, so deciding costs a few milliseconds.
+    static func nameCondition(_ words: [String], otherFilters: QueryBuilder<DossierModel>, on db: any Database) async throws -> SQLQueryString {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return IndexDossierText.matching(words, dialect: "postgresql") }
+        let few = 2_000, probe = 20_000
+        let byIndex = try await IndexDossierText.indexCount(words, limit: probe, on: sql)
+        if byIndex > few {
+            let byOthers = try await MatchCount.of(otherFilters, limit: probe, on: db)
+            if byOthers.value < byIndex { return IndexDossierText.checkedPerRow(words) }
+        }
+        return IndexDossierText.matching(words, dialect: "sqlite")
     }
 }
 

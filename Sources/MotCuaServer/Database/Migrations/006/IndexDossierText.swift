@@ -19,6 +19,7 @@ struct IndexDossierText: AsyncMigration {
         .init("idx_dossiers_status_received", on: "dossiers", ["status", "received_at", "code"]),
         .init("idx_dossiers_status_due", on: "dossiers", ["status", "due_at", "code"]),
         .init("idx_dossiers_department_received", on: "dossiers", ["department_id", "received_at", "code"]),
+        .init("idx_dossiers_department_due", on: "dossiers", ["department_id", "due_at", "code"]),
     ]
 
     func prepare(on database: any Database) async throws {
@@ -101,14 +102,15 @@ struct IndexDossierText: AsyncMigration {
         }
     }
 
-    /// The condition "the applicant's name has every word of `text` as a word prefix", or nil if
-    /// `text` has no word. Words are letters and digits only (no FTS or tsquery syntax gets through)
-    /// and are bound, never spliced into the SQL.
-    static func matching(_ text: String, dialect: String) -> SQLQueryString? {
-        let words = SearchText.normalise(text)
-            .split { !($0.isLetter || $0.isNumber) }
-            .prefix(8)
-        guard !words.isEmpty else { return nil }
+    /// The words of a search: letters and digits only (no FTS or tsquery syntax gets through), lower
+    /// case without diacritics, at most eight.
+    static func words(_ text: String) -> [String] {
+        SearchText.normalise(text).split { !($0.isLetter || $0.isNumber) }.prefix(8).map(String.init)
+    }
+
+    /// The condition "the applicant's name has every word as a word prefix", through the index. The
+    /// words are bound, never spliced into the SQL.
+    static func matching(_ words: [String], dialect: String) -> SQLQueryString {
         if dialect == "sqlite" {
             let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
             return "\(ident: "dossiers").\(ident: "id") IN (SELECT dossier_id FROM dossier_text WHERE dossier_text MATCH \(bind: match))"
@@ -116,5 +118,21 @@ struct IndexDossierText: AsyncMigration {
             let match = words.map { "\($0):*" }.joined(separator: " & ")
             return "to_tsvector('simple', \(ident: "dossiers").\(ident: "applicant_search")) @@ to_tsquery('simple', \(bind: match))"
         }
+    }
+
+    /// The same condition checked on each row instead (`' ' || name LIKE '% word%'` for every word):
+    /// cheaper when the other filters leave fewer rows than the words match.
+    static func checkedPerRow(_ words: [String]) -> SQLQueryString {
+        var condition: SQLQueryString = "1 = 1"
+        for w in words { condition = "\(condition) AND (' ' || \(ident: "dossiers").\(ident: "applicant_search")) LIKE \(bind: "% " + w + "%")" }
+        return condition
+    }
+
+    /// SQLite: how many dossiers the words match by the index, counted up to `limit` + 1.
+    static func indexCount(_ words: [String], limit: Int, on sql: any SQLDatabase) async throws -> Int {
+        let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
+        struct Counted: Decodable { let n: Int }
+        return try await sql.raw("SELECT count(*) AS n FROM (SELECT 1 FROM dossier_text WHERE dossier_text MATCH \(bind: match) LIMIT \(bind: limit + 1))")
+            .first(decoding: Counted.self)?.n ?? 0
     }
 }
