@@ -34,9 +34,11 @@ public enum Launch {
             try await app.autoMigrate()
             // A bulk load builds its indexes at the end; if it was cut short, they are made here.
             if let sql = app.db as? any SQLDatabase {
+                let before = try await indexCount(on: sql)
                 for index in SecondaryIndex.bulkLoaded { try await index.create(on: sql) }
                 try await IndexDossierText.ensure(on: sql)
-                try await updatePlannerStatistics(on: sql, onlyIfMissing: true)
+                // New indexes have no statistics yet: gather them again.
+                try await updatePlannerStatistics(on: sql, onlyIfMissing: try await indexCount(on: sql) == before)
             }
         }
         app.motcua = MotCuaContext(settings: app.motcua.settings, calendar: try await app.loadCalendar())
@@ -45,6 +47,13 @@ public enum Launch {
     /// SQLite plans without statistics as if an equality on any index left ten rows: a department's
     /// sixty thousand dossiers would look as narrow as a search's hundred. ANALYZE (sampling, so a
     /// million rows take under a second) gives it the real proportions; PostgreSQL keeps its own.
+    static func indexCount(on sql: any SQLDatabase) async throws -> Int {
+        struct Counted: Decodable { let n: Int }
+        let query: SQLQueryString = sql.dialect.name == "sqlite" ? "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index'"
+            : "SELECT count(*) AS n FROM pg_indexes WHERE schemaname = current_schema()"
+        return try await sql.raw(query).first(decoding: Counted.self)?.n ?? 0
+    }
+
     static func updatePlannerStatistics(on sql: any SQLDatabase, onlyIfMissing: Bool) async throws {
         guard sql.dialect.name == "sqlite" else { return }
         if onlyIfMissing {

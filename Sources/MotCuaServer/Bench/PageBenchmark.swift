@@ -45,7 +45,7 @@ public enum PageBenchmark {
             ("Tìm \"nguyen van\"", "/ho-so?q=nguyen%20van"),
             ("Tìm \"tran thi h\"", "/ho-so?q=tran%20thi%20h"),
             ("Tìm họ tên đầy đủ", "/ho-so?q=\(name)"),
-            ("Tìm đầu mã hồ sơ", "/ho-so?q=\(latest.code.prefix(12))"),
+            ("Tìm đầu mã hồ sơ (cơ quan và ngày)", "/ho-so?q=\(latest.code.prefix(20))"),
             ("Chờ ký duyệt + tìm tên, theo hạn", "/ho-so?step=awaiting_signature&q=nguyen&sort=due_at"),
             ("Xem chi tiết hồ sơ", "/ho-so/\(latest.code)"),
             ("API: danh sách", "/api/v1/dossiers"),

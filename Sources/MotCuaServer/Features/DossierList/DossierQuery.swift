@@ -144,7 +144,8 @@ struct DossierQuery: Content {
         }
         if let step {
             guard Step(rawValue: step) != nil else { throw ServiceError(.unprocessableEntity, "Bước xử lý \"\(step)\" không hợp lệ.") }
-            query.filter(\.$step == step)
+            // A step is set exactly when the status is processing: saying so lets the (status, …) indexes serve.
+            query.filter(\.$status == Status.processing.rawValue).filter(\.$step == step)
         }
         if let agency { query.filter(\.$agencyID == agency) }
         if let department { query.filter(\.$departmentID == department) }

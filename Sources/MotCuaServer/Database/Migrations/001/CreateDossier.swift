@@ -97,16 +97,13 @@ struct CreateDossier: AsyncMigration {
         for index in Self.indexes { try await index.create(on: database as! any SQLDatabase) }
     }
 
-    /// One index per list and filter of the API (status/step, agency, department, procedure,
-    /// field, channel, date range, the officer's own work).
+    /// One index per list and filter of the API (status/step, procedure, field, channel, the
+    /// officer's own work). The scopes' and the date ranges' indexes are migration 006's.
     static let indexes: [SecondaryIndex] = [
         .init("idx_dossiers_status", on: "dossiers", ["status", "step"]),
-        .init("idx_dossiers_agency_date", on: "dossiers", ["agency_id", "received_date"]),
-        .init("idx_dossiers_department", on: "dossiers", ["department_id", "status"]),
         .init("idx_dossiers_procedure", on: "dossiers", ["procedure_id"]),
         .init("idx_dossiers_field", on: "dossiers", ["field_id"]),
         .init("idx_dossiers_channel", on: "dossiers", ["channel"]),
-        .init("idx_dossiers_received_date", on: "dossiers", ["received_date"]),
         .init("idx_dossiers_officer", on: "dossiers", ["assigned_officer_id", "status"]),
         .init("idx_dossiers_owner", on: "dossiers", ["owner_id"]),
         .init("idx_components_dossier", on: "dossier_components", ["dossier_id"]),

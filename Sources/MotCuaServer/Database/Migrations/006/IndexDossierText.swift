@@ -20,12 +20,19 @@ struct IndexDossierText: AsyncMigration {
         .init("idx_dossiers_status_due", on: "dossiers", ["status", "due_at", "code"]),
         .init("idx_dossiers_department_received", on: "dossiers", ["department_id", "received_at", "code"]),
         .init("idx_dossiers_department_due", on: "dossiers", ["department_id", "due_at", "code"]),
+        .init("idx_dossiers_department_status_due", on: "dossiers", ["department_id", "status", "due_at", "code"]),
+        .init("idx_dossiers_agency_received", on: "dossiers", ["agency_id", "received_at", "code"]),
+        .init("idx_dossiers_agency_status_due", on: "dossiers", ["agency_id", "status", "due_at", "code"]),
     ]
+
+    /// Indexes of migration 001 that these replace: receipt is filtered by its instant now, and a
+    /// scope's status filters are served with the due date.
+    static let replaced = ["idx_dossiers_applicant", "idx_dossiers_agency_date", "idx_dossiers_department", "idx_dossiers_received_date"]
 
     func prepare(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         // The B-tree over the name served only `LIKE 'x%'`; the search no longer asks that.
-        try await sql.drop(index: "idx_dossiers_applicant").ifExists().run()
+        for name in Self.replaced { try await sql.drop(index: name).ifExists().run() }
         for index in Self.indexes { try await index.create(on: sql) }
         try await Self.create(on: sql)
     }
