@@ -103,4 +103,49 @@ import Vapor
             #expect(try await post(t, "/ban-giao", "dossier[]=\(codes[0]):2", session: officer).status == .forbidden)
         }
     }
+
+    func multipart(_ data: Data, name: String, component: Int?) -> (body: ByteBuffer, type: String) {
+        let boundary = "----motcua\(UUID().uuidString)"
+        var body = Data()
+        if let component { body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n\(component)\r\n".utf8)) }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+        body.append(data)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return (ByteBuffer(data: body), "multipart/form-data; boundary=\(boundary)")
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func scansAreUploadedFromTheComponentsTab(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let reception = try await t.login("stp.tiepnhan")
+            let code = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest()).decode(DossierDetail.self).dossier.code
+            let desk = try await t.pageSession("stp.tiepnhan")
+            let tab = try await t.request(.GET, "/ho-so/\(code)?tab=thanh-phan", headers: desk.headers)
+            #expect(tab.text.contains("action=\"/ho-so/\(code)/tep?_csrf=\(desk.csrf)\"") && tab.text.contains("enctype=\"multipart/form-data\""))
+            let (body, type) = multipart(minimalPDF(), name: "ban-quet.pdf", component: 1)
+            var headers = desk.headers
+            headers.replaceOrAdd(name: .contentType, value: type)
+            // Without the form token in the address: refused, nothing stored.
+            #expect(try await t.request(.POST, "/ho-so/\(code)/tep", headers: headers, body: body).status == .forbidden)
+            #expect(try await DossierFileModel.query(on: t.app.db).count() == 0)
+            let r = try await t.request(.POST, "/ho-so/\(code)/tep?_csrf=\(desk.csrf)", headers: headers, body: body)
+            #expect(r.status == .seeOther && r.headers.first(name: .location) == "/ho-so/\(code)?tab=thanh-phan&da-tai-len=1")
+            let file = try #require(try await DossierFileModel.query(on: t.app.db).first())
+            let after = try await t.request(.GET, "/ho-so/\(code)?tab=thanh-phan&da-tai-len=1", headers: desk.headers)
+            #expect(after.text.contains("Đã tải lên tệp.") && after.text.contains("ban-quet.pdf") && after.text.contains("\(file.id!.uuidString)?xem=1"))
+            let view = try await t.request(.GET, "/api/v1/dossiers/\(code)/files/\(file.id!.uuidString)?xem=1", headers: desk.headers)
+            #expect(view.status == .ok && view.headers.first(name: .contentDisposition)?.hasPrefix("inline") == true)
+            let download = try await t.request(.GET, "/api/v1/dossiers/\(code)/files/\(file.id!.uuidString)", headers: desk.headers)
+            #expect(download.headers.first(name: .contentDisposition)?.hasPrefix("attachment") == true)
+            // A disguised file: refused on the tab, in Vietnamese, still logged in.
+            let (fake, fakeType) = multipart(Data("MZ not a pdf".utf8), name: "hoa-don.pdf", component: 1)
+            headers.replaceOrAdd(name: .contentType, value: fakeType)
+            let refused = try await t.request(.POST, "/ho-so/\(code)/tep?_csrf=\(desk.csrf)", headers: headers, body: fake)
+            #expect(refused.status == .unsupportedMediaType && refused.text.contains("Đăng xuất") && refused.text.contains("Thành phần hồ sơ"))
+            #expect(try await DossierFileModel.query(on: t.app.db).count() == 1)
+            // The officer of another stage sees no upload form.
+            let officer = try await t.pageSession("stp.hctp.cv1")
+            #expect(!(try await t.request(.GET, "/ho-so/\(code)?tab=thanh-phan", headers: officer.headers).text.contains("enctype")))
+        }
+    }
 }

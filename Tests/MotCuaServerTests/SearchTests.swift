@@ -102,6 +102,14 @@ import Vapor
             let inDay = Set(all.filter { $0.dueAt.map { VietnamTime.local($0).date == day } ?? false }.map(\.code))
             #expect(try await Self.codes(t, "dueFrom=\(day.iso)&dueTo=\(day.iso)", token: monitor) == inDay)
             #expect(inDay.contains(sample.code))
+            // Overdue by due date (SQLite sorts these few itself): in due order, exactly the running ones past due.
+            let overdue = try await t.request(.GET, "/api/v1/dossiers?per=100&due=overdue&sort=due_at", token: monitor).decode(Paged<DossierSummary>.self)
+            let now = Date()
+            let late = all.filter { ($0.status == "received" || $0.status == "processing") && ($0.dueAt ?? .distantFuture) < now }
+                .sorted { ($0.dueAt!, $0.code) < ($1.dueAt!, $1.code) }
+            #expect(overdue.items.map(\.code) == late.map(\.code))
+            let reversed = try await t.request(.GET, "/api/v1/dossiers?per=100&due=overdue&sort=-due_at", token: monitor).decode(Paged<DossierSummary>.self)
+            #expect(reversed.items.map(\.code) == late.reversed().map(\.code))
             for bad in ["idNumber=12%2734", "dueFrom=2026-02-30", "agency=khong-phai-uuid", "field=", "page=501&per=20", "page=101&per=100"] {
                 let r = try await t.request(.GET, "/api/v1/dossiers?\(bad)", token: monitor)
                 #expect(r.status == .unprocessableEntity, "\(bad): \(r.text)")

@@ -45,8 +45,8 @@ public enum Launch {
     }
 
     /// SQLite plans without statistics as if an equality on any index left ten rows: a department's
-    /// sixty thousand dossiers would look as narrow as a search's hundred. ANALYZE (sampling, so a
-    /// million rows take under a second) gives it the real proportions; PostgreSQL keeps its own.
+    /// sixty thousand dossiers would look as narrow as a search's hundred. ANALYZE (a million dossiers
+    /// take about two seconds) gives it the real proportions; PostgreSQL keeps its own.
     static func indexCount(on sql: any SQLDatabase) async throws -> Int {
         struct Counted: Decodable { let n: Int }
         let query: SQLQueryString = sql.dialect.name == "sqlite" ? "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index'"
@@ -60,7 +60,6 @@ public enum Launch {
             let stats = try await sql.raw("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").all()
             if !stats.isEmpty { return }
         }
-        try await sql.raw("PRAGMA analysis_limit = 1000").run()
         try await sql.raw("ANALYZE").run()
     }
 

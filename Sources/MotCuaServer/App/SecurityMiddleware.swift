@@ -41,11 +41,14 @@ struct CrossSiteGuard: AsyncMiddleware {
         if request.url.path.hasPrefix("/api/") {
             guard origin != nil, request.headers.contentType == .json else { throw ServiceError(.forbidden, Self.refused) }
         } else {
-            // Page forms are small: read the body here (the route then finds it collected).
-            if request.body.data == nil {
+            // Page forms are small: read the body here (the route then finds it collected). A file form
+            // (multipart) is streamed by its route, so its token comes in the form's address.
+            let multipart = request.headers.contentType?.type == "multipart"
+            if !multipart, request.body.data == nil {
                 _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
             }
-            let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "_csrf"))
+            let sent = request.headers.first(name: "X-CSRF-Token")
+                ?? (multipart ? request.query[String.self, at: "_csrf"] : try? request.content.get(String.self, at: "_csrf"))
             guard let sent, constantTimeEqual(sent, csrf) else { throw ServiceError(.forbidden, Self.refused) }
         }
         return try await next.respond(to: request)

@@ -64,6 +64,7 @@ func routes(_ app: Application) throws {
         app.get("ho-so", ":code", use: page.show)
         app.post("ho-so", ":code", "thao-tac", ":action", use: page.act)
         app.get("ho-so", ":code", "phieu-kiem-soat", use: ControlSlipPage().show)
+        app.on(.POST, "ho-so", ":code", "tep", body: .stream, use: page.upload)
         v1.get("dossiers", ":code", use: api.get)
         v1.post("dossiers", ":code", "actions", ":action", use: api.perform)
         // Uploads are streamed to a temporary file; the handler enforces the configured maximum.

@@ -18,7 +18,9 @@ struct DossierDetailAPI {
     /// A multipart upload: the actor's right to upload is checked before the body is read; the body
     /// is streamed to a temporary file and read, checked and hashed on the work pool (UploadForm),
     /// so other requests keep being answered during large uploads.
-    func upload(req: Request) async throws -> Response {
+    /// Receives the multipart upload of the request to the dossier named in its path (the API's
+    /// route, and the page's form on the "Thành phần hồ sơ" tab).
+    static func receiveUpload(_ req: Request) async throws -> (file: DossierFileModel, component: Int?) {
         let actor = try req.actor()
         let code = req.parameters.get("code")!
         let context = req.motcua
@@ -32,12 +34,16 @@ struct DossierDetailAPI {
         }
         let busy = ServiceError(.serviceUnavailable, "Hệ thống đang nhận nhiều tệp cùng lúc. Vui lòng thử lại sau ít giây.", retryAfter: 5)
         let pool = req.application.workPool
-        let stored = try await req.application.uploadLimiter.run(busy: busy) {
+        return try await req.application.uploadLimiter.run(busy: busy) {
             let upload = try await UploadForm.receive(req.body, boundary: boundary, limit: limit, tooLarge: tooLarge,
                                                       into: context.files.directory.appendingPathComponent(".incoming"), pool: pool)
             return try await FileService.add(upload.data, fileName: upload.fileName, component: upload.component,
                                              to: d, actor: actor, at: Date(), context: context, pool: pool, on: req.db)
         }
+    }
+
+    func upload(req: Request) async throws -> Response {
+        let stored = try await Self.receiveUpload(req)
         let response = Response(status: .created)
         try response.content.encode(FileView(stored.file, component: stored.component))
         return response

@@ -59,6 +59,8 @@ struct DossierDetailPage {
         let log: [LogRow]
         let actions: [ActionForm]
         let hasActions: Bool
+        /// The user may attach files now (the `upload_file` rule): the tab shows a form per component.
+        let canUpload: Bool
         let notice: String?
         let error: String?
     }
@@ -71,7 +73,25 @@ struct DossierDetailPage {
         let actor = try req.actor()
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
         let done = req.query[String.self, at: "da-thuc-hien"].flatMap(Action.init(rawValue:))
-        return try await render(d, actor: actor, notice: done.map { "Đã thực hiện: \($0.vietnameseName)." }, error: nil, on: req)
+        let uploaded = req.query[String.self, at: "da-tai-len"] != nil
+        return try await render(d, actor: actor, notice: uploaded ? "Đã tải lên tệp." : done.map { "Đã thực hiện: \($0.vietnameseName)." },
+                                error: nil, on: req)
+    }
+
+    /// A file from the "Thành phần hồ sơ" tab: the same upload as the API; back to the tab.
+    func upload(req: Request) async throws -> Response {
+        do {
+            _ = try await DossierDetailAPI.receiveUpload(req)
+            return req.redirect(to: "/ho-so/\(req.parameters.get("code")!)?tab=thanh-phan&da-tai-len=1")
+        } catch {
+            let (status, detail) = ProblemMiddleware.explain(error)
+            guard status != .notFound, status != .internalServerError, status != .forbidden else { throw error }
+            let actor = try req.actor()
+            let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
+            let response = try await render(d, actor: actor, notice: nil, error: detail, on: req, tab: "thanh-phan").encodeResponse(for: req)
+            response.status = status
+            return response
+        }
     }
 
     /// An action from the page: the same path as the API (RequestedAction); on success back to the
@@ -92,13 +112,14 @@ struct DossierDetailPage {
         }
     }
 
-    func render(_ d: DossierModel, actor: Actor, notice: String?, error: String?, on req: Request) async throws -> View {
-        let tab = req.query[String.self, at: "tab"].flatMap { key in Self.tabs.contains { $0.key == key } ? key : nil } ?? "chung"
+    func render(_ d: DossierModel, actor: Actor, notice: String?, error: String?, on req: Request, tab: String? = nil) async throws -> View {
+        let tab = tab ?? req.query[String.self, at: "tab"].flatMap { key in Self.tabs.contains { $0.key == key } ? key : nil } ?? "chung"
         let record = try await DossierRecord.load(d, on: req.db)
         let now = Date()
         let names = try await ChangeText.Names.load(for: record, on: req.db)
         // Attaching files has its own form (the upload route), not an action form.
-        let available = req.motcua.dossiers.availableActions(on: d, actor: actor).filter { $0 != .uploadFile }
+        let allowed = req.motcua.dossiers.availableActions(on: d, actor: actor)
+        let available = allowed.filter { $0 != .uploadFile }
         let officers = available.contains(.assign) || available.contains(.reassign) ? try await Self.assignableOfficers(for: d, on: req.db) : []
         let forms = available.map { ActionForm($0, officers: $0 == .assign || $0 == .reassign ? officers : []) }
         let log = record.log.map { e in
@@ -136,7 +157,7 @@ struct DossierDetailPage {
             tabs: Self.tabs.map { Tab(label: $0.label, href: "/ho-so/\(d.code)?tab=\($0.key)", current: $0.key == tab) },
             version: d.version, facts: Self.facts(record, names: names, now: now), periods: periods, pauses: pauses,
             components: components, otherFiles: record.files.filter { $0.component == nil }.map(fileRow), log: log,
-            actions: forms, hasActions: !forms.isEmpty, notice: notice, error: error))
+            actions: forms, hasActions: !forms.isEmpty, canUpload: allowed.contains(.uploadFile), notice: notice, error: error))
     }
 
     static func cssClass(_ t: Timeliness) -> String {

@@ -67,6 +67,11 @@ struct DossierQuery: Content {
         switch sort {
         case "received_at": order = { $0.sort(\.$receivedAt, .ascending).sort(\.$code, .ascending) }
         case "-received_at": order = { $0.sort(\.$receivedAt, .descending).sort(\.$code, .descending) }
+        // Due today or overdue are few by nature: SQLite should find them by (scope, status, due_at) and
+        // sort them, but left alone it walks a due-date index in order past every finished dossier.
+        // A unary plus on the sort key (SQLite only) keeps the sort off the index.
+        case "due_at" where due?.isEmpty == false && Self.isSQLite(db): order = { $0.sort(.sql(unsafeRaw: "+\"dossiers\".\"due_at\" ASC, \"dossiers\".\"code\" ASC")) }
+        case "-due_at" where due?.isEmpty == false && Self.isSQLite(db): order = { $0.sort(.sql(unsafeRaw: "+\"dossiers\".\"due_at\" DESC, \"dossiers\".\"code\" DESC")) }
         case "due_at": order = { $0.sort(\.$dueAt, .ascending).sort(\.$code, .ascending) }
         case "-due_at": order = { $0.sort(\.$dueAt, .descending).sort(\.$code, .descending) }
         case "code": order = { $0.sort(\.$code, .ascending) }
@@ -81,6 +86,8 @@ struct DossierQuery: Content {
         let items = try await query.range(((page - 1) * per)..<(page * per)).all()
         return (items, total, page, per)
     }
+
+    static func isSQLite(_ db: any Database) -> Bool { (db as? any SQLDatabase)?.dialect.name == "sqlite" }
 
     /// The query of the user's scope with every filter given.
     func filtered(actor: Actor, at now: Date, on db: any Database) async throws -> QueryBuilder<DossierModel> {

@@ -22,6 +22,7 @@ struct IndexDossierText: AsyncMigration {
         .init("idx_dossiers_department_due", on: "dossiers", ["department_id", "due_at", "code"]),
         .init("idx_dossiers_department_status_due", on: "dossiers", ["department_id", "status", "due_at", "code"]),
         .init("idx_dossiers_agency_received", on: "dossiers", ["agency_id", "received_at", "code"]),
+        .init("idx_dossiers_agency_due", on: "dossiers", ["agency_id", "due_at", "code"]),
         .init("idx_dossiers_agency_status_due", on: "dossiers", ["agency_id", "status", "due_at", "code"]),
     ]
 
