@@ -34,10 +34,12 @@ def test_officer_logs_in_lists_and_opens_a_dossier(browser, server):
     login(browser, server, "lanhdaotinh")
     assert browser.current_url.endswith("/trang-chu")  # the home page of the user's roles
     browser.find_element(By.LINK_TEXT, "Tra cứu hồ sơ").click()
-    wait_for(browser, "Tổng số: 150 hồ sơ")
+    wait_for(browser, "Tổng số:")
     rows = browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
     assert len(rows) == 20
-    assert "Tổng số: 150 hồ sơ" in browser.page_source
+    # 150 demo dossiers, and those the other tests of this server received.
+    total = int(browser.find_element(By.XPATH, "//p[starts-with(., 'Tổng số')]").text.split()[2].replace(".", ""))
+    assert total >= 150
     first = rows[0].find_element(By.TAG_NAME, "a")
     code = first.text
     first.click()
