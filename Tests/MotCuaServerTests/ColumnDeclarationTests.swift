@@ -30,6 +30,8 @@ import Vapor
             let components = try await columns(DossierComponentModel.schema)
             #expect(components == keys(DossierComponentModel.self))
             #expect(components == Set(DossierComponentModel.columns))
+            #expect(try await columns(UserModel.schema) == keys(UserModel.self))
+            #expect(try await columns(AuditEntryModel.schema) == keys(AuditEntryModel.self))
         }
     }
 

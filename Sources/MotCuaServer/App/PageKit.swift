@@ -47,6 +47,10 @@ enum Menu {
         }
         if roles.contains(.officer) { add("Hồ sơ đang thụ lý", "/ho-so?waiting=officer&sort=due_at") }
         if roles.contains(.leader) { add("Hồ sơ chờ ký duyệt", "/ho-so?waiting=leader&sort=due_at") }
+        if roles.contains(.admin) {
+            add("Quản trị người dùng", "/quan-tri/nguoi-dung")
+            add("Nhật ký quản trị", "/quan-tri/nhat-ky")
+        }
         if staff { add("Tra cứu hồ sơ", "/ho-so") } else if roles.contains(.citizen) { add("Hồ sơ của tôi", "/ho-so") }
         add("Thông tin tài khoản", "/tai-khoan")
         // The entry for the page shown: the longest link that the address starts with.

@@ -39,6 +39,15 @@ func routes(_ app: Application) throws {
         app.get("trang-chu", use: HomePage().show)
     }
 
+    do { // Administration: accounts and the audit log.
+        let users = UsersPage()
+        app.get("quan-tri", "nguoi-dung", use: users.show)
+        app.post("quan-tri", "nguoi-dung", use: users.create)
+        app.post("quan-tri", "nguoi-dung", ":id", "mat-khau", use: users.resetPassword)
+        app.post("quan-tri", "nguoi-dung", ":id", ":action", use: users.setDisabled)
+        app.get("quan-tri", "nhat-ky", use: AuditLogPage().show)
+    }
+
     do { // The reception desk: the counter, the receipt.
         let counter = CounterPage()
         app.get("tiep-nhan", use: counter.show)

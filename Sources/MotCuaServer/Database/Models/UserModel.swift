@@ -12,6 +12,8 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "roles") var rolesText: String
     @OptionalField(key: "agency_id") var agencyID: UUID?
     @OptionalField(key: "department_id") var departmentID: UUID?
+    /// Set when an administrator disables the account: it can no longer log in.
+    @OptionalField(key: "disabled_at") var disabledAt: Date?
 
     init() {}
     init(id: UUID? = nil, username: String, passwordHash: String, fullName: String, roles: Set<Role>, agencyID: UUID?, departmentID: UUID?) {

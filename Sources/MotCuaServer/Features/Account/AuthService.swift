@@ -35,6 +35,10 @@ enum AuthService {
             guard let user, matches else {
                 throw ServiceError(.unauthorized, "Tên đăng nhập hoặc mật khẩu không đúng.")
             }
+            // Said only to whoever knows the password: a disabled account does not tell others it exists.
+            guard user.disabledAt == nil else {
+                throw ServiceError(.forbidden, "Tài khoản đã bị khoá. Vui lòng liên hệ quản trị hệ thống.")
+            }
             try await Throttle.login.reset(name.lowercased(), on: req.db)
             let token = randomToken()
             try await SessionModel(tokenHash: tokenHash(token), userID: user.id!, kind: kind, createdAt: now, expiresAt: now.addingTimeInterval(sessionLifetime)).create(on: req.db)
@@ -128,7 +132,7 @@ struct SessionTokenAuthenticator: AsyncRequestAuthenticator {
         guard let token = AuthService.token(from: request),
               let session = try await SessionModel.query(on: request.db).filter(\.$tokenHash == AuthService.tokenHash(token)).first(),
               session.expiresAt > Date(),
-              let user = try await UserModel.find(session.userID, on: request.db) else { return }
+              let user = try await UserModel.find(session.userID, on: request.db), user.disabledAt == nil else { return }
         request.auth.login(user)
         request.sessionCarrier = request.headers.bearerAuthorization != nil ? .bearer : .cookie(csrf: AuthService.csrfToken(forSession: token))
     }

@@ -24,10 +24,7 @@ struct ControlSlipPage {
         let record = try await DossierRecord.load(d, on: req.db)
         let names = try await ChangeText.Names.load(for: record, on: req.db)
         let now = Date()
-        let transitions = record.log.compactMap { e in
-            DossierState(parsing: e.toState).map { ProcessTimeline.Transition(at: e.at, actorName: e.actorName, action: e.action, toState: $0, stepDueAt: e.stepDueAt) }
-        }
-        let periods = ProcessTimeline.periods(transitions, at: now)
+        let periods = record.timeline(at: now)
         // Each hand-over: the one who finished a step gives the dossier to the holder of the next.
         var rows: [Context.Row] = []
         for (i, p) in periods.enumerated() {

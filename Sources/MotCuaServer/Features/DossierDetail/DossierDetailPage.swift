@@ -126,12 +126,7 @@ struct DossierDetailPage {
             Context.LogRow(seq: e.seq, at: PageTime.dateTime(e.at), actorName: e.actorName, actionName: e.actionName, opinion: e.opinion,
                            changes: e.changes.compactMap { ChangeText.line($0, names: names) })
         }
-        let transitions = record.log.compactMap { e in
-            DossierState(parsing: e.toState).map {
-                ProcessTimeline.Transition(at: e.at, actorName: e.actorName, action: e.action, toState: $0, stepDueAt: e.stepDueAt)
-            }
-        }
-        let periods = ProcessTimeline.periods(transitions, at: now).map { p in
+        let periods = record.timeline(at: now).map { p in
             Context.PeriodRow(state: p.state.vietnameseName, holder: p.holder?.vietnameseName ?? "", from: PageTime.dateTime(p.from),
                               to: p.to.map(PageTime.dateTime) ?? "đang xử lý", due: p.dueAt.map(PageTime.dateTime) ?? "",
                               finishedBy: p.finishedBy.map { name in "\(name)" + (p.finishedWith.flatMap(Action.init(rawValue:)).map { " (\($0.vietnameseName))" } ?? "") } ?? "",

@@ -55,4 +55,13 @@ struct DossierRecord {
                         opinion: e.opinion, changes: try JSON.decode([LogChain.Change].self, e.changesJSON), stepDueAt: e.stepDueAt, hash: e.hash)
             })
     }
+
+    /// "Tiến trình thụ lý": the periods of the log (the page's tab and the control slip).
+    func timeline(at now: Date) -> [ProcessTimeline.Period] {
+        ProcessTimeline.periods(log.compactMap { e in
+            DossierState(parsing: e.toState).map {
+                ProcessTimeline.Transition(at: e.at, actorName: e.actorName, action: e.action, toState: $0, stepDueAt: e.stepDueAt)
+            }
+        }, at: now)
+    }
 }
