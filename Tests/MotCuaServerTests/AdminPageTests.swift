@@ -67,4 +67,40 @@ import Vapor
             #expect(try await AuditEntryModel.query(on: t.app.db).count() == 4)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func agenciesAreRenamedAndClosedKeepingTheirHistory(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let admin = try await t.pageSession("quantri")
+            let reception = try await t.login("stp.tiepnhan")
+            let before = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest()).decode(DossierDetail.self).dossier
+            let stp = try #require(try await AgencyModel.find(before.agencyId, on: t.app.db))
+            let tree = try await t.request(.GET, "/quan-tri/co-quan", headers: admin.headers)
+            #expect(tree.status == .ok && tree.text.contains(stp.code) && tree.text.contains(stp.name))
+            // Renamed (name and code): audited; the dossier keeps its code and its agency.
+            var r = try await post(t, "/quan-tri/co-quan/\(stp.id!)/doi-ten", "name=S%E1%BB%9F+T%C6%B0+ph%C3%A1p+th%C3%A0nh+ph%E1%BB%91+C%E1%BA%A7n+Th%C6%A1&code=000.00.12.H92", session: admin)
+            #expect(r.status == .seeOther)
+            #expect(try await AgencyModel.find(stp.id, on: t.app.db)?.name == "Sở Tư pháp thành phố Cần Thơ")
+            #expect(try await t.dossier(before.code).agencyID == stp.id)
+            let other = try #require(try await AgencyModel.query(on: t.app.db).filter(\.$id != stp.id!).first())
+            r = try await post(t, "/quan-tri/co-quan/\(stp.id!)/doi-ten", "name=X&code=\(other.code)", session: admin)
+            #expect(r.status == .conflict && r.text.contains("đã thuộc cơ quan khác"))
+            // Closed from today, merged into another: no new dossier, the old one unchanged.
+            let today = VietnamTime.local(Date()).date.iso
+            r = try await post(t, "/quan-tri/co-quan/\(stp.id!)/giai-the", "effectiveTo=\(today)&successor=\(other.id!)", session: admin)
+            #expect(r.status == .seeOther)
+            let closed = try #require(try await AgencyModel.find(stp.id, on: t.app.db))
+            #expect(closed.effectiveTo == today && closed.successorID == other.id)
+            let refused = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest())
+            #expect(refused.status == .unprocessableEntity && refused.detail.contains("đã ngừng tiếp nhận hồ sơ từ ngày"))
+            #expect(try await t.dossier(before.code).agencyID == stp.id)
+            #expect(try await post(t, "/quan-tri/co-quan/\(stp.id!)/giai-the", "effectiveTo=\(today)", session: admin).status == .conflict)
+            r = try await post(t, "/quan-tri/co-quan/\(other.id!)/giai-the", "effectiveTo=30/02/2026", session: admin)
+            #expect(r.status == .unprocessableEntity && r.text.contains("Ngày hiệu lực không hợp lệ"))
+            let audit = try await AuditEntryModel.query(on: t.app.db).sort(\.$at).sort(\.$id).all().map(\.summary)
+            #expect(audit == ["Đổi tên cơ quan", "Sáp nhập cơ quan"])
+            let head = try await t.pageSession("stp.hctp.truongphong")
+            #expect(try await post(t, "/quan-tri/co-quan/\(other.id!)/giai-the", "effectiveTo=\(today)", session: head).status == .forbidden)
+        }
+    }
 }

@@ -49,6 +49,7 @@ enum Menu {
         if roles.contains(.leader) { add("Hồ sơ chờ ký duyệt", "/ho-so?waiting=leader&sort=due_at") }
         if roles.contains(.admin) {
             add("Quản trị người dùng", "/quan-tri/nguoi-dung")
+            add("Cơ quan, đơn vị", "/quan-tri/co-quan")
             add("Nhật ký quản trị", "/quan-tri/nhat-ky")
         }
         if staff { add("Tra cứu hồ sơ", "/ho-so") } else if roles.contains(.citizen) { add("Hồ sơ của tôi", "/ho-so") }

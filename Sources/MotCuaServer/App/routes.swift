@@ -46,6 +46,10 @@ func routes(_ app: Application) throws {
         app.post("quan-tri", "nguoi-dung", ":id", "mat-khau", use: users.resetPassword)
         app.post("quan-tri", "nguoi-dung", ":id", ":action", use: users.setDisabled)
         app.get("quan-tri", "nhat-ky", use: AuditLogPage().show)
+        let agencies = AgenciesPage()
+        app.get("quan-tri", "co-quan", use: agencies.show)
+        app.post("quan-tri", "co-quan", ":id", "doi-ten", use: agencies.rename)
+        app.post("quan-tri", "co-quan", ":id", "giai-the", use: agencies.close)
     }
 
     do { // The reception desk: the counter, the receipt.

@@ -102,6 +102,10 @@ extension DossierService {
         if action == .receive, !actor.scope.contains(agency: procedure.agencyID, department: nil, owner: nil) {
             throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" không do cơ quan của bạn tiếp nhận.")
         }
+        // A closed (merged or dissolved) agency receives nothing from its closing date.
+        if let closed = agency.effectiveTo, VietnamTime.local(now).date.iso >= closed {
+            throw ServiceError(.unprocessableEntity, "\(agency.name) đã ngừng tiếp nhận hồ sơ từ ngày \(LocalDate(iso: closed)?.vietnamese ?? closed).")
+        }
         let terms = try known ?? procedure.terms
         if action == .submit, terms.onlineLevel == .none {
             throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" chưa cung cấp dịch vụ công trực tuyến.")

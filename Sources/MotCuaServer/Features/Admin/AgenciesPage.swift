@@ -1,0 +1,121 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import Vapor
+
+/// "Cơ quan, đơn vị" (role admin): the agency tree with its codes; rename an agency (name and code),
+/// or close it from a date, merged into a successor or not (DOMAIN.md section 0: the 2025
+/// reorganisation). History is kept: dossiers keep the agency that received them, and codes already
+/// given keep the old agency code; a closed agency receives no new dossier from its closing date.
+struct AgenciesPage {
+    struct Row: Encodable {
+        let id: UUID; let code: String; let name: String; let kind: String; let depth: Int; let indent: String
+        let departments: Int; let closed: String?; let successor: String?
+    }
+    struct Option: Encodable { let value: String; let name: String }
+    struct Context: Encodable {
+        let layout: PageLayout; let rows: [Row]; let successors: [Option]; let notice: String?; let error: String?
+    }
+
+    static func kindName(_ kind: String) -> String {
+        switch AgencyKind(rawValue: kind) {
+        case .province?: "UBND tỉnh"
+        case .provincialDepartment?: "Sở, ban, ngành"
+        case .district?: "UBND huyện"
+        case .commune?: "UBND xã, phường"
+        case nil: kind
+        }
+    }
+
+    func show(req: Request) async throws -> View {
+        let notices = ["doi-ten": "Đã đổi tên cơ quan.", "giai-the": "Đã ghi nhận sáp nhập / giải thể cơ quan."]
+        return try await render(req, notice: req.query[String.self, at: "da-luu"].flatMap { notices[$0] }, error: nil)
+    }
+
+    func render(_ req: Request, notice: String?, error: String?) async throws -> View {
+        _ = try UsersPage.admin(req)
+        let agencies = try await AgencyModel.query(on: req.db).sort(\.$code).all()
+        let departments = try await DepartmentModel.query(on: req.db).all()
+        let counts = Dictionary(grouping: departments, by: \.agencyID).mapValues(\.count)
+        let names = Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0.name) })
+        let children = Dictionary(grouping: agencies, by: \.parentID)
+        var rows: [Row] = []
+        // Depth-first from the roots: each agency under its parent.
+        func walk(_ parent: UUID?, depth: Int) {
+            for a in children[parent] ?? [] {
+                rows.append(Row(id: a.id!, code: a.code, name: a.name, kind: Self.kindName(a.kind), depth: depth,
+                                indent: String(repeating: "— ", count: depth), departments: counts[a.id!] ?? 0,
+                                closed: a.effectiveTo.flatMap { LocalDate(iso: $0)?.vietnamese }, successor: a.successorID.flatMap { names[$0] }))
+                if depth < 10 { walk(a.id, depth: depth + 1) }
+            }
+        }
+        walk(nil, depth: 0)
+        return try await req.view.render("Admin/agencies", Context(
+            layout: PageLayout("Cơ quan, đơn vị", req), rows: rows,
+            successors: agencies.filter { $0.effectiveTo == nil }.map { Option(value: $0.id!.uuidString, name: "\($0.name) (\($0.code))") },
+            notice: notice, error: error))
+    }
+
+    func again(_ req: Request, _ error: String, status: HTTPResponseStatus) async throws -> Response {
+        let response = try await render(req, notice: nil, error: error).encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+
+    func agency(_ req: Request) async throws -> AgencyModel {
+        guard let id = req.parameters.get("id", as: UUID.self), let a = try await AgencyModel.find(id, on: req.db) else {
+            throw ServiceError(.notFound, "Không tìm thấy cơ quan.")
+        }
+        return a
+    }
+
+    func rename(req: Request) async throws -> Response {
+        struct Form: Content { var name: String; var code: String }
+        let actor = try UsersPage.admin(req)
+        let a = try await agency(req)
+        let form = try req.content.decode(Form.self)
+        let name = form.name.trimmingCharacters(in: .whitespaces), code = form.code.trimmingCharacters(in: .whitespaces).uppercased()
+        guard !name.isEmpty, name.count <= 200, TextInput.isClean(name) else { return try await again(req, "Nhập tên cơ quan (tối đa 200 ký tự).", status: .unprocessableEntity) }
+        guard (3...30).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == ".") }) else {
+            return try await again(req, "Mã định danh gồm chữ, số và dấu chấm, ví dụ 000.00.12.H28.", status: .unprocessableEntity)
+        }
+        if code != a.code, try await AgencyModel.query(on: req.db).filter(\.$code == code).first() != nil {
+            return try await again(req, "Mã định danh \(code) đã thuộc cơ quan khác.", status: .conflict)
+        }
+        let changes = [LogChain.Change(field: "Tên", old: a.name, new: name), .init(field: "Mã định danh", old: a.code, new: code)].filter { $0.old != $0.new }
+        guard !changes.isEmpty else { return req.redirect(to: "/quan-tri/co-quan") }
+        try await req.db.transaction { tx in
+            try await AgencyModel.query(on: tx).filter(\.$id == a.id!).set(\.$name, to: name).set(\.$code, to: code).update()
+            try await Audit.record("Đổi tên cơ quan", entity: "agency", id: a.code, changes: changes, actor: actor, on: tx)
+        }
+        return req.redirect(to: "/quan-tri/co-quan?da-luu=doi-ten")
+    }
+
+    /// Closes an agency from a date (dd/MM/yyyy or yyyy-MM-dd), merged into a successor if one is chosen.
+    func close(req: Request) async throws -> Response {
+        struct Form: Content { var effectiveTo: String; var successor: String? }
+        let actor = try UsersPage.admin(req)
+        let a = try await agency(req)
+        let form = try req.content.decode(Form.self)
+        guard a.effectiveTo == nil else { return try await again(req, "\(a.name) đã được giải thể hoặc sáp nhập.", status: .conflict) }
+        guard let date = LocalDate(iso: form.effectiveTo.trimmingCharacters(in: .whitespaces)), date.iso >= a.effectiveFrom else {
+            return try await again(req, "Ngày hiệu lực không hợp lệ (phải sau ngày thành lập \(LocalDate(iso: a.effectiveFrom)?.vietnamese ?? a.effectiveFrom)).",
+                                   status: .unprocessableEntity)
+        }
+        var successor: AgencyModel?
+        if let text = form.successor, !text.isEmpty {
+            guard let id = UUID(uuidString: text), id != a.id, let s = try await AgencyModel.find(id, on: req.db), s.effectiveTo == nil else {
+                return try await again(req, "Cơ quan kế thừa không hợp lệ (phải là cơ quan khác, đang hoạt động).", status: .unprocessableEntity)
+            }
+            successor = s
+        }
+        let merged = successor
+        try await req.db.transaction { tx in
+            try await AgencyModel.query(on: tx).filter(\.$id == a.id!).set(\.$effectiveTo, to: date.iso).set(\.$successorID, to: merged?.id).update()
+            try await Audit.record(merged == nil ? "Giải thể cơ quan" : "Sáp nhập cơ quan", entity: "agency", id: a.code, changes: [
+                .init(field: "Ngừng hoạt động từ", old: nil, new: date.vietnamese),
+            ] + (merged.map { [.init(field: "Cơ quan kế thừa", old: nil, new: $0.name)] } ?? []), actor: actor, on: tx)
+        }
+        return req.redirect(to: "/quan-tri/co-quan?da-luu=giai-the")
+    }
+}
