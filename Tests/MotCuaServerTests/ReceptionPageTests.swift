@@ -41,13 +41,14 @@ import Vapor
             #expect(r.status == .unprocessableEntity && r.text.contains("Số bản từ 1 đến 100."))
 
             // Saved: to the receipt, with the appointment and the components handed in.
-            r = try await post(t, "/tiep-nhan", "procedure=\(code)&name=\(Self.encoded("Phạm Thị Lan"))&idNumber=092099000111&birthDate=1985-02-03&address=\(Self.encoded(address))&channel=direct&resultDelivery=counter&components[c1]=on&components[n1]=2", session: desk)
+            r = try await post(t, "/tiep-nhan", "procedure=\(code)&name=\(Self.encoded("Phạm Thị Lan"))&idNumber=092099000111&birthDate=03/02/1985&address=\(Self.encoded(address))&channel=direct&resultDelivery=counter&components[c1]=on&components[n1]=2", session: desk)
             #expect(r.status == .seeOther)
             let location = try #require(r.headers.first(name: .location))
             let d = try #require(try await DossierModel.query(on: t.app.db).first())
             #expect(location == "/ho-so/\(d.code)/giay-tiep-nhan")
             let deskUser = try await t.user("stp.tiepnhan")
             #expect(d.applicantName == "Phạm Thị Lan" && d.state == DossierState(.received) && d.receivingOfficerID == deskUser.id)
+            #expect(d.applicantBirthDate == "1985-02-03")
             let components = try await DossierComponentModel.query(on: t.app.db).filter(\.$dossierID == d.id!).sort(\.$position).all()
             #expect(components.map(\.handedInCount) == [2] + Array(repeating: 0, count: components.count - 1))
             let receipt = try await t.request(.GET, location, headers: desk.headers)

@@ -122,6 +122,9 @@ import Vapor
             #expect(page.text.contains("Tổng số: 80 hồ sơ"))
             let procedure = try await ProcedureModel.query(on: t.app.db).filter(\.$code == sample.procedureCode).first()!
             #expect(page.text.contains(procedure.name))
+            // The page's date fields take dd/MM/yyyy and show it back.
+            let byDay = try await t.request(.GET, "/ho-so?per=100&dueFrom=\(day.vietnamese)&dueTo=\(day.vietnamese)", headers: cookie)
+            #expect(byDay.text.contains("Tổng số: \(inDay.count) hồ sơ") && byDay.text.contains("value=\"\(day.vietnamese)\""))
             let bad = try await t.request(.GET, "/ho-so?dueFrom=30/02/2026", headers: cookie)
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.text.contains("Hạn xử lý từ ngày") && bad.text.contains("Đăng xuất"))

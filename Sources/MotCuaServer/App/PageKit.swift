@@ -66,6 +66,28 @@ enum Menu {
 /// Dates and times on pages: dd/MM/yyyy and dd/MM/yyyy HH:mm in Vietnam time, and numbers with
 /// Vietnamese thousands dots (12.345), in one place.
 enum PageTime {
+    /// A date typed on a page: dd/MM/yyyy (d/M/yyyy too), or yyyy-MM-dd as a browser's date field sends it.
+    static func parseDate(_ text: String) -> LocalDate? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let iso = LocalDate(iso: t) { return iso }
+        let parts = t.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+              let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
+        return LocalDate(year: y, month: m, day: d)
+    }
+
+    /// A page's date field: ISO sent as the API wants it; anything else as typed, for the API's own message.
+    static func isoDate(_ text: String?) -> String? {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return text }
+        return parseDate(text)?.iso ?? text
+    }
+
+    /// How a date field shows a stored ISO date: dd/MM/yyyy.
+    static func dateField(_ text: String?) -> String {
+        guard let text, !text.isEmpty else { return "" }
+        return LocalDate(iso: text)?.vietnamese ?? text
+    }
+
     static func number(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""

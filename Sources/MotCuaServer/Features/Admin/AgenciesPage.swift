@@ -98,7 +98,7 @@ struct AgenciesPage {
         let a = try await agency(req)
         let form = try req.content.decode(Form.self)
         guard a.effectiveTo == nil else { return try await again(req, "\(a.name) đã được giải thể hoặc sáp nhập.", status: .conflict) }
-        guard let date = LocalDate(iso: form.effectiveTo.trimmingCharacters(in: .whitespaces)), date.iso >= a.effectiveFrom else {
+        guard let date = PageTime.parseDate(form.effectiveTo), date.iso >= a.effectiveFrom else {
             return try await again(req, "Ngày hiệu lực không hợp lệ (phải sau ngày thành lập \(LocalDate(iso: a.effectiveFrom)?.vietnamese ?? a.effectiveFrom)).",
                                    status: .unprocessableEntity)
         }

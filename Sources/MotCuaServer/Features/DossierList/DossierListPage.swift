@@ -38,7 +38,10 @@ struct DossierListPage {
 
     func show(req: Request) async throws -> View {
         let actor = try req.actor()
-        let q = try req.query.decode(DossierQuery.self)
+        var q = try req.query.decode(DossierQuery.self)
+        // The page's date fields take dd/MM/yyyy; the query (and the API) take ISO dates.
+        q.from = PageTime.isoDate(q.from); q.to = PageTime.isoDate(q.to)
+        q.dueFrom = PageTime.isoDate(q.dueFrom); q.dueTo = PageTime.isoDate(q.dueTo)
         let result = try await q.run(actor: actor, on: req.db)
         let now = Date()
         let names = try await CatalogueNames.load(scope: actor.scope, on: req.db)
@@ -79,7 +82,8 @@ struct DossierListPage {
         let done = req.query[Int.self, at: "da-ban-giao"]
         return try await req.view.render("DossierList/dossiers", Context(
             layout: PageLayout(heading, req), heading: heading, rows: rows, total: result.total.vietnamese,
-            q: q.q ?? "", idNumber: q.idNumber ?? "", from: q.from ?? "", to: q.to ?? "", dueFrom: q.dueFrom ?? "", dueTo: q.dueTo ?? "",
+            q: q.q ?? "", idNumber: q.idNumber ?? "", from: PageTime.dateField(q.from), to: PageTime.dateField(q.to),
+            dueFrom: PageTime.dateField(q.dueFrom), dueTo: PageTime.dateField(q.dueTo),
             overdue: q.due == "overdue",
             statuses: options(Status.allCases.map { ($0.rawValue, $0.manualName) }, q.status),
             procedures: options(names.procedureList, q.procedure), fields: options(names.fieldList, q.field),

@@ -55,7 +55,7 @@ struct CounterPage {
             q.per = 1
             if let last = try await q.run(actor: actor, on: req.db).items.first {
                 typed.name = last.applicantName
-                typed.birthDate = last.applicantBirthDate
+                typed.birthDate = PageTime.dateField(last.applicantBirthDate)
                 typed.address = last.applicantAddress
                 typed.phone = last.applicantPhone
                 typed.email = last.applicantEmail
@@ -75,7 +75,7 @@ struct CounterPage {
         if blank(typed.name) { fieldErrors["name"] = "Nhập họ tên người nộp." }
         if blank(typed.idNumber) { fieldErrors["idNumber"] = "Nhập số CCCD / mã số thuế." }
         if blank(typed.address) { fieldErrors["address"] = "Nhập địa chỉ." }
-        if let b = typed.birthDate, !b.isEmpty, LocalDate(iso: b) == nil { fieldErrors["birthDate"] = "Ngày sinh không hợp lệ." }
+        if let b = typed.birthDate, !b.isEmpty, PageTime.parseDate(b) == nil { fieldErrors["birthDate"] = "Ngày sinh không hợp lệ (dd/mm/yyyy)." }
         guard let procedureCode = typed.procedure, let procedure = try await Self.procedure(procedureCode, actor: actor, on: req.db) else {
             return try await again(req, actor: actor, typed: typed, error: "Hãy chọn thủ tục hành chính.", fieldErrors: fieldErrors)
         }
@@ -94,7 +94,7 @@ struct CounterPage {
         func given(_ s: String?) -> String? { blank(s) ? nil : s!.trimmingCharacters(in: .whitespacesAndNewlines) }
         let input = DossierService.NewDossier(
             procedureCode: procedure.code, channel: typed.channel.flatMap(DossierChannel.init(rawValue:)) ?? .direct,
-            applicant: .init(kind: "person", name: given(typed.name)!, idNumber: given(typed.idNumber)!, birthDate: given(typed.birthDate),
+            applicant: .init(kind: "person", name: given(typed.name)!, idNumber: given(typed.idNumber)!, birthDate: given(typed.birthDate).flatMap(PageTime.parseDate)?.iso,
                              address: given(typed.address)!, phone: given(typed.phone), email: given(typed.email)),
             representative: nil, contentSummary: given(typed.summary), resultDelivery: given(typed.resultDelivery), components: handedIn)
         do {
