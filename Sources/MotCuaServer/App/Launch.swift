@@ -55,7 +55,12 @@ public enum Launch {
     }
 
     static func updatePlannerStatistics(on sql: any SQLDatabase, onlyIfMissing: Bool) async throws {
-        guard sql.dialect.name == "sqlite" else { return }
+        guard sql.dialect.name == "sqlite" else {
+            // PostgreSQL's autovacuum analyses a table a while after large changes; a bulk load
+            // should not leave the first queries to plan without statistics.
+            if !onlyIfMissing { try await sql.raw("ANALYZE").run() }
+            return
+        }
         if onlyIfMissing {
             let stats = try await sql.raw("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").all()
             if !stats.isEmpty { return }

@@ -23,8 +23,9 @@ public enum PageBenchmark {
     /// the largest scope); the dossier opened and searched for is one of the user's own list.
     static func routes(on app: Application, headers: HTTPHeaders) async throws -> [(String, String)] {
         struct Listed: Decodable { let items: [DossierSummary] }
-        let list = try await respond(app, .GET, "/api/v1/dossiers?per=100&page=6", headers: headers)
-        guard let latest = try? JSONDecoder().decode(Listed.self, from: Data(buffer: list.body.buffer ?? ByteBuffer())).items.last,
+        let list = try await respond(app, .GET, "/api/v1/dossiers?per=100&page=6&status=returned", headers: headers)
+        // A returned one, so received (PostgreSQL lists the not yet received first in newest-first order, SQLite last).
+        guard let latest = try? JSONDecoder().decode(Listed.self, from: Data(buffer: list.body.buffer ?? ByteBuffer())).items.last(where: { $0.receivedAt != nil }),
               let receivedAt = latest.receivedAt else {
             throw Abort(.notFound, reason: "Người dùng chưa có đủ hồ sơ để đo: chạy với --dossiers N.")
         }

@@ -7,16 +7,19 @@ struct SecondaryIndex: Sendable {
     let name: String
     let table: String
     let columns: [String]
+    /// A partial index's condition (both databases know `CREATE INDEX ... WHERE`); our own constant SQL.
+    let condition: String?
 
-    init(_ name: String, on table: String, _ columns: [String]) {
+    init(_ name: String, on table: String, _ columns: [String], where condition: String? = nil) {
         self.name = name
         self.table = table
         self.columns = columns
+        self.condition = condition
     }
 
     /// Creates the index unless it exists (both databases know `IF NOT EXISTS`; SQLKit's builder does not).
     func create(on sql: any SQLDatabase) async throws {
-        try await sql.raw("CREATE INDEX IF NOT EXISTS \(ident: name) ON \(ident: table) (\(idents: columns, joinedBy: ", "))").run()
+        try await sql.raw("CREATE INDEX IF NOT EXISTS \(ident: name) ON \(ident: table) (\(idents: columns, joinedBy: ", "))\(unsafeRaw: condition.map { " WHERE " + $0 } ?? "")").run()
     }
 
     func drop(on sql: any SQLDatabase) async throws {
