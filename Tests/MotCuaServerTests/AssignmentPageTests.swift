@@ -74,4 +74,27 @@ import Vapor
             #expect(try await t.dossier(codes[3]).assignedOfficerID == nil)
         }
     }
+
+    /// Thirty heads' clicks on the same dossier at once: exactly one assignment, one log entry.
+    @Test(arguments: TestDatabase.available)
+    func concurrentAssignmentsOfOneDossierGiveOneSuccess(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let reception = try await t.login("stp.tiepnhan")
+            let code = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest()).decode(DossierDetail.self).dossier.code
+            #expect(try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/hand_over", token: reception, json: ActionRequest(version: 1)).status == .ok)
+            let head = try await t.pageSession("stp.hctp.truongphong")
+            let officers = [try await t.user("stp.hctp.cv1"), try await t.user("stp.hctp.cv2")]
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for i in 0..<30 {
+                    group.addTask { try await post(t, "dossier[]=\(code):2&officer=\(officers[i % 2].id!)", session: head).status }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .seeOther }.count == 1, "\(statuses)")
+            #expect(statuses.allSatisfy { $0 == .seeOther || $0 == .conflict })
+            #expect(try await t.logCount(code) == 3)
+            let d = try await t.dossier(code)
+            #expect(d.version == 3 && officers.map(\.id).contains(d.assignedOfficerID))
+        }
+    }
 }

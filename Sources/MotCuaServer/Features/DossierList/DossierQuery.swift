@@ -78,14 +78,8 @@ struct DossierQuery: Content {
         case "-code": order = { $0.sort(\.$code, .descending) }
         default: throw ServiceError(.unprocessableEntity, "Cách sắp xếp \"\(sort)\" không hợp lệ.")
         }
-        var query = try await filtered(actor: actor, at: now, on: db)
+        let query = try await filtered(actor: actor, at: now, on: db)
         let total = try await MatchCount.of(query, on: db)
-        // PostgreSQL: name words matching thousands of dossiers are counted through the GIN index,
-        // but the page is read in the list's order checking each row's name (the first twenty come
-        // soon), instead of fetching and sorting every match.
-        if !Self.isSQLite(db), total.value > Self.denseMatches, let q, !q.contains(where: \.isNumber), !IndexDossierText.words(q).isEmpty {
-            query = try await filtered(actor: actor, at: now, on: db, namesPerRow: true)
-        }
         let per = per ?? 20
         let page = page ?? 1
         order(query)
@@ -96,10 +90,7 @@ struct DossierQuery: Content {
     static func isSQLite(_ db: any Database) -> Bool { (db as? any SQLDatabase)?.dialect.name == "sqlite" }
 
     /// The query of the user's scope with every filter given.
-    /// Beyond this many matches a name search reads rows in the list's order (see `run`).
-    static let denseMatches = 2_000
-
-    func filtered(actor: Actor, at now: Date, on db: any Database, namesPerRow: Bool = false) async throws -> QueryBuilder<DossierModel> {
+    func filtered(actor: Actor, at now: Date, on db: any Database) async throws -> QueryBuilder<DossierModel> {
         let scope = actor.scope
         // An empty form field ("Tất cả trạng thái") means no filter.
         func given(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
@@ -215,8 +206,7 @@ struct DossierQuery: Content {
                 if words.isEmpty {
                     query.filter(\.$code == "")
                 } else {
-                    query.filter(.sql(embed: namesPerRow ? IndexDossierText.checkedPerRow(words)
-                                                          : try await Self.nameCondition(words, otherFilters: query, on: db)))
+                    query.filter(.sql(embed: try await Self.nameCondition(words, otherFilters: query, on: db)))
                 }
             }
         }
