@@ -138,6 +138,7 @@ import Vapor
             #expect(view.status == .ok && view.headers.first(name: .contentDisposition)?.hasPrefix("inline") == true)
             let download = try await t.request(.GET, "/api/v1/dossiers/\(code)/files/\(file.id!.uuidString)", headers: desk.headers)
             #expect(download.headers.first(name: .contentDisposition)?.hasPrefix("attachment") == true)
+            #expect(try await t.request(.GET, "/api/v1/dossiers/\(code)/files/\(file.id!.uuidString)?xem=", headers: desk.headers).status == .unprocessableEntity)
             // A disguised file: refused on the tab, in Vietnamese, still logged in.
             let (fake, fakeType) = multipart(Data("MZ not a pdf".utf8), name: "hoa-don.pdf", component: 1)
             headers.replaceOrAdd(name: .contentType, value: fakeType)

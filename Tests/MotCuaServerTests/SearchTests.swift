@@ -110,7 +110,7 @@ import Vapor
             #expect(overdue.items.map(\.code) == late.map(\.code))
             let reversed = try await t.request(.GET, "/api/v1/dossiers?per=100&due=overdue&sort=-due_at", token: monitor).decode(Paged<DossierSummary>.self)
             #expect(reversed.items.map(\.code) == late.reversed().map(\.code))
-            for bad in ["idNumber=12%2734", "dueFrom=2026-02-30", "agency=khong-phai-uuid", "field=", "page=501&per=20", "page=101&per=100"] {
+            for bad in ["idNumber=12%2734", "dueFrom=2026-02-30", "agency=khong-phai-uuid", "field=", "page=501&per=20", "page=101&per=100", "page=9223372036854775807", "page=-9223372036854775808"] {
                 let r = try await t.request(.GET, "/api/v1/dossiers?\(bad)", token: monitor)
                 #expect(r.status == .unprocessableEntity, "\(bad): \(r.text)")
             }

@@ -51,6 +51,8 @@ struct DossierDetailAPI {
 
     func download(req: Request) async throws -> Response {
         let actor = try req.actor()
+        let view = req.query[String.self, at: "xem"]
+        if let view, view != "1" { throw ServiceError(.unprocessableEntity, "Tham số \"xem\" chỉ nhận giá trị 1.") }
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
         guard let id = req.parameters.get("file", as: UUID.self),
               let f = try await DossierFileModel.query(on: req.db).filter(\.$id == id).filter(\.$dossierID == d.id!).first() else {
@@ -61,7 +63,7 @@ struct DossierDetailAPI {
         response.headers.contentType = HTTPMediaType(type: String(f.contentType.split(separator: "/")[0]), subType: String(f.contentType.split(separator: "/")[1]))
         // `?xem=1` shows a PDF or an image in the browser (the formats checked by structure on upload);
         // anything else is always downloaded.
-        let inline = req.query[String.self, at: "xem"] == "1" && ["application/pdf", "image/jpeg", "image/png"].contains(f.contentType)
+        let inline = view == "1" && ["application/pdf", "image/jpeg", "image/png"].contains(f.contentType)
         response.headers.replaceOrAdd(name: .contentDisposition,
                                       value: "\(inline ? "inline" : "attachment"); filename*=UTF-8''\(f.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "tep")")
         return response

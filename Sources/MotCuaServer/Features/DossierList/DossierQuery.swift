@@ -59,7 +59,8 @@ struct DossierQuery: Content {
     /// One page of the matching dossiers, sorted, and how many match (up to the window).
     func run(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> (items: [DossierModel], total: MatchCount, page: Int, per: Int) {
         if let per, !(1...Self.maxPer).contains(per) { throw ServiceError(.unprocessableEntity, "Số hồ sơ mỗi trang (per) phải từ 1 đến \(Self.maxPer).") }
-        if let page, page < 1 || (page - 1) * (per ?? 20) >= Self.window {
+        // Compared before multiplying: a page number near Int.max must not overflow.
+        if let page, page < 1 || page > Self.window || (page - 1) * (per ?? 20) >= Self.window {
             throw ServiceError(.unprocessableEntity, "Chỉ xem được \(PageTime.number(Self.window)) hồ sơ đầu tiên của một danh sách: hãy thu hẹp điều kiện tìm kiếm.")
         }
         let sort = sort.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "-received_at"
