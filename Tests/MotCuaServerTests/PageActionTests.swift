@@ -94,4 +94,27 @@ import Vapor
             #expect(try await post(t, "/ho-so/\(code)/thao-tac/withdraw", "version=5&reason=x", as: other).status == .notFound)
         }
     }
+
+    /// The officer's supplement request from the page: the reason, and the applicant's own deadline
+    /// when given, shown with the pause on the timeline.
+    @Test(arguments: TestDatabase.available)
+    func officerRequestsASupplementWithTheApplicantsDeadline(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let token = try await t.login("stp.tiepnhan")
+            let code = try await t.request(.POST, "/api/v1/dossiers", token: token, json: criminalRecordRequest()).decode(DossierDetail.self).dossier.code
+            _ = try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/hand_over", token: token, json: ActionRequest(version: 1))
+            let officer = try await t.user("stp.hctp.cv1")
+            let head = try await t.login("stp.hctp.truongphong")
+            _ = try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/assign", token: head, json: ActionRequest(version: 2, officer: officer.id))
+            let session = try await cookie(t, "stp.hctp.cv1")
+            let page = try await t.request(.GET, "/ho-so/\(code)", headers: session)
+            #expect(page.text.contains("Hạn bổ sung của công dân (không bắt buộc)"))
+            let deadline = VietnamTime.local(Date().addingTimeInterval(10 * 24 * 3600)).date
+            let r = try await post(t, "/ho-so/\(code)/thao-tac/request_supplement",
+                                   "version=3&reason=B%E1%BB%95+sung+s%E1%BB%95+h%E1%BB%99+kh%E1%BA%A9u&appointment=\(deadline.iso)T17%3A00", as: session)
+            #expect(r.status == .seeOther)
+            let timeline = try await t.request(.GET, "/ho-so/\(code)?tab=tien-trinh", headers: session).text
+            #expect(timeline.contains("Chờ bổ sung hồ sơ") && timeline.contains("\(deadline.vietnamese) 17:00"))
+        }
+    }
 }

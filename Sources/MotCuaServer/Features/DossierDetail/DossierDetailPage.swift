@@ -15,6 +15,8 @@ struct DossierDetailPage {
         let officers: [Officer]
         // The inputs the form asks for (the rule's required inputs); an opinion may always be given.
         let officer, proposal, amount, paymentReceipt, appointment, rating, reason, opinionRequired: Bool
+        /// A supplement request may give the applicant their own deadline (optional).
+        let applicantDeadline: Bool
 
         init(_ action: Action, officers: [Officer]) {
             let required = StateMachine.rules[action]!.required
@@ -29,6 +31,7 @@ struct DossierDetailPage {
             rating = required.contains(.rating)
             reason = required.contains(.reason)
             opinionRequired = required.contains(.opinion)
+            applicantDeadline = action == .requestSupplement
         }
     }
 
