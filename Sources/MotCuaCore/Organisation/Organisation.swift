@@ -90,6 +90,14 @@ public struct ComponentRequirement: Hashable, Sendable, Codable {
         case original          // bản chính
         case copy              // bản sao
         case certifiedCopy = "certified_copy"   // bản sao chứng thực
+
+        public var vietnameseName: String {
+            switch self {
+            case .original: "Bản chính"
+            case .copy: "Bản sao"
+            case .certifiedCopy: "Bản sao chứng thực"
+            }
+        }
     }
 
     public var name: String

@@ -48,10 +48,8 @@ public enum Launch {
     /// sixty thousand dossiers would look as narrow as a search's hundred. ANALYZE (a million dossiers
     /// take about two seconds) gives it the real proportions; PostgreSQL keeps its own.
     static func indexCount(on sql: any SQLDatabase) async throws -> Int {
-        struct Counted: Decodable { let n: Int }
-        let query: SQLQueryString = sql.dialect.name == "sqlite" ? "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index'"
-            : "SELECT count(*) AS n FROM pg_indexes WHERE schemaname = current_schema()"
-        return try await sql.raw(query).first(decoding: Counted.self)?.n ?? 0
+        try await sql.count(sql.dialect.name == "sqlite" ? "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index'"
+            : "SELECT count(*) AS n FROM pg_indexes WHERE schemaname = current_schema()")
     }
 
     static func updatePlannerStatistics(on sql: any SQLDatabase, onlyIfMissing: Bool) async throws {

@@ -89,7 +89,7 @@ struct AssignmentPage {
         let rows = result.items.map { d in
             Row(code: d.code, applicant: d.applicantName, procedure: names.procedures[d.procedureCode] ?? d.procedureCode,
                 received: d.receivedAt.map(PageTime.dateTime) ?? "", due: d.dueAt.map(PageTime.dateTime) ?? "",
-                urgency: d.dueAt.map { $0 < now ? "overdue" : $0.timeIntervalSince(now) < 24 * 3600 ? "due-soon" : "" } ?? "",
+                urgency: DossierListPage.urgency(of: d, at: now),
                 value: "\(d.code):\(d.version)", checked: keptCodes.contains(d.code))
         }
         let officers = try await OfficerWorkload.of(agency: agency, department: department, at: now, on: req.db)

@@ -89,11 +89,7 @@ struct DossierDetailPage {
         } catch {
             let (status, detail) = ProblemMiddleware.explain(error)
             guard status != .notFound, status != .internalServerError, status != .forbidden else { throw error }
-            let actor = try req.actor()
-            let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
-            let response = try await render(d, actor: actor, notice: nil, error: detail, on: req, tab: "thanh-phan").encodeResponse(for: req)
-            response.status = status
-            return response
+            return try await again(req, error: detail, status: status, tab: "thanh-phan")
         }
     }
 
@@ -106,13 +102,19 @@ struct DossierDetailPage {
         } catch {
             let (status, detail) = ProblemMiddleware.explain(error)
             guard status != .notFound, status != .internalServerError else { throw error }
-            let actor = try req.actor()
-            let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
             let conflict = status == .conflict ? " Tải lại trang để xem trạng thái mới nhất của hồ sơ." : ""
-            let response = try await render(d, actor: actor, notice: nil, error: detail + conflict, on: req).encodeResponse(for: req)
-            response.status = status
-            return response
+            return try await again(req, error: detail + conflict, status: status)
         }
+    }
+
+    /// The dossier's page again after a refused form (an action, a file): the reason, the refusal's
+    /// status code, the dossier as it is now.
+    func again(_ req: Request, error detail: String, status: HTTPResponseStatus, tab: String? = nil) async throws -> Response {
+        let actor = try req.actor()
+        let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
+        let response = try await render(d, actor: actor, notice: nil, error: detail, on: req, tab: tab).encodeResponse(for: req)
+        response.status = status
+        return response
     }
 
     func render(_ d: DossierModel, actor: Actor, notice: String?, error: String?, on req: Request, tab: String? = nil) async throws -> View {

@@ -49,15 +49,9 @@ struct DossierListPage {
         let rows = result.items.map { d in
             let actions = req.motcua.dossiers.availableActions(on: d, actor: actor).filter { $0 != .uploadFile }
             let waited = d.state.status == .submitted ? d.submittedAt.map { OnlineIntakeWait.workingSeconds(submittedAt: $0, at: now, calendar: calendar) } : nil
-            let urgency: String
-            if let due = d.dueAt, d.state.status == .received || d.state.status == .processing {
-                urgency = due < now ? "overdue" : due.timeIntervalSince(now) < 24 * 3600 ? "due-soon" : ""
-            } else {
-                urgency = ""
-            }
             return Row(code: d.code, applicant: d.applicantName, procedure: names.procedures[d.procedureCode] ?? d.procedureCode,
                        status: d.state.vietnameseName, received: d.receivedAt.map(PageTime.date) ?? "", due: d.dueAt.map(PageTime.dateTime) ?? "",
-                       timeliness: d.timeliness(at: now)?.vietnameseName ?? "", urgency: urgency,
+                       timeliness: d.timeliness(at: now)?.vietnameseName ?? "", urgency: Self.urgency(of: d, at: now),
                        menu: [Row.Link(label: "Xem chi tiết", href: "/ho-so/\(d.code)")]
                            + actions.map { Row.Link(label: $0.vietnameseName, href: "/ho-so/\(d.code)#thao-tac-\($0.rawValue)") },
                        handOver: actions.contains(.handOver) ? "\(d.code):\(d.version)" : nil,
@@ -96,6 +90,12 @@ struct DossierListPage {
                 + (rows.contains { $0.waited != nil } ? [column("Đã chờ (giờ làm việc)", nil)] : []) + [column("Thao tác", nil)],
             showWaited: rows.contains { $0.waited != nil }, handOver: handOver, notice: done.map { "Đã bàn giao \($0) hồ sơ." },
             page: result.page, pages: paging.pages, previous: links.previous, next: links.next))
+    }
+
+    /// A row's colour class: `overdue`, or `due-soon` when due within 24 hours; running dossiers only.
+    static func urgency(of d: DossierModel, at now: Date) -> String {
+        guard let due = d.dueAt, d.state.status == .received || d.state.status == .processing else { return "" }
+        return due < now ? "overdue" : due.timeIntervalSince(now) < 24 * 3600 ? "due-soon" : ""
     }
 
     /// Every filter of the query, as the links of the list keep them.

@@ -197,7 +197,7 @@ struct DossierQuery: Content {
                 let code = String(q.uppercased().unicodeScalars.filter { CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-").contains($0) }.map(Character.init))
                 // SQLite's LIKE ignores case and so cannot use the code's index; GLOB can (the code has no
                 // GLOB metacharacters left). PostgreSQL's LIKE prefix is planned on the index.
-                if (db as? any SQLDatabase)?.dialect.name == "sqlite" {
+                if Self.isSQLite(db) {
                     query.filter(.sql(embed: "\(ident: "dossiers").\(ident: "code") GLOB \(bind: code + "*")"))
                 } else {
                     query.filter(\.$code =~ code)
@@ -222,7 +222,7 @@ extension DossierQuery {
     /// filters narrow the list more (a status, a step), the names are checked on the rows those
     /// filters leave instead. Both counts are bounded, so deciding costs a few milliseconds.
     static func nameCondition(_ words: [String], otherFilters: QueryBuilder<DossierModel>, on db: any Database) async throws -> SQLQueryString {
-        guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return IndexDossierText.matching(words, dialect: "postgresql") }
+        guard isSQLite(db), let sql = db as? any SQLDatabase else { return IndexDossierText.matching(words, dialect: "postgresql") }
         let few = 2_000, probe = 20_000
         let byIndex = try await IndexDossierText.indexCount(words, limit: probe, on: sql)
         if byIndex > few {
@@ -250,7 +250,7 @@ struct MatchCount: Sendable, Equatable {
         ids.query.limits = [.count(limit + 1)]
         ids.query.sorts = []
         let inner = SQLQueryConverter(delegate: PlainConverterDelegate()).convert(ids.query)
-        let n = try await sql.raw("SELECT count(*) AS n FROM (\(inner)) AS matching").first(decoding: Counted.self)?.n ?? 0
+        let n = try await sql.count("SELECT count(*) AS n FROM (\(inner)) AS matching")
         return MatchCount(value: min(n, limit), isExact: n <= limit)
     }
 
@@ -260,7 +260,6 @@ struct MatchCount: Sendable, Equatable {
         return isExact ? number : "hơn \(number)"
     }
 
-    private struct Counted: Decodable { let n: Int }
     /// Queries need none of the schema hooks of a converter delegate.
     private struct PlainConverterDelegate: SQLConverterDelegate {
         func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }

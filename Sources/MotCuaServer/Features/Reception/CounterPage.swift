@@ -136,7 +136,7 @@ struct CounterPage {
                 let kept = typed.components
                 let ticked = kept.map { $0["c\(position)"] != nil } ?? c.mandatory
                 let count = kept?["n\(position)"].flatMap { Int($0) } ?? c.count
-                return ComponentRow(position: position, name: c.name, form: Self.formName(c.form), required: c.count, mandatory: c.mandatory,
+                return ComponentRow(position: position, name: c.name, form: c.form.vietnameseName, required: c.count, mandatory: c.mandatory,
                                     ticked: ticked, count: count, error: fieldErrors["n\(position)"])
             }
             // The appointment if received now, by the same clock the intake starts.
@@ -161,14 +161,6 @@ struct CounterPage {
 
     static func procedure(_ code: String, actor: Actor, on db: any Database) async throws -> ProcedureModel? {
         try await ProcedureModel.query(on: db).filter(\.$code == code).filter(\.$agencyID == actor.agencyID!).first()
-    }
-
-    static func formName(_ form: ComponentRequirement.Form) -> String {
-        switch form {
-        case .original: "Bản chính"
-        case .copy: "Bản sao"
-        case .certifiedCopy: "Bản sao chứng thực"
-        }
     }
 
     static func time(_ t: ProcedureTerms) -> String {

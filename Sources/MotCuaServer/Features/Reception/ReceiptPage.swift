@@ -29,11 +29,10 @@ struct ReceiptPage {
         let names = try await ChangeText.Names.load(for: record, on: req.db)
         var officer = ""
         if let id = d.receivingOfficerID { officer = try await UserModel.find(id, on: req.db)?.fullName ?? "" }
-        let forms = Dictionary(uniqueKeysWithValues: ComponentRequirement.Form.allCases.map { ($0.rawValue, CounterPage.formName($0)) })
         return try await req.view.render("Reception/receipt", Context(
             agency: names.agencies[d.agencyID] ?? "", code: d.code, applicant: d.applicantName, idNumber: d.applicantIDNumber, address: d.applicantAddress,
             procedure: record.procedure.name,
-            components: record.components.filter { $0.handedInCount > 0 }.map { .init(position: $0.position, name: $0.name, form: forms[$0.form] ?? $0.form, count: $0.handedInCount) },
+            components: record.components.filter { $0.handedInCount > 0 }.map { .init(position: $0.position, name: $0.name, form: ComponentRequirement.Form(rawValue: $0.form)?.vietnameseName ?? $0.form, count: $0.handedInCount) },
             received: d.receivedAt.map(PageTime.dateTime) ?? "", appointment: d.appointmentAt.map(PageTime.dateTime) ?? "",
             officer: officer, lookupSecret: d.lookupSecret,
             lookupURL: (req.application.motcua.settings.publicURL?.absoluteString ?? "http://" + (req.headers.first(name: .host) ?? "localhost")) + "/tra-cuu",

@@ -123,8 +123,7 @@ struct IndexDossierText: AsyncMigration {
     /// words are bound, never spliced into the SQL.
     static func matching(_ words: [String], dialect: String) -> SQLQueryString {
         if dialect == "sqlite" {
-            let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
-            return "\(ident: "dossiers").\(ident: "id") IN (SELECT dossier_id FROM dossier_text WHERE dossier_text MATCH \(bind: match))"
+            return "\(ident: "dossiers").\(ident: "id") IN (SELECT dossier_id FROM dossier_text WHERE dossier_text MATCH \(bind: ftsMatch(words)))"
         } else {
             let match = words.map { "\($0):*" }.joined(separator: " & ")
             return "to_tsvector('simple', \(ident: "dossiers").\(ident: "applicant_search")) @@ to_tsquery('simple', \(bind: match))"
@@ -141,9 +140,9 @@ struct IndexDossierText: AsyncMigration {
 
     /// SQLite: how many dossiers the words match by the index, counted up to `limit` + 1.
     static func indexCount(_ words: [String], limit: Int, on sql: any SQLDatabase) async throws -> Int {
-        let match = words.map { "\"\($0)\"*" }.joined(separator: " ")
-        struct Counted: Decodable { let n: Int }
-        return try await sql.raw("SELECT count(*) AS n FROM (SELECT 1 FROM dossier_text WHERE dossier_text MATCH \(bind: match) LIMIT \(bind: limit + 1))")
-            .first(decoding: Counted.self)?.n ?? 0
+        try await sql.count("SELECT count(*) AS n FROM (SELECT 1 FROM dossier_text WHERE dossier_text MATCH \(bind: ftsMatch(words)) LIMIT \(bind: limit + 1))")
     }
+
+    /// FTS5's query for "every word as a prefix": each word quoted, then starred.
+    static func ftsMatch(_ words: [String]) -> String { words.map { "\"\($0)\"*" }.joined(separator: " ") }
 }
