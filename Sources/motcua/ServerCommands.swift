@@ -129,3 +129,42 @@ struct FilesGCCommand: AsyncParsableCommand {
         say("Đã xoá \(result.removed) tệp không được tham chiếu (\(result.removedBytes) byte); giữ lại \(result.kept) tệp.")
     }
 }
+
+struct ReportsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reports", abstract: "Số liệu thống kê báo cáo.",
+                                                    subcommands: [ReportsRebuildCommand.self, ReportsCheckCommand.self])
+}
+
+struct ReportsRebuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild", abstract: "Tính lại toàn bộ số liệu tổng hợp của thống kê báo cáo từ hồ sơ (trong một giao dịch).")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let rows = try await Launch.withApplication(settings: db.settings()) { app in
+            try await Launch.migrate(app)
+            return try await Launch.rebuildReports(app)
+        }
+        say("Đã tính lại số liệu thống kê: \(rows) dòng tổng hợp.")
+    }
+}
+
+struct ReportsCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "So sánh số liệu tổng hợp đã lưu với số liệu tính lại từ hồ sơ; mã thoát 1 nếu có chênh lệch.")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let differences = try await Launch.withApplication(settings: db.settings()) { app in
+            try await Launch.migrate(app)
+            return try await Launch.checkReports(app)
+        }
+        differences.prefix(50).forEach { say("CHÊNH LỆCH: " + $0) }
+        if differences.count > 50 { say("... và \(differences.count - 50) chênh lệch khác.") }
+        guard differences.isEmpty else {
+            say("Có \(differences.count) dòng số liệu tổng hợp khác với hồ sơ: chạy \"motcua reports rebuild\".")
+            throw ExitCode(1)
+        }
+        say("Số liệu tổng hợp khớp với hồ sơ.")
+    }
+}

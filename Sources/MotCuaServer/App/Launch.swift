@@ -99,6 +99,16 @@ public enum Launch {
     }
 
     /// `motcua files gc`: removes stored files no row references, older than the grace period.
+    /// `motcua reports rebuild`: the statistics' tallies written again from the dossiers.
+    public static func rebuildReports(_ app: Application) async throws -> Int {
+        try await ReportTallyStore.rebuild(on: app.db)
+    }
+
+    /// `motcua reports check`: the stored tallies against a recount; the differences, none if equal.
+    public static func checkReports(_ app: Application) async throws -> [String] {
+        try await ReportTallyStore.check(on: app.db)
+    }
+
     public static func collectFileGarbage(_ app: Application, graceMinutes: Int) async throws -> (removed: Int, removedBytes: Int, kept: Int) {
         let r = try await FileService.collectGarbage(context: app.motcua, grace: TimeInterval(graceMinutes * 60), on: app.db)
         return (r.removed, r.removedBytes, r.kept)

@@ -72,6 +72,10 @@ func routes(_ app: Application) throws {
         v1.post("dossiers", use: IntakeAPI().create)
     }
 
+    do { // Statistics (Thống kê báo cáo).
+        v1.get("reports", "summary", use: ReportsAPI().summary)
+    }
+
     do { // One dossier: detail, actions, files.
         let page = DossierDetailPage(), api = DossierDetailAPI()
         app.get("ho-so", ":code", use: page.show)

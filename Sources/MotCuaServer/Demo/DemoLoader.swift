@@ -182,7 +182,7 @@ public struct DemoLoader: Sendable {
         }
     }
 
-    actor Tally {
+    actor LoadedCount {
         private var value = 0
         func add(_ n: Int) -> Int {
             value += n
@@ -214,7 +214,7 @@ public struct DemoLoader: Sendable {
         let slugs = Array(Set(DemoCatalogue.procedures.map(\.agency))).sorted()
         let shards = count < 1000 ? 1 : 2
         let gate = WriteGate()
-        let done = Tally()
+        let done = LoadedCount()
         let started = Date()
         let counters = try await withLoadingConnection { db in try await Self.withIndexesBuiltAfterwards(on: db) {
           try await withThrowingTaskGroup(of: [String: Int].self) { group in
@@ -244,6 +244,8 @@ public struct DemoLoader: Sendable {
             return row
         }
         for chunk in stride(from: 0, to: rows.count, by: 2000) { try await Array(rows[chunk..<min(chunk + 2000, rows.count)]).create(on: db) }
+        // The rows were written without the services: the statistics count them once, here.
+        try await ReportTallyStore.rebuild(on: db)
     }
 
     /// One shard's dossiers, each decided by `DossierService.plan` and `apply`; returns its counters.

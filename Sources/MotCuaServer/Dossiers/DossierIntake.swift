@@ -77,6 +77,7 @@ extension DossierService {
             try await [plan.dossier].insert(on: tx)
             try await plan.components.insert(on: tx)
             try await LogChain.append(log, on: tx)
+            try await ReportTallyStore.record(plan.dossier.counted.tallies, of: plan.dossier, on: tx)
             return plan.dossier
         }
     }

@@ -54,12 +54,14 @@ struct DossierService: Sendable {
         guard let expectedVersion else { throw ServiceError(.unprocessableEntity, "Thiếu phiên bản hồ sơ (version) để tránh ghi đè.") }
         var officer: UserModel?
         if let id = inputs.officer, action == .assign || action == .reassign { officer = try await UserModel.find(id, on: db) }
+        let counted = d.counted
         let log = try apply(action, to: d, inputs: inputs, actor: actor, at: now, officer: officer)
         guard expectedVersion == d.version else { throw ServiceError.conflict }
         return try await db.transaction { tx in
             try await Self.claimVersion(of: d, expected: expectedVersion, on: tx)
             try await d.update(on: tx)
             try await LogChain.append(log, on: tx)
+            try await ReportTallyStore.record(CountedDossier.change(from: counted, to: d.counted), of: d, on: tx)
             return d
         }
     }
@@ -143,7 +145,10 @@ struct DossierService: Sendable {
             d.assignedOfficerID = officer.id
         case .approve, .refuse:
             d.completedAt = now.wholeSeconds
+            d.finishedAt = d.completedAt
             change("completed_at", nil, iso(d.completedAt))
+        case .withdraw:
+            d.finishedAt = now.wholeSeconds
         case .returnResult:
             d.returnedAt = now.wholeSeconds
             change("returned_at", nil, iso(d.returnedAt))
@@ -165,6 +170,7 @@ struct DossierService: Sendable {
             change("reason", nil, reason)
         }
         d.set(transition.to)
+        d.resolution = d.counted.resolution?.rawValue
         d.updatedAt = now.wholeSeconds
         return LogChain.Content(
             dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,

@@ -47,6 +47,10 @@ final class DossierModel: Model, @unchecked Sendable {
     @OptionalField(key: "appointment_at") var appointmentAt: Date?
     @OptionalField(key: "completed_at") var completedAt: Date?
     @OptionalField(key: "returned_at") var returnedAt: Date?
+    /// When it was completed, refused or withdrawn, and how it ended for the statistics
+    /// (`Resolution`: early, on time, late, withdrawn); nil while open or if never received.
+    @OptionalField(key: "finished_at") var finishedAt: Date?
+    @OptionalField(key: "resolution") var resolution: String?
     /// The clock: pause rounds with their previous and new due dates, the apology (JSON).
     @OptionalField(key: "clock") var clockJSON: String?
     @OptionalField(key: "result_json") var resultJSON: String?

@@ -1,0 +1,202 @@
+import Foundation
+
+/// What the statistics count of one dossier (DOMAIN.md section 9): a dossier counts from its
+/// receipt, so one never received (still submitted, rejected at intake, withdrawn before receipt)
+/// has no clock and counts nowhere.
+public struct CountedDossier: Hashable, Sendable {
+    public var channel: DossierChannel
+    public var clock: DossierClock?
+    /// When it was completed, refused or withdrawn.
+    public var finishedAt: Date?
+    public var withdrawn: Bool
+
+    public init(channel: DossierChannel, clock: DossierClock?, finishedAt: Date?, withdrawn: Bool) {
+        self.channel = channel
+        self.clock = clock
+        self.finishedAt = finishedAt
+        self.withdrawn = withdrawn
+    }
+
+    /// How it ended: early, on time or late against its due date; withdrawn on its own.
+    public var resolution: Resolution? {
+        guard let clock, let finishedAt else { return nil }
+        if withdrawn { return .withdrawn }
+        return Resolution(clock.finishedTimeliness(at: finishedAt))
+    }
+
+    /// The instants it was overdue: each stretch of running clock (from receipt or a resumption to
+    /// the next pause or the end) from the later of its start and its due instant. A paused clock
+    /// is never overdue; the last stretch of an open dossier has no end. A stretch that ended by
+    /// its due instant gives none.
+    public var overdueSpans: [OverdueSpan] {
+        guard let clock else { return [] }
+        var spans: [OverdueSpan] = []
+        func run(from start: Date, until end: Date?, due: Date) {
+            let from = max(start, due)
+            if end.map({ from < $0 }) ?? true { spans.append(OverdueSpan(from: from, until: end)) }
+        }
+        var start: Date? = clock.receivedAt, due = clock.initialDue
+        for round in clock.rounds {
+            if let s = start { run(from: s, until: round.pausedAt, due: due) }
+            start = round.resumedAt
+            if let newDue = round.newDue { due = newDue }
+        }
+        if let s = start { run(from: s, until: finishedAt, due: due) }
+        return spans
+    }
+}
+
+/// How a received dossier ended, for the statistics. Withdrawn dossiers count as resolved on time
+/// in the summary (DOMAIN.md section 9) but are kept apart for the list of withdrawn dossiers.
+public enum Resolution: String, Sendable, Codable, CaseIterable, Hashable {
+    case early, onTime = "on_time", late, withdrawn
+
+    init(_ timeliness: Timeliness) {
+        switch timeliness {
+        case .early: self = .early
+        case .onTime: self = .onTime
+        default: self = .late
+        }
+    }
+}
+
+/// A stretch of time a dossier was overdue: `from < t <= until` (no end while it is still open).
+public struct OverdueSpan: Hashable, Sendable {
+    public let from: Date
+    public let until: Date?
+}
+
+/// The events the statistics add up, per local day: receipts by channel, resolutions by outcome,
+/// and the starts and ends of overdue stretches. Every column of the II.06a summary for any period
+/// is a difference of their cumulative sums (`Summary.init(before:atEnd:notYetOverdue:)`), so a
+/// report never has to read the dossiers. An instant counts for a boundary when it is strictly
+/// before it: the state at a boundary is the state after every event before it.
+public enum Tally: Int, Sendable, CaseIterable, Hashable {
+    case receivedOnline, receivedDirect, resolvedEarly, resolvedOnTime, resolvedLate, withdrawn, overdueFrom, overdueUntil
+
+    /// The column that stores it.
+    public var column: String {
+        switch self {
+        case .receivedOnline: "received_online"
+        case .receivedDirect: "received_direct"
+        case .resolvedEarly: "resolved_early"
+        case .resolvedOnTime: "resolved_on_time"
+        case .resolvedLate: "resolved_late"
+        case .withdrawn: "withdrawn"
+        case .overdueFrom: "overdue_from"
+        case .overdueUntil: "overdue_until"
+        }
+    }
+}
+
+/// One count of each tally.
+public struct Tallies: Hashable, Sendable {
+    public var counts: [Int]
+
+    public init() { counts = Array(repeating: 0, count: Tally.allCases.count) }
+    public init(counts: [Int]) {
+        precondition(counts.count == Tally.allCases.count)
+        self.counts = counts
+    }
+
+    public subscript(tally: Tally) -> Int {
+        get { counts[tally.rawValue] }
+        set { counts[tally.rawValue] = newValue }
+    }
+
+    public var isZero: Bool { counts.allSatisfy { $0 == 0 } }
+    public var received: Int { self[.receivedOnline] + self[.receivedDirect] }
+    public var resolved: Int { self[.resolvedEarly] + self[.resolvedOnTime] + self[.resolvedLate] + self[.withdrawn] }
+
+    public static func + (a: Tallies, b: Tallies) -> Tallies { Tallies(counts: zip(a.counts, b.counts).map(+)) }
+    public static func - (a: Tallies, b: Tallies) -> Tallies { Tallies(counts: zip(a.counts, b.counts).map(-)) }
+    public static func += (a: inout Tallies, b: Tallies) { a = a + b }
+}
+
+extension CountedDossier {
+    /// The dossier's tallies by local day (Vietnam time).
+    public var tallies: [LocalDate: Tallies] {
+        guard let clock else { return [:] }
+        var days: [LocalDate: Tallies] = [:]
+        func add(_ tally: Tally, at instant: Date) { days[VietnamTime.local(instant).date, default: Tallies()][tally] += 1 }
+        add(channel == .online ? .receivedOnline : .receivedDirect, at: clock.receivedAt)
+        if let finishedAt, let resolution {
+            switch resolution {
+            case .early: add(.resolvedEarly, at: finishedAt)
+            case .onTime: add(.resolvedOnTime, at: finishedAt)
+            case .late: add(.resolvedLate, at: finishedAt)
+            case .withdrawn: add(.withdrawn, at: finishedAt)
+            }
+        }
+        for span in overdueSpans {
+            add(.overdueFrom, at: span.from)
+            if let until = span.until { add(.overdueUntil, at: until) }
+        }
+        return days.filter { !$0.value.isZero }
+    }
+
+    /// What an action changes in the stored tallies: `after - before`, by day, without zero rows.
+    public static func change(from before: CountedDossier?, to after: CountedDossier) -> [LocalDate: Tallies] {
+        var days = after.tallies
+        for (day, t) in before?.tallies ?? [:] { days[day, default: Tallies()] = days[day, default: Tallies()] - t }
+        return days.filter { !$0.value.isZero }
+    }
+}
+
+/// One row of Biểu số II.06a (DOMAIN.md section 9). The identities received = new online + new
+/// direct + carried over = resolved + in progress, resolved = early + on time + late and
+/// in progress = within time + overdue hold by construction.
+public struct SummaryCounts: Hashable, Sendable, Codable {
+    public var newOnline = 0, newDirect = 0, carriedOver = 0
+    public var early = 0, onTime = 0, late = 0
+    public var inProgress = 0, overdue = 0
+
+    public var received: Int { newOnline + newDirect + carriedOver }
+    public var resolved: Int { early + onTime + late }
+    public var withinTime: Int { inProgress - overdue }
+    /// (early + on time) / resolved; nil when nothing was resolved.
+    public var onTimeRate: Double? { resolved == 0 ? nil : Double(early + onTime) / Double(resolved) }
+
+    public init() {}
+
+    /// A period's row from the tallies summed over the days before its start and before its end.
+    /// `notYetOverdue` are the dossiers the tallies before the end count as overdue but that are not
+    /// yet at the instant the report is taken: running ones due between that instant and the end
+    /// of its day, when the period ends after now.
+    public init(before start: Tallies, atEnd end: Tallies, notYetOverdue: Int = 0) {
+        let period = end - start
+        newOnline = period[.receivedOnline]
+        newDirect = period[.receivedDirect]
+        carriedOver = start.received - start.resolved
+        early = period[.resolvedEarly]
+        onTime = period[.resolvedOnTime] + period[.withdrawn]
+        late = period[.resolvedLate]
+        inProgress = end.received - end.resolved
+        overdue = end[.overdueFrom] - end[.overdueUntil] - notYetOverdue
+    }
+
+    public static func + (a: SummaryCounts, b: SummaryCounts) -> SummaryCounts {
+        var s = SummaryCounts()
+        s.newOnline = a.newOnline + b.newOnline
+        s.newDirect = a.newDirect + b.newDirect
+        s.carriedOver = a.carriedOver + b.carriedOver
+        s.early = a.early + b.early
+        s.onTime = a.onTime + b.onTime
+        s.late = a.late + b.late
+        s.inProgress = a.inProgress + b.inProgress
+        s.overdue = a.overdue + b.overdue
+        return s
+    }
+
+    /// The integer columns in the order of the form (3 to 13), for tables and files.
+    public var columns: [Int] {
+        [received, newOnline, newDirect, carriedOver, resolved, early, onTime, late, inProgress, withinTime, overdue]
+    }
+
+    /// The form's column headings for `columns`.
+    public static let headings = [
+        "Tổng số hồ sơ tiếp nhận", "Trực tuyến", "Trực tiếp, bưu chính", "Kỳ trước chuyển qua",
+        "Tổng số đã giải quyết", "Trước hạn", "Đúng hạn", "Quá hạn",
+        "Tổng số đang giải quyết", "Trong hạn", "Quá hạn",
+    ]
+}

@@ -1,0 +1,34 @@
+import Fluent
+import MotCuaCore
+import SQLKit
+
+/// Statistics (DOMAIN.md section 9) without reading the dossiers: the tallies of every dossier by
+/// day, month and year and by agency, department, procedure and field, written in the transaction
+/// of each action (`ReportTallyStore`); and on the dossier when and how it ended, so that a report's
+/// numbers can be listed. Existing dossiers are counted once here.
+struct CountReports: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("dossiers").field("finished_at", .datetime).update()
+        try await database.schema("dossiers").field("resolution", .string).update()
+        var table = database.schema(ReportTallyStore.table)
+            .field("level", .int, .required)
+            .field("bucket", .string, .required)
+            .field("agency_id", .uuid, .required)
+            .field("department_id", .uuid, .required)
+            .field("procedure_id", .uuid, .required)
+            .field("field_id", .uuid, .required)
+        for tally in Tally.allCases { table = table.field(FieldKey(stringLiteral: tally.column), .int, .required) }
+        try await table.unique(on: "level", "bucket", "agency_id", "department_id", "procedure_id", "field_id")
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "idx_dossiers_finished").on("dossiers").column("finished_at").run()
+        try await ReportTallyStore.rebuild(on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(ReportTallyStore.table).delete()
+        try await (database as! any SQLDatabase).drop(index: "idx_dossiers_finished").run()
+        try await database.schema("dossiers").deleteField("resolution").update()
+        try await database.schema("dossiers").deleteField("finished_at").update()
+    }
+}

@@ -1,0 +1,188 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import SQLKit
+
+/// The data group of a report (manual 3.3): "Cơ quan", "Thủ tục", "Lĩnh vực".
+enum ReportGroup: String, CaseIterable, Sendable {
+    case agency, procedure, field
+
+    var column: String { rawValue + "_id" }
+
+    var vietnameseName: String {
+        switch self {
+        case .agency: "Cơ quan"
+        case .procedure: "Thủ tục"
+        case .field: "Lĩnh vực"
+        }
+    }
+}
+
+/// What every report is asked (manual 3.3): the group, the period "Từ ngày - đến ngày" (local dates,
+/// both inclusive), whether merged agencies are grouped under their successor, and the user's
+/// scope, which the server applies.
+struct ReportCriteria: Sendable {
+    var group: ReportGroup = .agency
+    var from: LocalDate
+    var to: LocalDate
+    var underSuccessor = false
+    var scope: Scope
+
+    /// The period's bounds: local midnight of `from` and of the day after `to`.
+    var start: Date { VietnamTime.instant(from, secondOfDay: 0) }
+    var end: Date { VietnamTime.instant(to.adding(days: 1), secondOfDay: 0) }
+
+    static let longestPeriodDays = 366 * 20
+
+    /// Checks the period; the message is the one a page or the API shows.
+    static func validate(from: LocalDate, to: LocalDate) throws {
+        guard from <= to else { throw ServiceError(.unprocessableEntity, "\"Từ ngày\" phải trước hoặc bằng \"Đến ngày\".") }
+        guard to.dayNumber - from.dayNumber <= longestPeriodDays, from.year >= 1990, to.year <= 2200 else {
+            throw ServiceError(.unprocessableEntity, "Khoảng thời gian báo cáo không hợp lệ (từ năm 1990, tối đa 20 năm).")
+        }
+    }
+
+    /// The scope a user sees reports in: a head the department, a leader the agency, a monitor
+    /// (or an administrator) everything; other roles see no statistics.
+    static func scope(of actor: Actor) throws -> Scope {
+        guard !actor.roles.isDisjoint(with: [.head, .leader, .monitor, .admin]) else {
+            throw ServiceError(.forbidden, "Chỉ lãnh đạo phòng, lãnh đạo đơn vị và lãnh đạo tỉnh được xem thống kê báo cáo.")
+        }
+        if case .own = actor.scope { throw ServiceError(.forbidden, "Tài khoản chưa thuộc cơ quan nào: liên hệ quản trị hệ thống.") }
+        return actor.scope
+    }
+}
+
+/// Biểu số II.06a (DOMAIN.md section 9): one row per group and the total, read from the stored
+/// tallies only.
+struct SummaryReport: Sendable {
+    struct Row: Sendable {
+        /// The agency, procedure or field code.
+        let key: String
+        let name: String
+        let id: UUID
+        var counts: SummaryCounts
+    }
+
+    let criteria: ReportCriteria
+    let rows: [Row]
+    let total: SummaryCounts
+    /// The instant the open columns are taken at: the period's end, or now if it ends later.
+    let asOf: Date
+
+    static func make(_ criteria: ReportCriteria, now: Date, on db: any Database) async throws -> SummaryReport {
+        let sql = db as! any SQLDatabase
+        let today = VietnamTime.local(now).date
+        // A period ending after today is taken now: no tally after today counts, and the running
+        // dossiers due later today are not overdue yet.
+        let endDay = min(criteria.to.adding(days: 1), today.adding(days: 1))
+        let startDay = min(criteria.from, endDay)
+        async let before = tallies(before: startDay, criteria, on: sql)
+        async let atEnd = tallies(before: endDay, criteria, on: sql)
+        let asOf = min(criteria.end, now)
+        let notYet = criteria.end > now ? try await dueLaterToday(criteria, now: now, on: sql) : [:]
+        let (b, e) = try await (before, atEnd)
+        var byGroup: [UUID: SummaryCounts] = [:]
+        for id in Set(b.keys).union(e.keys) {
+            byGroup[id] = SummaryCounts(before: b[id] ?? Tallies(), atEnd: e[id] ?? Tallies(), notYetOverdue: notYet[id] ?? 0)
+        }
+        let names = try await ReportNames.load(criteria.group, on: db)
+        if criteria.group == .agency, criteria.underSuccessor {
+            var merged: [UUID: SummaryCounts] = [:]
+            for (id, counts) in byGroup { merged[names.successor(of: id), default: SummaryCounts()] = merged[names.successor(of: id), default: SummaryCounts()] + counts }
+            byGroup = merged
+        }
+        let rows = byGroup.filter { $0.value != SummaryCounts() }
+            .map { Row(key: names.code(of: $0.key), name: names.name(of: $0.key), id: $0.key, counts: $0.value) }
+            .sorted { ($0.key, $0.name) < ($1.key, $1.name) }
+        return SummaryReport(criteria: criteria, rows: rows, total: rows.reduce(SummaryCounts()) { $0 + $1.counts }, asOf: asOf)
+    }
+
+    /// The scope as a SQL condition on a table with agency and department columns.
+    static func scopeCondition(_ scope: Scope) -> SQLQueryString {
+        switch scope {
+        case .everything: "1 = 1"
+        case .agency(let a): "agency_id = \(bind: a)"
+        case .department(let a, let d): "agency_id = \(bind: a) AND department_id = \(bind: d)"
+        case .own: "1 = 0"
+        }
+    }
+
+    private struct TallyRow: Decodable {
+        let g: UUID
+        let received_online: Int, received_direct: Int, resolved_early: Int, resolved_on_time: Int, resolved_late: Int
+        let withdrawn: Int, overdue_from: Int, overdue_until: Int
+    }
+
+    /// Each group's tallies summed over the days before `day`: whole years, then the months of
+    /// `day`'s year, then the days of its month.
+    static func tallies(before day: LocalDate, _ c: ReportCriteria, on sql: any SQLDatabase) async throws -> [UUID: Tallies] {
+        let iso = day.iso, year = String(iso.prefix(4)), month = String(iso.prefix(7))
+        // PostgreSQL sums BIGINT as NUMERIC: cast back.
+        let sums = Tally.allCases.map { "CAST(SUM(\($0.column)) AS BIGINT) AS \($0.column)" }.joined(separator: ", ")
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: c.group.column) AS g, \(unsafeRaw: sums) FROM \(unsafeRaw: ReportTallyStore.table)
+            WHERE ((level = 0 AND bucket < \(bind: year))
+                OR (level = 1 AND bucket >= \(bind: year + "-01") AND bucket < \(bind: month))
+                OR (level = 2 AND bucket >= \(bind: month + "-01") AND bucket < \(bind: iso)))
+              AND \(scopeCondition(c.scope))
+            GROUP BY \(unsafeRaw: c.group.column)
+            """).all(decoding: TallyRow.self)
+        var result: [UUID: Tallies] = [:]
+        for r in rows {
+            result[r.g] = Tallies(counts: [r.received_online, r.received_direct, r.resolved_early, r.resolved_on_time,
+                                           r.resolved_late, r.withdrawn, r.overdue_from, r.overdue_until])
+        }
+        return result
+    }
+
+    private struct CountRow: Decodable { let g: UUID; let n: Int }
+
+    /// Running dossiers (received or processing: not paused, not finished) due from now to the end
+    /// of today, by group: the day's tallies already count them overdue. Read on the partial index
+    /// of running dossiers by due date, so it costs one day's dossiers at most.
+    static func dueLaterToday(_ c: ReportCriteria, now: Date, on sql: any SQLDatabase) async throws -> [UUID: Int] {
+        let tomorrow = VietnamTime.instant(VietnamTime.local(now).date.adding(days: 1), secondOfDay: 0)
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: c.group.column) AS g, count(*) AS n FROM dossiers
+            WHERE status IN ('received', 'processing') AND due_at >= \(bind: now) AND due_at < \(bind: tomorrow)
+              AND \(scopeCondition(c.scope))
+            GROUP BY \(unsafeRaw: c.group.column)
+            """).all(decoding: CountRow.self)
+        return Dictionary(rows.map { ($0.g, $0.n) }, uniquingKeysWith: +)
+    }
+}
+
+/// Codes and names of a report's groups, and the successor of merged agencies.
+struct ReportNames: Sendable {
+    var codes: [UUID: String] = [:]
+    var names: [UUID: String] = [:]
+    var successors: [UUID: UUID] = [:]
+
+    static func load(_ group: ReportGroup, on db: any Database) async throws -> ReportNames {
+        var n = ReportNames()
+        switch group {
+        case .agency:
+            for a in try await AgencyModel.query(on: db).all() {
+                n.codes[a.id!] = a.code
+                n.names[a.id!] = a.name
+                if let s = a.successorID { n.successors[a.id!] = s }
+            }
+        case .procedure:
+            for p in try await ProcedureModel.query(on: db).all() { n.codes[p.id!] = p.code; n.names[p.id!] = p.name }
+        case .field:
+            for f in try await FieldModel.query(on: db).all() { n.codes[f.id!] = f.code; n.names[f.id!] = f.name }
+        }
+        return n
+    }
+
+    func code(of id: UUID) -> String { codes[id] ?? id.uuidString }
+    func name(of id: UUID) -> String { names[id] ?? "(không rõ)" }
+
+    /// The last successor of a merged agency (itself if none); a loop in the links stops the walk.
+    func successor(of id: UUID) -> UUID {
+        var current = id, seen: Set<UUID> = [id]
+        while let next = successors[current], seen.insert(next).inserted { current = next }
+        return current
+    }
+}

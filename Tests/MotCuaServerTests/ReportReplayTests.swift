@@ -1,0 +1,212 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import Testing
+import Vapor
+@testable import MotCuaServer
+
+/// Biểu số II.06a checked against an independent replay: random dossier histories are made through
+/// the real services (every status, pauses in several rounds, apologies, withdrawals, periods that
+/// cut through pauses), then every cell of the production summary must equal what a plain replay of
+/// each dossier's processing log gives. The replay below shares nothing with the tallies: it walks
+/// the log entries and looks at the state at each boundary.
+@Suite struct ReportReplayTests {
+    /// One dossier as the replay sees it.
+    struct Replay {
+        struct Event { let at: Date; let action: String; let due: Date? }
+        let agency: UUID, procedure: UUID, field: UUID
+        let online: Bool
+        let events: [Event]
+
+        /// The state after every logged action strictly before `instant`.
+        func state(before instant: Date) -> (received: Date?, finished: Date?, finishedLate: Int?, withdrawn: Bool, paused: Bool, due: Date?) {
+            var received: Date?, finished: Date?, late: Int?, withdrawn = false, paused = false, due: Date?
+            for e in events where e.at < instant {
+                if let d = e.due { due = d }
+                switch e.action {
+                case "receive", "accept": received = e.at
+                case "request_supplement", "request_payment": if received != nil { paused = true }
+                case "supplement", "confirm_payment": paused = false
+                case "approve", "refuse", "withdraw":
+                    guard received != nil else { break }
+                    finished = e.at
+                    withdrawn = e.action == "withdraw"
+                    // -1 early, 0 on time, 1 late: the local dates of the finish and of the due instant.
+                    let finishDay = Self.localDay(e.at), dueDay = Self.localDay(due!)
+                    late = withdrawn ? 0 : (finishDay < dueDay ? -1 : finishDay == dueDay ? 0 : 1)
+                default: break
+                }
+            }
+            return (received, finished, late, withdrawn, paused, due)
+        }
+
+        static func localDay(_ t: Date) -> Int { Int((t.timeIntervalSince1970 + 7 * 3600) / 86_400) }
+    }
+
+    /// The replay's row for a period [start, end) taken at `asOf` (the end, or now if earlier).
+    static func replaySummary(_ dossiers: [Replay], start: Date, end: Date, asOf: Date) -> [String: Int] {
+        var c: [String: Int] = [:]
+        for d in dossiers {
+            let all = d.state(before: .distantFuture)
+            guard let received = all.received else { continue }
+            if received >= start && received < end { c[d.online ? "newOnline" : "newDirect", default: 0] += 1 }
+            if received < start && (all.finished.map { $0 >= start } ?? true) { c["carriedOver", default: 0] += 1 }
+            if let f = all.finished, f >= start, f < end {
+                c[["early", "onTime", "late"][all.finishedLate! + 1], default: 0] += 1
+            }
+            let atEnd = d.state(before: asOf)
+            if atEnd.received != nil, atEnd.finished == nil {
+                c["inProgress", default: 0] += 1
+                if !atEnd.paused, atEnd.due! < asOf { c["overdue", default: 0] += 1 }
+            }
+        }
+        return c
+    }
+
+    static func columns(_ s: SummaryCounts) -> [String: Int] {
+        ["newOnline": s.newOnline, "newDirect": s.newDirect, "carriedOver": s.carriedOver, "early": s.early, "onTime": s.onTime,
+         "late": s.late, "inProgress": s.inProgress, "overdue": s.overdue].filter { $0.value != 0 }
+    }
+
+    /// Makes random histories; answers the simulated instant after the last action.
+    static func makeHistories(_ t: TestApp, seed: UInt64, dossiers target: Int) async throws -> Date {
+        var rng = SplitMix64(seed: seed)
+        func chance(_ p: Double) -> Bool { Double(rng.next() % 10_000) / 10_000 < p }
+        func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+        let service = t.app.motcua.dossiers
+        let procedures = try await ProcedureModel.query(on: t.app.db).all()
+        let users = try await UserModel.query(on: t.app.db).all()
+        let citizen = users.first { $0.roles.contains(.citizen) }!
+        let someone = users.first { $0.roles.contains(.head) }!.id!
+        let desk = Actor(id: nil, name: "Bàn tiếp nhận (kiểm thử)", roles: [.reception], scope: .everything)
+        // Starts on a Monday morning before Tết 2026, so that holidays and year ends are crossed.
+        var now = VietnamTime.instant(LocalDate(year: 2025, month: 11, day: 3)!, secondOfDay: 8 * 3600)
+        var codes: [String] = []
+        var created = 0, afterwards = 0
+        // After the last new dossier, some more work, leaving dossiers open (some overdue) at the end.
+        while created < target || (afterwards < target && !codes.isEmpty) {
+            if created >= target { afterwards += 1 }
+            now += Double(rng.next() % (chance(0.05) ? 5 * 86_400 : 4 * 3600))
+            if created < target, codes.isEmpty || chance(0.35) {
+                let p = pick(procedures)
+                let terms = try p.terms
+                let online = terms.onlineLevel != .none && chance(0.5)
+                let request = DossierService.NewDossier(
+                    procedureCode: p.code, channel: online ? nil : pick([DossierChannel.direct, .postal]),
+                    applicant: .init(kind: "person", name: "Người nộp \(created)", idNumber: "0920123456\(10 + created % 80)", birthDate: nil,
+                                     address: "Vị Thanh", phone: "0912345678", email: ""),
+                    representative: nil, contentSummary: nil, resultDelivery: nil,
+                    components: terms.components.indices.map { .init(position: $0 + 1, count: 1) })
+                let d = try await service.create(request, actor: online ? Actor(user: citizen) : desk, at: now, on: t.app.db)
+                codes.append(d.code)
+                created += 1
+                continue
+            }
+            // Offices work mostly oldest first, so some dossiers finish early and some wait long.
+            let code = chance(0.6) ? pick(Array(codes.prefix(4))) : pick(codes)
+            let d = try await t.dossier(code)
+            let officers = users.filter { $0.roles.contains(.officer) && $0.departmentID == d.departmentID }
+            let actor = Actor(id: d.assignedOfficerID ?? someone, name: "Cán bộ (kiểm thử)", roles: [.reception, .officer, .head, .leader, .citizen],
+                              scope: .everything)
+            let available = service.availableActions(on: d, actor: actor).filter { $0 != .uploadFile }
+            guard !available.isEmpty else { codes.removeAll { $0 == code }; continue }
+            // Finishing is rarer than moving on, so that dossiers stay open across periods.
+            let weighted = available.flatMap { a -> [Action] in
+                switch a {
+                case .withdraw, .reject: return chance(0.15) ? [a] : []
+                case .apologise: return chance(0.3) ? [a] : []
+                case .requestSupplement, .requestPayment: return chance(0.5) ? [a] : []
+                default: return [a, a]
+                }
+            }
+            guard !weighted.isEmpty else { continue }
+            let action = pick(weighted)
+            var inputs = ActionInputs(opinion: "Ý kiến", reason: "Lý do", amount: 100_000, officer: officers.isEmpty ? nil : pick(officers).id,
+                                      fileCount: 1, proposal: chance(0.8) ? .approve : .refuse, paymentReceipt: "BL-1",
+                                      rating: pick(Satisfaction.allCases))
+            if action == .apologise { inputs.appointment = (d.appointmentAt ?? now) + 3 * 86_400 }
+            if action == .requestSupplement, chance(0.5) { inputs.appointment = now + 5 * 86_400 }
+            do {
+                _ = try await service.perform(action, code: code, inputs: inputs, expectedVersion: d.version, actor: actor, at: now, on: t.app.db)
+            } catch let error as ServiceError where error.status != .internalServerError {
+                continue // refused by the rules (a proposal without a draft, say): nothing changed
+            }
+            let after = try await t.dossier(code)
+            if !Status(rawValue: after.status)!.isOpen, after.status != Status.completed.rawValue { codes.removeAll { $0 == code } }
+            if after.status == Status.completed.rawValue, chance(0.3) { continue }
+        }
+        return now
+    }
+
+    static func replays(_ t: TestApp) async throws -> [Replay] {
+        struct Change: Decodable { let field: String; let new: String? }
+        let dossiers = try await DossierModel.query(on: t.app.db).all()
+        var result: [Replay] = []
+        for d in dossiers {
+            let entries = try await LogEntryModel.query(on: t.app.db).filter(\.$dossierID == d.id!).sort(\.$seq).all()
+            let events = try entries.map { e in
+                let changes = try JSONDecoder().decode([Change].self, from: Data(e.changesJSON.utf8))
+                return Replay.Event(at: e.at, action: e.action, due: changes.first { $0.field == "due_at" }?.new.flatMap(VietnamTime.parseISO))
+            }
+            result.append(Replay(agency: d.agencyID, procedure: d.procedureID, field: d.fieldID, online: d.channel == "online", events: events))
+        }
+        return result
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func summaryEqualsAReplayOfTheLog(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let last = try await Self.makeHistories(t, seed: 766, dossiers: 140)
+            let replays = try await Self.replays(t)
+            #expect(try await ReportTallyStore.check(on: t.app.db).isEmpty)
+            var rng = SplitMix64(seed: 2018)
+            let first = LocalDate(year: 2025, month: 10, day: 25)!, lastDay = VietnamTime.local(last).date
+            var periods: [(LocalDate, LocalDate)] = [(first, lastDay.adding(days: 3)), (lastDay, lastDay), (first, first.adding(days: 40))]
+            for _ in 0..<12 {
+                let a = first.adding(days: Int(rng.next() % UInt64(lastDay.dayNumber - first.dayNumber)))
+                periods.append((a, a.adding(days: Int(rng.next() % 60))))
+            }
+            // Taken at the last action; hours later the same day with nothing done since; and just
+            // before and after the next due instant of a running dossier, when the day's tallies
+            // already count it overdue.
+            let laterToday = min(last + 5 * 3600, VietnamTime.instant(lastDay.adding(days: 1), secondOfDay: 0) - 1)
+            let running = try await DossierModel.query(on: t.app.db).filter(\.$status ~~ ["received", "processing"]).all()
+            let nextDue = try #require(running.compactMap(\.dueAt).filter { $0 > last }.min())
+            let nows = [last + 1, laterToday, nextDue - 60, nextDue + 60]
+            for now in nows.dropFirst(2) {
+                let day = VietnamTime.local(now).date
+                periods += [(first, day), (lastDay, day.adding(days: 2)), (day, day)]
+            }
+            var compared = 0
+            for now in nows {
+                for (from, to) in periods where from <= VietnamTime.local(now).date {
+                    for group in ReportGroup.allCases {
+                        let criteria = ReportCriteria(group: group, from: from, to: to, scope: .everything)
+                        let report = try await SummaryReport.make(criteria, now: now, on: t.app.db)
+                        let asOf = min(criteria.end, now)
+                        #expect(report.asOf == asOf)
+                        let ids = Set(replays.map { group == .agency ? $0.agency : group == .procedure ? $0.procedure : $0.field })
+                        for id in ids {
+                            let expected = Self.replaySummary(replays.filter { (group == .agency ? $0.agency : group == .procedure ? $0.procedure : $0.field) == id },
+                                                              start: criteria.start, end: criteria.end, asOf: asOf).filter { $0.value != 0 }
+                            let row = report.rows.first { $0.id == id }
+                            #expect(row.map { Self.columns($0.counts) } ?? [:] == expected, "\(group) \(id) \(from)–\(to) at \(now)")
+                            compared += 1
+                        }
+                        let total = Self.replaySummary(replays, start: criteria.start, end: criteria.end, asOf: asOf).filter { $0.value != 0 }
+                        #expect(Self.columns(report.total) == total, "total \(group) \(from)–\(to)")
+                        #expect(report.total.received == report.total.resolved + report.total.inProgress)
+                    }
+                }
+            }
+            #expect(compared > 500)
+            // The story has what it must: pauses, apologies, withdrawals, late and overdue dossiers.
+            let actions = Set(replays.flatMap { $0.events.map(\.action) })
+            for a in ["request_supplement", "supplement", "request_payment", "confirm_payment", "apologise", "withdraw", "approve", "refuse", "accept", "reject"] {
+                #expect(actions.contains(a), "no \(a) in the random histories")
+            }
+            let whole = try await SummaryReport.make(ReportCriteria(from: first, to: lastDay, scope: .everything), now: last + 1, on: t.app.db)
+            #expect(whole.total.late > 0 && whole.total.overdue > 0 && whole.total.early > 0, "\(whole.total)")
+        }
+    }
+}
