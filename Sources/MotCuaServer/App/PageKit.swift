@@ -52,6 +52,7 @@ enum Menu {
             add("Cơ quan, đơn vị", "/quan-tri/co-quan")
             add("Nhật ký quản trị", "/quan-tri/nhat-ky")
         }
+        if !roles.isDisjoint(with: [.head, .leader, .monitor, .admin]) { add("Thống kê báo cáo", "/thong-ke") }
         if staff { add("Tra cứu hồ sơ", "/ho-so") } else if roles.contains(.citizen) { add("Hồ sơ của tôi", "/ho-so") }
         add("Thông tin tài khoản", "/tai-khoan")
         // The entry for the page shown: the longest link that the address starts with.

@@ -73,6 +73,9 @@ func routes(_ app: Application) throws {
     }
 
     do { // Statistics (Thống kê báo cáo).
+        let summary = SummaryPage()
+        app.get("thong-ke", use: summary.show)
+        app.get("thong-ke", "ho-so", use: summary.list)
         v1.get("reports", "summary", use: ReportsAPI().summary)
     }
 

@@ -125,6 +125,7 @@ final class XLSXWriter: @unchecked Sendable {
             + #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
             + #"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
             + #"<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>"#
+            + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
             + "</styleSheet>")
         try archive.addEntry(with: "xl/worksheets/sheet1.xml", fileURL: directory.appendingPathComponent("sheet1.xml"), compressionMethod: .deflate)
         return url

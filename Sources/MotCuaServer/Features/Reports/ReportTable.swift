@@ -6,6 +6,8 @@ import Vapor
 /// they carry the same numbers in the same order.
 struct ReportTable: Sendable {
     let title: String
+    /// The Excel sheet's name (31 characters at most).
+    let sheet: String
     /// The criteria used, one line each ("Từ ngày 01/01/2026 đến ngày 31/12/2026", ...).
     let criteria: [String]
     let headings: [String]
@@ -30,7 +32,7 @@ struct ReportTable: Sendable {
             response.headers.contentDisposition = .init(.attachment, filename: name + ".csv")
             return response
         case .xlsx:
-            let writer = try XLSXWriter(sheetName: title, columnWidths: widths)
+            let writer = try XLSXWriter(sheetName: sheet, columnWidths: widths)
             try writer.append(headings.map(SheetCell.text), bold: true)
             for row in rows { try writer.append(row) }
             let url = try writer.finish()
@@ -63,6 +65,7 @@ extension SummaryReport {
         rows.append([.text(""), .text(""), .text("Tổng cộng")] + total.columns.map(SheetCell.integer) + [.rate(total.onTimeRate)])
         return ReportTable(
             title: "Tổng hợp tình hình giải quyết TTHC",
+            sheet: "Biểu II.06a",
             criteria: ["Nhóm dữ liệu: \(c.group.vietnameseName)",
                        "Từ ngày \(c.from.vietnamese) đến ngày \(c.to.vietnamese)",
                        "Số liệu đang giải quyết tính đến \(PageTime.dateTime(asOf))"]

@@ -1,0 +1,117 @@
+import Fluent
+import Foundation
+import MotCuaCore
+
+/// The dossiers behind one number of Biểu số II.06a: the same rules as the tallies, read from the
+/// dossiers, so that the list's count equals the number (tested on random histories).
+struct SummaryDrillDown {
+    enum Column: String, CaseIterable, Sendable {
+        case received, newOnline, newDirect, carriedOver, resolved, early, onTime, late, inProgress, withinTime, overdue
+
+        /// In the order of `SummaryCounts.columns` and `SummaryCounts.headings`.
+        static let inFormOrder: [Column] = [.received, .newOnline, .newDirect, .carriedOver, .resolved, .early, .onTime, .late,
+                                             .inProgress, .withinTime, .overdue]
+
+        var heading: String { SummaryCounts.headings[Self.inFormOrder.firstIndex(of: self)!] }
+
+        /// What the list is, in a sentence.
+        var description: String {
+            switch self {
+            case .received: "Hồ sơ tiếp nhận trong kỳ và kỳ trước chuyển qua"
+            case .newOnline: "Hồ sơ mới tiếp nhận trực tuyến trong kỳ"
+            case .newDirect: "Hồ sơ mới tiếp nhận trực tiếp, qua bưu chính trong kỳ"
+            case .carriedOver: "Hồ sơ kỳ trước chuyển qua"
+            case .resolved: "Hồ sơ đã giải quyết trong kỳ"
+            case .early: "Hồ sơ giải quyết trước hạn"
+            case .onTime: "Hồ sơ giải quyết đúng hạn (kể cả hồ sơ rút)"
+            case .late: "Hồ sơ giải quyết quá hạn"
+            case .inProgress: "Hồ sơ đang giải quyết"
+            case .withinTime: "Hồ sơ đang giải quyết trong hạn (kể cả hồ sơ tạm dừng)"
+            case .overdue: "Hồ sơ đang giải quyết quá hạn"
+            }
+        }
+    }
+
+    let criteria: ReportCriteria
+    let column: Column
+    /// The group's row; nil for the total.
+    let groupID: UUID?
+    let now: Date
+
+    var asOf: Date { min(criteria.end, now) }
+
+    /// The dossiers of the cell, in order of receipt, a page at a time; and how many there are.
+    func run(page: Int, per: Int, on db: any Database) async throws -> (items: [DossierModel], total: Int) {
+        let q = try await query(on: db)
+        switch column {
+        case .withinTime, .overdue:
+            // Whether an open dossier is overdue at an instant depends on its clock's pauses: decided
+            // per candidate by the same rule as the tallies (`CountedDossier.overdueSpans`).
+            let candidates = try await q.field(\.$id).field(\.$channel).field(\.$status).field(\.$clockJSON).field(\.$finishedAt)
+                .sort(\.$receivedAt).sort(\.$code).all()
+            let asOf = self.asOf
+            let wanted = candidates.filter { d in
+                let overdue = d.counted.overdueSpans.contains { $0.from < asOf && $0.until.map { asOf <= $0 } ?? true }
+                return overdue == (column == .overdue)
+            }
+            let ids = wanted.dropFirst((page - 1) * per).prefix(per).compactMap(\.id)
+            let items = try await DossierModel.query(on: db).filter(\.$id ~~ Array(ids)).all()
+            let order = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+            return (items.sorted { order[$0.id!]! < order[$1.id!]! }, wanted.count)
+        default:
+            let total = try await q.count()
+            let items = try await query(on: db).sort(\.$receivedAt).sort(\.$code).range(((page - 1) * per)..<(page * per)).all()
+            return (items, total)
+        }
+    }
+
+    private func query(on db: any Database) async throws -> QueryBuilder<DossierModel> {
+        let start = criteria.start, end = criteria.end
+        let q = DossierModel.query(on: db).filter(\.$receivedAt != nil)
+        switch criteria.scope {
+        case .everything: break
+        case .agency(let a): q.filter(\.$agencyID == a)
+        case .department(let a, let d): q.filter(\.$agencyID == a).filter(\.$departmentID == d)
+        case .own: q.filter(\.$id == UUID())
+        }
+        if let groupID {
+            switch criteria.group {
+            case .agency:
+                var ids = [groupID]
+                if criteria.underSuccessor {
+                    let names = try await ReportNames.load(.agency, on: db)
+                    ids = Array(Set(names.codes.keys).filter { names.successor(of: $0) == groupID })
+                }
+                q.filter(\.$agencyID ~~ ids)
+            case .procedure: q.filter(\.$procedureID == groupID)
+            case .field: q.filter(\.$fieldID == groupID)
+            }
+        }
+        func notFinished(before instant: Date) {
+            q.group(.or) { $0.filter(\.$finishedAt == nil).filter(\.$finishedAt >= instant) }
+        }
+        switch column {
+        case .received:
+            q.filter(\.$receivedAt < end)
+            notFinished(before: start)
+        case .newOnline, .newDirect:
+            q.filter(\.$receivedAt >= start).filter(\.$receivedAt < end)
+            if column == .newOnline { q.filter(\.$channel == DossierChannel.online.rawValue) } else { q.filter(\.$channel != DossierChannel.online.rawValue) }
+        case .carriedOver:
+            q.filter(\.$receivedAt < start)
+            notFinished(before: start)
+        case .resolved, .early, .onTime, .late:
+            q.filter(\.$finishedAt >= start).filter(\.$finishedAt < end)
+            switch column {
+            case .early: q.filter(\.$resolution == Resolution.early.rawValue)
+            case .onTime: q.filter(\.$resolution ~~ [Resolution.onTime.rawValue, Resolution.withdrawn.rawValue])
+            case .late: q.filter(\.$resolution == Resolution.late.rawValue)
+            default: break
+            }
+        case .inProgress, .withinTime, .overdue:
+            q.filter(\.$receivedAt < end)
+            notFinished(before: end)
+        }
+        return q
+    }
+}
