@@ -200,6 +200,26 @@ import Vapor
                 }
             }
             #expect(compared > 500)
+            // Every number's list of dossiers has as many dossiers as the number says.
+            var drilled = 0
+            for now in [nows[0], nows[2]] {
+                for (from, to) in [periods[0], periods[3], periods[periods.count - 3]] {
+                    for group in [ReportGroup.agency, .field] {
+                        let criteria = ReportCriteria(group: group, from: from, to: to, scope: .everything)
+                        let report = try await SummaryReport.make(criteria, now: now, on: t.app.db)
+                        for (id, counts) in report.rows.map({ (Optional($0.id), $0.counts) }) + [(nil, report.total)] {
+                            for (k, column) in SummaryDrillDown.Column.inFormOrder.enumerated() {
+                                let listed = try await SummaryDrillDown(criteria: criteria, column: column, groupID: id, now: now)
+                                    .run(page: 1, per: 5, on: t.app.db)
+                                #expect(listed.total == counts.columns[k], "\(column) of \(id?.uuidString ?? "total") \(from)–\(to)")
+                                #expect(listed.items.count == min(5, listed.total))
+                                drilled += 1
+                            }
+                        }
+                    }
+                }
+            }
+            #expect(drilled > 100)
             // The story has what it must: pauses, apologies, withdrawals, late and overdue dossiers.
             let actions = Set(replays.flatMap { $0.events.map(\.action) })
             for a in ["request_supplement", "supplement", "request_payment", "confirm_payment", "apologise", "withdraw", "approve", "refuse", "accept", "reject"] {

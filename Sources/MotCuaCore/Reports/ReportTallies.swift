@@ -64,6 +64,14 @@ public enum Resolution: String, Sendable, Codable, CaseIterable, Hashable {
 public struct OverdueSpan: Hashable, Sendable {
     public let from: Date
     public let until: Date?
+
+    public init(from: Date, until: Date?) {
+        self.from = from
+        self.until = until
+    }
+
+    /// Whether the dossier was overdue at an instant.
+    public func contains(_ instant: Date) -> Bool { from < instant && until.map { instant <= $0 } ?? true }
 }
 
 /// The events the statistics add up, per local day: receipts by channel, resolutions by outcome,

@@ -51,7 +51,7 @@ struct SummaryDrillDown {
                 .sort(\.$receivedAt).sort(\.$code).all()
             let asOf = self.asOf
             let wanted = candidates.filter { d in
-                let overdue = d.counted.overdueSpans.contains { $0.from < asOf && $0.until.map { asOf <= $0 } ?? true }
+                let overdue = d.counted.overdueSpans.contains { $0.contains(asOf) }
                 return overdue == (column == .overdue)
             }
             let ids = wanted.dropFirst((page - 1) * per).prefix(per).compactMap(\.id)

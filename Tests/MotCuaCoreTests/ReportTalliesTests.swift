@@ -1,0 +1,86 @@
+import Foundation
+import MotCuaCore
+import Testing
+
+/// The statistics' tallies of one dossier, and the summary arithmetic built on them.
+@Suite struct ReportTalliesTests {
+    func at(_ day: Int, _ hour: Int, month: Int = 3) -> Date {
+        VietnamTime.instant(LocalDate(year: 2026, month: month, day: day)!, secondOfDay: hour * 3600)
+    }
+    func day(_ d: Int, month: Int = 3) -> LocalDate { LocalDate(year: 2026, month: month, day: d)! }
+
+    @Test func aDossierNeverReceivedCountsNowhere() {
+        let d = CountedDossier(channel: .online, clock: nil, finishedAt: at(2, 9), withdrawn: true)
+        #expect(d.tallies.isEmpty && d.overdueSpans.isEmpty && d.resolution == nil)
+    }
+
+    @Test func anOpenDossierIsOverdueFromItsDueInstantOnwards() {
+        let d = CountedDossier(channel: .direct, clock: DossierClock(receivedAt: at(2, 9), due: at(6, 15)), finishedAt: nil, withdrawn: false)
+        #expect(d.overdueSpans == [OverdueSpan(from: at(6, 15), until: nil)])
+        var expected: [LocalDate: Tallies] = [:]
+        expected[day(2), default: Tallies()][.receivedDirect] = 1
+        expected[day(6), default: Tallies()][.overdueFrom] = 1
+        #expect(d.tallies == expected)
+    }
+
+    @Test func finishedByTheDueDateItWasNeverOverdue() {
+        let d = CountedDossier(channel: .online, clock: DossierClock(receivedAt: at(2, 9), due: at(6, 15)), finishedAt: at(6, 10), withdrawn: false)
+        #expect(d.overdueSpans.isEmpty)
+        #expect(d.resolution == .onTime)
+        #expect(d.tallies[day(6)]?[.resolvedOnTime] == 1 && d.tallies[day(2)]?[.receivedOnline] == 1)
+        // Finished the same day but after the due hour: on time by date, overdue for those hours.
+        let later = CountedDossier(channel: .online, clock: DossierClock(receivedAt: at(2, 9), due: at(6, 15)), finishedAt: at(6, 16), withdrawn: false)
+        #expect(later.resolution == .onTime)
+        #expect(later.overdueSpans == [OverdueSpan(from: at(6, 15), until: at(6, 16))])
+        #expect(later.tallies[day(6)]?[.overdueFrom] == 1 && later.tallies[day(6)]?[.overdueUntil] == 1)
+    }
+
+    @Test func pausesStopTheOverdueClockAndAResumptionCanStartOverdue() throws {
+        let calendar = try WorkingCalendar(years: Fixtures.years)
+        var clock = DossierClock(receivedAt: at(2, 9), due: at(4, 15))
+        // Paused after the due instant: overdue from the due to the pause.
+        try clock.pause(.supplement, at: at(5, 9))
+        try clock.resume(at: at(12, 9), calendar: calendar)
+        // The new due moved by the working time waited is still before the resumption.
+        #expect(clock.due < at(12, 9))
+        let d = CountedDossier(channel: .direct, clock: clock, finishedAt: at(13, 9), withdrawn: false)
+        #expect(d.overdueSpans == [OverdueSpan(from: at(4, 15), until: at(5, 9)), OverdueSpan(from: at(12, 9), until: at(13, 9))])
+        #expect(d.resolution == .late)
+    }
+
+    @Test func withdrawalWhilePausedEndsWithoutAnotherStretch() throws {
+        var clock = DossierClock(receivedAt: at(2, 9), due: at(20, 15))
+        try clock.pause(.payment, at: at(3, 9))
+        let d = CountedDossier(channel: .postal, clock: clock, finishedAt: at(9, 9), withdrawn: true)
+        #expect(d.overdueSpans.isEmpty)
+        #expect(d.resolution == .withdrawn)
+        #expect(d.tallies[day(9)]?[.withdrawn] == 1 && d.tallies[day(2)]?[.receivedDirect] == 1)
+    }
+
+    @Test func anActionRecordsTheDifference() {
+        let clock = DossierClock(receivedAt: at(2, 9), due: at(6, 15))
+        let open = CountedDossier(channel: .direct, clock: clock, finishedAt: nil, withdrawn: false)
+        let done = CountedDossier(channel: .direct, clock: clock, finishedAt: at(10, 9), withdrawn: false)
+        let change = CountedDossier.change(from: open, to: done)
+        // Receipt unchanged; the open stretch now ends; resolved late.
+        #expect(change[day(2)] == nil)
+        #expect(change[day(6)] == nil)
+        #expect(change[day(10)]?[.resolvedLate] == 1 && change[day(10)]?[.overdueUntil] == 1)
+        #expect(CountedDossier.change(from: done, to: done).isEmpty)
+    }
+
+    @Test func theSummaryIsDifferencesOfCumulativeSums() {
+        var before = Tallies(), end = Tallies()
+        before[.receivedOnline] = 5; before[.receivedDirect] = 7; before[.resolvedOnTime] = 4; before[.withdrawn] = 1
+        end = before
+        end[.receivedOnline] += 3; end[.receivedDirect] += 2; end[.resolvedEarly] += 2; end[.resolvedLate] += 1; end[.withdrawn] += 1
+        end[.overdueFrom] = 6; end[.overdueUntil] = 3
+        let s = SummaryCounts(before: before, atEnd: end, notYetOverdue: 1)
+        #expect((s.newOnline, s.newDirect, s.carriedOver) == (3, 2, 7))
+        #expect((s.early, s.onTime, s.late) == (2, 1, 1))
+        #expect(s.received == s.resolved + s.inProgress)
+        #expect((s.inProgress, s.overdue, s.withinTime) == (8, 2, 6))
+        #expect(s.onTimeRate == 0.75)
+        #expect(SummaryCounts().onTimeRate == nil)
+    }
+}

@@ -1,0 +1,125 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import Testing
+import Vapor
+@testable import MotCuaServer
+
+/// "Thống kê báo cáo" through HTTP: the scope of each role, the API's JSON, the CSV and the Excel
+/// file (read back with openpyxl) carrying the screen's numbers, bad input refused.
+@Suite(.serialized) struct ReportPageTests {
+    static let period = "from=2025-11-01&to=2026-12-31"
+
+    @Test(arguments: TestDatabase.available)
+    func eachRoleSeesItsScopeAndTheFilesCarryTheScreensNumbers(db: TestDatabase) async throws {
+        try await TestApp.with(db, dossiers: 400) { t in
+            let dossiers = try await DossierModel.query(on: t.app.db).filter(\.$receivedAt != nil).all()
+            // Monitor: every received dossier; leader: the agency's; head: the department's.
+            for (username, expectedCount) in [
+                ("lanhdaotinh", dossiers.count),
+                ("stp.lanhdao", try await { let u = try await t.user("stp.lanhdao"); return dossiers.filter { $0.agencyID == u.agencyID }.count }()),
+                ("stp.hctp.truongphong", try await { let u = try await t.user("stp.hctp.truongphong")
+                    return dossiers.filter { $0.agencyID == u.agencyID && $0.departmentID == u.departmentID }.count }()),
+            ] {
+                let token = try await t.login(username)
+                let r = try await t.request(.GET, "/api/v1/reports/summary?group=procedure&\(Self.period)", token: token)
+                #expect(r.status == .ok, "\(username): \(r.text)")
+                let total = try #require(r.json["total"] as? [String: Any])
+                #expect(total["received"] as? Int == expectedCount, "\(username)")
+                let rows = try #require(r.json["rows"] as? [[String: Any]])
+                for row in rows + [total] {
+                    let n = { (k: String) in row[k] as! Int }
+                    #expect(n("received") == n("newOnline") + n("newDirect") + n("carriedOver"))
+                    #expect(n("received") == n("resolved") + n("inProgress"))
+                    #expect(n("resolved") == n("early") + n("onTime") + n("late"))
+                    #expect(n("inProgress") == n("withinTime") + n("overdue"))
+                    #expect(row.keys.contains("onTimeRate"))
+                }
+                // The page shows the same total.
+                let session = try await t.pageSession(username)
+                let page = try await t.request(.GET, "/thong-ke?nhom=thu-tuc&tu-ngay=01/11/2025&den-ngay=31/12/2026", headers: session.headers)
+                #expect(page.status == .ok)
+                #expect(page.text.contains(">Thống kê báo cáo</a>"), "menu entry")
+                #expect(page.text.contains("cot=received\">\(PageTime.number(expectedCount))</a>"), "\(username): total on the page")
+            }
+            // Other roles: refused, on the page and in the API.
+            for username in ["stp.tiepnhan", "stp.hctp.cv1"] {
+                let token = try await t.login(username)
+                #expect(try await t.request(.GET, "/api/v1/reports/summary?\(Self.period)", token: token).status == .forbidden)
+                let session = try await t.pageSession(username)
+                #expect(try await t.request(.GET, "/thong-ke", headers: session.headers).status == .forbidden)
+                #expect(!(try await t.request(.GET, "/trang-chu", headers: session.headers).text.contains("/thong-ke")))
+            }
+            #expect(try await t.request(.GET, "/api/v1/reports/summary?\(Self.period)").status == .unauthorized)
+
+            // Bad input: a clear 422, on the page with what was typed kept.
+            let token = try await t.login("lanhdaotinh")
+            for bad in ["group=district&\(Self.period)", "from=2026-02-30&to=2026-03-01", "from=2026-03-01&to=2026-02-01",
+                        "from=1900-01-01&to=2026-01-01", "\(Self.period)&format=pdf", "from=2026-1-1&to=2026-02-01"] {
+                let r = try await t.request(.GET, "/api/v1/reports/summary?\(bad)", token: token)
+                #expect(r.status == .unprocessableEntity, "\(bad)")
+                #expect(!r.detail.isEmpty)
+            }
+            let session = try await t.pageSession("lanhdaotinh")
+            let refused = try await t.request(.GET, "/thong-ke?tu-ngay=31/02/2026&den-ngay=01/03/2026", headers: session.headers)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("value=\"31/02/2026\"") && refused.text.contains("Từ ngày không đúng dạng"))
+            #expect(refused.text.contains("Đăng xuất"))
+
+            // JSON, CSV and Excel carry the same rows in the same order.
+            let json = try await t.request(.GET, "/api/v1/reports/summary?group=agency&\(Self.period)", token: token)
+            let rows = try #require(json.json["rows"] as? [[String: Any]]) + [try #require(json.json["total"] as? [String: Any])]
+            let keys = ["received", "newOnline", "newDirect", "carriedOver", "resolved", "early", "onTime", "late", "inProgress", "withinTime", "overdue"]
+            let expected = rows.map { row in keys.map { row[$0] as! Int } }
+            let csv = try await t.request(.GET, "/api/v1/reports/summary?group=agency&\(Self.period)&format=csv", token: token)
+            #expect(csv.headers.contentType?.description.hasPrefix("text/csv") == true)
+            #expect(csv.body.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
+            let records = try CSV.parse(csv.text).map(\.fields)
+            #expect(records.first?.count == 15)
+            #expect(records.dropFirst().map { $0[3..<14].map { Int($0)! } } == expected)
+            #expect(records.last?[2] == "Tổng cộng")
+
+            let xlsx = try await t.request(.GET, "/api/v1/reports/summary?group=agency&\(Self.period)&format=xlsx", token: token)
+            #expect(xlsx.status == .ok)
+            let file = t.directory.appendingPathComponent("summary.xlsx")
+            try xlsx.body.write(to: file)
+            let cells = try Self.openpyxl(file)
+            #expect(cells.first?.first as? String == "STT")
+            #expect(cells.first?[2] as? String == "Cơ quan")
+            #expect(cells.dropFirst().map { row in row[3..<14].map { $0 as? Int ?? -1 } } == expected)
+            // Names are text, rates numbers from 0 to 1.
+            #expect(cells.dropFirst().allSatisfy { $0[2] is String })
+            #expect(cells.dropFirst().allSatisfy { ($0[14] as? Double).map { (0...1).contains($0) } ?? ($0[14] is NSNull) })
+            // The page's Excel link gives the same numbers.
+            let fromPage = try await t.request(.GET, "/thong-ke?nhom=co-quan&tu-ngay=01/11/2025&den-ngay=31/12/2026&tep=xlsx", headers: session.headers)
+            try fromPage.body.write(to: file)
+            #expect(try Self.openpyxl(file).dropFirst().map { row in row[3..<14].map { $0 as? Int ?? -1 } } == expected)
+            // The print view carries the national heading and the same total.
+            let print = try await t.request(.GET, "/thong-ke?nhom=co-quan&tu-ngay=01/11/2025&den-ngay=31/12/2026&in=1", headers: session.headers)
+            #expect(print.text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && print.text.contains("size: A4 landscape"))
+            #expect(print.text.contains(">\(PageTime.number(expected.last![0]))</a>"))
+            // A drill-down list counts what its number says.
+            let list = try await t.request(.GET, "/thong-ke/ho-so?nhom=co-quan&tu-ngay=01/11/2025&den-ngay=31/12/2026&cot=late", headers: session.headers)
+            #expect(list.text.contains("class=\"total\">\(PageTime.number(expected.last![7]))<"))
+        }
+    }
+
+    /// The cells of the first sheet as openpyxl reads them (None as NSNull).
+    static func openpyxl(_ file: URL) throws -> [[Any]] {
+        let script = """
+            import json, sys, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1]).active
+            print(json.dumps([[c.value for c in row] for row in ws.iter_rows()]))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, file.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "openpyxl could not read the workbook")
+        return try JSONSerialization.jsonObject(with: data) as? [[Any]] ?? []
+    }
+}
