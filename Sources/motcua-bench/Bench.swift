@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motcua-bench",
         abstract: "Đo hiệu năng các phép tính của MotCua.",
-        subcommands: [Deadlines.self, Pages.self]
+        subcommands: [Deadlines.self, Pages.self, Reports.self]
     )
 
     struct Pages: AsyncParsableCommand {
@@ -45,6 +45,56 @@ struct Bench: AsyncParsableCommand {
                 }
                 let slow = figures.filter { $0.p95 > 150 }
                 print(slow.isEmpty ? "Mọi tuyến dưới 150 ms ở p95." : "Trên 150 ms ở p95: " + slow.map(\.name).joined(separator: ", "))
+            }
+        }
+    }
+
+    struct Reports: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: """
+            Đo thống kê báo cáo (Biểu số II.06a) cạnh câu lệnh count(*) GROUP BY đơn giản trên cùng các hồ sơ, cùng lượt; \
+            và xuất Excel 100.000 hồ sơ. Cơ sở dữ liệu trống được nạp tỉnh mẫu (--dossiers) hoặc dữ liệu gọn chỉ để đo (--lean).
+            """)
+        @Option(help: "Cơ sở dữ liệu: tệp SQLite hoặc URL postgres://...") var database: String
+        @Option(help: "Thư mục dữ liệu.") var dataDir: String = "./bench-data"
+        @Option(help: "Số hồ sơ mẫu nạp khi cơ sở dữ liệu trống.") var dossiers: Int = 1_000_000
+        @Option(help: "Nạp N hồ sơ gọn (không nhật ký, không thành phần) thay cho tỉnh mẫu khi cơ sở dữ liệu trống.") var lean: Int?
+        @Option(help: "Số năm trải hồ sơ gọn.") var years: Int = 5
+        @Option(help: "Số lượt đo mỗi phép.") var rounds: Int = 60
+        @Option(help: "Tài khoản đo (mặc định lãnh đạo tỉnh: cả tỉnh).") var username: String = "lanhdaotinh"
+
+        func validate() throws {
+            guard rounds >= 20 else { throw ValidationError("Cần ít nhất 20 lượt để có p95.") }
+            guard (lean ?? 1) >= 1, (1...20).contains(years) else { throw ValidationError("--lean từ 1, --years từ 1 đến 20.") }
+        }
+
+        func run() async throws {
+            let settings = try Settings(database: database, dataDirectory: dataDir)
+            try await Launch.withApplication(settings: settings, logLevel: .error) { app in
+                try await Launch.migrate(app)
+                if try await DemoLoader.isEmpty(app) {
+                    let started = Date()
+                    if let lean {
+                        print("Cơ sở dữ liệu trống: nạp \(lean) hồ sơ gọn trong \(years) năm...")
+                        try await LeanDossiers.load(app, count: lean, years: years) { n in
+                            if n % 1_000_000 == 0 { FileHandle.standardError.write(Data("\(n) hồ sơ, \(Int(Date().timeIntervalSince(started))) s\n".utf8)) }
+                        }
+                    } else {
+                        print("Cơ sở dữ liệu trống: nạp \(dossiers) hồ sơ mẫu...")
+                        try await DemoLoader.load(app, dossiers: dossiers, progress: { _, _, _ in })
+                    }
+                    print(String(format: "Đã nạp trong %.0f s.", Date().timeIntervalSince(started)))
+                }
+                let result = try await ReportBenchmark.run(app, username: username, password: DemoLoader.password, rounds: rounds) {
+                    FileHandle.standardError.write(Data(($0 + "\n").utf8))
+                }
+                let base = result.figures[0].p50
+                print("\(settings.isPostgres ? "PostgreSQL" : "SQLite"), \(result.dossiers) hồ sơ, \(rounds) lượt (đối chứng: 5 lượt), thời gian (ms):")
+                print("phép đo".padding(toLength: 52, withPad: " ", startingAt: 0) + "    p50      p95   p50/đối chứng  mã")
+                for f in result.figures {
+                    print(f.name.padding(toLength: 52, withPad: " ", startingAt: 0)
+                          + String(format: "%7.1f  %7.1f  %10.3f×    %d", f.p50, f.p95, f.p50 / max(base, 0.001), f.status))
+                }
+                print(String(format: "Xuất Excel %d hồ sơ × 24 cột: %.1f s, bộ nhớ tăng %.0f MB.", result.export.rows, result.export.seconds, result.export.megabytes))
             }
         }
     }
