@@ -56,7 +56,7 @@ final class XLSXWriter: @unchecked Sendable {
         rowNumber += 1
         buffer += "<row r=\"\(rowNumber)\">"
         for (i, cell) in cells.enumerated() {
-            let ref = Self.column(i) + String(rowNumber)
+            let ref = (i < Self.letters.count ? Self.letters[i] : Self.column(i)) + String(rowNumber)
             switch cell {
             case .text(let s):
                 buffer += "<c r=\"\(ref)\" t=\"inlineStr\"\(bold ? " s=\"1\"" : "")><is><t xml:space=\"preserve\">\(Self.escape(s))</t></is></c>"
@@ -132,6 +132,7 @@ final class XLSXWriter: @unchecked Sendable {
     }
 
     static let excelEpoch = LocalDate(year: 1899, month: 12, day: 30)!
+    static let letters = (0..<64).map(column)
 
     /// A, B, ..., Z, AA, ...
     static func column(_ index: Int) -> String {
