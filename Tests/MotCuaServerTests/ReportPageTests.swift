@@ -104,6 +104,65 @@ import Vapor
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func customReportHasExactlyTheTickedColumnsAndIsSavedSharedRenamedAndDeleted(db: TestDatabase) async throws {
+        try await TestApp.with(db, dossiers: 300) { t in
+            let leader = try await t.user("stp.lanhdao")
+            let expected = try await DossierModel.query(on: t.app.db).filter(\.$receivedAt != nil).filter(\.$agencyID == leader.agencyID!).count()
+            let session = try await t.pageSession("stp.lanhdao")
+            let criteria = "tu-ngay=01/11/2025&den-ngay=31/12/2026"
+            // Columns in the order ticked.
+            let page = try await t.request(.GET, "/thong-ke/tuy-chon?cot[]=20&cot[]=1&cot[]=24&\(criteria)", headers: session.headers)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<thead><tr><th>Trạng thái</th><th>Mã hồ sơ</th><th>Tình trạng hạn xử lý</th></tr></thead>"))
+            #expect(page.text.contains("class=\"total\">\(PageTime.number(expected))<"))
+            let file = t.directory.appendingPathComponent("custom.xlsx")
+            try await t.request(.GET, "/thong-ke/tuy-chon?cot[]=20&cot[]=1&cot[]=24&\(criteria)&tep=xlsx", headers: session.headers).body.write(to: file)
+            let cells = try Self.openpyxl(file)
+            #expect(cells.first?.compactMap { $0 as? String } == ["Trạng thái", "Mã hồ sơ", "Tình trạng hạn xử lý"])
+            #expect(cells.count == expected + 1)
+            let csv = try await t.request(.GET, "/thong-ke/tuy-chon?cot[]=1&\(criteria)&tep=csv", headers: session.headers)
+            #expect(try CSV.parse(csv.text).count == expected + 1)
+            // Bad columns and dates: 422 on the page, the form kept.
+            for bad in ["cot[]=25&\(criteria)", "tu-ngay=01/01/2026&den-ngay=31/01/2026&trang-thai=x", "cot[]=1&tu-ngay=99/99/2026"] {
+                let r = try await t.request(.GET, "/thong-ke/tuy-chon?\(bad)", headers: session.headers)
+                #expect(r.status == .unprocessableEntity, "\(bad)")
+                #expect(r.text.contains("class=\"error\""))
+            }
+
+            // Saved, shared within the agency: a head of the same agency sees it, another agency's leader does not.
+            var form = session.headers
+            form.contentType = .urlEncodedForm
+            func post(_ path: String, _ body: String, headers: HTTPHeaders = form, csrf: String = session.csrf) async throws -> TestApp.Reply {
+                try await t.request(.POST, path, headers: headers, body: ByteBuffer(string: body + "&_csrf=\(csrf)"))
+            }
+            let query = "cot[]=1&cot[]=7&\(criteria)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            #expect(try await post("/thong-ke/tuy-chon/luu", "name=H%E1%BB%93%20s%C6%A1%20STP&shared=1&query=\(query)").status == .seeOther)
+            let saved = try #require(try await SavedReportModel.query(on: t.app.db).first())
+            #expect(saved.name == "Hồ sơ STP" && saved.shared && saved.ownerID == leader.id)
+            let head = try await t.pageSession("stp.hctp.truongphong")
+            #expect(try await t.request(.GET, "/thong-ke/tuy-chon", headers: head.headers).text.contains("Hồ sơ STP"))
+            let other = try await t.pageSession("vithanh.lanhdao")
+            #expect(!(try await t.request(.GET, "/thong-ke/tuy-chon", headers: other.headers).text.contains("Hồ sơ STP")))
+            // Reopened: the saved columns and criteria.
+            let reopened = try await t.request(.GET, "/thong-ke/tuy-chon?" + saved.query, headers: head.headers)
+            #expect(reopened.text.contains("<thead><tr><th>Mã hồ sơ</th><th>Chủ hồ sơ</th></tr></thead>"))
+            // Only the owner renames or deletes; a form without its token is refused.
+            var headForm = head.headers
+            headForm.contentType = .urlEncodedForm
+            #expect(try await post("/thong-ke/tuy-chon/\(saved.id!)/doi-ten", "name=X", headers: headForm, csrf: head.csrf).status == .notFound)
+            #expect(try await post("/thong-ke/tuy-chon/\(saved.id!)/xoa", "", headers: headForm, csrf: head.csrf).status == .notFound)
+            #expect(try await post("/thong-ke/tuy-chon/\(saved.id!)/xoa", "", csrf: "forged").status == .forbidden)
+            #expect(try await post("/thong-ke/tuy-chon/\(saved.id!)/doi-ten", "name=B%C3%A1o%20c%C3%A1o%20m%E1%BB%9Bi").status == .seeOther)
+            #expect(try await SavedReportModel.find(saved.id, on: t.app.db)?.name == "Báo cáo mới")
+            #expect(try await post("/thong-ke/tuy-chon/\(saved.id!)/doi-ten", "name=").status == .unprocessableEntity)
+            #expect(try await post("/thong-ke/tuy-chon/\(saved.id!)/xoa", "").status == .seeOther)
+            #expect(try await SavedReportModel.query(on: t.app.db).count() == 0)
+            // A query that is not a valid report is not saved.
+            #expect(try await post("/thong-ke/tuy-chon/luu", "name=Y&query=cot%5B%5D%3D99").status == .unprocessableEntity)
+        }
+    }
+
     /// The cells of the first sheet as openpyxl reads them (None as NSNull).
     static func openpyxl(_ file: URL) throws -> [[Any]] {
         let script = """

@@ -76,6 +76,11 @@ func routes(_ app: Application) throws {
         let summary = SummaryPage()
         app.get("thong-ke", use: summary.show)
         app.get("thong-ke", "ho-so", use: summary.list)
+        let custom = CustomReportPage()
+        app.get("thong-ke", "tuy-chon", use: custom.show)
+        app.post("thong-ke", "tuy-chon", "luu", use: custom.save)
+        app.post("thong-ke", "tuy-chon", ":id", "doi-ten", use: custom.rename)
+        app.post("thong-ke", "tuy-chon", ":id", "xoa", use: custom.delete)
         v1.get("reports", "summary", use: ReportsAPI().summary)
     }
 

@@ -147,14 +147,13 @@ extension ExportedDossier {
 }
 
 enum DossierExport {
-    /// Writes dossiers to an Excel file in code order, `condition` (SQL on the dossiers table)
-    /// choosing them; answers the writer (its file lives as long as it does) and the rows written.
-    static func xlsx(columns: [DossierColumn], condition: SQLQueryString, limit: Int, now: Date,
-                     on db: any Database) async throws -> (XLSXWriter, Int) {
+    /// The most dossiers one file holds.
+    static let maximumRows = 100_000
+
+    /// Reads the dossiers `condition` (SQL on the dossiers table) chooses, in code order, a page at a time.
+    static func forEachPage(condition: SQLQueryString, limit: Int, on db: any Database,
+                            _ body: ([ExportedDossier]) throws -> Void) async throws -> Int {
         let sql = db as! any SQLDatabase
-        let names = try await ExportNames.load(on: db)
-        let writer = try XLSXWriter(sheetName: "Hồ sơ", columnWidths: columns.map(\.width))
-        try writer.append(columns.map { SheetCell.text($0.heading) }, bold: true)
         var written = 0
         var last = ""
         while written < limit {
@@ -164,9 +163,32 @@ enum DossierExport {
                 """).all(decoding: ExportedDossier.self)
             guard let tail = page.last else { break }
             last = tail.code
-            for d in page { try writer.append(columns.map { d.cell($0, names: names, now: now) }) }
+            try body(page)
             written += page.count
         }
+        return written
+    }
+
+    /// An Excel file of the dossiers; answers the writer (its file lives as long as it does) and the rows written.
+    static func xlsx(columns: [DossierColumn], condition: SQLQueryString, limit: Int = maximumRows, now: Date,
+                     on db: any Database) async throws -> (XLSXWriter, Int) {
+        let names = try await ExportNames.load(on: db)
+        let writer = try XLSXWriter(sheetName: "Hồ sơ", columnWidths: columns.map(\.width))
+        try writer.append(columns.map { SheetCell.text($0.heading) }, bold: true)
+        let written = try await forEachPage(condition: condition, limit: limit, on: db) { page in
+            for d in page { try writer.append(columns.map { d.cell($0, names: names, now: now) }) }
+        }
         return (writer, written)
+    }
+
+    /// The same as CSV (UTF-8 with a byte-order mark).
+    static func csv(columns: [DossierColumn], condition: SQLQueryString, limit: Int = maximumRows, now: Date,
+                    on db: any Database) async throws -> String {
+        let names = try await ExportNames.load(on: db)
+        var out = "\u{FEFF}" + columns.map { CSV.quote($0.heading) }.joined(separator: ",") + "\r\n"
+        _ = try await forEachPage(condition: condition, limit: limit, on: db) { page in
+            for d in page { out += columns.map { CSV.quote(d.cell($0, names: names, now: now).csvText) }.joined(separator: ",") + "\r\n" }
+        }
+        return out
     }
 }

@@ -1,0 +1,238 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import SQLKit
+import Vapor
+
+/// "Tuỳ chọn", then "Tạo báo cáo": the user ticks any of the 24 columns, chooses the receipt dates
+/// and a status, and gets the matching dossiers of their scope with exactly those columns in that
+/// order, 20 a page, on screen, in Excel and in CSV; the report can be saved under a name, private
+/// or shared within the agency, reopened, renamed and deleted.
+struct CustomReportPage {
+    struct Criteria: Content {
+        var cot: [Int]?
+        var tuNgay: String?
+        var denNgay: String?
+        var trangThai: String?
+        var trang: Int?
+        var tep: String?
+
+        enum CodingKeys: String, CodingKey { case cot, tuNgay = "tu-ngay", denNgay = "den-ngay", trangThai = "trang-thai", trang, tep }
+    }
+
+    /// The criteria checked and turned into SQL on the dossiers.
+    struct Checked {
+        let columns: [DossierColumn]
+        let from: LocalDate, to: LocalDate
+        let status: Status?
+        let condition: SQLQueryString
+        /// The criteria as a query string (without the page), for links and saving.
+        let query: String
+    }
+
+    static func check(_ c: Criteria, scope: Scope, now: Date) throws -> Checked {
+        let picked = c.cot ?? []
+        guard !picked.isEmpty else { throw ServiceError(.unprocessableEntity, "Hãy chọn ít nhất một cột cho báo cáo.") }
+        guard picked.count <= 24, Set(picked).count == picked.count else { throw ServiceError(.unprocessableEntity, "Danh sách cột không hợp lệ.") }
+        let columns = try picked.map { n -> DossierColumn in
+            guard let column = DossierColumn(rawValue: n) else { throw ServiceError(.unprocessableEntity, "Không có cột số \(n).") }
+            return column
+        }
+        let today = VietnamTime.local(now).date
+        func date(_ text: String?, _ value: LocalDate, _ label: String) throws -> LocalDate {
+            guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return value }
+            guard let d = PageTime.parseDate(text) else { throw ServiceError(.unprocessableEntity, "\(label) không đúng dạng ngày/tháng/năm (dd/mm/yyyy).") }
+            return d
+        }
+        let from = try date(c.tuNgay, LocalDate(year: today.year, month: 1, day: 1)!, "Từ ngày")
+        let to = try date(c.denNgay, today, "Đến ngày")
+        try ReportCriteria.validate(from: from, to: to)
+        var status: Status?
+        if let s = c.trangThai, !s.isEmpty {
+            guard let parsed = Status(rawValue: s) else { throw ServiceError(.unprocessableEntity, "Trạng thái không hợp lệ.") }
+            status = parsed
+        }
+        let start = VietnamTime.instant(from, secondOfDay: 0), end = VietnamTime.instant(to.adding(days: 1), secondOfDay: 0)
+        var condition: SQLQueryString = "received_at >= \(bind: start) AND received_at < \(bind: end) AND \(SummaryReport.scopeCondition(scope))"
+        if let status { condition += " AND status = \(bind: status.rawValue)" }
+        let query = columns.map { "cot[]=\($0.rawValue)" }.joined(separator: "&") + "&tu-ngay=\(from.vietnamese)&den-ngay=\(to.vietnamese)"
+            + (status.map { "&trang-thai=\($0.rawValue)" } ?? "")
+        return Checked(columns: columns, from: from, to: to, status: status, condition: condition, query: query)
+    }
+
+    struct Choice: Encodable { let value: String; let label: String; let selected: Bool }
+    struct Saved: Encodable { let id: UUID; let name: String; let link: String; let mine: Bool; let shared: Bool }
+
+    struct Context: Encodable {
+        let layout: PageLayout
+        let columns: [Choice]
+        let statuses: [Choice]
+        let from: String, to: String
+        let error: String?
+        let notice: String?
+        let headings: [String]
+        let rows: [[String]]
+        let total: String?
+        let query: String
+        let saved: [Saved]
+        let name: String
+        let page: Int, pages: Int
+        let previous: String?, next: String?
+    }
+
+    func show(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        let scope = try ReportCriteria.scope(of: actor)
+        let criteria = try req.query.decode(Criteria.self)
+        // The first visit: the form only.
+        guard criteria.cot != nil || criteria.tuNgay != nil else {
+            return try await render(req, criteria: criteria, result: nil, error: nil, notice: Self.notice(req)).encodeResponse(for: req)
+        }
+        let now = Date()
+        let checked: Checked
+        do { checked = try Self.check(criteria, scope: scope, now: now) } catch let error as ServiceError {
+            let response = try await render(req, criteria: criteria, result: nil, error: error.reason, notice: nil).encodeResponse(for: req)
+            response.status = .unprocessableEntity
+            return response
+        }
+        if let tep = criteria.tep {
+            switch tep {
+            case "xlsx":
+                let (writer, _) = try await DossierExport.xlsx(columns: checked.columns, condition: checked.condition, now: now, on: req.db)
+                let url = try writer.finish()
+                let response = try await req.fileio.asyncStreamFile(
+                    at: url.path, mediaType: HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                    onCompleted: { _ in withExtendedLifetime(writer) {} })
+                response.headers.contentDisposition = .init(.attachment, filename: "bao-cao-tuy-chon.xlsx")
+                return response
+            case "csv":
+                let response = Response(status: .ok, body: .init(string: try await DossierExport.csv(columns: checked.columns, condition: checked.condition, now: now, on: req.db)))
+                response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+                response.headers.contentDisposition = .init(.attachment, filename: "bao-cao-tuy-chon.csv")
+                return response
+            default: throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.")
+            }
+        }
+        let page = criteria.trang ?? 1
+        guard (1...5_000).contains(page) else { throw ServiceError(.unprocessableEntity, "Số trang không hợp lệ.") }
+        return try await render(req, criteria: criteria, result: (checked, page, now), error: nil, notice: Self.notice(req)).encodeResponse(for: req)
+    }
+
+    func render(_ req: Request, criteria: Criteria, result: (Checked, Int, Date)?, error: String?, notice: String?) async throws -> View {
+        let actor = try req.actor()
+        let picked = Set(result?.0.columns.map(\.rawValue) ?? criteria.cot ?? [1, 3, 7, 15, 16, 20, 24])
+        var headings: [String] = [], rows: [[String]] = []
+        var total: String?
+        var pages = 1
+        let per = 20
+        let page = result?.1 ?? 1
+        if let (checked, page, now) = result {
+            let sql = req.db as! any SQLDatabase
+            // Counted up to the most one file holds, so that the count stays fast on any scope.
+            let n = try await sql.count("SELECT count(*) AS n FROM (SELECT 1 FROM dossiers WHERE \(checked.condition) LIMIT \(literal: DossierExport.maximumRows + 1)) t")
+            total = n > DossierExport.maximumRows ? "hơn \(PageTime.number(DossierExport.maximumRows))" : PageTime.number(n)
+            pages = max(1, (min(n, DossierExport.maximumRows) + per - 1) / per)
+            let names = try await ExportNames.load(on: req.db)
+            let items = try await sql.raw("""
+                SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(checked.condition)
+                ORDER BY code LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
+                """).all(decoding: ExportedDossier.self)
+            headings = checked.columns.map(\.heading)
+            rows = items.map { d in checked.columns.map { d.cell($0, names: names, now: now).pageText } }
+        }
+        let query = result?.0.query ?? ""
+        let saved = try await Self.saved(for: actor, on: req.db)
+        return try await req.view.render("Reports/custom", Context(
+            layout: PageLayout("Báo cáo tuỳ chọn", req),
+            columns: DossierColumn.allCases.map { Choice(value: String($0.rawValue), label: "\($0.rawValue). \($0.heading)", selected: picked.contains($0.rawValue)) },
+            statuses: [Choice(value: "", label: "Tất cả", selected: result?.0.status == nil)]
+                + Status.allCases.map { Choice(value: $0.rawValue, label: $0.manualName, selected: $0.rawValue == (result?.0.status?.rawValue ?? criteria.trangThai)) },
+            from: result?.0.from.vietnamese ?? criteria.tuNgay ?? "", to: result?.0.to.vietnamese ?? criteria.denNgay ?? "",
+            error: error, notice: notice, headings: headings, rows: rows, total: total, query: query,
+            saved: saved, name: "", page: page, pages: pages,
+            previous: result != nil && page > 1 ? "/thong-ke/tuy-chon?\(query)&trang=\(page - 1)" : nil,
+            next: result != nil && page < pages ? "/thong-ke/tuy-chon?\(query)&trang=\(page + 1)" : nil))
+    }
+
+    /// The message after a redirect (a code in the address, so that nothing typed is echoed back).
+    static func notice(_ req: Request) -> String? {
+        switch req.query[String.self, at: "thong-bao"] {
+        case "da-luu": "Đã lưu báo cáo."
+        case "da-doi-ten": "Đã đổi tên báo cáo."
+        case "da-xoa": "Đã xoá báo cáo."
+        default: nil
+        }
+    }
+
+    /// The user's own saved reports and those shared within their agency.
+    static func saved(for actor: Actor, on db: any Database) async throws -> [Saved] {
+        guard let me = actor.id else { return [] }
+        let mine = try await SavedReportModel.query(on: db).filter(\.$ownerID == me).all()
+        let shared = try await SavedReportModel.query(on: db).filter(\.$shared == true).filter(\.$ownerID != me)
+            .filter(\.$agencyID == actor.agencyID).all()
+        return (mine + shared).sorted { $0.name < $1.name }.map {
+            Saved(id: $0.id!, name: $0.name, link: "/thong-ke/tuy-chon?" + $0.query, mine: $0.ownerID == me, shared: $0.shared)
+        }
+    }
+
+    struct SaveForm: Content { var name: String?; var shared: String?; var query: String? }
+
+    /// "Lưu báo cáo": the criteria of the report shown, under a name.
+    func save(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        let scope = try ReportCriteria.scope(of: actor)
+        let form = try req.content.decode(SaveForm.self)
+        let name = (form.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        try Self.requireName(name)
+        // The saved query is checked as if it were opened now, so that only a valid report is kept.
+        let query = form.query ?? ""
+        guard query.utf8.count <= 2_000, let criteria = try? URLEncodedFormDecoder().decode(Criteria.self, from: query) else {
+            throw ServiceError(.unprocessableEntity, "Tiêu chí báo cáo không hợp lệ.")
+        }
+        let checked = try Self.check(criteria, scope: scope, now: Date())
+        let report = SavedReportModel()
+        report.name = name
+        report.ownerID = actor.id!
+        report.agencyID = actor.agencyID
+        report.shared = form.shared == "1"
+        report.query = checked.query
+        report.createdAt = Date()
+        report.updatedAt = report.createdAt
+        try await report.create(on: req.db)
+        return req.redirect(to: "/thong-ke/tuy-chon?\(checked.query)&thong-bao=da-luu")
+    }
+
+    struct RenameForm: Content { var name: String? }
+
+    func rename(req: Request) async throws -> Response {
+        let report = try await Self.own(req)
+        let name = (try req.content.decode(RenameForm.self).name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        try Self.requireName(name)
+        report.name = name
+        report.updatedAt = Date()
+        try await report.update(on: req.db)
+        return req.redirect(to: "/thong-ke/tuy-chon?thong-bao=da-doi-ten")
+    }
+
+    func delete(req: Request) async throws -> Response {
+        let report = try await Self.own(req)
+        try await report.delete(on: req.db)
+        return req.redirect(to: "/thong-ke/tuy-chon?thong-bao=da-xoa")
+    }
+
+    static func requireName(_ name: String) throws {
+        guard !name.isEmpty else { throw ServiceError(.unprocessableEntity, "Hãy nhập tên báo cáo.") }
+        try TextInput.require(name, label: "Tên báo cáo", multiline: false, maxLength: 200)
+    }
+
+    /// A saved report of the user's own; anyone else's is "not found".
+    static func own(_ req: Request) async throws -> SavedReportModel {
+        let actor = try req.actor()
+        _ = try ReportCriteria.scope(of: actor)
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let report = try await SavedReportModel.find(id, on: req.db), report.ownerID == actor.id else {
+            throw ServiceError(.notFound, "Không tìm thấy báo cáo đã lưu.")
+        }
+        return report
+    }
+}
