@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import MotCuaCore
 import Testing
+import SQLKit
 import Vapor
 @testable import MotCuaServer
 
@@ -227,6 +228,25 @@ import Vapor
             }
             let whole = try await SummaryReport.make(ReportCriteria(from: first, to: lastDay, scope: .everything), now: last + 1, on: t.app.db)
             #expect(whole.total.late > 0 && whole.total.overdue > 0 && whole.total.early > 0, "\(whole.total)")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func checkFindsADamagedTallyAndRebuildRestoresIt(db: TestDatabase) async throws {
+        try await TestApp.with(db, dossiers: 300) { t in
+            let sql = t.app.db as! any SQLDatabase
+            struct Finish: Decodable, Equatable { let code: String; let finished_at: Date?; let resolution: String? }
+            let before = try await sql.raw("SELECT code, finished_at, resolution FROM dossiers ORDER BY code").all(decoding: Finish.self)
+            #expect(before.contains { $0.resolution == "withdrawn" } && before.contains { $0.resolution == "late" })
+            #expect(try await ReportTallyStore.check(on: t.app.db).isEmpty)
+            // A database from before the statistics: no finish recorded, tallies damaged.
+            try await sql.raw("UPDATE dossiers SET finished_at = NULL, resolution = NULL").run()
+            try await sql.raw("UPDATE report_tallies SET received_online = received_online + 1 WHERE level = 2 AND bucket = (SELECT min(bucket) FROM report_tallies WHERE level = 2)").run()
+            let differences = try await ReportTallyStore.check(on: t.app.db)
+            #expect(!differences.isEmpty)
+            try await ReportTallyStore.rebuild(on: t.app.db)
+            #expect(try await ReportTallyStore.check(on: t.app.db).isEmpty)
+            #expect(try await sql.raw("SELECT code, finished_at, resolution FROM dossiers ORDER BY code").all(decoding: Finish.self) == before)
         }
     }
 }

@@ -100,6 +100,9 @@ enum ReportTallyStore {
             let batch = try await q.all()
             guard let tail = batch.last else { break }
             last = tail.id
+            // Repairs are written in a few statements per batch: by resolution where the finish is
+            // the completion, one by one for withdrawals (their instant comes from the log).
+            var completedByResolution: [String: [UUID]] = [:]
             for d in batch {
                 let status = Status(rawValue: d.status)
                 let missing = d.finishedAt == nil
@@ -112,10 +115,19 @@ enum ReportTallyStore {
                 }
                 let counted = d.counted
                 let resolution = counted.resolution?.rawValue
-                if repair, d.finishedAt != nil, missing || d.resolution != resolution {
-                    try await sql.raw("UPDATE dossiers SET finished_at = \(bind: d.finishedAt), resolution = \(bind: resolution) WHERE id = \(bind: d.id!)").run()
+                if repair, d.finishedAt != nil, let resolution, missing || d.resolution != resolution {
+                    if status == .withdrawn {
+                        try await sql.raw("UPDATE dossiers SET finished_at = \(bind: d.finishedAt), resolution = \(bind: resolution) WHERE id = \(bind: d.id!)").run()
+                    } else {
+                        completedByResolution[resolution, default: []].append(d.id!)
+                    }
                 }
                 for (day, t) in counted.tallies { byKey[key(of: d), default: [:]][day, default: Tallies()] += t }
+            }
+            for (resolution, ids) in completedByResolution {
+                for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                    try await sql.raw("UPDATE dossiers SET finished_at = completed_at, resolution = \(bind: resolution) WHERE id IN (\(binds: chunk))").run()
+                }
             }
         }
         return byKey.mapValues(buckets)
