@@ -187,3 +187,36 @@ def test_overlong_requests_get_an_answer_and_connections_are_reused(server):
         response.read()
         assert response.status == 200
     connection.close()
+
+
+def test_statistics_summary_drills_down_and_custom_report(browser, server):
+    login(browser, server, "lanhdaotinh")
+    browser.find_element(By.LINK_TEXT, "Thống kê báo cáo").click()
+    wait_for(browser, "Biểu số II.06a")
+    browser.find_element(By.NAME, "tu-ngay").clear()
+    browser.find_element(By.NAME, "tu-ngay").send_keys("01/01/2025")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    wait_for(browser, "Tổng cộng")
+    total = browser.find_element(By.CSS_SELECTOR, "table.report tr.total")
+    cells = total.find_elements(By.TAG_NAME, "td")
+    received = cells[3].text
+    assert int(received.replace(".", "")) > 0
+    assert browser.find_element(By.CSS_SELECTOR, ".chart svg rect")
+    # The total received opens the list of exactly that many dossiers.
+    cells[3].find_element(By.TAG_NAME, "a").click()
+    wait_for(browser, "Hồ sơ tiếp nhận trong kỳ")
+    assert browser.find_element(By.CSS_SELECTOR, "strong.total").text == received
+    # Custom report: the ticked columns, in order.
+    browser.get(server + "/thong-ke/tuy-chon")
+    for box in browser.find_elements(By.CSS_SELECTOR, "input[name='cot[]']"):
+        if box.is_selected() != (box.get_attribute("value") in ("1", "7")):
+            box.click()
+    browser.find_element(By.NAME, "tu-ngay").send_keys("01/01/2025")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    wait_for(browser, "Lưu báo cáo")
+    headings = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "table.list thead th")]
+    assert headings == ["Mã hồ sơ", "Chủ hồ sơ"]
+    browser.find_element(By.NAME, "name").send_keys("Danh sách chủ hồ sơ")
+    browser.find_element(By.CSS_SELECTOR, "form.card button").click()
+    wait_for(browser, "Đã lưu báo cáo.")
+    assert "Danh sách chủ hồ sơ" in browser.page_source
