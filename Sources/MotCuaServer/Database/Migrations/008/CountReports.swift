@@ -7,7 +7,13 @@ import SQLKit
 /// of each action (`ReportTallyStore`); and on the dossier when and how it ended, so that a report's
 /// numbers can be listed. Existing dossiers are counted once here.
 struct CountReports: AsyncMigration {
+    /// In one transaction: counting a large database takes minutes, and a migration cut short must
+    /// leave nothing behind to trip the next attempt.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { try await self.prepareInTransaction(on: $0) }
+    }
+
+    private func prepareInTransaction(on database: any Database) async throws {
         try await database.schema("dossiers").field("finished_at", .datetime).update()
         try await database.schema("dossiers").field("resolution", .string).update()
         var table = database.schema(ReportTallyStore.table)
