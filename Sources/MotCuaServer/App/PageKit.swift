@@ -29,6 +29,8 @@ enum Menu {
         let label: String
         let link: String
         var current = false
+        /// Other addresses the entry stands for (a section's pages), when not under its link.
+        var section: String?
     }
 
     static func items(for roles: Set<Role>, current: String) -> [Item] {
@@ -52,11 +54,14 @@ enum Menu {
             add("Cơ quan, đơn vị", "/quan-tri/co-quan")
             add("Nhật ký quản trị", "/quan-tri/nhat-ky")
         }
-        if !roles.isDisjoint(with: [.head, .leader, .monitor, .admin]) { add("Thống kê báo cáo", "/thong-ke") }
+        if !roles.isDisjoint(with: [.head, .leader, .monitor, .admin]) { add("Thống kê báo cáo", "/thong-ke/bao-cao")
+            items[items.count - 1].section = "/thong-ke"
+        }
         if staff { add("Tra cứu hồ sơ", "/ho-so") } else if roles.contains(.citizen) { add("Hồ sơ của tôi", "/ho-so") }
         add("Thông tin tài khoản", "/tai-khoan")
         // The entry for the page shown: the longest link that the address starts with.
-        if let best = items.indices.filter({ current == items[$0].link || current.hasPrefix(items[$0].link + "?") || current.hasPrefix(items[$0].link + "/") })
+        func under(_ link: String) -> Bool { current == link || current.hasPrefix(link + "?") || current.hasPrefix(link + "/") }
+        if let best = items.indices.filter({ under(items[$0].link) || items[$0].section.map(under) == true })
             .max(by: { items[$0].link.count < items[$1].link.count }) {
             items[best].current = true
         }

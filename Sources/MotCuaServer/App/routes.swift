@@ -81,7 +81,14 @@ func routes(_ app: Application) throws {
         app.post("thong-ke", "tuy-chon", "luu", use: custom.save)
         app.post("thong-ke", "tuy-chon", ":id", "doi-ten", use: custom.rename)
         app.post("thong-ke", "tuy-chon", ":id", "xoa", use: custom.delete)
+        let standard = StandardReportPage()
+        app.get("thong-ke", "bao-cao", use: standard.index)
+        app.get("thong-ke", "bao-cao", ":report", use: standard.show)
+        let quality = QualityIndexPage()
+        app.get("thong-ke", "chi-so-766", use: quality.show)
         v1.get("reports", "summary", use: ReportsAPI().summary)
+        v1.get("reports", "quality-index", use: quality.api)
+        v1.get("reports", ":report", use: StandardReportsAPI().show)
     }
 
     do { // One dossier: detail, actions, files.

@@ -160,6 +160,8 @@ struct DossierService: Sendable {
             change("proposal", nil, inputs.proposal?.rawValue)
         case .rate:
             change("rating", nil, inputs.rating?.rawValue)
+            d.rating = inputs.rating?.rawValue
+            d.ratedAt = now.wholeSeconds
         default: break
         }
         if from != transition.to {

@@ -6,6 +6,8 @@ import ZIPFoundation
 enum SheetCell: Sendable, Hashable {
     case text(String)
     case integer(Int)
+    /// A score or average, two decimals.
+    case decimal(Double)
     /// A share from 0 to 1, shown as a percentage; nil is an empty cell.
     case rate(Double?)
     case date(LocalDate?)
@@ -16,6 +18,7 @@ enum SheetCell: Sendable, Hashable {
         switch self {
         case .text(let s): s
         case .integer(let n): String(n)
+        case .decimal(let x): String(format: "%.2f", x).replacingOccurrences(of: ".", with: ",")
         case .rate(let r): r.map { String(format: "%.2f", $0 * 100).replacingOccurrences(of: ".", with: ",") + "%" } ?? ""
         case .date(let d): d?.vietnamese ?? ""
         case .dateTime(let t): t.map(PageTime.dateTime) ?? ""
@@ -51,7 +54,7 @@ final class XLSXWriter: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    /// Styles (xl/styles.xml): 0 plain, 1 bold (headings), 2 date, 3 percentage, 4 date and time.
+    /// Styles (xl/styles.xml): 0 plain, 1 bold (headings), 2 date, 3 percentage, 4 date and time, 5 two decimals.
     func append(_ cells: [SheetCell], bold: Bool = false) throws {
         rowNumber += 1
         buffer += "<row r=\"\(rowNumber)\">"
@@ -62,6 +65,8 @@ final class XLSXWriter: @unchecked Sendable {
                 buffer += "<c r=\"\(ref)\" t=\"inlineStr\"\(bold ? " s=\"1\"" : "")><is><t xml:space=\"preserve\">\(Self.escape(s))</t></is></c>"
             case .integer(let n):
                 buffer += "<c r=\"\(ref)\"\(bold ? " s=\"1\"" : "")><v>\(n)</v></c>"
+            case .decimal(let x):
+                buffer += "<c r=\"\(ref)\" s=\"5\"><v>\(x)</v></c>"
             case .rate(let r):
                 buffer += r.map { "<c r=\"\(ref)\" s=\"3\"><v>\($0)</v></c>" } ?? "<c r=\"\(ref)\"/>"
             case .date(let d):
@@ -120,11 +125,12 @@ final class XLSXWriter: @unchecked Sendable {
             + #"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>"#
             + #"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#
             + #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
-            + #"<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
+            + #"<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
             + #"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#
             + #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
             + #"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
-            + #"<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>"#
+            + #"<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+            + #"<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>"#
             + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
             + "</styleSheet>")
         try archive.addEntry(with: "xl/worksheets/sheet1.xml", fileURL: directory.appendingPathComponent("sheet1.xml"), compressionMethod: .deflate)

@@ -51,6 +51,9 @@ final class DossierModel: Model, @unchecked Sendable {
     /// (`Resolution`: early, on time, late, withdrawn); nil while open or if never received.
     @OptionalField(key: "finished_at") var finishedAt: Date?
     @OptionalField(key: "resolution") var resolution: String?
+    /// The applicant's satisfaction answer (`Satisfaction`) and when it was given.
+    @OptionalField(key: "rating") var rating: String?
+    @OptionalField(key: "rated_at") var ratedAt: Date?
     /// The clock: pause rounds with their previous and new due dates, the apology (JSON).
     @OptionalField(key: "clock") var clockJSON: String?
     @OptionalField(key: "result_json") var resultJSON: String?

@@ -50,6 +50,7 @@ extension SheetCell {
     var csvText: String {
         switch self {
         case .rate(let r): r.map { String(format: "%.4f", $0) } ?? ""
+        case .decimal(let x): String(format: "%.2f", x)
         default: text
         }
     }

@@ -1,0 +1,82 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import SQLKit
+
+/// The agency evaluation of Thông tư 01/2018/TT-VPCP (DOMAIN.md section 10): nine indicators scored
+/// 2 / 1 / 0, averaged over the dossiers an agency resolved in the period. Indicators 1 to 4 and 9
+/// are computed from the dossiers; 5 to 8 (reception at the desk, publicity, attitude, feedback)
+/// are entered by the evaluator and count 0 until they are.
+enum AgencyEvaluation {
+    static let indicators = [
+        "1. Tổng thời gian giải quyết so với quy định",
+        "2. Thời gian thực hiện của từng cơ quan tham gia",
+        "3. Số lần phải liên hệ để hoàn thiện hồ sơ",
+        "4. Số cơ quan phải liên hệ",
+        "5. Tiếp nhận, trả kết quả tại Bộ phận Một cửa",
+        "6. Công khai thủ tục hành chính",
+        "7. Thái độ của cán bộ",
+        "8. Tiếp nhận, xử lý phản ánh, kiến nghị",
+        "9. Tiến độ cung cấp dịch vụ công trực tuyến",
+    ]
+
+    /// Xuất sắc above 15, Tốt 12-15, Khá 9-12, Trung bình 6-9, Yếu below 6 (a boundary goes to the higher band).
+    static func band(_ total: Double) -> String {
+        switch total {
+        case let t where t > 15: "Xuất sắc"
+        case 12...: "Tốt"
+        case 9..<12: "Khá"
+        case 6..<9: "Trung bình"
+        default: "Yếu"
+        }
+    }
+
+    static func make(_ c: ReportCriteria, unit: UUID?, scope: SQLQueryString, title: String, sheet: String,
+                     entered: [Int?], on db: any Database) async throws -> StandardReportResult {
+        let sql = db as! any SQLDatabase
+        struct Row: Decodable { let g: UUID; let p: UUID; let n: Int; let i1: Int; let i3: Int }
+        // Rounds of supplementation are the clock's pause rounds with that reason (the clock is our own JSON).
+        let rows = try await sql.raw("""
+            SELECT agency_id AS g, procedure_id AS p, count(*) AS n,
+              SUM(CASE resolution WHEN 'early' THEN 2 WHEN 'on_time' THEN 1 ELSE 0 END) AS i1,
+              SUM(CASE WHEN clock LIKE '%"reason":"supplement"%"reason":"supplement"%' THEN 0
+                       WHEN clock LIKE '%"reason":"supplement"%' THEN 1 ELSE 2 END) AS i3
+            FROM dossiers WHERE resolution IN ('early', 'on_time', 'late') AND finished_at >= \(bind: c.start) AND finished_at < \(bind: c.end)
+              AND \(scope)
+            GROUP BY agency_id, procedure_id
+            """).all(decoding: Row.self)
+        var online: [UUID: Int] = [:]
+        for p in try await ProcedureModel.query(on: db).all() {
+            switch try p.terms.onlineLevel {
+            case .full: online[p.id!] = 2
+            case .partial: online[p.id!] = 1
+            case .none: online[p.id!] = 0
+            }
+        }
+        var byAgency: [UUID: (n: Int, i1: Int, i3: Int, i9: Int)] = [:]
+        for r in rows {
+            var a = byAgency[r.g] ?? (0, 0, 0, 0)
+            a.n += r.n; a.i1 += r.i1; a.i3 += r.i3; a.i9 += r.n * (online[r.p] ?? 0)
+            byAgency[r.g] = a
+        }
+        let names = try await ReportNames.load(.agency, on: db)
+        let enteredScores = entered.map { $0.map(Double.init) ?? 0 }
+        var cells: [[SheetCell]] = []
+        for (i, (id, a)) in byAgency.sorted(by: { names.code(of: $0.key) < names.code(of: $1.key) }).enumerated() {
+            let n = Double(a.n)
+            let computed = [Double(a.i1) / n, Double(a.i1) / n, Double(a.i3) / n, 2]
+            let scores = computed + enteredScores + [Double(a.i9) / n]
+            let total = scores.reduce(0, +)
+            cells.append([.integer(i + 1), .text(names.name(of: id)), .integer(a.n)] + scores.map { SheetCell.decimal($0) }
+                         + [.decimal(total), .text(band(total))])
+        }
+        let note = entered.contains(where: { $0 == nil }) ? ["Chỉ số 5 đến 8 chưa nhập được tính 0 điểm."] : []
+        return StandardReportResult(
+            table: ReportTable(title: title, sheet: sheet,
+                               criteria: ["Hồ sơ giải quyết từ ngày \(c.from.vietnamese) đến \(c.to.vietnamese)",
+                                          "Chỉ số 1-4 và 9 tính từ hồ sơ (điểm trung bình mỗi hồ sơ: 2, 1 hoặc 0); chỉ số 2 tính như chỉ số 1 vì mỗi hồ sơ do một cơ quan giải quyết; chỉ số 4 là 2 điểm vì hồ sơ chỉ nộp tại một nơi"] + note,
+                               headings: ["STT", "Cơ quan", "Số hồ sơ"] + indicators + ["Tổng điểm", "Xếp loại"],
+                               rows: cells, widths: [6, 40, 10] + Array(repeating: 12, count: 9) + [10, 12]),
+            links: cells.map { _ in nil })
+    }
+}

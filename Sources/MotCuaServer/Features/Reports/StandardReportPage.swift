@@ -1,0 +1,248 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import SQLKit
+import Vapor
+
+/// The reports of the manual (3.5.1 to 3.5.16) and the agency evaluation: an index, then each with
+/// the criteria of 3.3, its table, a print view and its files; the API answers the same table.
+struct StandardReportPage {
+    struct Form: Content {
+        var nhom: String?
+        var tuNgay: String?
+        var denNgay: String?
+        var donVi: String?
+        var tep: String?
+        var `in`: String?
+        var ma: String?
+        var trang: Int?
+        var cs5: Int?, cs6: Int?, cs7: Int?, cs8: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case nhom, tuNgay = "tu-ngay", denNgay = "den-ngay", donVi = "don-vi", tep, `in`, ma, trang, cs5, cs6, cs7, cs8
+        }
+
+        var summaryForm: SummaryPage.Form { SummaryPage.Form(nhom: nhom, tuNgay: tuNgay, denNgay: denNgay) }
+    }
+
+    struct Entry: Encodable { let number: String; let title: String; let link: String }
+    struct Choice: Encodable { let value: String; let label: String; let selected: Bool }
+    struct Cell: Encodable { let text: String; let link: String? }
+    /// An indicator entered by hand (5 to 8 of the agency evaluation): 2, 1, 0 or not entered.
+    struct Entered: Encodable { let name: String; let label: String; let options: [Choice] }
+
+    struct Context: Encodable {
+        let layout: PageLayout
+        let title: String
+        let number: String
+        let action: String
+        let groups: [Choice]
+        let units: [Choice]
+        let showGroup: Bool
+        let showUnit: Bool
+        let evaluation: Bool
+        let entered: [Entered]
+        let from: String, to: String
+        let error: String?
+        let criteria: [String]
+        let issuer: String
+        let headings: [String]
+        let rows: [[Cell]]
+        let query: String
+        let printedAt: String
+        let list: SummaryPage.ListContext?
+    }
+
+    func index(req: Request) async throws -> View {
+        let actor = try req.actor()
+        _ = try ReportCriteria.scope(of: actor)
+        struct IndexContext: Encodable { let layout: PageLayout; let entries: [Entry] }
+        let entries = [Entry(number: "II.06a", title: "Tổng hợp tình hình giải quyết TTHC (Biểu số II.06a)", link: "/thong-ke")]
+            + StandardReport.allCases.map { Entry(number: $0.number, title: $0.title, link: "/thong-ke/bao-cao/\($0.rawValue)") }
+            + [Entry(number: "766", title: "Chỉ số chất lượng phục vụ (Quyết định 766/QĐ-TTg)", link: "/thong-ke/chi-so-766"),
+               Entry(number: "Tuỳ chọn", title: "Báo cáo tuỳ chọn: tạo báo cáo theo cột", link: "/thong-ke/tuy-chon")]
+        return try await req.view.render("Reports/index", IndexContext(layout: PageLayout("Thống kê báo cáo", req), entries: entries))
+    }
+
+    /// The unit a report is narrowed to: an agency within the user's scope, or none.
+    static func unit(_ text: String?, actor: Actor, on db: any Database) async throws -> UUID? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let id = UUID(uuidString: text), let agency = try await AgencyModel.find(id, on: db),
+              actor.scope.contains(agency: agency.id!, department: actor.departmentID, owner: nil) else {
+            throw ServiceError(.unprocessableEntity, "Đơn vị không hợp lệ hoặc ngoài phạm vi của bạn.")
+        }
+        return id
+    }
+
+    static func entered(_ form: Form) throws -> [Int?] {
+        let values = [form.cs5, form.cs6, form.cs7, form.cs8]
+        guard values.allSatisfy({ $0.map { (0...2).contains($0) } ?? true }) else {
+            throw ServiceError(.unprocessableEntity, "Điểm các chỉ số nhập tay là 0, 1 hoặc 2.")
+        }
+        return values
+    }
+
+    func show(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        _ = try ReportCriteria.scope(of: actor)
+        guard let report = req.parameters.get("report").flatMap(StandardReport.init(rawValue:)) else {
+            throw ServiceError(.notFound, "Không có báo cáo này.")
+        }
+        let form = try req.query.decode(Form.self)
+        let now = Date()
+        var criteria: ReportCriteria
+        let unit: UUID?
+        let entered: [Int?]
+        do {
+            criteria = try SummaryPage.criteria(form.summaryForm, actor: actor, now: now)
+            unit = try await Self.unit(form.donVi, actor: actor, on: req.db)
+            entered = try Self.entered(form)
+        } catch let error as ServiceError {
+            let response = try await render(req, report: report, form: form, result: nil, criteria: nil, error: error.reason, print: false).encodeResponse(for: req)
+            response.status = .unprocessableEntity
+            return response
+        }
+        if report == .unitYearly || report == .satisfactionYearly, form.tuNgay == nil {
+            criteria.from = LocalDate(year: criteria.to.year, month: 1, day: 1)!
+        }
+        let result = try await report.make(criteria, unit: unit, entered: entered, now: now, on: req.db)
+        if let tep = form.tep {
+            guard let format = ReportTable.Format(rawValue: tep) else { throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.") }
+            return try await result.table.file(format, name: "bao-cao-\(report.rawValue)-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
+        }
+        return try await render(req, report: report, form: form, result: result, criteria: criteria, error: nil, print: form.in == "1").encodeResponse(for: req)
+    }
+
+    func render(_ req: Request, report: StandardReport, form: Form, result: StandardReportResult?, criteria c: ReportCriteria?,
+                error: String?, print: Bool) async throws -> View {
+        let actor = try req.actor()
+        let group = c?.group ?? SummaryPage.groupSlugs.first { $0.slug == form.nhom }?.group ?? .agency
+        var query = c.map(SummaryPage.query) ?? ""
+        if let unit = form.donVi, !unit.isEmpty { query += "&don-vi=\(unit)" }
+        for (k, v) in [("cs5", form.cs5), ("cs6", form.cs6), ("cs7", form.cs7), ("cs8", form.cs8)] { if let v { query += "&\(k)=\(v)" } }
+        let base = "/thong-ke/bao-cao/\(report.rawValue)?\(query)"
+        let rows = result.map { r in
+            r.table.rows.enumerated().map { i, cells in
+                cells.enumerated().map { k, cell -> Cell in
+                    // A list report's count opens its dossiers.
+                    let link = report.isList && k == 3 && cell != .integer(0) ? r.links[i].map { base + "&" + $0 + "#ho-so" } ?? nil : nil
+                    return Cell(text: cell.pageText, link: link)
+                }
+            }
+        } ?? []
+        var list: SummaryPage.ListContext?
+        if report.isList, let c, form.ma != nil || form.trang != nil {
+            list = try await Self.dossiers(report, criteria: c, unit: form.donVi.flatMap(UUID.init(uuidString:)), form: form, base: base, req: req)
+        }
+        let scope = try await SummaryPage.scopeName(actor, on: req.db)
+        let values: [Int?] = [form.cs5, form.cs6, form.cs7, form.cs8]
+        var entered: [Entered] = []
+        for (i, value) in values.enumerated() {
+            let none = Choice(value: "", label: "Chưa nhập", selected: value == nil)
+            let scores = [2, 1, 0].map { Choice(value: String($0), label: "\($0) điểm", selected: value == $0) }
+            entered.append(Entered(name: "cs\(i + 5)", label: AgencyEvaluation.indicators[i + 4], options: [none] + scores))
+        }
+        let agencies = try await AgencyModel.query(on: req.db).sort(\.$code).all()
+            .filter { actor.scope.contains(agency: $0.id!, department: actor.departmentID, owner: nil) }
+        return try await req.view.render(print ? "Reports/report-print" : "Reports/report", Context(
+            layout: PageLayout("Thống kê báo cáo", req), title: report.title, number: report.number,
+            action: "/thong-ke/bao-cao/\(report.rawValue)",
+            groups: SummaryPage.groupSlugs.map { Choice(value: $0.slug, label: $0.group.vietnameseName, selected: $0.group == group) },
+            units: [Choice(value: "", label: "Tất cả trong phạm vi", selected: (form.donVi ?? "").isEmpty)]
+                + agencies.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == form.donVi) },
+            showGroup: report.isList || report == .satisfaction, showUnit: agencies.count > 1, evaluation: report == .agencyEvaluation,
+            entered: entered,
+            from: c?.from.vietnamese ?? form.tuNgay ?? "", to: c?.to.vietnamese ?? form.denNgay ?? "", error: error,
+            criteria: (result?.table.criteria ?? []) + ["Phạm vi: \(scope)"], issuer: try await SummaryPage.issuer(actor, on: req.db) ?? scope,
+            headings: result?.table.headings ?? [], rows: rows, query: query, printedAt: PageTime.dateTime(Date()), list: list))
+    }
+
+    /// The dossiers behind one count of a list report (or all of them), 20 a page.
+    static func dossiers(_ report: StandardReport, criteria c: ReportCriteria, unit: UUID?, form: Form, base: String,
+                         req: Request) async throws -> SummaryPage.ListContext {
+        let sql = req.db as! any SQLDatabase
+        var condition = report.condition(start: c.start, end: c.end)! + " AND " + SummaryReport.scopeCondition(c.scope)
+        if let unit { condition += " AND agency_id = \(bind: unit)" }
+        var group: String?
+        if let ma = form.ma, !ma.isEmpty {
+            guard let id = UUID(uuidString: ma) else { throw ServiceError(.unprocessableEntity, "Mã nhóm không hợp lệ.") }
+            condition += " AND \(unsafeRaw: c.group.column) = \(bind: id)"
+            group = "\(c.group.vietnameseName): \(try await ReportNames.load(c.group, on: req.db).name(of: id))"
+        }
+        let page = form.trang ?? 1
+        guard (1...10_000).contains(page) else { throw ServiceError(.unprocessableEntity, "Số trang không hợp lệ.") }
+        let total = try await sql.count("SELECT count(*) AS n FROM dossiers WHERE \(condition)")
+        let items = try await sql.raw("""
+            SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(condition) ORDER BY code LIMIT 20 OFFSET \(literal: (page - 1) * 20)
+            """).all(decoding: ExportedDossier.self)
+        let names = try await ExportNames.load(on: req.db)
+        let pages = max(1, (total + 19) / 20)
+        let here = base + (form.ma.map { "&ma=\($0)" } ?? "")
+        return SummaryPage.ListContext(
+            layout: PageLayout("Thống kê báo cáo", req), title: report.title, group: group, criteria: [], total: PageTime.number(total),
+            items: items.map { d in
+                SummaryPage.ListContext.Item(code: d.code, applicant: d.applicant_name, procedure: names.procedures[d.procedure_id] ?? "",
+                                             agency: names.agencies[d.agency_id] ?? "", received: d.received_at.map(PageTime.dateTime) ?? "",
+                                             due: d.due_at.map(PageTime.dateTime) ?? "", finished: d.completed_at.map(PageTime.dateTime) ?? "",
+                                             status: d.cell(.status, names: names, now: Date()).text)
+            },
+            back: base, page: page, pages: pages,
+            previous: page > 1 ? here + "&trang=\(page - 1)#ho-so" : nil, next: page < pages ? here + "&trang=\(page + 1)#ho-so" : nil)
+    }
+}
+
+/// `GET /api/v1/reports/{report}`: the same table as the page, as JSON or as a file.
+struct StandardReportsAPI {
+    struct Query: Content {
+        var group: String?
+        var from: String?
+        var to: String?
+        var unit: String?
+        var format: String?
+    }
+
+    struct Table: Content {
+        let report: String
+        let title: String
+        let criteria: [String]
+        let columns: [String]
+        /// Numbers as numbers (rates from 0 to 1, null when undefined), text as text, dates as YYYY-MM-DD.
+        let rows: [[JSONCell]]
+
+        init(from decoder: any Decoder) throws { fatalError("encoded only") }
+        init(report: String, title: String, criteria: [String], columns: [String], rows: [[JSONCell]]) {
+            self.report = report; self.title = title; self.criteria = criteria; self.columns = columns; self.rows = rows
+        }
+    }
+
+    struct JSONCell: Encodable, Sendable {
+        let cell: SheetCell
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch cell {
+            case .text(let s): try c.encode(s)
+            case .integer(let n): try c.encode(n)
+            case .decimal(let x): try c.encode((x * 100).rounded() / 100)
+            case .rate(let r): if let r { try c.encode(r) } else { try c.encodeNil() }
+            case .date(let d): if let d { try c.encode(d.iso) } else { try c.encodeNil() }
+            case .dateTime(let t): if let t { try c.encode(VietnamTime.iso(t)) } else { try c.encodeNil() }
+            }
+        }
+    }
+
+    func show(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        guard let report = req.parameters.get("report").flatMap(StandardReport.init(rawValue:)) else {
+            throw ServiceError(.notFound, "Không có báo cáo này.")
+        }
+        let q = try req.query.decode(Query.self)
+        let criteria = try ReportsAPI.criteria(ReportsAPI.Query(group: q.group, from: q.from, to: q.to), actor: actor)
+        let format = try ReportsAPI.format(q.format)
+        let unit = try await StandardReportPage.unit(q.unit, actor: actor, on: req.db)
+        let result = try await report.make(criteria, unit: unit, now: Date(), on: req.db)
+        if let format { return try await result.table.file(format, name: "bao-cao-\(report.rawValue)-\(criteria.from.iso)-\(criteria.to.iso)", for: req) }
+        let t = result.table
+        return try await Table(report: report.rawValue, title: t.title, criteria: t.criteria, columns: t.headings,
+                               rows: t.rows.map { $0.map(JSONCell.init) }).encodeResponse(for: req)
+    }
+}
