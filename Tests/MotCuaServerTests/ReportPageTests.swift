@@ -163,6 +163,88 @@ import Vapor
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func everyReportOpensForEachRoleWithinItsScope(db: TestDatabase) async throws {
+        try await TestApp.with(db, dossiers: 400) { t in
+            let all = try await DossierModel.query(on: t.app.db).all()
+            let agencies = try await AgencyModel.query(on: t.app.db).all()
+            let start = VietnamTime.instant(LocalDate(year: 2025, month: 11, day: 1)!, secondOfDay: 0)
+            let end = VietnamTime.instant(LocalDate(year: 2027, month: 1, day: 1)!, secondOfDay: 0)
+            func within(_ d: Date?) -> Bool { d.map { $0 >= start && $0 < end } ?? false }
+            // The list reports' rules, written out again.
+            let rules: [String: (DossierModel) -> Bool] = [
+                "received-direct": { within($0.receivedAt) && $0.channel != "online" },
+                "received-online": { within($0.receivedAt) && $0.channel == "online" },
+                "returned": { $0.status == "returned" && within($0.returnedAt) },
+                "completed": { $0.status == "completed" && within($0.completedAt) },
+                "refused": { $0.status == "refused" && within($0.finishedAt) },
+                "withdrawn": { $0.status == "withdrawn" && within($0.finishedAt) },
+                "processing": { $0.status == "processing" && within($0.receivedAt) },
+                "awaiting-supplement": { $0.status == "awaiting_supplement" && within($0.receivedAt ?? $0.submittedAt) },
+                "awaiting-reception": { $0.status == "submitted" && within($0.submittedAt) },
+                "awaiting-hand-over": { $0.status == "received" && within($0.receivedAt) },
+                "awaiting-payment": { $0.status == "awaiting_payment" && within($0.receivedAt) },
+            ]
+            for username in ["lanhdaotinh", "stp.lanhdao", "stp.hctp.truongphong"] {
+                let user = try await t.user(username)
+                let inScope = all.filter { user.scope.contains(agency: $0.agencyID, department: $0.departmentID, owner: nil) }
+                let outside = agencies.filter { !user.scope.contains(agency: $0.id!, department: user.departmentID, owner: nil) }.map(\.name)
+                let token = try await t.login(username)
+                let session = try await t.pageSession(username)
+                for report in StandardReport.allCases {
+                    let api = try await t.request(.GET, "/api/v1/reports/\(report.rawValue)?\(Self.period)", token: token)
+                    #expect(api.status == .ok, "\(username) \(report)")
+                    let rows = try #require(api.json["rows"] as? [[Any]])
+                    if let rule = rules[report.rawValue] {
+                        #expect(rows.last?[3] as? Int == inScope.filter(rule).count, "\(username) \(report)")
+                    }
+                    let page = try await t.request(.GET, "/thong-ke/bao-cao/\(report.rawValue)?tu-ngay=01/11/2025&den-ngay=31/12/2026", headers: session.headers)
+                    #expect(page.status == .ok, "\(username) \(report)")
+                    for name in outside { #expect(!page.text.contains(">\(name)<"), "\(username) \(report) shows \(name)") }
+                }
+                let satisfaction = try await t.request(.GET, "/api/v1/reports/satisfaction?\(Self.period)", token: token)
+                let rated = inScope.filter { $0.rating != nil && within($0.ratedAt) }.count
+                #expect((satisfaction.json["rows"] as? [[Any]])?.last?[3] as? Int == rated, "\(username) ratings")
+                let officers = try await t.request(.GET, "/api/v1/reports/officers?\(Self.period)", token: token)
+                let handled = inScope.filter { $0.assignedOfficerID != nil && within($0.finishedAt) && ["early", "on_time", "late"].contains($0.resolution ?? "") }.count
+                #expect((officers.json["rows"] as? [[Any]])?.last?[2] as? Int == handled, "\(username) officers")
+                for path in ["/thong-ke", "/thong-ke/bao-cao", "/thong-ke/tuy-chon?cot[]=1&cot[]=5&tu-ngay=01/11/2025&den-ngay=31/12/2026", "/thong-ke/chi-so-766"] {
+                    let page = try await t.request(.GET, path, headers: session.headers)
+                    #expect(page.status == .ok, "\(username) \(path)")
+                    for name in outside { #expect(!page.text.contains(">\(name)<"), "\(username) \(path) shows \(name)") }
+                }
+                let quality = try await t.request(.GET, "/api/v1/reports/quality-index", token: token)
+                #expect(quality.status == .ok)
+            }
+            // A unit outside the user's scope is refused.
+            let token = try await t.login("stp.lanhdao")
+            let other = try #require(agencies.first { $0.code == "000.00.20.H28" })
+            #expect(try await t.request(.GET, "/api/v1/reports/returned?\(Self.period)&unit=\(other.id!)", token: token).status == .unprocessableEntity)
+            #expect(try await t.request(.GET, "/api/v1/reports/nothing?\(Self.period)", token: token).status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func mergedAgenciesShowAsTheyWereOrUnderTheirSuccessor(db: TestDatabase) async throws {
+        try await TestApp.with(db, dossiers: 300) { t in
+            let agencies = try await AgencyModel.query(on: t.app.db).all()
+            let old = try #require(agencies.first { $0.code == "000.00.22.H28" }), successor = try #require(agencies.first { $0.code == "000.00.20.H28" })
+            old.successorID = successor.id
+            try await old.update(on: t.app.db)
+            let from = LocalDate(year: 2025, month: 11, day: 1)!, to = LocalDate(year: 2026, month: 12, day: 31)!
+            let asWere = try await SummaryReport.make(ReportCriteria(from: from, to: to, scope: .everything), now: Date(), on: t.app.db)
+            let merged = try await SummaryReport.make(ReportCriteria(from: from, to: to, underSuccessor: true, scope: .everything), now: Date(), on: t.app.db)
+            let before = try #require(asWere.rows.first { $0.id == old.id }), kept = try #require(asWere.rows.first { $0.id == successor.id })
+            #expect(merged.rows.first { $0.id == old.id } == nil)
+            #expect(merged.rows.first { $0.id == successor.id }?.counts == kept.counts + before.counts)
+            #expect(merged.total == asWere.total)
+            // The successor's drill-down lists the old agency's dossiers too.
+            let listed = try await SummaryDrillDown(criteria: ReportCriteria(from: from, to: to, underSuccessor: true, scope: .everything),
+                                                    column: .received, groupID: successor.id, now: Date()).run(page: 1, per: 1, on: t.app.db)
+            #expect(listed.total == kept.counts.received + before.counts.received)
+        }
+    }
+
     /// The cells of the first sheet as openpyxl reads them (None as NSNull).
     static func openpyxl(_ file: URL) throws -> [[Any]] {
         let script = """
