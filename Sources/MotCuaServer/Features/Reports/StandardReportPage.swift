@@ -27,7 +27,7 @@ struct StandardReportPage {
 
     struct Entry: Encodable { let number: String; let title: String; let link: String }
     struct Choice: Encodable { let value: String; let label: String; let selected: Bool }
-    struct Cell: Encodable { let text: String; let link: String? }
+    struct Cell: Encodable { let text: String; let link: String?; var numeric = false }
     /// An indicator entered by hand (5 to 8 of the agency evaluation): 2, 1, 0 or not entered.
     struct Entered: Encodable { let name: String; let label: String; let options: [Choice] }
 
@@ -51,6 +51,7 @@ struct StandardReportPage {
         let query: String
         let printedAt: String
         let list: SummaryPage.ListContext?
+        let chart: StackedBars?
     }
 
     func index(req: Request) async throws -> View {
@@ -126,7 +127,7 @@ struct StandardReportPage {
                 cells.enumerated().map { k, cell -> Cell in
                     // A list report's count opens its dossiers.
                     let link = report.isList && k == 3 && cell != .integer(0) ? r.links[i].map { base + "&" + $0 + "#ho-so" } ?? nil : nil
-                    return Cell(text: cell.pageText, link: link)
+                    return Cell(text: cell.pageText, link: link, numeric: cell.isNumber)
                 }
             }
         } ?? []
@@ -154,7 +155,27 @@ struct StandardReportPage {
             entered: entered,
             from: c?.from.vietnamese ?? form.tuNgay ?? "", to: c?.to.vietnamese ?? form.denNgay ?? "", error: error,
             criteria: (result?.table.criteria ?? []) + ["Phạm vi: \(scope)"], issuer: try await SummaryPage.issuer(actor, on: req.db) ?? scope,
-            headings: result?.table.headings ?? [], rows: rows, query: query, printedAt: PageTime.dateTime(Date()), list: list))
+            headings: result?.table.headings ?? [], rows: rows, query: query, printedAt: PageTime.dateTime(Date()), list: list,
+            chart: result.flatMap { Self.chart(report, $0.table) }))
+    }
+
+    /// The chart a leader would rather look at: receipts per month by channel for the year,
+    /// the shares of the satisfaction answers per row.
+    static func chart(_ report: StandardReport, _ table: ReportTable) -> StackedBars? {
+        func int(_ c: SheetCell) -> Int { if case .integer(let n) = c { n } else { 0 } }
+        switch report {
+        case .unitYearly:
+            return StackedBars(caption: "Hồ sơ tiếp nhận mới theo tháng và kênh", series: ["Trực tuyến", "Trực tiếp, bưu chính"],
+                               rows: table.rows.dropLast().map { ($0[0].text, [int($0[2]), int($0[3])]) }, shares: false)
+        case .satisfaction:
+            return StackedBars(caption: "Tỷ lệ các mức đánh giá", series: ["Rất hài lòng", "Hài lòng", "Không hài lòng"],
+                               rows: table.rows.map { ($0[2].text, [int($0[4]), int($0[5]), int($0[6])]) }, shares: true)
+        case .satisfactionYearly:
+            return StackedBars(caption: "Số lượt đánh giá theo tháng", series: ["Rất hài lòng", "Hài lòng", "Không hài lòng"],
+                               rows: table.rows.dropLast().map { ($0[0].text, [int($0[2]), int($0[3]), int($0[4])]) }, shares: false)
+        default:
+            return nil
+        }
     }
 
     /// The dossiers behind one count of a list report (or all of them), 20 a page.

@@ -213,6 +213,13 @@ struct SummaryPage {
 }
 
 extension SheetCell {
+    var isNumber: Bool {
+        switch self {
+        case .integer, .decimal, .rate: true
+        default: false
+        }
+    }
+
     /// On screen numbers carry the Vietnamese thousands dot.
     var pageText: String {
         if case .integer(let n) = self { return PageTime.number(n) }
