@@ -38,15 +38,7 @@ struct CustomReportPage {
             guard let column = DossierColumn(rawValue: n) else { throw ServiceError(.unprocessableEntity, "Không có cột số \(n).") }
             return column
         }
-        let today = VietnamTime.local(now).date
-        func date(_ text: String?, _ value: LocalDate, _ label: String) throws -> LocalDate {
-            guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return value }
-            guard let d = PageTime.parseDate(text) else { throw ServiceError(.unprocessableEntity, "\(label) không đúng dạng ngày/tháng/năm (dd/mm/yyyy).") }
-            return d
-        }
-        let from = try date(c.tuNgay, LocalDate(year: today.year, month: 1, day: 1)!, "Từ ngày")
-        let to = try date(c.denNgay, today, "Đến ngày")
-        try ReportCriteria.validate(from: from, to: to)
+        let (from, to) = try ReportCriteria.period(from: c.tuNgay, to: c.denNgay, now: now)
         var status: Status?
         if let s = c.trangThai, !s.isEmpty {
             guard let parsed = Status(rawValue: s) else { throw ServiceError(.unprocessableEntity, "Trạng thái không hợp lệ.") }
@@ -99,17 +91,10 @@ struct CustomReportPage {
             switch tep {
             case "xlsx":
                 let (writer, _) = try await DossierExport.xlsx(columns: checked.columns, condition: checked.condition, now: now, on: req.db)
-                let url = try writer.finish()
-                let response = try await req.fileio.asyncStreamFile(
-                    at: url.path, mediaType: HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                    onCompleted: { _ in withExtendedLifetime(writer) {} })
-                response.headers.contentDisposition = .init(.attachment, filename: "bao-cao-tuy-chon.xlsx")
-                return response
+                return try await writer.response(name: "bao-cao-tuy-chon", for: req)
             case "csv":
-                let response = Response(status: .ok, body: .init(string: try await DossierExport.csv(columns: checked.columns, condition: checked.condition, now: now, on: req.db)))
-                response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-                response.headers.contentDisposition = .init(.attachment, filename: "bao-cao-tuy-chon.csv")
-                return response
+                let text = try await DossierExport.csv(columns: checked.columns, condition: checked.condition, now: now, on: req.db)
+                return ReportTable.csvResponse(text, name: "bao-cao-tuy-chon")
             default: throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.")
             }
         }

@@ -27,21 +27,34 @@ struct ReportTable: Sendable {
     func file(_ format: Format, name: String, for req: Request) async throws -> Response {
         switch format {
         case .csv:
-            let response = Response(status: .ok, body: .init(string: csv))
-            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            response.headers.contentDisposition = .init(.attachment, filename: name + ".csv")
-            return response
+            return Self.csvResponse(csv, name: name)
         case .xlsx:
             let writer = try XLSXWriter(sheetName: sheet, columnWidths: widths)
             try writer.append(headings.map(SheetCell.text), bold: true)
             for row in rows { try writer.append(row) }
-            let url = try writer.finish()
-            let response = try await req.fileio.asyncStreamFile(
-                at: url.path, mediaType: HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                onCompleted: { _ in withExtendedLifetime(writer) {} })
-            response.headers.contentDisposition = .init(.attachment, filename: name + ".xlsx")
-            return response
+            return try await writer.response(name: name, for: req)
         }
+    }
+
+    /// A CSV text as a download.
+    static func csvResponse(_ text: String, name: String) -> Response {
+        let response = Response(status: .ok, body: .init(string: text))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: name + ".csv")
+        return response
+    }
+}
+
+extension XLSXWriter {
+    /// The finished workbook streamed from its file as a download; the file goes with the writer
+    /// once the response is sent.
+    func response(name: String, for req: Request) async throws -> Response {
+        let url = try finish()
+        let response = try await req.fileio.asyncStreamFile(
+            at: url.path, mediaType: HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            onCompleted: { _ in withExtendedLifetime(self) {} })
+        response.headers.contentDisposition = .init(.attachment, filename: name + ".xlsx")
+        return response
     }
 }
 

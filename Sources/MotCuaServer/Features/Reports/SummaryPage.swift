@@ -54,16 +54,8 @@ struct SummaryPage {
     /// was typed kept.
     static func criteria(_ form: Form, actor: Actor, now: Date) throws -> ReportCriteria {
         let scope = try ReportCriteria.scope(of: actor)
-        let today = VietnamTime.local(now).date
         let group = groupSlugs.first { $0.slug == (form.nhom ?? "co-quan") }?.group ?? .agency
-        func date(_ text: String?, default value: LocalDate, label: String) throws -> LocalDate {
-            guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return value }
-            guard let d = PageTime.parseDate(text) else { throw ServiceError(.unprocessableEntity, "\(label) không đúng dạng ngày/tháng/năm (dd/mm/yyyy).") }
-            return d
-        }
-        let from = try date(form.tuNgay, default: LocalDate(year: today.year, month: 1, day: 1)!, label: "Từ ngày")
-        let to = try date(form.denNgay, default: today, label: "Đến ngày")
-        try ReportCriteria.validate(from: from, to: to)
+        let (from, to) = try ReportCriteria.period(from: form.tuNgay, to: form.denNgay, now: now)
         return ReportCriteria(group: group, from: from, to: to, underSuccessor: form.gop == "1", scope: scope)
     }
 

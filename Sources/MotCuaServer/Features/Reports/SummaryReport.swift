@@ -42,6 +42,21 @@ struct ReportCriteria: Sendable {
         }
     }
 
+    /// "Từ ngày" and "Đến ngày" as typed on a page (dd/mm/yyyy), checked; by default from the first
+    /// of January to today.
+    static func period(from fromText: String?, to toText: String?, now: Date) throws -> (LocalDate, LocalDate) {
+        let today = VietnamTime.local(now).date
+        func date(_ text: String?, _ value: LocalDate, _ label: String) throws -> LocalDate {
+            guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return value }
+            guard let d = PageTime.parseDate(text) else { throw ServiceError(.unprocessableEntity, "\(label) không đúng dạng ngày/tháng/năm (dd/mm/yyyy).") }
+            return d
+        }
+        let from = try date(fromText, LocalDate(year: today.year, month: 1, day: 1)!, "Từ ngày")
+        let to = try date(toText, today, "Đến ngày")
+        try validate(from: from, to: to)
+        return (from, to)
+    }
+
     /// The scope a user sees reports in: a head the department, a leader the agency, a monitor
     /// (or an administrator) everything; other roles see no statistics.
     static func scope(of actor: Actor) throws -> Scope {
