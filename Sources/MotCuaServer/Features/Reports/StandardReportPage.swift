@@ -259,6 +259,8 @@ struct StandardReportsAPI {
         let q = try req.query.decode(Query.self)
         let criteria = try ReportsAPI.criteria(ReportsAPI.Query(group: q.group, from: q.from, to: q.to), actor: actor)
         let format = try ReportsAPI.format(q.format)
+        // The page's form sends an empty unit for "all"; the API takes an agency id or nothing.
+        if q.unit?.isEmpty == true { throw ServiceError(.unprocessableEntity, "Đơn vị (unit) phải là mã định danh của một cơ quan.") }
         let unit = try await StandardReportPage.unit(q.unit, actor: actor, on: req.db)
         let result = try await report.make(criteria, unit: unit, now: Date(), on: req.db)
         if let format { return try await result.table.file(format, name: "bao-cao-\(report.rawValue)-\(criteria.from.iso)-\(criteria.to.iso)", for: req) }
