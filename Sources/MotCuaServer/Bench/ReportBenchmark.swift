@@ -60,6 +60,9 @@ public enum ReportBenchmark {
             ("API II.06a năm \(lastYear), theo thủ tục", api("/api/v1/reports/summary?group=procedure&from=\(lastYear)-01-01&to=\(lastYear)-12-31")),
             ("Trang Thống kê báo cáo 12 tháng", api("/thong-ke?\(pagePeriod)")),
             ("Tệp Excel II.06a 12 tháng, theo thủ tục", api("/api/v1/reports/summary?group=procedure&\(period)&format=xlsx")),
+            ("Báo cáo tuỳ chọn 12 tháng, trang đầu (7 cột)", api("/thong-ke/tuy-chon?cot[]=1&cot[]=3&cot[]=7&cot[]=15&cot[]=16&cot[]=20&cot[]=24&\(pagePeriod)")),
+            ("Báo cáo 3.5.3 đã trả kết quả 12 tháng", api("/api/v1/reports/returned?\(period)")),
+            ("Chỉ số 766 tháng này (12 tháng xu hướng)", api("/thong-ke/chi-so-766")),
         ]
         var times = Array(repeating: [Double](), count: probes.count)
         var statuses = Array(repeating: UInt(0), count: probes.count)
