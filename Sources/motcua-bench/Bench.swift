@@ -88,7 +88,7 @@ struct Bench: AsyncParsableCommand {
                     FileHandle.standardError.write(Data(($0 + "\n").utf8))
                 }
                 let base = result.figures[0].p50
-                print("\(settings.isPostgres ? "PostgreSQL" : "SQLite"), \(result.dossiers) hồ sơ, \(rounds) lượt (đối chứng: 5 lượt), thời gian (ms):")
+                print("\(settings.isPostgres ? "PostgreSQL" : "SQLite"), \(result.dossiers) hồ sơ, \(rounds) lượt ((*): 5 lượt), thời gian (ms):")
                 print("phép đo".padding(toLength: 52, withPad: " ", startingAt: 0) + "    p50      p95   p50/đối chứng  mã")
                 for f in result.figures {
                     print(f.name.padding(toLength: 52, withPad: " ", startingAt: 0)
