@@ -99,7 +99,7 @@ struct CustomReportPage {
             }
         }
         let page = criteria.trang ?? 1
-        guard (1...5_000).contains(page) else { throw ServiceError(.unprocessableEntity, "Số trang không hợp lệ.") }
+        guard (1...500).contains(page) else { throw ServiceError(.unprocessableEntity, "Số trang không hợp lệ.") }
         return try await render(req, criteria: criteria, result: (checked, page, now), error: nil, notice: Self.notice(req)).encodeResponse(for: req)
     }
 
@@ -113,10 +113,12 @@ struct CustomReportPage {
         let page = result?.1 ?? 1
         if let (checked, page, now) = result {
             let sql = req.db as! any SQLDatabase
-            // Counted up to the most one file holds, so that the count stays fast on any scope.
-            let n = try await sql.count("SELECT count(*) AS n FROM (SELECT 1 FROM dossiers WHERE \(checked.condition) LIMIT \(literal: DossierExport.maximumRows + 1)) t")
-            total = n > DossierExport.maximumRows ? "hơn \(PageTime.number(DossierExport.maximumRows))" : PageTime.number(n)
-            pages = max(1, (min(n, DossierExport.maximumRows) + per - 1) / per)
+            // Counted up to a window, as "Tra cứu hồ sơ" does, so that the first page stays fast on any
+            // scope (a file still holds up to `DossierExport.maximumRows`).
+            let window = 10_000
+            let n = try await sql.count("SELECT count(*) AS n FROM (SELECT 1 FROM dossiers WHERE \(checked.condition) LIMIT \(literal: window + 1)) t")
+            total = n > window ? "hơn \(PageTime.number(window))" : PageTime.number(n)
+            pages = max(1, (min(n, window) + per - 1) / per)
             let names = try await ExportNames.load(on: req.db)
             let items = try await sql.raw("""
                 SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(checked.condition)
