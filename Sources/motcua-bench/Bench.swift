@@ -61,6 +61,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Số năm trải hồ sơ gọn.") var years: Int = 5
         @Option(help: "Số lượt đo mỗi phép.") var rounds: Int = 60
         @Option(help: "Tài khoản đo (mặc định lãnh đạo tỉnh: cả tỉnh).") var username: String = "lanhdaotinh"
+        @Flag(help: "Chỉ đo đọc và xuất Excel 100.000 hồ sơ.") var exportOnly = false
 
         func validate() throws {
             guard rounds >= 20 else { throw ValidationError("Cần ít nhất 20 lượt để có p95.") }
@@ -83,6 +84,10 @@ struct Bench: AsyncParsableCommand {
                         try await DemoLoader.load(app, dossiers: dossiers, progress: { _, _, _ in })
                     }
                     print(String(format: "Đã nạp trong %.0f s.", Date().timeIntervalSince(started)))
+                }
+                if exportOnly {
+                    print(try await ReportBenchmark.exportOnly(app, count: 100_000))
+                    return
                 }
                 let result = try await ReportBenchmark.run(app, username: username, password: DemoLoader.password, rounds: rounds) {
                     FileHandle.standardError.write(Data(($0 + "\n").utf8))

@@ -90,6 +90,16 @@ public enum ReportBenchmark {
 
     /// Writes `count` dossiers with the 24 columns of the custom report to an Excel file; answers
     /// the seconds it took and how much the resident memory grew meanwhile.
+    public static func exportOnly(_ app: Application, count: Int) async throws -> String {
+        try await app.asyncBoot()
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        let started = ContinuousClock.now
+        let read = try await DossierExport.forEachPage(condition: "1 = 1", limit: count, on: app.db) { _ in }
+        let reading = seconds(ContinuousClock.now - started)
+        let export = try await exportDossiers(count, on: app.db)
+        return String(format: "Đọc %d hồ sơ: %.1f s; xuất Excel %d hồ sơ × 24 cột: %.1f s, bộ nhớ tăng %.0f MB.", read, reading, export.rows, export.seconds, export.megabytes)
+    }
+
     static func exportDossiers(_ count: Int, on db: any Database) async throws -> (rows: Int, seconds: Double, megabytes: Double) {
         let before = residentMegabytes()
         let started = ContinuousClock.now

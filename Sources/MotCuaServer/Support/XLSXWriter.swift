@@ -153,6 +153,8 @@ final class XLSXWriter: @unchecked Sendable {
 
     /// XML text: the five entities, and the control characters XML 1.0 forbids dropped.
     static func escape(_ s: String) -> String {
+        // Most text needs nothing: checked on the bytes first.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {

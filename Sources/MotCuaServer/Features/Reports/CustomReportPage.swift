@@ -122,7 +122,7 @@ struct CustomReportPage {
             let names = try await ExportNames.load(on: req.db)
             let items = try await sql.raw("""
                 SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(checked.condition)
-                ORDER BY code LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
+                ORDER BY id LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
                 """).all(decoding: ExportedDossier.self)
             headings = checked.columns.map(\.heading)
             rows = items.map { d in checked.columns.map { d.cell($0, names: names, now: now).pageText } }

@@ -51,6 +51,7 @@ enum DossierColumn: Int, CaseIterable, Sendable {
 
 /// One dossier's stored columns, as the export reads them.
 struct ExportedDossier: Decodable, Sendable {
+    let id: UUID
     let code: String
     let procedure_id: UUID
     let procedure_code: String
@@ -77,7 +78,7 @@ struct ExportedDossier: Decodable, Sendable {
     let fee_vnd: Int
     let resolution: String?
 
-    static let columns = "code, procedure_id, procedure_code, field_id, agency_id, department_id, applicant_name, applicant_id_number, "
+    static let columns = "id, code, procedure_id, procedure_code, field_id, agency_id, department_id, applicant_name, applicant_id_number, "
         + "applicant_address, applicant_phone, applicant_email, content_summary, channel, status, step, submitted_at, received_at, "
         + "due_at, completed_at, returned_at, result_delivery, receiving_officer_id, assigned_officer_id, fee_vnd, resolution"
 }
@@ -150,19 +151,22 @@ enum DossierExport {
     /// The most dossiers one file holds.
     static let maximumRows = 100_000
 
-    /// Reads the dossiers `condition` (SQL on the dossiers table) chooses, in code order, a page at a time.
+    /// Reads the dossiers `condition` (SQL on the dossiers table) chooses, a page at a time, in the
+    /// order they were created (ids are time-ordered), which is also the order they lie in the
+    /// table, so that a large export reads it front to back rather than jumping about.
     static func forEachPage(condition: SQLQueryString, limit: Int, on db: any Database,
                             _ body: ([ExportedDossier]) throws -> Void) async throws -> Int {
         let sql = db as! any SQLDatabase
         var written = 0
-        var last = ""
+        var last: UUID?
         while written < limit {
+            let after: SQLQueryString = last.map { "id > \(bind: $0) AND " } ?? ""
             let page = try await sql.raw("""
-                SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE code > \(bind: last) AND \(condition)
-                ORDER BY code LIMIT \(literal: min(2_000, limit - written))
+                SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(after)\(condition)
+                ORDER BY id LIMIT \(literal: min(2_000, limit - written))
                 """).all(decoding: ExportedDossier.self)
             guard let tail = page.last else { break }
-            last = tail.code
+            last = tail.id
             try body(page)
             written += page.count
         }

@@ -194,7 +194,7 @@ struct StandardReportPage {
         guard (1...10_000).contains(page) else { throw ServiceError(.unprocessableEntity, "Số trang không hợp lệ.") }
         let total = try await sql.count("SELECT count(*) AS n FROM dossiers WHERE \(condition)")
         let items = try await sql.raw("""
-            SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(condition) ORDER BY code LIMIT 20 OFFSET \(literal: (page - 1) * 20)
+            SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(condition) ORDER BY id LIMIT 20 OFFSET \(literal: (page - 1) * 20)
             """).all(decoding: ExportedDossier.self)
         let names = try await ExportNames.load(on: req.db)
         let pages = max(1, (total + 19) / 20)
