@@ -257,14 +257,14 @@ import Vapor
             let service = t.app.motcua.dossiers
             // Mid-morning, so that nothing crosses midnight.
             let now = VietnamTime.instant(VietnamTime.local(Date()).date, secondOfDay: 10 * 3600)
-            // 40 receptions at once write the same day's, month's and year's rows of one procedure.
+            // 20 receptions at once write the same day's, month's and year's rows of one procedure.
             let codes = try await withThrowingTaskGroup(of: String.self) { group in
-                for i in 0..<40 {
+                for i in 0..<20 {
                     group.addTask { try await service.create(criminalRecordRequest(name: "Người nộp \(i)"), actor: reception, at: now, on: t.app.db).code }
                 }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
-            // Then 40 withdrawals at once, and 30 identical withdrawals of one more dossier: one succeeds.
+            // Then 20 withdrawals at once, and 20 identical withdrawals of one more dossier: one succeeds.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for code in codes {
                     group.addTask {
@@ -276,7 +276,7 @@ import Vapor
             }
             let last = try await service.create(criminalRecordRequest(), actor: reception, at: now, on: t.app.db)
             let outcomes = await withTaskGroup(of: Bool.self) { group in
-                for _ in 0..<30 {
+                for _ in 0..<20 {
                     group.addTask {
                         (try? await service.perform(.withdraw, code: last.code, inputs: ActionInputs(reason: "Rút"), expectedVersion: 1,
                                                     actor: reception, at: now + 120, on: t.app.db)) != nil
@@ -288,7 +288,7 @@ import Vapor
             #expect(try await ReportTallyStore.check(on: t.app.db).isEmpty)
             let today = VietnamTime.local(now).date
             let report = try await SummaryReport.make(ReportCriteria(from: today, to: today, scope: .everything), now: now + 180, on: t.app.db)
-            #expect(report.total.received == 41 && report.total.onTime == 41 && report.total.inProgress == 0)
+            #expect(report.total.received == 21 && report.total.onTime == 21 && report.total.inProgress == 0)
         }
     }
 }

@@ -9,6 +9,11 @@ import Vapor
 
 /// Sets up the database, migrations, templates, middleware and routes.
 public func configure(_ app: Application, settings: Settings) async throws {
+    // The application's own blocking pool, before the databases take it: sqlite-nio runs SQLite on
+    // it and its busy handler retries without end, so a writer waiting for the lock holds a thread.
+    // With more threads than connections the holder always finds one; on the process-wide pool
+    // (as many threads as cores) several applications' waiters, as in the tests, starved it.
+    app.threadPool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
     if settings.isPostgres {
         // Several connections per event loop: requests in flight on one loop need not queue, and the
         // migration lock (Launch.migrate) holds one while the migrations run on another.
