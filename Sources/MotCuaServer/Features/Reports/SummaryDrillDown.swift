@@ -12,8 +12,6 @@ struct SummaryDrillDown {
         static let inFormOrder: [Column] = [.received, .newOnline, .newDirect, .carriedOver, .resolved, .early, .onTime, .late,
                                              .inProgress, .withinTime, .overdue]
 
-        var heading: String { SummaryCounts.headings[Self.inFormOrder.firstIndex(of: self)!] }
-
         /// What the list is, in a sentence.
         var description: String {
             switch self {
