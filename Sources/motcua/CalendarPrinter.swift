@@ -2,7 +2,6 @@ import MotCuaCore
 
 /// A year printed month by month for a terminal.
 enum CalendarPrinter {
-    static let weekdayNames = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
 
     static func render(year: Int, calendar: WorkingCalendar, source: String) -> String {
         var out = ["LỊCH LÀM VIỆC NĂM \(year)", "Nguồn: \(source)",
@@ -25,7 +24,7 @@ enum CalendarPrinter {
                 if let entry {
                     mark = entry.kind == .dayOff ? "*" : "+"
                     let what = entry.kind == .dayOff ? "Nghỉ" : "Làm bù"
-                    notes.append("   \(mark) \(date.vietnamese) (\(weekdayNames[date.weekday - 1])): \(what) - \(entry.description)")
+                    notes.append("   \(mark) \(date.vietnamese) (\(date.weekdayName)): \(what) - \(entry.description)")
                 }
                 line += (d < 10 ? "   " : "  ") + "\(d)\(mark)"
                 if date.weekday == 7 || d == count {

@@ -37,6 +37,11 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var isWeekend: Bool { weekday >= 6 }
 
+    public static let weekdayNames = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
+
+    /// "Thứ Hai" ... "Chủ Nhật".
+    public var weekdayName: String { Self.weekdayNames[weekday - 1] }
+
     public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
 
     public var iso: String {

@@ -7,6 +7,13 @@ public struct ScheduleEntry: Hashable, Sendable, Codable {
         case dayOff = "day_off"
         /// A weekend day that is worked in exchange for a swapped day off (ngày làm bù).
         case workingDay = "working_day"
+
+        public var vietnameseName: String {
+            switch self {
+            case .dayOff: "Ngày nghỉ"
+            case .workingDay: "Ngày làm bù"
+            }
+        }
     }
 
     public var date: LocalDate

@@ -52,6 +52,7 @@ enum Menu {
         if roles.contains(.admin) {
             add("Quản trị người dùng", "/quan-tri/nguoi-dung")
             add("Cơ quan, đơn vị", "/quan-tri/co-quan")
+            add("Lịch làm việc", "/quan-tri/lich-lam-viec")
             add("Nhật ký quản trị", "/quan-tri/nhat-ky")
         }
         if !roles.isDisjoint(with: [.head, .leader, .monitor, .admin]) { add("Thống kê báo cáo", "/thong-ke/bao-cao")

@@ -1,5 +1,6 @@
 import Foundation
 import MotCuaCore
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Everything the server is configured with; read from flags and environment variables.
@@ -74,18 +75,35 @@ public struct Settings: Sendable {
     public var isPostgres: Bool { database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") }
 }
 
-/// The services the application carries, built once at start-up.
+/// The services the application carries, built once at start-up. The working calendar can be
+/// replaced while the server runs (the administrator edits a year's schedule): every copy of the
+/// context shares one locked holder, and each request reads the calendar in force when it asks.
 struct MotCuaContext: Sendable {
     let settings: Settings
-    let calendar: WorkingCalendar
-    let dossiers: DossierService
     let files: FileStore
+    private let live: LiveCalendar
 
     init(settings: Settings, calendar: WorkingCalendar) {
         self.settings = settings
-        self.calendar = calendar
-        dossiers = DossierService(calendar: calendar, policy: settings.receiptPolicy)
+        live = LiveCalendar(DossierService(calendar: calendar, policy: settings.receiptPolicy))
         files = FileStore(directory: settings.filesDirectory, maxBytes: settings.maxUploadBytes)
+    }
+
+    var calendar: WorkingCalendar { live.service.calendar }
+    var dossiers: DossierService { live.service }
+
+    /// Puts a newly stored calendar in force for the requests that follow.
+    func replaceCalendar(_ calendar: WorkingCalendar) {
+        live.service = DossierService(calendar: calendar, policy: settings.receiptPolicy)
+    }
+}
+
+private final class LiveCalendar: Sendable {
+    private let box: NIOLockedValueBox<DossierService>
+    init(_ service: DossierService) { box = NIOLockedValueBox(service) }
+    var service: DossierService {
+        get { box.withLockedValue { $0 } }
+        set { box.withLockedValue { $0 = newValue } }
     }
 }
 

@@ -39,7 +39,7 @@ func routes(_ app: Application) throws {
         app.get("trang-chu", use: HomePage().show)
     }
 
-    do { // Administration: accounts and the audit log.
+    do { // Administration: accounts, agencies, the catalogue, the calendar, the audit log.
         let users = UsersPage()
         app.get("quan-tri", "nguoi-dung", use: users.show)
         app.post("quan-tri", "nguoi-dung", use: users.create)
@@ -50,6 +50,13 @@ func routes(_ app: Application) throws {
         app.get("quan-tri", "co-quan", use: agencies.show)
         app.post("quan-tri", "co-quan", ":id", "doi-ten", use: agencies.rename)
         app.post("quan-tri", "co-quan", ":id", "giai-the", use: agencies.close)
+        let calendar = CalendarPage()
+        app.get("quan-tri", "lich-lam-viec", use: calendar.show)
+        app.on(.POST, "quan-tri", "lich-lam-viec", "nhap", body: .collect(maxSize: "1mb"), use: calendar.importFile)
+        app.get("quan-tri", "lich-lam-viec", ":year", "xuat", use: calendar.export)
+        app.post("quan-tri", "lich-lam-viec", ":year", "them", use: calendar.add)
+        app.post("quan-tri", "lich-lam-viec", ":year", "xoa", use: calendar.remove)
+        app.post("quan-tri", "lich-lam-viec", ":year", "hoan-doi", use: calendar.swap)
     }
 
     do { // The reception desk: the counter, the receipt.
