@@ -59,6 +59,14 @@ public enum FeeTiming: String, Sendable, Codable, CaseIterable, Hashable {
     case before     // thu trước
     case after      // thu sau
     case exempt     // miễn
+
+    public var vietnameseName: String {
+        switch self {
+        case .before: "Thu trước khi giải quyết"
+        case .after: "Thu khi trả kết quả"
+        case .exempt: "Miễn phí"
+        }
+    }
 }
 
 /// A unit of processing time, as stored with a procedure.

@@ -52,6 +52,9 @@ enum Menu {
         if roles.contains(.admin) {
             add("Quản trị người dùng", "/quan-tri/nguoi-dung")
             add("Cơ quan, đơn vị", "/quan-tri/co-quan")
+            add("Phòng chuyên môn", "/quan-tri/phong-ban")
+            add("Lĩnh vực", "/quan-tri/linh-vuc")
+            add("Thủ tục hành chính", "/quan-tri/thu-tuc")
             add("Lịch làm việc", "/quan-tri/lich-lam-viec")
             add("Nhật ký quản trị", "/quan-tri/nhat-ky")
         }
