@@ -86,7 +86,9 @@ import Vapor
 
             // Supplement round requested by the officer.
             _ = try await act("request_supplement", officer, body(), expect: .unprocessableEntity)
-            _ = try await act("request_supplement", officer, body { $0.reason = "Bổ sung bản sao sổ hộ khẩu" })
+            _ = try await act("request_supplement", officer, body { $0.reason = "Bổ sung"; $0.components = [9] }, expect: .unprocessableEntity)
+            _ = try await act("propose", officer, body { $0.proposal = .approve; $0.opinion = "x"; $0.components = [1] }, expect: .unprocessableEntity)
+            _ = try await act("request_supplement", officer, body { $0.reason = "Bổ sung bản sao sổ hộ khẩu"; $0.components = [3, 1] })
             #expect(try await t.dossier(code).status == "awaiting_supplement")
             _ = try await act("propose", officer, body { $0.proposal = .approve; $0.opinion = "x" }, expect: .conflict)
             _ = try await act("supplement", reception, body())
@@ -102,7 +104,8 @@ import Vapor
             _ = try await act("submit_for_signature", head, body { $0.opinion = "Kính trình lãnh đạo" })
             _ = try await act("approve", leader, body())
             _ = try await act("return_result", officer, body(), expect: .forbidden)
-            _ = try await act("return_result", reception, body())
+            _ = try await act("return_result", reception, body { $0.recipient = String(repeating: "a", count: 201) }, expect: .unprocessableEntity)
+            _ = try await act("return_result", reception, body { $0.delivery = .post; $0.recipient = "Trần Thị Bích (nhận thay, CCCD 092198001234)" })
             _ = try await act("withdraw", reception, body { $0.reason = "x" }, expect: .conflict)
 
             // check
@@ -116,6 +119,11 @@ import Vapor
             #expect(rounds.map(\.reason) == [.payment, .supplement])
             #expect(rounds.allSatisfy { $0.newDue != nil && $0.newDue! >= $0.previousDue })
             #expect(final.log[4].changes.contains { $0.field == "assigned_officer_id" && $0.new == officerID.uuidString })
+            #expect(final.log[5].changes.contains { $0.field == "supplement_components" && $0.new == "1,3" })
+            #expect(final.log[12].changes.contains { $0.field == "result_delivery" && $0.new == "post" })
+            #expect(final.log[12].changes.contains { $0.field == "result_recipient" && $0.new == "Trần Thị Bích (nhận thay, CCCD 092198001234)" })
+            let logTab = try await t.request(.GET, "/ho-so/\(code)?tab=nhat-ky", headers: try await t.pageSession("stp.tiepnhan").headers).text
+            #expect(logTab.contains("Thành phần cần bổ sung") && logTab.contains("1. Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp") && logTab.contains("Qua dịch vụ bưu chính công ích"))
             let verified = try await Launch.verifyLog(t.app)
             #expect(verified.ok, "\(verified.lines)")
         }

@@ -108,13 +108,17 @@ import Vapor
             _ = try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/assign", token: head, json: ActionRequest(version: 2, officer: officer.id))
             let session = try await cookie(t, "stp.hctp.cv1")
             let page = try await t.request(.GET, "/ho-so/\(code)", headers: session)
-            #expect(page.text.contains("Hạn bổ sung của công dân (không bắt buộc)"))
+            #expect(page.text.contains("Hạn bổ sung của công dân (không bắt buộc)") && page.text.contains("Thành phần cần bổ sung"))
+            let refused = try await post(t, "/ho-so/\(code)/thao-tac/request_supplement", "version=3&reason=B%E1%BB%95+sung&components[]=7", as: session)
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("Hồ sơ không có thành phần số 7."))
             let deadline = VietnamTime.local(Date().addingTimeInterval(10 * 24 * 3600)).date
             let r = try await post(t, "/ho-so/\(code)/thao-tac/request_supplement",
-                                   "version=3&reason=B%E1%BB%95+sung+s%E1%BB%95+h%E1%BB%99+kh%E1%BA%A9u&appointment=\(deadline.iso)T17%3A00", as: session)
+                                   "version=3&reason=B%E1%BB%95+sung+s%E1%BB%95+h%E1%BB%99+kh%E1%BA%A9u&components[]=2&appointment=\(deadline.iso)T17%3A00", as: session)
             #expect(r.status == .seeOther)
             let timeline = try await t.request(.GET, "/ho-so/\(code)?tab=tien-trinh", headers: session).text
             #expect(timeline.contains("Chờ bổ sung hồ sơ") && timeline.contains("\(deadline.vietnamese) 17:00"))
+            let log = try await t.request(.GET, "/ho-so/\(code)?tab=nhat-ky", headers: session).text
+            #expect(log.contains("Thành phần cần bổ sung") && log.contains("2. Bản chụp Căn cước công dân"))
         }
     }
 }

@@ -129,11 +129,20 @@ public struct ActionInputs: Sendable, Hashable, Codable {
     public var proposal: Proposal?
     public var paymentReceipt: String?
     public var rating: Satisfaction?
+    /// A supplement request: the positions of the components to supplement (thành phần cần bổ sung).
+    public var components: [Int]?
+    /// Returning the result: how it was handed over and to whom.
+    public var delivery: ResultDelivery?
+    public var recipient: String?
 
     public enum Proposal: String, Sendable, Codable, Hashable, CaseIterable { case approve, refuse }
 
     public init(opinion: String? = nil, reason: String? = nil, amount: Int? = nil, officer: UUID? = nil, fileCount: Int? = nil,
-                appointment: Date? = nil, proposal: Proposal? = nil, paymentReceipt: String? = nil, rating: Satisfaction? = nil) {
+                appointment: Date? = nil, proposal: Proposal? = nil, paymentReceipt: String? = nil, rating: Satisfaction? = nil,
+                components: [Int]? = nil, delivery: ResultDelivery? = nil, recipient: String? = nil) {
+        self.components = components
+        self.delivery = delivery
+        self.recipient = recipient
         self.opinion = opinion
         self.reason = reason
         self.amount = amount
@@ -157,6 +166,19 @@ public struct ActionInputs: Sendable, Hashable, Codable {
         case .proposal: return proposal != nil
         case .paymentReceipt: return text(paymentReceipt)
         case .rating: return rating != nil
+        }
+    }
+}
+
+/// How a result is handed to the applicant (DOMAIN.md section 4).
+public enum ResultDelivery: String, Sendable, Codable, CaseIterable, Hashable {
+    case counter, post, online
+
+    public var vietnameseName: String {
+        switch self {
+        case .counter: "Trực tiếp tại Bộ phận Một cửa"
+        case .post: "Qua dịch vụ bưu chính công ích"
+        case .online: "Trực tuyến"
         }
     }
 }

@@ -54,6 +54,18 @@ struct DossierService: Sendable {
         guard let expectedVersion else { throw ServiceError(.unprocessableEntity, "Thiếu phiên bản hồ sơ (version) để tránh ghi đè.") }
         var officer: UserModel?
         if let id = inputs.officer, action == .assign || action == .reassign { officer = try await UserModel.find(id, on: db) }
+        if inputs.components != nil && action != .requestSupplement {
+            throw ServiceError(.unprocessableEntity, "Chỉ chọn thành phần cần bổ sung khi yêu cầu bổ sung hồ sơ.")
+        }
+        if (inputs.delivery != nil || inputs.recipient != nil) && action != .returnResult {
+            throw ServiceError(.unprocessableEntity, "Hình thức trả và người nhận kết quả chỉ dùng khi trả kết quả.")
+        }
+        if let positions = inputs.components {
+            let present = Set(try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).all().map(\.position))
+            if let missing = positions.first(where: { !present.contains($0) }) {
+                throw ServiceError(.unprocessableEntity, "Hồ sơ không có thành phần số \(missing).")
+            }
+        }
         let counted = d.counted
         let log = try apply(action, to: d, inputs: inputs, actor: actor, at: now, officer: officer)
         guard expectedVersion == d.version else { throw ServiceError.conflict }
@@ -152,6 +164,11 @@ struct DossierService: Sendable {
         case .returnResult:
             d.returnedAt = now.wholeSeconds
             change("returned_at", nil, iso(d.returnedAt))
+            // How and to whom: as asked at receipt and to the applicant, unless the desk says otherwise.
+            change("result_delivery", nil, (inputs.delivery ?? ResultDelivery(rawValue: d.resultDelivery) ?? .counter).rawValue)
+            change("result_recipient", nil, inputs.recipient ?? d.applicantName)
+        case .requestSupplement:
+            change("supplement_components", nil, inputs.components.map { $0.sorted().map(String.init).joined(separator: ",") })
         case .requestPayment:
             change("amount_vnd", nil, inputs.amount.map(String.init))
         case .confirmPayment:

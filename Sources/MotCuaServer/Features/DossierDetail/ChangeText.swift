@@ -14,10 +14,12 @@ enum ChangeText {
         var agencies: [UUID: String] = [:]
         var departments: [UUID: String] = [:]
         var users: [UUID: String] = [:]
+        var components: [Int: String] = [:]
 
         static func load(for r: DossierRecord, on db: any Database) async throws -> Names {
             var names = Names()
             let d = r.dossier
+            for c in r.components { names.components[c.position] = c.name }
             if let a = try await AgencyModel.find(d.agencyID, on: db) { names.agencies[d.agencyID] = a.name }
             if let dep = try await DepartmentModel.find(d.departmentID, on: db) { names.departments[d.departmentID] = dep.name }
             var ids = Set(r.log.flatMap { $0.changes.filter { $0.field == "assigned_officer_id" }.flatMap { [$0.old, $0.new] } }.compactMap { $0.flatMap(UUID.init(uuidString:)) })
@@ -33,6 +35,7 @@ enum ChangeText {
         "status": "Trạng thái", "step": "Bước xử lý", "due_at": "Hạn xử lý", "appointment_at": "Ngày hẹn trả",
         "assigned_officer_id": "Cán bộ thụ lý", "completed_at": "Ngày hoàn thành", "returned_at": "Ngày trả kết quả",
         "amount_vnd": "Số tiền", "payment_receipt": "Số biên lai", "proposal": "Đề xuất", "rating": "Mức độ hài lòng", "reason": "Lý do",
+        "result_delivery": "Hình thức trả kết quả", "result_recipient": "Người nhận kết quả", "supplement_components": "Thành phần cần bổ sung",
     ]
 
     static func line(_ change: LogChain.Change, names: Names) -> Line? {
@@ -46,6 +49,9 @@ enum ChangeText {
             case "amount_vnd": return Int(text).map { PageTime.number($0) + " đồng" } ?? text
             case "proposal": return text == "approve" ? "Đề nghị giải quyết" : text == "refuse" ? "Đề nghị từ chối" : text
             case "rating": return Satisfaction(rawValue: text)?.vietnameseName ?? text
+            case "result_delivery": return ResultDelivery(rawValue: text)?.vietnameseName ?? text
+            case "supplement_components":
+                return text.split(separator: ",").map { p in Int(p).map { "\($0). " + (names.components[$0] ?? "") } ?? String(p) }.joined(separator: "; ")
             default: return text
             }
         }

@@ -84,6 +84,11 @@ struct ActionRequest: Content {
     var paymentReceipt: String?
     var rating: Satisfaction?
     var fileCount: Int?
+    /// A supplement request: the positions of the components to supplement.
+    var components: [Int]?
+    /// Returning the result: how (counter, post, online) and to whom.
+    var delivery: ResultDelivery?
+    var recipient: String?
 
     func inputs() throws -> ActionInputs {
         var date: Date?
@@ -97,8 +102,14 @@ struct ActionRequest: Content {
         for (text, label) in [(opinion, "Ý kiến"), (reason, "Lý do"), (paymentReceipt, "Số biên lai")] {
             if let text { try TextInput.require(text, label: label, multiline: label != "Số biên lai", maxLength: 4000) }
         }
+        if let recipient { try TextInput.require(recipient, label: "Người nhận kết quả", multiline: false, maxLength: 200) }
+        if let components, components.count > 50 || Set(components).count != components.count {
+            throw ServiceError(.unprocessableEntity, "Danh sách thành phần cần bổ sung không hợp lệ (mỗi thành phần một lần, tối đa 50).")
+        }
         return ActionInputs(opinion: opinion, reason: reason, amount: amount, officer: officer, fileCount: fileCount,
-                            appointment: date, proposal: proposal, paymentReceipt: paymentReceipt, rating: rating)
+                            appointment: date, proposal: proposal, paymentReceipt: paymentReceipt, rating: rating,
+                            components: components?.isEmpty == true ? nil : components, delivery: delivery,
+                            recipient: recipient.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

@@ -15,10 +15,17 @@ struct DossierDetailPage {
         let officers: [Officer]
         // The inputs the form asks for (the rule's required inputs); an opinion may always be given.
         let officer, proposal, amount, paymentReceipt, appointment, rating, reason, opinionRequired: Bool
-        /// A supplement request may give the applicant their own deadline (optional).
+        /// A supplement request may give the applicant their own deadline (optional) and tick the
+        /// components to supplement.
         let applicantDeadline: Bool
+        struct Component: Encodable { let position: Int; let name: String }
+        let components: [Component]
+        /// Returning the result asks how and to whom (the applicant by default).
+        struct Delivery: Encodable { let value: String; let name: String; let selected: Bool }
+        let deliveries: [Delivery]
+        let recipient: String
 
-        init(_ action: Action, officers: [Officer]) {
+        init(_ action: Action, officers: [Officer], dossier: DossierRecord? = nil) {
             let required = StateMachine.rules[action]!.required
             self.action = action.rawValue
             name = action.vietnameseName
@@ -32,6 +39,10 @@ struct DossierDetailPage {
             reason = required.contains(.reason)
             opinionRequired = required.contains(.opinion)
             applicantDeadline = action == .requestSupplement
+            components = action == .requestSupplement ? (dossier?.components ?? []).map { Component(position: $0.position, name: $0.name) } : []
+            let usual = dossier.flatMap { ResultDelivery(rawValue: $0.dossier.resultDelivery) } ?? .counter
+            deliveries = action == .returnResult ? ResultDelivery.allCases.map { Delivery(value: $0.rawValue, name: $0.vietnameseName, selected: $0 == usual) } : []
+            recipient = action == .returnResult ? dossier?.dossier.applicantName ?? "" : ""
         }
     }
 
@@ -126,7 +137,7 @@ struct DossierDetailPage {
         let allowed = req.motcua.dossiers.availableActions(on: d, actor: actor)
         let available = allowed.filter { $0 != .uploadFile }
         let officers = available.contains(.assign) || available.contains(.reassign) ? try await Self.assignableOfficers(for: d, on: req.db) : []
-        let forms = available.map { ActionForm($0, officers: $0 == .assign || $0 == .reassign ? officers : []) }
+        let forms = available.map { ActionForm($0, officers: $0 == .assign || $0 == .reassign ? officers : [], dossier: record) }
         let log = record.log.map { e in
             Context.LogRow(seq: e.seq, at: PageTime.dateTime(e.at), actorName: e.actorName, actionName: e.actionName, opinion: e.opinion,
                            changes: e.changes.compactMap { ChangeText.line($0, names: names) })
