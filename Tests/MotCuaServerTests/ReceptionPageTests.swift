@@ -150,4 +150,44 @@ import Vapor
             #expect(!(try await t.request(.GET, "/ho-so/\(code)?tab=thanh-phan", headers: officer.headers).text.contains("enctype")))
         }
     }
+
+    /// "Sổ theo dõi hồ sơ": the day's received dossiers with their hand-over, and the day's returned
+    /// ones with how and to whom; only the desk's own agency; a bad date explained in Vietnamese.
+    @Test(arguments: TestDatabase.available)
+    func theDesksLogBookListsTheDaysReceiptsAndReturns(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let reception = try await t.login("stp.tiepnhan"), head = try await t.login("stp.hctp.truongphong")
+            let officer = try await t.login("stp.hctp.cv1"), leader = try await t.login("stp.lanhdao")
+            let officerID = try await t.user("stp.hctp.cv1").id
+            let returned = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest(name: "Lê Văn Bảy")).decode(DossierDetail.self).dossier.code
+            let open = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest(name: "Phạm Thị Tám")).decode(DossierDetail.self).dossier.code
+            let steps: [(String, String, ActionRequest)] = [
+                ("hand_over", reception, ActionRequest(version: 1)), ("assign", head, ActionRequest(version: 2, officer: officerID)),
+                ("propose", officer, ActionRequest(version: 3, opinion: "Đủ điều kiện", proposal: .approve)),
+                ("submit_for_signature", head, ActionRequest(version: 4)), ("approve", leader, ActionRequest(version: 5)),
+                ("return_result", reception, ActionRequest(version: 6, delivery: .counter, recipient: "Lê Văn Bảy")),
+            ]
+            for (action, token, body) in steps {
+                #expect(try await t.request(.POST, "/api/v1/dossiers/\(returned)/actions/\(action)", token: token, json: body).status == .ok, "\(action)")
+            }
+            let desk = try await t.pageSession("stp.tiepnhan")
+            var book = try await t.request(.GET, "/so-theo-doi", headers: desk.headers)
+            let today = VietnamTime.local(Date()).date.vietnamese
+            #expect(book.status == .ok && book.text.contains("Hồ sơ tiếp nhận ngày \(today)") && book.text.contains("Tổng số: 2 hồ sơ"))
+            #expect(book.text.contains(returned) && book.text.contains(open) && book.text.contains("Phạm Thị Tám") && book.text.contains("Sổ theo dõi hồ sơ"))
+            book = try await t.request(.GET, "/so-theo-doi?loai=tra-ket-qua&ngay=\(today.replacingOccurrences(of: "/", with: "%2F"))", headers: desk.headers)
+            #expect(book.text.contains("Tổng số: 1 hồ sơ") && book.text.contains(returned) && !book.text.contains(open))
+            #expect(book.text.contains("Lê Văn Bảy - Trực tiếp tại Bộ phận Một cửa"))
+            // Yesterday's book is empty; a bad date is explained and today's book shown.
+            let yesterday = VietnamTime.local(Date()).date.adding(days: -1).iso
+            #expect(try await t.request(.GET, "/so-theo-doi?ngay=\(yesterday)", headers: desk.headers).text.contains("Không có hồ sơ nào trong ngày."))
+            book = try await t.request(.GET, "/so-theo-doi?ngay=32%2F13%2F2026", headers: desk.headers)
+            #expect(book.status == .unprocessableEntity && book.text.contains("không hợp lệ") && book.text.contains("Tổng số: 2 hồ sơ"))
+            // Another agency's desk sees its own (empty) book; an officer has none.
+            let other = try await t.pageSession("vithanh.tiepnhan")
+            book = try await t.request(.GET, "/so-theo-doi", headers: other.headers)
+            #expect(book.status == .ok && !book.text.contains(returned) && book.text.contains("Tổng số: 0 hồ sơ"))
+            #expect(try await t.request(.GET, "/so-theo-doi", headers: try await t.pageSession("stp.hctp.cv1").headers).status == .forbidden)
+        }
+    }
 }

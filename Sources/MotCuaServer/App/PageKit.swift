@@ -43,6 +43,7 @@ enum Menu {
             add("Tiếp nhận hồ sơ", "/tiep-nhan")
             add("Hồ sơ chờ tiếp nhận", "/ho-so?waiting=reception&sort=received_at")
         }
+        if roles.contains(.reception) || roles.contains(.leader) { add("Sổ theo dõi hồ sơ", "/so-theo-doi") }
         if roles.contains(.head) {
             add("Phân công thụ lý", "/phan-cong")
             add("Xét duyệt hồ sơ", "/ho-so?step=awaiting_review&sort=due_at")

@@ -75,6 +75,7 @@ func routes(_ app: Application) throws {
         app.post("tiep-nhan", use: counter.receive)
         app.get("ho-so", ":code", "giay-tiep-nhan", use: ReceiptPage().show)
         app.post("ban-giao", use: HandOverPage().handOver)
+        app.get("so-theo-doi", use: LogBookPage().show)
     }
 
     do { // The department head's assignment of officers.
