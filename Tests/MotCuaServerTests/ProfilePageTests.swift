@@ -54,4 +54,48 @@ import Vapor
             #expect(try await t.request(.GET, "/tai-khoan").status == .seeOther)
         }
     }
+
+    /// "Ảnh đại diện": a PNG or JPEG by its content, at most 1 MB, shown in the header and on the
+    /// account page; anything else refused with the reason and nothing changed; kept by `files gc`.
+    @Test(arguments: TestDatabase.available)
+    func aPictureIsCheckedByItsContentAndShownInTheHeader(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let session = try await t.pageSession("stp.hctp.cv1")
+            func upload(_ data: Data, name: String, csrf: String? = nil) async throws -> TestApp.Reply {
+                let boundary = "motcua-avatar-boundary"
+                var h = session.headers
+                h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+                body.append(data)
+                body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+                return try await t.request(.POST, "/tai-khoan/anh-dai-dien?_csrf=\(csrf ?? session.csrf)", headers: h, body: ByteBuffer(data: body))
+            }
+            let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!
+            // Refused: a PDF named .png, a forged form, no file; nothing stored on the account.
+            var r = try await upload(minimalPDF(), name: "anh.png")
+            #expect(r.status == .unsupportedMediaType && r.text.contains("Ảnh đại diện phải là ảnh JPEG hoặc PNG"))
+            #expect(try await upload(png, name: "anh.png", csrf: "forged").status == .forbidden)
+            #expect(try await upload(Data(), name: "anh.png").status == .unprocessableEntity)
+            var big = png
+            big.append(Data(count: 1_100_000))
+            #expect(try await upload(big, name: "anh.png").status == .payloadTooLarge)
+            #expect(try await t.user("stp.hctp.cv1").avatarSHA256 == nil)
+            #expect(try await t.request(.GET, "/tai-khoan/anh-dai-dien", headers: session.headers).status == .notFound)
+            // Stored, shown in the header, served to its owner only.
+            r = try await upload(png, name: "anh.png")
+            #expect(r.status == .seeOther && r.headers.first(name: .location) == "/tai-khoan?da-luu=anh")
+            let sha = try #require(try await t.user("stp.hctp.cv1").avatarSHA256)
+            let page = try await t.request(.GET, "/ho-so", headers: session.headers)
+            #expect(page.text.contains("<img class=\"avatar\" src=\"/tai-khoan/anh-dai-dien?v=\(sha.prefix(16))\""))
+            let image = try await t.request(.GET, "/tai-khoan/anh-dai-dien", headers: session.headers)
+            #expect(image.status == .ok && image.headers.contentType == .png && image.body == png)
+            #expect(try await t.request(.GET, "/tai-khoan/anh-dai-dien", headers: try await t.pageSession("stp.hctp.truongphong").headers).status == .notFound)
+            // A garbage collection of the store keeps it.
+            _ = try await FileService.collectGarbage(context: t.app.motcua, grace: 0, now: Date().addingTimeInterval(3600), on: t.app.db)
+            #expect(try await t.request(.GET, "/tai-khoan/anh-dai-dien", headers: session.headers).status == .ok)
+            // Removed.
+            #expect(try await post(t, "/tai-khoan/anh-dai-dien/xoa", "", session: session).status == .seeOther)
+            #expect(try await t.user("stp.hctp.cv1").avatarSHA256 == nil)
+        }
+    }
 }

@@ -7,6 +7,8 @@ import Vapor
 struct PageLayout: Encodable {
     let title: String
     let user: String?
+    /// The address of the user's picture, if they gave one.
+    let avatar: String?
     let csrf: String?
     /// The left menu: only what the user's roles allow (Menu.items).
     let menu: [Menu.Item]
@@ -17,6 +19,7 @@ struct PageLayout: Encodable {
         self.title = title
         let user = showingUser ? req.auth.get(UserModel.self) : nil
         self.user = user?.fullName
+        avatar = user?.avatarSHA256.map { "/tai-khoan/anh-dai-dien?v=\($0.prefix(16))" }
         csrf = req.csrfToken
         menu = user.map { Menu.items(for: $0.roles, current: req.url.path + (req.url.query.map { "?" + $0 } ?? "")) } ?? []
     }

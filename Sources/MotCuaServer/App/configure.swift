@@ -35,6 +35,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateSavedReports())
     app.migrations.add(RecordRatings())
     app.migrations.add(IndexReportDates())
+    app.migrations.add(AddUserAvatar())
     if !settings.isPostgres, let sql = app.db as? any SQLDatabase {
         // WAL lets readers run beside the writer; the busy handler of sqlite-nio waits for locks.
         try await sql.raw("PRAGMA journal_mode=WAL").run()

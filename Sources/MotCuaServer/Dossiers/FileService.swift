@@ -107,6 +107,9 @@ enum FileService {
                 let rows = try await sql.select().distinct().column("sha256").from(DossierFileModel.schema)
                     .where("sha256", .in, chunk).all()
                 referenced.formUnion(try rows.map { try $0.decode(column: "sha256", as: String.self) })
+                // Users' pictures are files of the store too.
+                let pictures = try await sql.select().distinct().column("avatar_sha256").from(UserModel.schema).where("avatar_sha256", .in, chunk).all()
+                referenced.formUnion(try pictures.map { try $0.decode(column: "avatar_sha256", as: String.self) })
             }
             for file in files {
                 let name = file.lastPathComponent

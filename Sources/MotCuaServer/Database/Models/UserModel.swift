@@ -14,6 +14,8 @@ final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "department_id") var departmentID: UUID?
     /// Set when an administrator disables the account: it can no longer log in.
     @OptionalField(key: "disabled_at") var disabledAt: Date?
+    /// The picture shown beside the name, a JPEG or PNG of the file store.
+    @OptionalField(key: "avatar_sha256") var avatarSHA256: String?
 
     init() {}
     init(id: UUID? = nil, username: String, passwordHash: String, fullName: String, roles: Set<Role>, agencyID: UUID?, departmentID: UUID?) {

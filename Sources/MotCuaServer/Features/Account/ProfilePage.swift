@@ -4,7 +4,8 @@ import MotCuaCore
 import Vapor
 
 /// "Thông tin tài khoản" (the manual's section 4: click one's name, then update): the display
-/// name, and the password with the current one required. Errors are shown beside their form,
+/// name, the picture shown in the header (a JPEG or PNG checked by its content, at most 1 MB),
+/// and the password with the current one required. Errors are shown beside their form,
 /// keeping what was typed (but never a password).
 struct ProfilePage {
     struct Context: Encodable {
@@ -16,6 +17,7 @@ struct ProfilePage {
         let department: String?
         let nameError: String?
         let passwordError: String?
+        let avatarError: String?
         let notice: String?
         let rule: String
     }
@@ -24,12 +26,14 @@ struct ProfilePage {
         let notice: String? = switch req.query[String.self, at: "da-luu"] {
         case "ho-ten": "Đã lưu họ tên."
         case "mat-khau": "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."
+        case "anh": "Đã lưu ảnh đại diện."
+        case "xoa-anh": "Đã bỏ ảnh đại diện."
         default: nil
         }
         return try await render(req, fullName: nil, nameError: nil, passwordError: nil, notice: notice)
     }
 
-    func render(_ req: Request, fullName typed: String?, nameError: String?, passwordError: String?, notice: String?) async throws -> View {
+    func render(_ req: Request, fullName typed: String?, nameError: String?, passwordError: String?, avatarError: String? = nil, notice: String?) async throws -> View {
         _ = try req.actor()
         let user = req.auth.get(UserModel.self)!
         var agency: String?, department: String?
@@ -38,7 +42,7 @@ struct ProfilePage {
         return try await req.view.render("Account/profile", Context(
             layout: PageLayout("Thông tin tài khoản", req), username: user.username, fullName: typed ?? user.fullName,
             roles: Role.allCases.filter(user.roles.contains).map(\.vietnameseName).joined(separator: ", "),
-            agency: agency, department: department, nameError: nameError, passwordError: passwordError, notice: notice,
+            agency: agency, department: department, nameError: nameError, passwordError: passwordError, avatarError: avatarError, notice: notice,
             rule: PasswordRule.explanation))
     }
 
@@ -76,5 +80,51 @@ struct ProfilePage {
             response.add(headersOf: e)
             return response
         }
+    }
+
+    static let avatarLimit = 1_048_576
+
+    /// "Ảnh đại diện": one file in a multipart form (the form token in the address, as for every
+    /// upload), a JPEG or PNG by its content, at most 1 MB; kept in the file store by checksum.
+    func uploadAvatar(req: Request) async throws -> Response {
+        _ = try req.actor()
+        let user = req.auth.get(UserModel.self)!
+        func refuse(_ message: String, _ status: HTTPResponseStatus) async throws -> Response {
+            let response = try await render(req, fullName: nil, nameError: nil, passwordError: nil, avatarError: message, notice: nil).encodeResponse(for: req)
+            response.status = status
+            return response
+        }
+        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
+              let boundary = type.parameters["boundary"], !boundary.isEmpty, let body = req.body.data,
+              let upload = try? UploadForm.parse(Data(buffer: body), boundary: boundary), upload.component == nil, !upload.data.isEmpty else {
+            return try await refuse("Chọn một ảnh JPEG hoặc PNG.", .unprocessableEntity)
+        }
+        guard upload.data.count <= Self.avatarLimit else { return try await refuse("Ảnh đại diện tối đa 1 MB.", .payloadTooLarge) }
+        guard let kind = FileStore.sniff(upload.data), kind == .jpeg || kind == .png else {
+            return try await refuse("Ảnh đại diện phải là ảnh JPEG hoặc PNG (kiểm tra theo nội dung tệp, không theo tên tệp).", .unsupportedMediaType)
+        }
+        let files = req.motcua.files, data = upload.data
+        let stored = try await req.application.workPool.runIfActive { try files.put(data) }
+        try await UserModel.query(on: req.db).filter(\.$id == user.id!).set(\.$avatarSHA256, to: stored.sha256).update()
+        return req.redirect(to: "/tai-khoan?da-luu=anh")
+    }
+
+    func removeAvatar(req: Request) async throws -> Response {
+        _ = try req.actor()
+        let user = req.auth.get(UserModel.self)!
+        try await UserModel.query(on: req.db).filter(\.$id == user.id!).set(\.$avatarSHA256, to: nil).update()
+        return req.redirect(to: "/tai-khoan?da-luu=xoa-anh")
+    }
+
+    /// The user's own picture (the header shows only one's own); checked against its checksum.
+    func avatar(req: Request) async throws -> Response {
+        _ = try req.actor()
+        guard let sha = req.auth.get(UserModel.self)?.avatarSHA256 else { throw ServiceError(.notFound, "Chưa có ảnh đại diện.") }
+        let files = req.motcua.files
+        let data = try await req.application.workPool.runIfActive { try files.get(sha) }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = FileStore.sniff(data) == .png ? .png : .jpeg
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=86400")
+        return response
     }
 }
