@@ -52,6 +52,20 @@ import Vapor
                 let perRow = try await sql.raw("SELECT code FROM dossiers WHERE \(IndexDossierText.checkedPerRow(words))").all(decoding: Row.self)
                 #expect(Set(byIndex.map(\.code)) == Set(perRow.map(\.code)) && Set(perRow.map(\.code)) == expected(q), "q=\(q)")
             }
+            // A name search's pages, in every order, are the whole list's slices, sorted as without a name
+            // (PostgreSQL reads the matches once and sorts them itself: DossierQuery.pageOfFew).
+            for sort in ["-received_at", "received_at", "due_at", "-due_at", "code", "-code"] {
+                let whole = try await t.request(.GET, "/api/v1/dossiers?q=nguyen&per=100&sort=\(sort)", token: monitor).decode(Paged<DossierSummary>.self)
+                #expect(Set(whole.items.map(\.code)) == expected("nguyen") && whole.total == whole.items.count && whole.totalIsExact)
+                var paged: [String] = []
+                for page in 1...((whole.items.count + 2) / 3) {
+                    paged += try await t.request(.GET, "/api/v1/dossiers?q=nguyen&per=3&page=\(page)&sort=\(sort)", token: monitor).decode(Paged<DossierSummary>.self).items.map(\.code)
+                }
+                #expect(paged == whole.items.map(\.code), "sort=\(sort)")
+                // The same order as the list without the name, restricted to the name's dossiers.
+                let unfiltered = try await t.request(.GET, "/api/v1/dossiers?per=100&sort=\(sort)", token: monitor).decode(Paged<DossierSummary>.self)
+                #expect(unfiltered.items.map(\.code).filter(expected("nguyen").contains) == whole.items.map(\.code), "sort=\(sort)")
+            }
             // "nguyen van a" finds "Nguyễn Văn Ánh" and "Nguyễn Văn An" alike.
             #expect(expected("nguyen van a").isSubset(of: try await Self.codes(t, "q=nguyen%20van%20a", token: monitor)))
             // The search syntax of either database is not reachable from the box: quotes, stars,

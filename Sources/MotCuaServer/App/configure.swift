@@ -17,7 +17,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
     if settings.isPostgres {
         // Several connections per event loop: requests in flight on one loop need not queue, and the
         // migration lock (Launch.migrate) holds one while the migrations run on another.
-        try app.databases.use(.postgres(url: settings.database, maxConnectionsPerEventLoop: 4), as: .psql)
+        var configuration = try SQLPostgresConfiguration(url: settings.database)
+        // A full-text search's bitmap of a common name (tens of thousands of rows) fits in 16 MB
+        // exactly; in the default 4 MB it turns lossy and every row of its pages is checked again.
+        configuration.coreConfiguration.options.additionalStartupParameters.append(("work_mem", "16MB"))
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4), as: .psql)
     } else {
         let path = settings.database
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -36,6 +40,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(RecordRatings())
     app.migrations.add(IndexReportDates())
     app.migrations.add(AddUserAvatar())
+    app.migrations.add(IndexCodePrefix())
     if !settings.isPostgres, let sql = app.db as? any SQLDatabase {
         // WAL lets readers run beside the writer; the busy handler of sqlite-nio waits for locks.
         try await sql.raw("PRAGMA journal_mode=WAL").run()

@@ -80,12 +80,54 @@ struct DossierQuery: Content {
         default: throw ServiceError(.unprocessableEntity, "Cách sắp xếp \"\(sort)\" không hợp lệ.")
         }
         let query = try await filtered(actor: actor, at: now, on: db)
-        let total = try await MatchCount.of(query, on: db)
         let per = per ?? 20
         let page = page ?? 1
+        if isNameSearch, !Self.isSQLite(db), let items = try await Self.pageOfFew(query, sort: sort, range: ((page - 1) * per)..<(page * per), on: db) {
+            return (items.page, items.total, page, per)
+        }
+        let total = try await MatchCount.of(query, on: db)
         order(query)
         let items = try await query.range(((page - 1) * per)..<(page * per)).all()
         return (items, total, page, per)
+    }
+
+    /// The free text is words of a name (no digit: DossierQuery.filtered).
+    var isNameSearch: Bool {
+        guard let q, !q.contains(where: \.isNumber) else { return false }
+        return !IndexDossierText.words(q).isEmpty
+    }
+
+    /// PostgreSQL, a name search: one pass of the full-text index reads the ids and sort keys of at
+    /// most the window's matches, where counting and then listing would search twice (each pass of
+    /// a common name's word prefixes costs 50-150 ms at a million dossiers). When they fit in the
+    /// window they are sorted here and the page's rows read by id; when more match, nil, and the
+    /// ordinary plan (the order's index, names checked on the way) lists the page.
+    static func pageOfFew(_ query: QueryBuilder<DossierModel>, sort: String, range: Range<Int>, on db: any Database) async throws -> (page: [DossierModel], total: MatchCount)? {
+        let keys = try await query.copy().field(\.$id).field(\.$receivedAt).field(\.$dueAt).field(\.$code).limit(window + 1).all()
+        guard keys.count <= window else { return nil }
+        // PostgreSQL's order: nulls after every value ascending, before them descending; ties by code.
+        func ordered(_ a: Date?, _ b: Date?, ascending: Bool) -> Bool? {
+            switch (a, b) {
+            case let (x?, y?) where x != y: return ascending ? x < y : x > y
+            case (nil, _?): return !ascending
+            case (_?, nil): return ascending
+            default: return nil
+            }
+        }
+        let ascending = !sort.hasPrefix("-")
+        let sorted = keys.sorted { a, b in
+            let first: Bool?
+            switch sort {
+            case "received_at", "-received_at": first = ordered(a.receivedAt, b.receivedAt, ascending: ascending)
+            case "due_at", "-due_at": first = ordered(a.dueAt, b.dueAt, ascending: ascending)
+            default: first = nil
+            }
+            return first ?? (ascending ? a.code < b.code : a.code > b.code)
+        }
+        let ids = sorted[min(range.lowerBound, sorted.count)..<min(range.upperBound, sorted.count)].compactMap(\.id)
+        let rows = ids.isEmpty ? [] : try await DossierModel.query(on: db).filter(\.$id ~~ ids).all()
+        let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0) })
+        return (ids.compactMap { byID[$0] }, MatchCount(value: keys.count, isExact: true))
     }
 
     static func isSQLite(_ db: any Database) -> Bool { (db as? any SQLDatabase)?.dialect.name == "sqlite" }
