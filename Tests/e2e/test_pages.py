@@ -222,3 +222,46 @@ def test_statistics_summary_drills_down_and_custom_report(browser, server):
     browser.find_element(By.CSS_SELECTOR, "form.card button").click()
     wait_for(browser, "Đã lưu báo cáo.")
     assert "Danh sách chủ hồ sơ" in browser.page_source
+
+
+def test_administrator_edits_the_calendar_and_a_procedure(browser, server):
+    """Lịch làm việc: a day swapped from the page's form, refused first with the reason and the
+    typed dates kept; Thủ tục hành chính: an edit whose steps do not add up is refused beside the
+    steps, keeping what was typed; both in Nhật ký quản trị."""
+    browser.delete_all_cookies()
+    login(browser, server, "quantri")
+    browser.find_element(By.LINK_TEXT, "Lịch làm việc").click()
+    wait_for(browser, "Hoán đổi ngày")
+    browser.get(server + "/quan-tri/lich-lam-viec?nam=2029")
+    wait_for(browser, "Lịch làm việc năm 2029")
+    form = browser.find_element(By.CSS_SELECTOR, "form[action='/quan-tri/lich-lam-viec/2029/hoan-doi']")
+    form.find_element(By.NAME, "dayOff").send_keys("04/01/2029")        # a Thursday
+    form.find_element(By.NAME, "workingDay").send_keys("08/01/2029")    # a Monday: not a rest day
+    form.find_element(By.NAME, "swapDescription").send_keys("Nghỉ bù Tết Dương lịch")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    wait_for(browser, "vốn là ngày làm việc, không thể ghi là ngày làm bù")
+    form = browser.find_element(By.CSS_SELECTOR, "form[action='/quan-tri/lich-lam-viec/2029/hoan-doi']")
+    assert form.find_element(By.NAME, "dayOff").get_attribute("value") == "04/01/2029"
+    field = form.find_element(By.NAME, "workingDay")
+    field.clear()
+    field.send_keys("13/01/2029")                                       # a Saturday
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    wait_for(browser, "Đã hoán đổi ngày.")
+    assert "Làm bù cho ngày 04/01/2029" in browser.page_source
+    # A procedure whose steps do not add up to its time.
+    browser.find_element(By.LINK_TEXT, "Thủ tục hành chính").click()
+    wait_for(browser, "Tổng số:")
+    browser.find_element(By.NAME, "q").send_keys("1.001978")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    wait_for(browser, "Tổng số: 1 thủ tục")
+    browser.find_element(By.LINK_TEXT, "Sửa").click()
+    wait_for(browser, "Quy trình nội bộ")
+    time_field = browser.find_element(By.NAME, "timeAmount")
+    time_field.clear()
+    time_field.send_keys("12")
+    browser.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+    wait_for(browser, "phải bằng thời hạn giải quyết (12 ngày làm việc)")
+    assert browser.find_element(By.NAME, "timeAmount").get_attribute("value") == "12"
+    browser.find_element(By.LINK_TEXT, "Nhật ký quản trị").click()
+    wait_for(browser, "Hoán đổi ngày làm việc")
+    browser.delete_all_cookies()
