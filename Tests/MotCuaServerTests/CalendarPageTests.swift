@@ -9,12 +9,6 @@ import Vapor
 /// its file; each change is checked, audited, refused whole when wrong or made from a stale page,
 /// and in force at once for new deadlines (not for due dates already given).
 @Suite struct CalendarPageTests {
-    func post(_ t: TestApp, _ path: String, _ form: String, session: (headers: HTTPHeaders, csrf: String)) async throws -> TestApp.Reply {
-        var h = session.headers
-        h.contentType = .urlEncodedForm
-        return try await t.request(.POST, path, headers: h, body: ByteBuffer(string: form + "&_csrf=" + session.csrf))
-    }
-
     func fingerprint(_ page: String) throws -> String {
         let marker = "name=\"fingerprint\" value=\""
         let start = try #require(page.range(of: marker)).upperBound
@@ -35,31 +29,31 @@ import Vapor
             #expect(page.text.contains("01/01/2030") && page.text.contains("Ngày nghỉ") && page.text.contains("Tháng 12"))
             let prefill = try fingerprint(page.text)
             // Refused with the reason, the typed values kept, nothing stored.
-            var r = try await post(t, "/quan-tri/lich-lam-viec/2030/them", "fingerprint=\(prefill)&date=05%2F01%2F2030&kind=day_off&description=Ngh%E1%BB%89+th%E1%BB%AD", session: admin)
+            var r = try await t.post("/quan-tri/lich-lam-viec/2030/them", "fingerprint=\(prefill)&date=05%2F01%2F2030&kind=day_off&description=Ngh%E1%BB%89+th%E1%BB%AD", session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("Thứ Bảy") && r.text.contains("vốn là ngày nghỉ hằng tuần") && r.text.contains("value=\"Nghỉ thử\""))
-            r = try await post(t, "/quan-tri/lich-lam-viec/2030/them", "fingerprint=\(prefill)&date=31%2F02%2F2030&kind=day_off&description=x", session: admin)
+            r = try await t.post("/quan-tri/lich-lam-viec/2030/them", "fingerprint=\(prefill)&date=31%2F02%2F2030&kind=day_off&description=x", session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("Nhập ngày dạng dd/mm/yyyy.") && r.text.contains("value=\"31/02/2030\""))
-            r = try await post(t, "/quan-tri/lich-lam-viec/2030/them", "fingerprint=\(prefill)&date=01%2F01%2F2030&kind=day_off&description=x", session: admin)
+            r = try await t.post("/quan-tri/lich-lam-viec/2030/them", "fingerprint=\(prefill)&date=01%2F01%2F2030&kind=day_off&description=x", session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("đã có trong lịch"))
-            r = try await post(t, "/quan-tri/lich-lam-viec/2030/hoan-doi", "fingerprint=\(prefill)&dayOff=02%2F01%2F2030&workingDay=07%2F01%2F2030&swapDescription=Ngh%E1%BB%89+b%C3%B9", session: admin)
+            r = try await t.post("/quan-tri/lich-lam-viec/2030/hoan-doi", "fingerprint=\(prefill)&dayOff=02%2F01%2F2030&workingDay=07%2F01%2F2030&swapDescription=Ngh%E1%BB%89+b%C3%B9", session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("vốn là ngày làm việc, không thể ghi là ngày làm bù"))
             #expect(try await entries(t, year: 2030).isEmpty)
             #expect(try await CalendarYearModel.query(on: t.app.db).filter(\.$year == 2030).count() == 0)
             // A swap: Wednesday 2 January off, Saturday 12 January worked. The year is now stored.
-            r = try await post(t, "/quan-tri/lich-lam-viec/2030/hoan-doi", "fingerprint=\(prefill)&dayOff=02%2F01%2F2030&workingDay=12%2F01%2F2030&swapDescription=Ngh%E1%BB%89+b%C3%B9+T%E1%BA%BFt+D%C6%B0%C6%A1ng+l%E1%BB%8Bch", session: admin)
+            r = try await t.post("/quan-tri/lich-lam-viec/2030/hoan-doi", "fingerprint=\(prefill)&dayOff=02%2F01%2F2030&workingDay=12%2F01%2F2030&swapDescription=Ngh%E1%BB%89+b%C3%B9+T%E1%BA%BFt+D%C6%B0%C6%A1ng+l%E1%BB%8Bch", session: admin)
             #expect(r.status == .seeOther && r.headers.first(name: .location) == "/quan-tri/lich-lam-viec?nam=2030&da-luu=hoan-doi")
             let stored = try await entries(t, year: 2030)
             #expect(stored.contains("2030-01-02 day_off") && stored.contains("2030-01-12 working_day") && stored.contains("2030-01-01 day_off"))
             let jan2 = LocalDate(year: 2030, month: 1, day: 2)!, jan12 = LocalDate(year: 2030, month: 1, day: 12)!
             #expect(!t.app.motcua.calendar.isWorkingDay(jan2) && t.app.motcua.calendar.isWorkingDay(jan12))
             // A change made from the page as it was before is a conflict; nothing changes.
-            r = try await post(t, "/quan-tri/lich-lam-viec/2030/them", "fingerprint=\(prefill)&date=03%2F01%2F2030&kind=day_off&description=Ngh%E1%BB%89", session: admin)
+            r = try await t.post("/quan-tri/lich-lam-viec/2030/them", "fingerprint=\(prefill)&date=03%2F01%2F2030&kind=day_off&description=Ngh%E1%BB%89", session: admin)
             #expect(r.status == .conflict && r.text.contains("vừa được người khác thay đổi"))
             #expect(try await entries(t, year: 2030) == stored)
             // Removed again from the current page.
             page = try await t.request(.GET, "/quan-tri/lich-lam-viec?nam=2030", headers: admin.headers)
             #expect(page.text.contains("Bảng lịch đã lưu") && page.text.contains("Làm bù cho ngày 02/01/2030"))
-            r = try await post(t, "/quan-tri/lich-lam-viec/2030/xoa", "fingerprint=\(try fingerprint(page.text))&date=2030-01-12", session: admin)
+            r = try await t.post("/quan-tri/lich-lam-viec/2030/xoa", "fingerprint=\(try fingerprint(page.text))&date=2030-01-12", session: admin)
             #expect(r.status == .seeOther)
             let afterRemoval = try await entries(t, year: 2030)
             #expect(!afterRemoval.contains("2030-01-12 working_day"))
@@ -93,8 +87,8 @@ import Vapor
             // Other roles: no calendar administration, and nothing changes.
             let head = try await t.pageSession("stp.hctp.truongphong")
             #expect(try await t.request(.GET, "/quan-tri/lich-lam-viec", headers: head.headers).status == .forbidden)
-            #expect(try await post(t, "/quan-tri/lich-lam-viec/2031/xoa", "fingerprint=x&date=2031-01-02", session: head).status == .forbidden)
-            #expect(try await post(t, "/quan-tri/lich-lam-viec/2031/xoa", "fingerprint=x&date=2031-01-02", session: (admin.headers, "forged")).status == .forbidden)
+            #expect(try await t.post("/quan-tri/lich-lam-viec/2031/xoa", "fingerprint=x&date=2031-01-02", session: head).status == .forbidden)
+            #expect(try await t.post("/quan-tri/lich-lam-viec/2031/xoa", "fingerprint=x&date=2031-01-02", session: (admin.headers, "forged")).status == .forbidden)
             #expect(try await entries(t, year: 2031).count == 2)
         }
     }
@@ -109,7 +103,7 @@ import Vapor
             let today = VietnamTime.local(Date()).date
             let day = try t.app.motcua.calendar.nextWorkingDay(after: today)
             let page = try await t.request(.GET, "/quan-tri/lich-lam-viec?nam=\(day.year)", headers: admin.headers)
-            let r = try await post(t, "/quan-tri/lich-lam-viec/\(day.year)/them", "fingerprint=\(try fingerprint(page.text))&date=\(day.iso)&kind=day_off&description=Ngh%E1%BB%89+%C4%91%E1%BB%99t+xu%E1%BA%A5t", session: admin)
+            let r = try await t.post("/quan-tri/lich-lam-viec/\(day.year)/them", "fingerprint=\(try fingerprint(page.text))&date=\(day.iso)&kind=day_off&description=Ngh%E1%BB%89+%C4%91%E1%BB%99t+xu%E1%BA%A5t", session: admin)
             #expect(r.status == .seeOther)
             let second = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest()).decode(DossierDetail.self).dossier
             let firstDue = try #require(try await t.dossier(first.code).dueAt), secondDue = try #require(try await t.dossier(second.code).dueAt)
@@ -131,7 +125,7 @@ import Vapor
             let statuses = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
                 for i in 0..<20 {
                     group.addTask {
-                        try await post(t, "/quan-tri/lich-lam-viec/2032/them", "fingerprint=\(print)&date=0\(i % 2 + 5)%2F01%2F2032&kind=day_off&description=Ngh%E1%BB%89", session: admin).status
+                        try await t.post("/quan-tri/lich-lam-viec/2032/them", "fingerprint=\(print)&date=0\(i % 2 + 5)%2F01%2F2032&kind=day_off&description=Ngh%E1%BB%89", session: admin).status
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }

@@ -10,12 +10,6 @@ import Vapor
 /// stale form, and only by administrators. A procedure's new terms apply to dossiers received
 /// afterwards; dossiers already received keep theirs.
 @Suite struct CataloguePageTests {
-    func post(_ t: TestApp, _ path: String, _ form: String, session: (headers: HTTPHeaders, csrf: String)) async throws -> TestApp.Reply {
-        var h = session.headers
-        h.contentType = .urlEncodedForm
-        return try await t.request(.POST, path, headers: h, body: ByteBuffer(string: form + "&_csrf=" + session.csrf))
-    }
-
     func hidden(_ page: String, _ name: String) throws -> String {
         let marker = "name=\"\(name)\" value=\""
         let start = try #require(page.range(of: marker)).upperBound
@@ -43,32 +37,32 @@ import Vapor
             let admin = try await t.pageSession("quantri")
             let head = try await t.user("stp.hctp.truongphong")
             let agency = head.agencyID!.uuidString
-            var r = try await post(t, "/quan-tri/phong-ban", "agency=\(agency)&name=", session: admin)
+            var r = try await t.post("/quan-tri/phong-ban", "agency=\(agency)&name=", session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("Nhập tên (tối đa 200 ký tự)."))
-            r = try await post(t, "/quan-tri/phong-ban", "agency=\(agency)&name=Ph%C3%B2ng+C%C3%B4ng+ch%E1%BB%A9ng", session: admin)
+            r = try await t.post("/quan-tri/phong-ban", "agency=\(agency)&name=Ph%C3%B2ng+C%C3%B4ng+ch%E1%BB%A9ng", session: admin)
             #expect(r.status == .seeOther)
-            r = try await post(t, "/quan-tri/phong-ban", "agency=\(agency)&name=Ph%C3%B2ng+C%C3%B4ng+ch%E1%BB%A9ng", session: admin)
+            r = try await t.post("/quan-tri/phong-ban", "agency=\(agency)&name=Ph%C3%B2ng+C%C3%B4ng+ch%E1%BB%A9ng", session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("đã có phòng Phòng Công chứng") && r.text.contains("value=\"Phòng Công chứng\""))
             let created = try #require(try await DepartmentModel.query(on: t.app.db).filter(\.$name == "Phòng Công chứng").first())
             #expect(created.agencyID == head.agencyID)
             // Renamed from the list; a second rename from the same (now stale) list is a conflict.
-            r = try await post(t, "/quan-tri/phong-ban/\(created.id!)", "shownName=Ph%C3%B2ng+C%C3%B4ng+ch%E1%BB%A9ng&name=Ph%C3%B2ng+C%C3%B4ng+ch%E1%BB%A9ng+s%E1%BB%91+1", session: admin)
+            r = try await t.post("/quan-tri/phong-ban/\(created.id!)", "shownName=Ph%C3%B2ng+C%C3%B4ng+ch%E1%BB%A9ng&name=Ph%C3%B2ng+C%C3%B4ng+ch%E1%BB%A9ng+s%E1%BB%91+1", session: admin)
             #expect(r.status == .seeOther)
             #expect(try await DepartmentModel.find(created.id, on: t.app.db)?.name == "Phòng Công chứng số 1")
-            r = try await post(t, "/quan-tri/phong-ban/\(created.id!)", "shownName=Ph%C3%B2ng+C%C3%B4ng+ch%E1%BB%A9ng&name=Ph%C3%B2ng+kh%C3%A1c", session: admin)
+            r = try await t.post("/quan-tri/phong-ban/\(created.id!)", "shownName=Ph%C3%B2ng+C%C3%B4ng+ch%E1%BB%A9ng&name=Ph%C3%B2ng+kh%C3%A1c", session: admin)
             #expect(r.status == .conflict)
             #expect(try await DepartmentModel.find(created.id, on: t.app.db)?.name == "Phòng Công chứng số 1")
             let list = try await t.request(.GET, "/quan-tri/phong-ban?co-quan=\(agency)", headers: admin.headers)
             #expect(list.status == .ok && list.text.contains("Phòng Công chứng số 1") && list.text.contains("Phòng Hành chính tư pháp"))
             // Fields: the code is unique.
-            r = try await post(t, "/quan-tri/linh-vuc", "code=LLTP&name=Tr%C3%B9ng", session: admin)
+            r = try await t.post("/quan-tri/linh-vuc", "code=LLTP&name=Tr%C3%B9ng", session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("Mã LLTP đã thuộc lĩnh vực"))
-            r = try await post(t, "/quan-tri/linh-vuc", "code=tp&name=C%C3%B4ng+ch%E1%BB%A9ng", session: admin)
+            r = try await t.post("/quan-tri/linh-vuc", "code=tp&name=C%C3%B4ng+ch%E1%BB%A9ng", session: admin)
             #expect(r.status == .seeOther)
             let field = try #require(try await FieldModel.query(on: t.app.db).filter(\.$code == "TP").first())
-            r = try await post(t, "/quan-tri/linh-vuc/\(field.id!)", "shownCode=TP&shownName=C%C3%B4ng+ch%E1%BB%A9ng&code=LLTP&name=C%C3%B4ng+ch%E1%BB%A9ng", session: admin)
+            r = try await t.post("/quan-tri/linh-vuc/\(field.id!)", "shownCode=TP&shownName=C%C3%B4ng+ch%E1%BB%A9ng&code=LLTP&name=C%C3%B4ng+ch%E1%BB%A9ng", session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("Mã LLTP đã thuộc lĩnh vực"))
-            r = try await post(t, "/quan-tri/linh-vuc/\(field.id!)", "shownCode=TP&shownName=C%C3%B4ng+ch%E1%BB%A9ng&code=CCHT&name=C%C3%B4ng+ch%E1%BB%A9ng%2C+ch%E1%BB%A9ng+th%E1%BB%B1c", session: admin)
+            r = try await t.post("/quan-tri/linh-vuc/\(field.id!)", "shownCode=TP&shownName=C%C3%B4ng+ch%E1%BB%A9ng&code=CCHT&name=C%C3%B4ng+ch%E1%BB%A9ng%2C+ch%E1%BB%A9ng+th%E1%BB%B1c", session: admin)
             #expect(r.status == .seeOther)
             #expect(try await FieldModel.find(field.id, on: t.app.db)?.code == "CCHT")
             let audit = try await AuditEntryModel.query(on: t.app.db).sort(\.$at).sort(\.$id).all().map(\.summary)
@@ -76,8 +70,8 @@ import Vapor
             // Other roles and forged forms change nothing.
             let headSession = try await t.pageSession("stp.hctp.truongphong")
             #expect(try await t.request(.GET, "/quan-tri/linh-vuc", headers: headSession.headers).status == .forbidden)
-            #expect(try await post(t, "/quan-tri/linh-vuc", "code=X1&name=X", session: headSession).status == .forbidden)
-            #expect(try await post(t, "/quan-tri/linh-vuc", "code=X1&name=X", session: (admin.headers, "forged")).status == .forbidden)
+            #expect(try await t.post("/quan-tri/linh-vuc", "code=X1&name=X", session: headSession).status == .forbidden)
+            #expect(try await t.post("/quan-tri/linh-vuc", "code=X1&name=X", session: (admin.headers, "forged")).status == .forbidden)
             #expect(try await FieldModel.query(on: t.app.db).filter(\.$code == "X1").count() == 0)
             #expect(try await t.request(.GET, "/quan-tri/khong-co", headers: admin.headers).status == .notFound)
         }
@@ -105,20 +99,20 @@ import Vapor
                        + steps.flatMap { [("stepName[]", $0.0), ("stepShare[]", $0.1)] })
             }
             // Steps that do not add up to the time: refused beside the steps, what was typed kept.
-            var r = try await post(t, "/quan-tri/thu-tuc/\(procedure.id!)", form(time: "12", steps: [("Tiếp nhận", "0,5"), ("Thụ lý", "10")]), session: admin)
+            var r = try await t.post("/quan-tri/thu-tuc/\(procedure.id!)", form(time: "12", steps: [("Tiếp nhận", "0,5"), ("Thụ lý", "10")]), session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("Tổng thời gian các bước (10,5) phải bằng thời hạn giải quyết (12 ngày làm việc).")
                     && r.text.contains("value=\"12\"") && r.text.contains("value=\"Tờ khai\""))
-            r = try await post(t, "/quan-tri/thu-tuc/\(procedure.id!)", form(time: "12", steps: [("Tiếp nhận", "0,5"), ("Thụ lý", "11,5")], fee: "abc"), session: admin)
+            r = try await t.post("/quan-tri/thu-tuc/\(procedure.id!)", form(time: "12", steps: [("Tiếp nhận", "0,5"), ("Thụ lý", "11,5")], fee: "abc"), session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("Nhập phí, lệ phí bằng số đồng"))
             // Saved: 12 working days, two components (the blank row dropped).
-            r = try await post(t, "/quan-tri/thu-tuc/\(procedure.id!)", form(time: "12", steps: [("Tiếp nhận", "0,5"), ("Thụ lý", "11,5")]), session: admin)
+            r = try await t.post("/quan-tri/thu-tuc/\(procedure.id!)", form(time: "12", steps: [("Tiếp nhận", "0,5"), ("Thụ lý", "11,5")]), session: admin)
             #expect(r.status == .seeOther && r.headers.first(name: .location) == "/quan-tri/thu-tuc/\(procedure.id!)?da-luu=sua")
             let saved = try #require(try await ProcedureModel.find(procedure.id, on: t.app.db)).terms
             #expect(saved.timeAmount == 12 && saved.components == [ComponentRequirement(name: "Tờ khai", form: .original, count: 1, mandatory: true, blankForm: "to-khai.docx"),
                                                                    ComponentRequirement(name: "Căn cước", form: .copy, count: 1, mandatory: false)])
             #expect(saved.steps == [ProcessStep(name: "Tiếp nhận", share: 0.5), ProcessStep(name: "Thụ lý", share: 11.5)])
             // The same (now stale) form again: a conflict, the latest version shown, nothing written.
-            r = try await post(t, "/quan-tri/thu-tuc/\(procedure.id!)", form(time: "15", steps: [("Thụ lý", "15")]), session: admin)
+            r = try await t.post("/quan-tri/thu-tuc/\(procedure.id!)", form(time: "15", steps: [("Thụ lý", "15")]), session: admin)
             #expect(r.status == .conflict && r.text.contains("vừa được người khác thay đổi") && r.text.contains("value=\"12\""))
             #expect(try #require(try await ProcedureModel.find(procedure.id, on: t.app.db)).terms.timeAmount == 12)
             // The dossier received before keeps 10 days; a new one takes 12.
@@ -129,11 +123,11 @@ import Vapor
             // A new procedure; its code must be new.
             page = try await t.request(.GET, "/quan-tri/thu-tuc/moi", headers: admin.headers)
             #expect(page.status == .ok && page.text.contains("Thêm thủ tục hành chính"))
-            r = try await post(t, "/quan-tri/thu-tuc/moi", form(time: "3", steps: [("Thụ lý", "3")], fingerprint: ""), session: admin)
+            r = try await t.post("/quan-tri/thu-tuc/moi", form(time: "3", steps: [("Thụ lý", "3")], fingerprint: ""), session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("đã thuộc thủ tục khác"))
-            r = try await post(t, "/quan-tri/thu-tuc/moi", form(time: "3", steps: [("Thụ lý", "3")], fee: "0", code: "2.000001.000.00.00.H28", fingerprint: ""), session: admin)
+            r = try await t.post("/quan-tri/thu-tuc/moi", form(time: "3", steps: [("Thụ lý", "3")], fee: "0", code: "2.000001.000.00.00.H28", fingerprint: ""), session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("Phí, lệ phí bằng 0: chọn"))
-            r = try await post(t, "/quan-tri/thu-tuc/moi", form(time: "3", steps: [("Thụ lý", "3")], code: "2.000001.000.00.00.H28", fingerprint: ""), session: admin)
+            r = try await t.post("/quan-tri/thu-tuc/moi", form(time: "3", steps: [("Thụ lý", "3")], code: "2.000001.000.00.00.H28", fingerprint: ""), session: admin)
             #expect(r.status == .seeOther)
             let list = try await t.request(.GET, "/quan-tri/thu-tuc?q=2.000001", headers: admin.headers)
             #expect(list.text.contains("2.000001.000.00.00.H28") && list.text.contains("Tổng số: 1 thủ tục") && list.text.contains("3 ngày làm việc"))
@@ -144,7 +138,7 @@ import Vapor
             // Not for other roles.
             let headSession = try await t.pageSession("stp.hctp.truongphong")
             #expect(try await t.request(.GET, "/quan-tri/thu-tuc", headers: headSession.headers).status == .forbidden)
-            #expect(try await post(t, "/quan-tri/thu-tuc/\(procedure.id!)", form(time: "1", steps: [("Thụ lý", "1")]), session: headSession).status == .forbidden)
+            #expect(try await t.post("/quan-tri/thu-tuc/\(procedure.id!)", form(time: "1", steps: [("Thụ lý", "1")]), session: headSession).status == .forbidden)
         }
     }
 }

@@ -8,12 +8,6 @@ import Vapor
 /// "Tiếp nhận hồ sơ" at the counter: find the procedure, see the appointment before saving, keep what
 /// was typed on an error with the message beside the field, save, print the receipt.
 @Suite struct ReceptionPageTests {
-    func post(_ t: TestApp, _ path: String, _ form: String, session: (headers: HTTPHeaders, csrf: String)) async throws -> TestApp.Reply {
-        var h = session.headers
-        h.contentType = .urlEncodedForm
-        return try await t.request(.POST, path, headers: h, body: ByteBuffer(string: form + "&_csrf=" + session.csrf))
-    }
-
     static func encoded(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
 
     @Test(arguments: TestDatabase.available)
@@ -32,16 +26,16 @@ import Vapor
 
             // A missing name: the message beside the field, and the address typed is kept.
             let address = "Số 5, đường 30/4, phường I, thành phố Vị Thanh"
-            var r = try await post(t, "/tiep-nhan", "procedure=\(code)&name=&idNumber=092099000111&address=\(Self.encoded(address))&components[c1]=on&components[n1]=1", session: desk)
+            var r = try await t.post("/tiep-nhan", "procedure=\(code)&name=&idNumber=092099000111&address=\(Self.encoded(address))&components[c1]=on&components[n1]=1", session: desk)
             #expect(r.status == .unprocessableEntity)
             #expect(r.text.contains("Nhập họ tên người nộp.") && r.text.contains(address) && r.text.contains("value=\"092099000111\""))
             #expect(try await DossierModel.query(on: t.app.db).count() == 0)
             // A bad count is refused beside its component.
-            r = try await post(t, "/tiep-nhan", "procedure=\(code)&name=A&idNumber=1&address=B&components[c1]=on&components[n1]=0", session: desk)
+            r = try await t.post("/tiep-nhan", "procedure=\(code)&name=A&idNumber=1&address=B&components[c1]=on&components[n1]=0", session: desk)
             #expect(r.status == .unprocessableEntity && r.text.contains("Số bản từ 1 đến 100."))
 
             // Saved: to the receipt, with the appointment and the components handed in.
-            r = try await post(t, "/tiep-nhan", "procedure=\(code)&name=\(Self.encoded("Phạm Thị Lan"))&idNumber=092099000111&birthDate=03/02/1985&address=\(Self.encoded(address))&channel=direct&resultDelivery=counter&components[c1]=on&components[n1]=2", session: desk)
+            r = try await t.post("/tiep-nhan", "procedure=\(code)&name=\(Self.encoded("Phạm Thị Lan"))&idNumber=092099000111&birthDate=03/02/1985&address=\(Self.encoded(address))&channel=direct&resultDelivery=counter&components[c1]=on&components[n1]=2", session: desk)
             #expect(r.status == .seeOther)
             let location = try #require(r.headers.first(name: .location))
             let d = try #require(try await DossierModel.query(on: t.app.db).first())
@@ -62,10 +56,10 @@ import Vapor
             // Not the desk: no counter.
             let officer = try await t.pageSession("stp.hctp.cv1")
             #expect(try await t.request(.GET, "/tiep-nhan", headers: officer.headers).status == .forbidden)
-            #expect(try await post(t, "/tiep-nhan", "procedure=\(code)&name=A&idNumber=1&address=B", session: officer).status == .forbidden)
+            #expect(try await t.post("/tiep-nhan", "procedure=\(code)&name=A&idNumber=1&address=B", session: officer).status == .forbidden)
             // Another agency's procedure is not offered nor received here.
             let foreign = try #require(try await ProcedureModel.query(on: t.app.db).filter(\.$agencyID != procedure.agencyID).first())
-            r = try await post(t, "/tiep-nhan", "procedure=\(foreign.code)&name=A&idNumber=1&address=B", session: desk)
+            r = try await t.post("/tiep-nhan", "procedure=\(foreign.code)&name=A&idNumber=1&address=B", session: desk)
             #expect(r.status == .unprocessableEntity && r.text.contains("Hãy chọn thủ tục hành chính."))
             #expect(try await DossierModel.query(on: t.app.db).count() == 1)
         }
@@ -93,15 +87,15 @@ import Vapor
             #expect(queue.text.contains("Đã chờ (giờ làm việc)") && queue.text.contains("(quá 8 giờ)"))
             #expect(queue.text.contains("value=\"\(codes[0]):1\" form=\"ban-giao\"") && !queue.text.contains("value=\"\(onlineCode):"))
             // Both handed over at once; a stale one is reported.
-            var r = try await post(t, "/ban-giao", "dossier[]=\(codes[0]):1&dossier[]=\(codes[1]):1", session: desk)
+            var r = try await t.post("/ban-giao", "dossier[]=\(codes[0]):1&dossier[]=\(codes[1]):1", session: desk)
             #expect(r.status == .seeOther && r.headers.first(name: .location) == "/ho-so?waiting=reception&sort=received_at&da-ban-giao=2")
             for code in codes { #expect(try await t.dossier(code).state == DossierState(.processing, .awaitingAssignment)) }
-            r = try await post(t, "/ban-giao", "dossier[]=\(codes[0]):1", session: desk)
+            r = try await t.post("/ban-giao", "dossier[]=\(codes[0]):1", session: desk)
             #expect(r.status == .conflict && r.text.contains("Chưa bàn giao được hồ sơ nào:") && r.text.contains("\(codes[0]):"))
-            r = try await post(t, "/ban-giao", "dossier[]=khong-hop-le", session: desk)
+            r = try await t.post("/ban-giao", "dossier[]=khong-hop-le", session: desk)
             #expect(r.status == .unprocessableEntity && r.text.contains("Hãy chọn ít nhất một hồ sơ."))
             let officer = try await t.pageSession("stp.hctp.cv1")
-            #expect(try await post(t, "/ban-giao", "dossier[]=\(codes[0]):2", session: officer).status == .forbidden)
+            #expect(try await t.post("/ban-giao", "dossier[]=\(codes[0]):2", session: officer).status == .forbidden)
         }
     }
 

@@ -119,6 +119,13 @@ struct TestApp {
         return (cookie, String(page[start...].prefix { $0 != "\"" }))
     }
 
+    /// A page's form posted with the session's cookie and form token.
+    func post(_ path: String, _ form: String, session: (headers: HTTPHeaders, csrf: String)) async throws -> Reply {
+        var h = session.headers
+        h.contentType = .urlEncodedForm
+        return try await request(.POST, path, headers: h, body: ByteBuffer(string: form + "&_csrf=" + session.csrf))
+    }
+
     func user(_ username: String) async throws -> UserModel {
         try await UserModel.query(on: app.db).filter(\.$username == username).first()!
     }

@@ -103,7 +103,16 @@ struct DossierQuery: Content {
     /// window they are sorted here and the page's rows read by id; when more match, nil, and the
     /// ordinary plan (the order's index, names checked on the way) lists the page.
     static func pageOfFew(_ query: QueryBuilder<DossierModel>, sort: String, range: Range<Int>, on db: any Database) async throws -> (page: [DossierModel], total: MatchCount)? {
-        let keys = try await query.copy().field(\.$id).field(\.$receivedAt).field(\.$dueAt).field(\.$code).limit(window + 1).all()
+        guard let sql = db as? any SQLDatabase else { return nil }
+        // Read as four plain columns: making thousands of full models would cost more than the search.
+        struct Key: Decodable {
+            let id: UUID; let receivedAt: Date?; let dueAt: Date?; let code: String
+            enum CodingKeys: String, CodingKey { case id = "dossiers_id", receivedAt = "dossiers_received_at", dueAt = "dossiers_due_at", code = "dossiers_code" }
+        }
+        let select = query.copy().field(\.$id).field(\.$receivedAt).field(\.$dueAt).field(\.$code)
+        select.query.limits = [.count(window + 1)]
+        select.query.sorts = []
+        let keys = try await sql.raw("\(SQLQueryConverter(delegate: MatchCount.PlainConverterDelegate()).convert(select.query))").all(decoding: Key.self)
         guard keys.count <= window else { return nil }
         // PostgreSQL's order: nulls after every value ascending, before them descending; ties by code.
         func ordered(_ a: Date?, _ b: Date?, ascending: Bool) -> Bool? {
@@ -124,7 +133,7 @@ struct DossierQuery: Content {
             }
             return first ?? (ascending ? a.code < b.code : a.code > b.code)
         }
-        let ids = sorted[min(range.lowerBound, sorted.count)..<min(range.upperBound, sorted.count)].compactMap(\.id)
+        let ids = sorted[min(range.lowerBound, sorted.count)..<min(range.upperBound, sorted.count)].map(\.id)
         let rows = ids.isEmpty ? [] : try await DossierModel.query(on: db).filter(\.$id ~~ ids).all()
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0) })
         return (ids.compactMap { byID[$0] }, MatchCount(value: keys.count, isExact: true))
@@ -303,7 +312,7 @@ struct MatchCount: Sendable, Equatable {
     }
 
     /// Queries need none of the schema hooks of a converter delegate.
-    private struct PlainConverterDelegate: SQLConverterDelegate {
+    struct PlainConverterDelegate: SQLConverterDelegate {
         func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
     }
 }
