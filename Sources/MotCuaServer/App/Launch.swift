@@ -36,7 +36,7 @@ public enum Launch {
             if let sql = app.db as? any SQLDatabase {
                 let before = try await indexCount(on: sql)
                 for index in SecondaryIndex.bulkLoaded { try await index.create(on: sql) }
-                try await IndexDossierText.ensure(on: sql)
+                try await NameSearchIndex.ensure(on: sql)
                 // New indexes have no statistics yet: gather them again.
                 try await updatePlannerStatistics(on: sql, onlyIfMissing: try await indexCount(on: sql) == before)
             }

@@ -141,10 +141,10 @@ public struct DemoLoader: Sendable {
     static func withIndexesBuiltAfterwards<T: Sendable>(on db: any Database, _ body: () async throws -> T) async throws -> T {
         guard let sql = db as? any SQLDatabase, try await DossierModel.query(on: db).count() == 0 else { return try await body() }
         for index in SecondaryIndex.bulkLoaded { try await index.drop(on: sql) }
-        try await IndexDossierText.drop(on: sql)
+        try await NameSearchIndex.drop(on: sql)
         return try await withCleanup(body) {
             for index in SecondaryIndex.bulkLoaded { try await index.create(on: sql) }
-            try await IndexDossierText.create(on: sql)
+            try await NameSearchIndex.create(on: sql)
             try await Launch.updatePlannerStatistics(on: sql, onlyIfMissing: false)
         }
     }

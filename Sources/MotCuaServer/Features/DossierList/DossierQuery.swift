@@ -273,14 +273,14 @@ extension DossierQuery {
     /// filters narrow the list more (a status, a step), the names are checked on the rows those
     /// filters leave instead. Both counts are bounded, so deciding costs a few milliseconds.
     static func nameCondition(_ words: [String], otherFilters: QueryBuilder<DossierModel>, on db: any Database) async throws -> SQLQueryString {
-        guard isSQLite(db), let sql = db as? any SQLDatabase else { return IndexDossierText.matching(words, dialect: "postgresql") }
+        guard isSQLite(db), let sql = db as? any SQLDatabase else { return NameSearchIndex.matching(words, dialect: "postgresql") }
         let few = 2_000, probe = 20_000
         let byIndex = try await IndexDossierText.indexCount(words, limit: probe, on: sql)
         if byIndex > few {
             let byOthers = try await MatchCount.of(otherFilters, limit: probe, on: db)
             if byOthers.value < byIndex { return IndexDossierText.checkedPerRow(words) }
         }
-        return IndexDossierText.matching(words, dialect: "sqlite")
+        return NameSearchIndex.matching(words, dialect: "sqlite")
     }
 }
 

@@ -119,15 +119,10 @@ struct IndexDossierText: AsyncMigration {
         SearchText.normalise(text).split { !($0.isLetter || $0.isNumber) }.prefix(8).map(String.init)
     }
 
-    /// The condition "the applicant's name has every word as a word prefix", through the index. The
-    /// words are bound, never spliced into the SQL.
-    static func matching(_ words: [String], dialect: String) -> SQLQueryString {
-        if dialect == "sqlite" {
-            return "\(ident: "dossiers").\(ident: "id") IN (SELECT dossier_id FROM dossier_text WHERE dossier_text MATCH \(bind: ftsMatch(words)))"
-        } else {
-            let match = words.map { "\($0):*" }.joined(separator: " & ")
-            return "to_tsvector('simple', \(ident: "dossiers").\(ident: "applicant_search")) @@ to_tsquery('simple', \(bind: match))"
-        }
+    /// SQLite: the condition "the applicant's name has every word as a word prefix", through the FTS
+    /// table. The words are bound, never spliced into the SQL. (PostgreSQL: NameSearchIndex.)
+    static func ftsMatching(_ words: [String]) -> SQLQueryString {
+        "\(ident: "dossiers").\(ident: "id") IN (SELECT dossier_id FROM dossier_text WHERE dossier_text MATCH \(bind: ftsMatch(words)))"
     }
 
     /// The same condition checked on each row instead (`' ' || name LIKE '% word%'` for every word):
