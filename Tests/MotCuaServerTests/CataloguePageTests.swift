@@ -141,4 +141,68 @@ import Vapor
             #expect(try await t.post("/quan-tri/thu-tuc/\(procedure.id!)", form(time: "1", steps: [("Thụ lý", "1")]), session: headSession).status == .forbidden)
         }
     }
+
+    /// A blank form's file: uploaded for a component (PDF, Word or Excel by content), downloadable by
+    /// anyone at /mau-don/{code}/{position}, kept through a save of the procedure's form, never
+    /// pointed at another file of the store, kept by the store's garbage collection.
+    @Test(arguments: TestDatabase.available)
+    func aBlankFormIsUploadedAndDownloaded(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let admin = try await t.pageSession("quantri")
+            let procedure = try #require(try await ProcedureModel.query(on: t.app.db).filter(\.$code == "1.001978.000.00.00.H28").first())
+            func upload(_ data: Data, name: String, component: Int, fingerprint: String) async throws -> TestApp.Reply {
+                let boundary = "motcua-blank-form"
+                var h = admin.headers
+                h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n\(component)\r\n".utf8)
+                body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/pdf\r\n\r\n".utf8))
+                body.append(data)
+                body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+                return try await t.request(.POST, "/quan-tri/thu-tuc/\(procedure.id!)/mau-don?_csrf=\(admin.csrf)&fingerprint=\(fingerprint)", headers: h, body: ByteBuffer(data: body))
+            }
+            var page = try await t.request(.GET, "/quan-tri/thu-tuc/\(procedure.id!)", headers: admin.headers)
+            let fingerprint = try hidden(page.text, "fingerprint")
+            let pdf = minimalPDF("Tờ khai")
+            // Refused: not a document, no such component, a stale version; nothing stored.
+            var r = try await upload(Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!, name: "anh.pdf", component: 1, fingerprint: fingerprint)
+            #expect(r.status == .unsupportedMediaType && r.text.contains("phải là tệp PDF, Word hoặc Excel"))
+            #expect(try await upload(pdf, name: "to-khai.pdf", component: 9, fingerprint: fingerprint).status == .unprocessableEntity)
+            #expect(try await upload(pdf, name: "to-khai.pdf", component: 1, fingerprint: "cu").status == .conflict)
+            #expect(try await t.request(.GET, "/mau-don/\(procedure.code)/1").status == .notFound)
+            // Uploaded, then downloaded by anyone.
+            r = try await upload(pdf, name: "to-khai-lltp.pdf", component: 1, fingerprint: fingerprint)
+            #expect(r.status == .seeOther && r.headers.first(name: .location) == "/quan-tri/thu-tuc/\(procedure.id!)?da-luu=mau-don")
+            let terms = try #require(try await ProcedureModel.find(procedure.id, on: t.app.db)).terms
+            #expect(terms.components[0].blankForm == "to-khai-lltp.pdf" && terms.components[0].blankFormSHA256 == Checksum.sha256(pdf))
+            let file = try await t.request(.GET, "/mau-don/\(procedure.code)/1")
+            #expect(file.status == .ok && file.body == pdf && file.headers.first(name: .contentType) == "application/pdf")
+            #expect(file.headers.first(name: .contentDisposition)?.contains("to-khai-lltp.pdf") == true)
+            #expect(try await t.request(.GET, "/mau-don/\(procedure.code)/2").status == .notFound)
+            #expect(try await t.request(.GET, "/mau-don/khong-co/1").status == .notFound)
+            // Saved again from the page: the file stays; a checksum slipped into the form for another component does not.
+            page = try await t.request(.GET, "/quan-tri/thu-tuc/\(procedure.id!)", headers: admin.headers)
+            #expect(page.text.contains("href=\"/mau-don/\(procedure.code)/1\""))
+            let reception = try await t.login("stp.tiepnhan")
+            let dossier = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest()).decode(DossierDetail.self).dossier.code
+            let scan = try await t.upload(minimalPDF("bản quét"), name: "scan.pdf", component: 1, to: dossier, token: reception)
+            #expect(scan.status == .created)
+            let head = try await t.user("stp.hctp.truongphong")
+            let form = encode([("fingerprint", try hidden(page.text, "fingerprint")), ("code", procedure.code), ("name", procedure.name), ("field", procedure.fieldID.uuidString),
+                               ("agency", head.agencyID!.uuidString), ("department", head.departmentID!.uuidString), ("timeAmount", "10"), ("timeUnit", "working_days"),
+                               ("onlineTimeAmount", ""), ("feeVND", "200000"), ("feeTiming", "before"), ("onlineLevel", "full"), ("resultType", "Phiếu lý lịch tư pháp"),
+                               ("componentName[]", "Tờ khai"), ("componentForm[]", "original"), ("componentCount[]", "1"), ("componentMandatory[]", "1"),
+                               ("componentBlank[]", "to-khai-lltp.pdf"), ("componentBlankFile[]", Checksum.sha256(pdf)),
+                               ("componentName[]", "Căn cước"), ("componentForm[]", "copy"), ("componentCount[]", "1"), ("componentMandatory[]", "1"),
+                               ("componentBlank[]", "scan.pdf"), ("componentBlankFile[]", Checksum.sha256(minimalPDF("bản quét"))),
+                               ("stepName[]", "Thụ lý"), ("stepShare[]", "10")])
+            #expect(try await t.post("/quan-tri/thu-tuc/\(procedure.id!)", form, session: admin).status == .seeOther)
+            let saved = try #require(try await ProcedureModel.find(procedure.id, on: t.app.db)).terms
+            #expect(saved.components[0].blankFormSHA256 == Checksum.sha256(pdf) && saved.components[1].blankFormSHA256 == nil)
+            // The store's garbage collection keeps it.
+            _ = try await FileService.collectGarbage(context: t.app.motcua, grace: 0, now: Date().addingTimeInterval(3600), on: t.app.db)
+            #expect(try await t.request(.GET, "/mau-don/\(procedure.code)/1").status == .ok)
+            let audit = try await AuditEntryModel.query(on: t.app.db).filter(\.$summary == "Tải lên mẫu đơn, tờ khai").count()
+            #expect(audit == 1)
+        }
+    }
 }

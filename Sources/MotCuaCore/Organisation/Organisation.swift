@@ -112,15 +112,18 @@ public struct ComponentRequirement: Hashable, Sendable, Codable {
     public var form: Form
     public var count: Int
     public var mandatory: Bool
-    /// The blank form to download, if any (a file name in the catalogue).
+    /// The blank form to download, if any: its file name, and the checksum of the file uploaded by
+    /// the administrator (kept in the file store; no checksum: a name only, nothing to download yet).
     public var blankForm: String?
+    public var blankFormSHA256: String?
 
-    public init(name: String, form: Form, count: Int = 1, mandatory: Bool = true, blankForm: String? = nil) {
+    public init(name: String, form: Form, count: Int = 1, mandatory: Bool = true, blankForm: String? = nil, blankFormSHA256: String? = nil) {
         self.name = name
         self.form = form
         self.count = count
         self.mandatory = mandatory
         self.blankForm = blankForm
+        self.blankFormSHA256 = blankFormSHA256
     }
 }
 

@@ -63,6 +63,8 @@ func routes(_ app: Application) throws {
         app.post("quan-tri", "thu-tuc", "moi", use: procedures.create)
         app.get("quan-tri", "thu-tuc", ":id", use: procedures.editForm)
         app.post("quan-tri", "thu-tuc", ":id", use: procedures.update)
+        app.on(.POST, "quan-tri", "thu-tuc", ":id", "mau-don", body: .collect(maxSize: ByteCount(value: app.motcua.settings.maxUploadBytes + 1_048_576)), use: procedures.uploadBlankForm)
+        app.get("mau-don", ":code", ":position", use: procedures.downloadBlankForm)
         let calendar = CalendarPage()
         app.get("quan-tri", "lich-lam-viec", use: calendar.show)
         app.on(.POST, "quan-tri", "lich-lam-viec", "nhap", body: .collect(maxSize: "1mb"), use: calendar.importFile)

@@ -98,6 +98,8 @@ enum FileService {
         func old(_ url: URL) -> Bool {
             ((try? fm.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? now) < cutoff
         }
+        // The catalogue's blank forms are files of the store too (in the procedures' terms).
+        let blankForms = Set(try await ProcedureModel.query(on: db).all().flatMap { try $0.terms.components.compactMap(\.blankFormSHA256) })
         for folder in (try? fm.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)) ?? [] {
             let files = (try? fm.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil, options: [])) ?? []
             let names = files.map(\.lastPathComponent)
@@ -113,7 +115,7 @@ enum FileService {
             }
             for file in files {
                 let name = file.lastPathComponent
-                let isReferenced = referenced.contains(name)
+                let isReferenced = referenced.contains(name) || blankForms.contains(name)
                 if isReferenced || !old(file) { result.kept += 1; continue }
                 let size = (try? fm.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
                 try fm.removeItem(at: file)

@@ -17,12 +17,16 @@ struct ProceduresPage {
         var timeAmount: String?; var timeUnit: String?; var onlineTimeAmount: String?
         var feeVND: String?; var feeTiming: String?; var onlineLevel: String?; var resultType: String?
         var componentName: [String]?; var componentForm: [String]?; var componentCount: [String]?
-        var componentMandatory: [String]?; var componentBlank: [String]?
+        var componentMandatory: [String]?; var componentBlank: [String]?; var componentBlankFile: [String]?
         var stepName: [String]?; var stepShare: [String]?
         var fingerprint: String?
     }
     struct Option: Encodable { let value: String; let name: String; let selected: Bool }
-    struct ComponentRow: Encodable { let name: String; let forms: [Option]; let count: String; let mandatory: Bool; let blank: String }
+    struct ComponentRow: Encodable {
+        let position: Int; let name: String; let forms: [Option]; let count: String; let mandatory: Bool; let blank: String
+        /// The uploaded blank form's checksum (kept through a save) and its download address.
+        let file: String; let download: String?
+    }
     struct StepRow: Encodable { let name: String; let share: String }
     struct Row: Encodable { let id: UUID; let code: String; let name: String; let field: String; let agency: String; let time: String; let fee: String; let online: String }
     struct ListContext: Encodable {
@@ -31,6 +35,8 @@ struct ProceduresPage {
     }
     struct FormContext: Encodable {
         let layout: PageLayout; let action: String; let isNew: Bool; let typed: Typed
+        /// Where a blank form's file is sent (an existing procedure only), the form token and version in the address.
+        let uploadAction: String?
         let fields: [Option]; let agencies: [Option]; let departments: [Option]
         let units: [Option]; let feeTimings: [Option]; let onlineLevels: [Option]
         let components: [ComponentRow]; let steps: [StepRow]
@@ -85,7 +91,7 @@ struct ProceduresPage {
                      timeAmount: ProcedureTerms.amountText(t.timeAmount), timeUnit: t.timeUnit.rawValue, onlineTimeAmount: t.onlineTimeAmount.map(ProcedureTerms.amountText),
                      feeVND: String(t.feeVND), feeTiming: t.feeTiming.rawValue, onlineLevel: t.onlineLevel.rawValue, resultType: t.resultType,
                      componentName: t.components.map(\.name), componentForm: t.components.map(\.form.rawValue), componentCount: t.components.map { String($0.count) },
-                     componentMandatory: t.components.map { $0.mandatory ? "1" : "0" }, componentBlank: t.components.map { $0.blankForm ?? "" },
+                     componentMandatory: t.components.map { $0.mandatory ? "1" : "0" }, componentBlank: t.components.map { $0.blankForm ?? "" }, componentBlankFile: t.components.map { $0.blankFormSHA256 ?? "" },
                      stepName: t.steps.map(\.name), stepShare: t.steps.map { ProcedureTerms.amountText($0.share) }, fingerprint: fingerprint(p))
     }
 
@@ -103,7 +109,8 @@ struct ProceduresPage {
 
     func editForm(req: Request) async throws -> View {
         let p = try await procedure(req)
-        return try await render(req, id: p.id, typed: try Self.typed(p), fieldErrors: [:], notice: req.query[String.self, at: "da-luu"] == "sua" ? "Đã lưu thủ tục." : nil, error: nil)
+        let notices = ["sua": "Đã lưu thủ tục.", "mau-don": "Đã tải lên mẫu đơn, tờ khai."]
+        return try await render(req, id: p.id, typed: try Self.typed(p), fieldErrors: [:], notice: req.query[String.self, at: "da-luu"].flatMap { notices[$0] }, error: nil)
     }
 
     func procedure(_ req: Request) async throws -> ProcedureModel {
@@ -126,13 +133,16 @@ struct ProceduresPage {
         let names = typed.componentName ?? []
         func at(_ list: [String]?, _ i: Int) -> String { i < (list?.count ?? 0) ? list![i] : "" }
         let components = (0..<(names.count + 3)).map { i in
-            ComponentRow(name: at(typed.componentName, i), forms: options(ComponentRequirement.Form.self, at(typed.componentForm, i).isEmpty ? "copy" : at(typed.componentForm, i), \.vietnameseName),
-                         count: at(typed.componentCount, i).isEmpty ? "1" : at(typed.componentCount, i), mandatory: at(typed.componentMandatory, i) != "0", blank: at(typed.componentBlank, i))
+            ComponentRow(position: i + 1, name: at(typed.componentName, i), forms: options(ComponentRequirement.Form.self, at(typed.componentForm, i).isEmpty ? "copy" : at(typed.componentForm, i), \.vietnameseName),
+                         count: at(typed.componentCount, i).isEmpty ? "1" : at(typed.componentCount, i), mandatory: at(typed.componentMandatory, i) != "0", blank: at(typed.componentBlank, i),
+                         file: at(typed.componentBlankFile, i),
+                         download: at(typed.componentBlankFile, i).isEmpty || id == nil ? nil : "/mau-don/\(typed.code ?? "")/\(i + 1)")
         }
         let steps = (0..<((typed.stepName ?? []).count + 2)).map { StepRow(name: at(typed.stepName, $0), share: at(typed.stepShare, $0)) }
         return try await req.view.render("Admin/procedure", FormContext(
             layout: PageLayout(id == nil ? "Thêm thủ tục hành chính" : "Sửa thủ tục hành chính", req),
             action: id.map { "\(Self.path)/\($0)" } ?? "\(Self.path)/moi", isNew: id == nil, typed: typed,
+            uploadAction: id.map { PageLinks.link("\(Self.path)/\($0)/mau-don", filters: [("_csrf", req.csrfToken), ("fingerprint", typed.fingerprint)]) },
             fields: fields.map { Option(value: $0.id!.uuidString, name: $0.name, selected: $0.id!.uuidString == typed.field) },
             agencies: agencies.filter { $0.effectiveTo == nil || $0.id!.uuidString == typed.agency }.map { Option(value: $0.id!.uuidString, name: $0.name, selected: $0.id!.uuidString == typed.agency) },
             departments: departments.map { Option(value: $0.id!.uuidString, name: "\($0.name) - \(agencyNames[$0.agencyID] ?? "")", selected: $0.id!.uuidString == typed.department) },
@@ -165,7 +175,7 @@ struct ProceduresPage {
     struct Parsed { let terms: ProcedureTerms; let field: FieldModel; let agency: AgencyModel; let department: DepartmentModel }
 
     /// The form read into terms and checked; the problems by form field otherwise.
-    func parse(_ typed: Typed, except id: UUID?, on db: any Database) async throws -> (parsed: Parsed?, problems: [String: String]) {
+    func parse(_ typed: Typed, except id: UUID?, files: Set<String> = [], on db: any Database) async throws -> (parsed: Parsed?, problems: [String: String]) {
         var problems: [String: String] = [:]
         let field = try await typed.field.flatMap(UUID.init(uuidString:)).asyncMap { try await FieldModel.find($0, on: db) } ?? nil
         if field == nil { problems["field"] = "Chọn lĩnh vực." }
@@ -194,8 +204,10 @@ struct ProceduresPage {
                 continue
             }
             let blank = at(typed.componentBlank).trimmingCharacters(in: .whitespaces)
+            // A blank form's file stays only if it is one this procedure already had (never another file of the store).
+            let file = at(typed.componentBlankFile)
             components.append(ComponentRequirement(name: name.trimmingCharacters(in: .whitespaces), form: form, count: count, mandatory: at(typed.componentMandatory) != "0",
-                                                   blankForm: blank.isEmpty ? nil : blank))
+                                                   blankForm: blank.isEmpty ? nil : blank, blankFormSHA256: files.contains(file) && !blank.isEmpty ? file : nil))
         }
         var steps: [ProcessStep] = []
         for (i, name) in (typed.stepName ?? []).enumerated() {
@@ -223,7 +235,7 @@ struct ProceduresPage {
     static func changes(from old: (terms: ProcedureTerms?, field: String?, agency: String?, department: String?), to new: Parsed) -> [LogChain.Change] {
         func time(_ t: ProcedureTerms) -> String { "\(ProcedureTerms.amountText(t.timeAmount)) \(t.timeUnit.vietnameseName)" }
         func components(_ t: ProcedureTerms) -> String {
-            t.components.map { "\($0.name) (\($0.form.vietnameseName), \($0.count)\($0.mandatory ? "" : ", không bắt buộc")\($0.blankForm.map { ", mẫu \($0)" } ?? ""))" }.joined(separator: "; ")
+            t.components.map { "\($0.name) (\($0.form.vietnameseName), \($0.count)\($0.mandatory ? "" : ", không bắt buộc")\($0.blankForm.map { ", mẫu \($0)" } ?? "")\($0.blankFormSHA256.map { " (tệp \($0.prefix(8)))" } ?? ""))" }.joined(separator: "; ")
         }
         func steps(_ t: ProcedureTerms) -> String { t.steps.map { "\($0.name) \(ProcedureTerms.amountText($0.share))" }.joined(separator: "; ") }
         let o = old.terms, n = new.terms
@@ -267,7 +279,8 @@ struct ProceduresPage {
         let actor = try UsersPage.admin(req)
         let current = try await procedure(req)
         let typed = try req.content.decode(Typed.self)
-        let (checked, problems) = try await parse(typed, except: current.id, on: req.db)
+        let files = Set(try current.terms.components.compactMap(\.blankFormSHA256))
+        let (checked, problems) = try await parse(typed, except: current.id, files: files, on: req.db)
         guard let parsed = checked else {
             return try await again(req, id: current.id, typed: typed, fieldErrors: problems, error: "Chưa lưu được thủ tục: kiểm tra các trường được đánh dấu.",
                                    status: .unprocessableEntity)
@@ -298,5 +311,75 @@ struct ProceduresPage {
                                    error: "Chưa lưu được thủ tục.", status: .conflict)
         }
         return req.redirect(to: "\(Self.path)/\(current.id!)?da-luu=sua")
+    }
+
+    // MARK: Blank forms
+
+    /// "Tải lên mẫu đơn, tờ khai": the file of a component's blank form (PDF, Word or Excel by its
+    /// content), stored by checksum, named by its file name; made from the version of the procedure
+    /// the page showed (its fingerprint in the form's address, with the form token) and audited.
+    func uploadBlankForm(req: Request) async throws -> Response {
+        let actor = try UsersPage.admin(req)
+        let current = try await procedure(req)
+        func refuse(_ message: String, _ status: HTTPResponseStatus) async throws -> Response {
+            let latest = try await procedure(req)
+            return try await again(req, id: latest.id, typed: try Self.typed(latest), fieldErrors: [:], error: message, status: status)
+        }
+        let count = try current.terms.components.count
+        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
+              let boundary = type.parameters["boundary"], !boundary.isEmpty, let body = req.body.data,
+              let upload = try? UploadForm.parse(Data(buffer: body), boundary: boundary), !upload.data.isEmpty,
+              let position = upload.component, (1...max(1, count)).contains(position), count > 0 else {
+            return try await refuse("Chọn thành phần hồ sơ và tệp mẫu đơn để tải lên.", .unprocessableEntity)
+        }
+        let files = req.motcua.files
+        guard upload.data.count <= files.maxBytes else { return try await refuse("Tệp vượt quá dung lượng cho phép (\(files.maxBytes / 1_048_576) MB).", .payloadTooLarge) }
+        guard let kind = FileStore.sniff(upload.data), [.pdf, .doc, .docx, .xls, .xlsx].contains(kind) else {
+            return try await refuse("Mẫu đơn, tờ khai phải là tệp PDF, Word hoặc Excel (kiểm tra theo nội dung tệp, không theo tên tệp).", .unsupportedMediaType)
+        }
+        let name = String(upload.fileName.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "").trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 200, TextInput.isClean(name) else { return try await refuse("Tên tệp không hợp lệ (tối đa 200 ký tự).", .unprocessableEntity) }
+        let data = upload.data
+        let stored = try await req.application.workPool.runIfActive { try files.put(data) }
+        let shown = req.query[String.self, at: "fingerprint"] ?? ""
+        do {
+            try await req.db.transaction { tx in
+                let claimed = try await (tx as! any SQLDatabase).raw("UPDATE procedures SET terms = terms WHERE id = \(bind: current.id!) RETURNING id").all()
+                guard claimed.count == 1, let now = try await ProcedureModel.find(current.id!, on: tx), Self.fingerprint(now) == shown else {
+                    throw ServiceError(.conflict, "Thủ tục vừa được người khác thay đổi; biểu mẫu dưới đây là dữ liệu mới nhất. Tải lại tệp nếu vẫn cần.")
+                }
+                var terms = try now.terms
+                guard position <= terms.components.count else { throw ServiceError(.conflict, "Thành phần hồ sơ không còn trong thủ tục.") }
+                let old = terms.components[position - 1].blankForm
+                terms.components[position - 1].blankForm = name
+                terms.components[position - 1].blankFormSHA256 = stored.sha256
+                try await ProcedureModel.query(on: tx).filter(\.$id == current.id!).set(\.$termsJSON, to: JSON.encode(terms)).update()
+                try await Audit.record("Tải lên mẫu đơn, tờ khai", entity: "procedure", id: terms.code, changes: [
+                    .init(field: "Thành phần \(position): \(terms.components[position - 1].name)", old: old, new: "\(name) (tệp \(stored.sha256.prefix(8)))"),
+                ], actor: actor, on: tx)
+            }
+        } catch let e as ServiceError where e.status == .conflict {
+            return try await refuse(e.reason, .conflict)
+        }
+        return req.redirect(to: "\(Self.path)/\(current.id!)?da-luu=mau-don")
+    }
+
+    /// `/mau-don/{procedure code}/{component position}`: a blank form, for anyone (citizens fill it in
+    /// before coming to the counter); checked against its checksum.
+    func downloadBlankForm(req: Request) async throws -> Response {
+        guard let code = req.parameters.get("code"), code.count <= 60, let position = req.parameters.get("position", as: Int.self),
+              let procedure = try await ProcedureModel.query(on: req.db).filter(\.$code == code).first() else {
+            throw ServiceError(.notFound, "Không có mẫu đơn, tờ khai này.")
+        }
+        let components = try procedure.terms.components
+        guard (1...max(1, components.count)).contains(position), position <= components.count, let sha = components[position - 1].blankFormSHA256 else {
+            throw ServiceError(.notFound, "Không có mẫu đơn, tờ khai này.")
+        }
+        let files = req.motcua.files
+        let data = try await req.application.workPool.runIfActive { try files.get(sha) }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: FileStore.sniff(data)?.contentType ?? "application/octet-stream")
+        response.headers.contentDisposition = .init(.attachment, filename: components[position - 1].blankForm ?? "mau-don")
+        return response
     }
 }

@@ -9,7 +9,11 @@ import Vapor
 /// intake as the API), then print the receipt.
 struct CounterPage {
     struct ProcedureChoice: Encodable { let code: String; let name: String; let time: String }
-    struct ComponentRow: Encodable { let position: Int; let name: String; let form: String; let required: Int; let mandatory: Bool; let ticked: Bool; let count: Int; let error: String? }
+    struct ComponentRow: Encodable {
+        let position: Int; let name: String; let form: String; let required: Int; let mandatory: Bool; let ticked: Bool; let count: Int; let error: String?
+        /// The blank form to print for the applicant, if the catalogue has its file.
+        let blankForm: String?
+    }
 
     /// What the desk typed, kept when the form comes back with an error.
     struct Typed: Content {
@@ -137,7 +141,8 @@ struct CounterPage {
                 let ticked = kept.map { $0["c\(position)"] != nil } ?? c.mandatory
                 let count = kept?["n\(position)"].flatMap { Int($0) } ?? c.count
                 return ComponentRow(position: position, name: c.name, form: c.form.vietnameseName, required: c.count, mandatory: c.mandatory,
-                                    ticked: ticked, count: count, error: fieldErrors["n\(position)"])
+                                    ticked: ticked, count: count, error: fieldErrors["n\(position)"],
+                                    blankForm: c.blankFormSHA256 == nil ? nil : "/mau-don/\(terms.code)/\(position)")
             }
             // The appointment if received now, by the same clock the intake starts.
             let channel = typed.channel.flatMap(DossierChannel.init(rawValue:)) ?? .direct
