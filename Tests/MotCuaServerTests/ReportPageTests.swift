@@ -224,6 +224,30 @@ import Vapor
         }
     }
 
+    /// 3.5.12: every number of the unit summary opens the list of exactly those dossiers.
+    @Test(arguments: TestDatabase.available)
+    func theUnitSummarysNumbersOpenTheirDossiers(db: TestDatabase) async throws {
+        try await TestApp.with(db, dossiers: 300) { t in
+            let session = try await t.pageSession("lanhdaotinh")
+            let unit = try #require(try await t.user("stp.lanhdao").agencyID)
+            let page = try await t.request(.GET, "/thong-ke/bao-cao/unit-summary?tu-ngay=01/11/2025&den-ngay=31/12/2026&don-vi=\(unit)", headers: session.headers)
+            #expect(page.status == .ok)
+            let pattern = try Regex(#"<a href="(/thong-ke/ho-so\?[^"]+)">([0-9.]+)</a>"#)
+            let links = page.text.matches(of: pattern).map { m in
+                (String(m.output[1].substring!).replacingOccurrences(of: "&amp;", with: "&"), String(m.output[2].substring!))
+            }
+            #expect(links.count > 20)
+            #expect(links.allSatisfy { $0.0.contains("don-vi=\(unit)") && $0.0.contains("nhom=thu-tuc") })
+            for (link, number) in links {
+                let list = try await t.request(.GET, link, headers: session.headers)
+                #expect(list.status == .ok && list.text.contains("class=\"total\">\(number)<"), "\(link)")
+            }
+            // A unit outside the leader's scope is refused.
+            let leader = try await t.pageSession("vithanh.lanhdao")
+            #expect(try await t.request(.GET, "/thong-ke/ho-so?nhom=thu-tuc&tu-ngay=01/11/2025&den-ngay=31/12/2026&cot=received&don-vi=\(unit)", headers: leader.headers).status == .unprocessableEntity)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func mergedAgenciesShowAsTheyWereOrUnderTheirSuccessor(db: TestDatabase) async throws {
         try await TestApp.with(db, dossiers: 300) { t in

@@ -122,11 +122,23 @@ struct StandardReportPage {
         if let unit = form.donVi, !unit.isEmpty { query += "&don-vi=\(unit)" }
         for (k, v) in [("cs5", form.cs5), ("cs6", form.cs6), ("cs7", form.cs7), ("cs8", form.cs8)] { if let v { query += "&\(k)=\(v)" } }
         let base = "/thong-ke/bao-cao/\(report.rawValue)?\(query)"
+        // The unit summary is II.06a by procedure: its numbers open the summary's own drill-down.
+        let summaryQuery = c.map { c in
+            var byProcedure = c
+            byProcedure.group = .procedure
+            return SummaryPage.query(byProcedure) + (form.donVi.flatMap { $0.isEmpty ? nil : "&don-vi=\($0)" } ?? "")
+        } ?? ""
         let rows = result.map { r in
             r.table.rows.enumerated().map { i, cells in
                 cells.enumerated().map { k, cell -> Cell in
-                    // A list report's count opens its dossiers.
-                    let link = report.isList && k == 3 && cell != .integer(0) ? r.links[i].map { base + "&" + $0 + "#ho-so" } ?? nil : nil
+                    var link: String?
+                    if cell != .integer(0), let row = r.links[i] {
+                        // A list report's count opens its dossiers; a unit summary's number its column's.
+                        if report.isList && k == 3 { link = base + "&" + row + "#ho-so" }
+                        if report == .unitSummary, (3..<14).contains(k) {
+                            link = "/thong-ke/ho-so?\(summaryQuery)&cot=\(SummaryDrillDown.Column.inFormOrder[k - 3].rawValue)" + (row.isEmpty ? "" : "&" + row)
+                        }
+                    }
                     return Cell(text: cell.pageText, link: link, numeric: cell.isNumber)
                 }
             }

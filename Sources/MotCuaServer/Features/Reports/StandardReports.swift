@@ -107,8 +107,10 @@ extension StandardReport {
             if let unit { summaryCriteria.scope = Self.narrow(c.scope, to: unit) }
             let report = try await SummaryReport.make(summaryCriteria, now: now, on: db)
             let table = report.table
+            // Each row's numbers open its procedure's dossiers (the total row: all of them).
             return StandardReportResult(table: ReportTable(title: title, sheet: number, criteria: table.criteria, headings: table.headings,
-                                                           rows: table.rows, widths: table.widths), links: table.rows.map { _ in nil })
+                                                           rows: table.rows, widths: table.widths),
+                                        links: report.rows.map { "ma=\($0.id.uuidString)" } + Array(repeating: "", count: table.rows.count - report.rows.count))
         case .unitYearly:
             var cells: [[SheetCell]] = []
             var total = SummaryCounts()

@@ -18,9 +18,11 @@ struct SummaryPage {
         var ma: String?
         var cot: String?
         var trang: Int?
+        /// A unit (agency) the numbers were narrowed to (report 3.5.12).
+        var donVi: String?
 
         enum CodingKeys: String, CodingKey {
-            case nhom, tuNgay = "tu-ngay", denNgay = "den-ngay", gop, tep, `in`, ma, cot, trang
+            case nhom, tuNgay = "tu-ngay", denNgay = "den-ngay", gop, tep, `in`, ma, cot, trang, donVi = "don-vi"
         }
     }
 
@@ -166,7 +168,9 @@ struct SummaryPage {
         let actor = try req.actor()
         let form = try req.query.decode(Form.self)
         let now = Date()
-        let criteria = try Self.criteria(form, actor: actor, now: now)
+        var criteria = try Self.criteria(form, actor: actor, now: now)
+        let unit = try await StandardReportPage.unit(form.donVi, actor: actor, on: req.db)
+        if let unit { criteria.scope = StandardReport.narrow(criteria.scope, to: unit) }
         guard let column = form.cot.flatMap(SummaryDrillDown.Column.init(rawValue:)) else {
             throw ServiceError(.unprocessableEntity, "Cột số liệu không hợp lệ.")
         }
@@ -183,7 +187,7 @@ struct SummaryPage {
         let names = try await ReportNames.load(criteria.group, on: req.db)
         let agencies = criteria.group == .agency ? names : try await ReportNames.load(.agency, on: req.db)
         let procedures = criteria.group == .procedure ? names : try await ReportNames.load(.procedure, on: req.db)
-        let query = Self.query(criteria) + "&cot=\(column.rawValue)" + (groupID.map { "&ma=\($0.uuidString)" } ?? "")
+        let query = Self.query(criteria) + "&cot=\(column.rawValue)" + (groupID.map { "&ma=\($0.uuidString)" } ?? "") + (unit.map { "&don-vi=\($0.uuidString)" } ?? "")
         let pages = max(1, (total + per - 1) / per)
         return try await req.view.render("Reports/summary-list", ListContext(
             layout: PageLayout("Thống kê báo cáo", req),
