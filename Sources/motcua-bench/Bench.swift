@@ -62,6 +62,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Số lượt đo mỗi phép.") var rounds: Int = 60
         @Option(help: "Tài khoản đo (mặc định lãnh đạo tỉnh: cả tỉnh).") var username: String = "lanhdaotinh"
         @Flag(help: "Chỉ đo đọc và xuất Excel 100.000 hồ sơ.") var exportOnly = false
+        @Option(help: "Chỉ đo các phép có tên chứa chuỗi này (cùng phép đối chứng), không xuất Excel.") var only: String?
 
         func validate() throws {
             guard rounds >= 20 else { throw ValidationError("Cần ít nhất 20 lượt để có p95.") }
@@ -89,7 +90,7 @@ struct Bench: AsyncParsableCommand {
                     print(try await ReportBenchmark.exportOnly(app, count: 100_000))
                     return
                 }
-                let result = try await ReportBenchmark.run(app, username: username, password: DemoLoader.password, rounds: rounds) {
+                let result = try await ReportBenchmark.run(app, username: username, password: DemoLoader.password, rounds: rounds, only: only) {
                     FileHandle.standardError.write(Data(($0 + "\n").utf8))
                 }
                 let base = result.figures[0].p50
@@ -99,7 +100,7 @@ struct Bench: AsyncParsableCommand {
                     print(f.name.padding(toLength: 52, withPad: " ", startingAt: 0)
                           + String(format: "%7.1f  %7.1f  %10.3f×    %d", f.p50, f.p95, f.p50 / max(base, 0.001), f.status))
                 }
-                print(String(format: "Xuất Excel %d hồ sơ × 24 cột: %.1f s, bộ nhớ tăng %.0f MB.", result.export.rows, result.export.seconds, result.export.megabytes))
+                if only == nil { print(String(format: "Xuất Excel %d hồ sơ × 24 cột: %.1f s, bộ nhớ tăng %.0f MB.", result.export.rows, result.export.seconds, result.export.megabytes)) }
             }
         }
     }

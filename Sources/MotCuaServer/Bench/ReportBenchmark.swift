@@ -17,7 +17,7 @@ public enum ReportBenchmark {
         public let status: UInt
     }
 
-    public static func run(_ app: Application, username: String, password: String, rounds: Int,
+    public static func run(_ app: Application, username: String, password: String, rounds: Int, only: String? = nil,
                            progress: (String) -> Void = { _ in }) async throws -> (figures: [Figure], dossiers: Int, export: (rows: Int, seconds: Double, megabytes: Double)) {
         try await app.asyncBoot()
         let sql = app.db as! any SQLDatabase
@@ -50,7 +50,7 @@ public enum ReportBenchmark {
         let pagePeriod = "tu-ngay=\(yearAgo.vietnamese)&den-ngay=\(today.vietnamese)"
         typealias Probe = (String, () async throws -> UInt)
         func api(_ path: String) -> () async throws -> UInt { { try await PageBenchmark.respond(app, .GET, path, headers: headers).status.code } }
-        let probes: [Probe] = [
+        let allProbes: [Probe] = [
             ("Đối chứng: SELECT agency, count(*) GROUP BY agency (*)", { _ = try await sql.raw("SELECT agency_id, count(*) AS n FROM dossiers GROUP BY agency_id").all(); return 200 }),
             ("Đối chứng: II.06a viết thẳng SUM(CASE ...) 1 năm (*)", { _ = try await sql.raw(naive).all(); return 200 }),
             ("API II.06a 12 tháng, theo cơ quan", api("/api/v1/reports/summary?group=agency&\(period)")),
@@ -64,6 +64,8 @@ public enum ReportBenchmark {
             ("Báo cáo 3.5.3 đã trả kết quả 12 tháng (*)", api("/api/v1/reports/returned?\(period)")),
             ("Chỉ số 766 tháng này (12 tháng xu hướng)", api("/thong-ke/chi-so-766")),
         ]
+        // The reference (first) and the measures named by `only`, or all.
+        let probes = allProbes.enumerated().filter { i, p in i == 0 || only.map { p.0.localizedCaseInsensitiveContains($0) } ?? true }.map(\.element)
         var times = Array(repeating: [Double](), count: probes.count)
         var statuses = Array(repeating: UInt(0), count: probes.count)
         // What reads every dossier (or every dossier of the period) takes seconds at ten million:
@@ -83,6 +85,7 @@ public enum ReportBenchmark {
             func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)] }
             return Figure(name: probe.0, p50: at(0.5), p95: at(0.95), status: statuses[i])
         }
+        guard only == nil else { return (figures, dossiers, (0, 0, 0)) }
         progress("Xuất Excel 100.000 hồ sơ...")
         let export = try await exportDossiers(100_000, on: app.db)
         return (figures, dossiers, export)

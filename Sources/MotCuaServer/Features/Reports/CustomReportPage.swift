@@ -26,6 +26,10 @@ struct CustomReportPage {
         let from: LocalDate, to: LocalDate
         let status: Status?
         let condition: SQLQueryString
+        /// The same with SQLite's unary plus on every column (no index serves it): when more than the
+        /// window match, a page in id order then walks the id index and stops at 20 matches, where
+        /// SQLite would take the receipt range and sort all of its matches (7.5 s at ten million).
+        let unindexed: SQLQueryString
         /// The criteria as a query string (without the page), for links and saving.
         let query: String
     }
@@ -46,10 +50,14 @@ struct CustomReportPage {
         }
         let start = VietnamTime.instant(from, secondOfDay: 0), end = VietnamTime.instant(to.adding(days: 1), secondOfDay: 0)
         var condition: SQLQueryString = "received_at >= \(bind: start) AND received_at < \(bind: end) AND \(SummaryReport.scopeCondition(scope))"
-        if let status { condition += " AND status = \(bind: status.rawValue)" }
+        var unindexed: SQLQueryString = "+received_at >= \(bind: start) AND +received_at < \(bind: end) AND \(SummaryReport.scopeCondition(scope, unindexed: true))"
+        if let status {
+            condition += " AND status = \(bind: status.rawValue)"
+            unindexed += " AND +status = \(bind: status.rawValue)"
+        }
         let query = columns.map { "cot[]=\($0.rawValue)" }.joined(separator: "&") + "&tu-ngay=\(from.vietnamese)&den-ngay=\(to.vietnamese)"
             + (status.map { "&trang-thai=\($0.rawValue)" } ?? "")
-        return Checked(columns: columns, from: from, to: to, status: status, condition: condition, query: query)
+        return Checked(columns: columns, from: from, to: to, status: status, condition: condition, unindexed: unindexed, query: query)
     }
 
     struct Choice: Encodable { let value: String; let label: String; let selected: Bool }
@@ -120,8 +128,9 @@ struct CustomReportPage {
             total = n > window ? "hơn \(PageTime.number(window))" : PageTime.number(n)
             pages = max(1, (min(n, window) + per - 1) / per)
             let names = try await ExportNames.load(on: req.db)
+            let broad = n > window && sql.dialect.name == "sqlite"
             let items = try await sql.raw("""
-                SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(checked.condition)
+                SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(broad ? checked.unindexed : checked.condition)
                 ORDER BY id LIMIT \(literal: per) OFFSET \(literal: (page - 1) * per)
                 """).all(decoding: ExportedDossier.self)
             headings = checked.columns.map(\.heading)

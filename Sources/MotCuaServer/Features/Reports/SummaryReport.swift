@@ -114,11 +114,14 @@ struct SummaryReport: Sendable {
     }
 
     /// The scope as a SQL condition on a table with agency and department columns.
-    static func scopeCondition(_ scope: Scope) -> SQLQueryString {
-        switch scope {
+    /// `unindexed`: SQLite's unary plus on the columns, so that no index serves the condition
+    /// (CustomReportPage, to read a page in id order).
+    static func scopeCondition(_ scope: Scope, unindexed: Bool = false) -> SQLQueryString {
+        let plus = unindexed ? "+" : ""
+        return switch scope {
         case .everything: "1 = 1"
-        case .agency(let a): "agency_id = \(bind: a)"
-        case .department(let a, let d): "agency_id = \(bind: a) AND department_id = \(bind: d)"
+        case .agency(let a): "\(unsafeRaw: plus)agency_id = \(bind: a)"
+        case .department(let a, let d): "\(unsafeRaw: plus)agency_id = \(bind: a) AND \(unsafeRaw: plus)department_id = \(bind: d)"
         case .own: "1 = 0"
         }
     }
