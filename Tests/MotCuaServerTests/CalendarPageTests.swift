@@ -107,8 +107,10 @@ import Vapor
             #expect(r.status == .seeOther)
             let second = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest()).decode(DossierDetail.self).dossier
             let firstDue = try #require(try await t.dossier(first.code).dueAt), secondDue = try #require(try await t.dossier(second.code).dueAt)
-            // The later dossier's ten working days skip the new day off: its due date is a working day later.
-            #expect((8 * 3600 - 600...8 * 3600).contains(try t.app.motcua.calendar.workingSeconds(from: firstDue, to: secondDue)))
+            // The later dossier's ten working days skip the new day off: its due date is a working day later
+            // (plus the working time between the two receipts, seconds, more on a busy machine).
+            let between = try t.app.motcua.calendar.workingSeconds(from: firstDue, to: secondDue)
+            #expect((8 * 3600...8 * 3600 + 600).contains(between), "\(between) s from \(firstDue) to \(secondDue), day off \(day.iso)")
             #expect(VietnamTime.local(secondDue).date > VietnamTime.local(firstDue).date)
             // The dossier received before keeps its due date.
             #expect(try await t.dossier(first.code).dueAt == firstDue)
