@@ -198,6 +198,8 @@ def test_statistics_summary_drills_down_and_custom_report(browser, server):
     browser.find_element(By.NAME, "tu-ngay").clear()
     browser.find_element(By.NAME, "tu-ngay").send_keys("01/01/2025")
     browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    # The page before the click already shows a total: wait for the new address, not the text.
+    WebDriverWait(browser, 15).until(lambda b: "tu-ngay=01%2F01%2F2025" in b.current_url)
     wait_for(browser, "Tổng cộng")
     total = browser.find_element(By.CSS_SELECTOR, "table.report tr.total")
     cells = total.find_elements(By.TAG_NAME, "td")
