@@ -77,6 +77,9 @@ enum Menu {
     }
 }
 
+/// One choice of a page's `<select>` (or of a group of checkboxes).
+struct SelectOption: Encodable { let value: String; let name: String; let selected: Bool }
+
 /// Dates and times on pages: dd/MM/yyyy and dd/MM/yyyy HH:mm in Vietnam time, and numbers with
 /// Vietnamese thousands dots (12.345), in one place.
 enum PageTime {

@@ -69,11 +69,10 @@ extension ScheduleStore {
     /// Stores a year's new schedule made from the one with `fingerprint`, in one transaction that
     /// first takes the year's row (so that two administrators' changes are one after the other)
     /// and then checks that the schedule is still the one the change was made from; otherwise a
-    /// conflict and nothing written. Returns the schedule it replaced.
-    @discardableResult
+    /// conflict and nothing written.
     func replace(year: Int, from fingerprint: String, with make: @escaping @Sendable (YearSchedule) throws -> YearSchedule,
                  prefill: YearSchedule, at now: Date = Date(), audit: @escaping @Sendable (YearSchedule, YearSchedule, any Database) async throws -> Void)
-        async throws -> YearSchedule {
+        async throws {
         try await db.transaction { tx in
             let claimed = try await (tx as! any SQLDatabase).raw("""
                 UPDATE calendar_years SET updated_at = \(bind: now) WHERE year = \(bind: year) RETURNING year
@@ -98,7 +97,6 @@ extension ScheduleStore {
             let rows = Self.rows(next)
             if !rows.isEmpty { try await rows.create(on: tx) }
             try await audit(current, next, tx)
-            return current
         }
     }
 }

@@ -94,9 +94,7 @@ struct ProfilePage {
             response.status = status
             return response
         }
-        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
-              let boundary = type.parameters["boundary"], !boundary.isEmpty, let body = req.body.data,
-              let upload = try? UploadForm.parse(Data(buffer: body), boundary: boundary), upload.component == nil, !upload.data.isEmpty else {
+        guard let upload = UploadForm.collected(req), upload.component == nil, !upload.data.isEmpty else {
             return try await refuse("Chọn một ảnh JPEG hoặc PNG.", .unprocessableEntity)
         }
         guard upload.data.count <= Self.avatarLimit else { return try await refuse("Ảnh đại diện tối đa 1 MB.", .payloadTooLarge) }

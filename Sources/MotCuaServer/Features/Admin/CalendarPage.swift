@@ -18,7 +18,7 @@ struct CalendarPage {
         var date: String?; var kind: String?; var description: String?
         var dayOff: String?; var workingDay: String?; var swapDescription: String?
     }
-    struct Option: Encodable { let value: String; let name: String; let selected: Bool }
+    typealias Option = SelectOption
     struct Context: Encodable {
         let layout: PageLayout
         let year: Int; let previousYear: Int?; let nextYear: Int?
@@ -170,11 +170,7 @@ struct CalendarPage {
         let actor = try UsersPage.admin(req)
         let shownYear = req.query[Int.self, at: "nam"].flatMap { LunarCalendar.supportedYears.contains($0) ? $0 : nil } ?? VietnamTime.local(Date()).date.year
         func refuse(_ message: String) async throws -> Response { try await again(req, year: shownYear, error: message, status: .unprocessableEntity) }
-        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
-              let boundary = type.parameters["boundary"], !boundary.isEmpty, let body = req.body.data else {
-            return try await refuse("Chọn tệp lịch (.csv hoặc .json) để nhập.")
-        }
-        guard let upload = try? UploadForm.parse(Data(buffer: body), boundary: boundary), upload.component == nil, !upload.data.isEmpty else {
+        guard let upload = UploadForm.collected(req), upload.component == nil, !upload.data.isEmpty else {
             return try await refuse("Chọn tệp lịch (.csv hoặc .json) để nhập.")
         }
         guard let format = ScheduleFile.Format(fileName: upload.fileName) else {

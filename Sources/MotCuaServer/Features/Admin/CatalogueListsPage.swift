@@ -10,7 +10,7 @@ import Vapor
 struct CatalogueListsPage {
     enum List: String { case departments = "phong-ban", fields = "linh-vuc" }
     struct Row: Encodable { let id: UUID; let code: String; let name: String; let agency: String; let users: Int; let procedures: Int }
-    struct Option: Encodable { let value: String; let name: String; let selected: Bool }
+    typealias Option = SelectOption
     struct Typed: Content { var code: String?; var name: String?; var agency: String? }
     struct Context: Encodable {
         let layout: PageLayout; let list: String; let rows: [Row]; let agencies: [Option]; let agency: String

@@ -21,7 +21,7 @@ struct ProceduresPage {
         var stepName: [String]?; var stepShare: [String]?
         var fingerprint: String?
     }
-    struct Option: Encodable { let value: String; let name: String; let selected: Bool }
+    typealias Option = SelectOption
     struct ComponentRow: Encodable {
         let position: Int; let name: String; let forms: [Option]; let count: String; let mandatory: Bool; let blank: String
         /// The uploaded blank form's checksum (kept through a save) and its download address.
@@ -131,7 +131,7 @@ struct ProceduresPage {
         }
         // The rows typed, then blank rows to add more.
         let names = typed.componentName ?? []
-        func at(_ list: [String]?, _ i: Int) -> String { i < (list?.count ?? 0) ? list![i] : "" }
+        let at = Self.item
         let components = (0..<(names.count + 3)).map { i in
             ComponentRow(position: i + 1, name: at(typed.componentName, i), forms: options(ComponentRequirement.Form.self, at(typed.componentForm, i).isEmpty ? "copy" : at(typed.componentForm, i), \.vietnameseName),
                          count: at(typed.componentCount, i).isEmpty ? "1" : at(typed.componentCount, i), mandatory: at(typed.componentMandatory, i) != "0", blank: at(typed.componentBlank, i),
@@ -172,6 +172,9 @@ struct ProceduresPage {
         return Int(t)
     }
 
+    /// The i-th value of one of the form's parallel lists (a component's or step's column), "" past its end.
+    static func item(_ list: [String]?, _ i: Int) -> String { i < (list?.count ?? 0) ? list![i] : "" }
+
     struct Parsed { let terms: ProcedureTerms; let field: FieldModel; let agency: AgencyModel; let department: DepartmentModel }
 
     /// The form read into terms and checked; the problems by form field otherwise.
@@ -198,7 +201,7 @@ struct ProceduresPage {
         // Components: the rows with a name; steps: the rows with a name or a time.
         var components: [ComponentRequirement] = []
         for (i, name) in (typed.componentName ?? []).enumerated() where !name.trimmingCharacters(in: .whitespaces).isEmpty {
-            func at(_ list: [String]?) -> String { i < (list?.count ?? 0) ? list![i] : "" }
+            func at(_ list: [String]?) -> String { Self.item(list, i) }
             guard let form = ComponentRequirement.Form(rawValue: at(typed.componentForm)), let count = Int(at(typed.componentCount).trimmingCharacters(in: .whitespaces)) else {
                 problems["components"] = "Thành phần \"\(name)\": chọn loại bản và nhập số lượng."
                 continue
@@ -211,7 +214,7 @@ struct ProceduresPage {
         }
         var steps: [ProcessStep] = []
         for (i, name) in (typed.stepName ?? []).enumerated() {
-            let shareText = i < (typed.stepShare?.count ?? 0) ? typed.stepShare![i] : ""
+            let shareText = Self.item(typed.stepShare, i)
             if name.trimmingCharacters(in: .whitespaces).isEmpty && shareText.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             guard let share = Self.decimal(shareText.isEmpty ? "0" : shareText) else {
                 problems["steps"] = "Bước \"\(name)\": nhập thời gian bằng số, ví dụ 0,5."
@@ -254,6 +257,14 @@ struct ProceduresPage {
         ].filter { $0.old != $0.new }
     }
 
+    /// In a transaction: takes the procedure's row (a second writer waits here), then answers it if it
+    /// is still the version a form showed, else throws `conflict`.
+    static func claim(_ id: UUID, shown: String, on tx: any Database, orElse conflict: ServiceError) async throws -> ProcedureModel {
+        let claimed = try await (tx as! any SQLDatabase).raw("UPDATE procedures SET terms = terms WHERE id = \(bind: id) RETURNING id").all()
+        guard claimed.count == 1, let now = try await ProcedureModel.find(id, on: tx), fingerprint(now) == shown else { throw conflict }
+        return now
+    }
+
     func create(req: Request) async throws -> Response {
         let actor = try UsersPage.admin(req)
         let typed = try req.content.decode(Typed.self)
@@ -291,9 +302,7 @@ struct ProceduresPage {
         let json = JSON.encode(parsed.terms)
         do {
             try await req.db.transaction { tx in
-                // Take the row, then check it is still the version the form showed.
-                let claimed = try await (tx as! any SQLDatabase).raw("UPDATE procedures SET terms = terms WHERE id = \(bind: current.id!) RETURNING id").all()
-                guard claimed.count == 1, let now = try await ProcedureModel.find(current.id!, on: tx), Self.fingerprint(now) == shown else { throw conflict }
+                let now = try await Self.claim(current.id!, shown: shown, on: tx, orElse: conflict)
                 let old = try now.terms
                 let oldAgency = try await AgencyModel.find(now.agencyID, on: tx)?.name, oldDepartment = try await DepartmentModel.find(now.departmentID, on: tx)?.name
                 let changes = Self.changes(from: (old, fieldNames[now.fieldID], oldAgency, oldDepartment), to: parsed)
@@ -326,10 +335,7 @@ struct ProceduresPage {
             return try await again(req, id: latest.id, typed: try Self.typed(latest), fieldErrors: [:], error: message, status: status)
         }
         let count = try current.terms.components.count
-        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
-              let boundary = type.parameters["boundary"], !boundary.isEmpty, let body = req.body.data,
-              let upload = try? UploadForm.parse(Data(buffer: body), boundary: boundary), !upload.data.isEmpty,
-              let position = upload.component, (1...max(1, count)).contains(position), count > 0 else {
+        guard let upload = UploadForm.collected(req), !upload.data.isEmpty, let position = upload.component, position >= 1, position <= count else {
             return try await refuse("Chọn thành phần hồ sơ và tệp mẫu đơn để tải lên.", .unprocessableEntity)
         }
         let files = req.motcua.files
@@ -344,10 +350,8 @@ struct ProceduresPage {
         let shown = req.query[String.self, at: "fingerprint"] ?? ""
         do {
             try await req.db.transaction { tx in
-                let claimed = try await (tx as! any SQLDatabase).raw("UPDATE procedures SET terms = terms WHERE id = \(bind: current.id!) RETURNING id").all()
-                guard claimed.count == 1, let now = try await ProcedureModel.find(current.id!, on: tx), Self.fingerprint(now) == shown else {
-                    throw ServiceError(.conflict, "Thủ tục vừa được người khác thay đổi; biểu mẫu dưới đây là dữ liệu mới nhất. Tải lại tệp nếu vẫn cần.")
-                }
+                let now = try await Self.claim(current.id!, shown: shown, on: tx,
+                    orElse: ServiceError(.conflict, "Thủ tục vừa được người khác thay đổi; biểu mẫu dưới đây là dữ liệu mới nhất. Tải lại tệp nếu vẫn cần."))
                 var terms = try now.terms
                 guard position <= terms.components.count else { throw ServiceError(.conflict, "Thành phần hồ sơ không còn trong thủ tục.") }
                 let old = terms.components[position - 1].blankForm
@@ -372,7 +376,7 @@ struct ProceduresPage {
             throw ServiceError(.notFound, "Không có mẫu đơn, tờ khai này.")
         }
         let components = try procedure.terms.components
-        guard (1...max(1, components.count)).contains(position), position <= components.count, let sha = components[position - 1].blankFormSHA256 else {
+        guard components.indices.contains(position - 1), let sha = components[position - 1].blankFormSHA256 else {
             throw ServiceError(.notFound, "Không có mẫu đơn, tờ khai này.")
         }
         let files = req.motcua.files

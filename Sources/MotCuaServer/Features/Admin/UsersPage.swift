@@ -16,7 +16,7 @@ struct UsersPage {
         var password: String?
     }
 
-    struct Option: Encodable { let value: String; let name: String; let selected: Bool }
+    typealias Option = SelectOption
     struct Row: Encodable {
         let id: UUID; let username: String; let fullName: String; let roles: String; let agency: String; let department: String
         let disabled: Bool; let isSelf: Bool

@@ -21,11 +21,10 @@ struct DossierDetailPage {
         struct Component: Encodable { let position: Int; let name: String }
         let components: [Component]
         /// Returning the result asks how and to whom (the applicant by default).
-        struct Delivery: Encodable { let value: String; let name: String; let selected: Bool }
-        let deliveries: [Delivery]
+        let deliveries: [SelectOption]
         let recipient: String
 
-        init(_ action: Action, officers: [Officer], dossier: DossierRecord? = nil) {
+        init(_ action: Action, officers: [Officer], dossier: DossierRecord) {
             let required = StateMachine.rules[action]!.required
             self.action = action.rawValue
             name = action.vietnameseName
@@ -39,10 +38,10 @@ struct DossierDetailPage {
             reason = required.contains(.reason)
             opinionRequired = required.contains(.opinion)
             applicantDeadline = action == .requestSupplement
-            components = action == .requestSupplement ? (dossier?.components ?? []).map { Component(position: $0.position, name: $0.name) } : []
-            let usual = dossier.flatMap { ResultDelivery(rawValue: $0.dossier.resultDelivery) } ?? .counter
-            deliveries = action == .returnResult ? ResultDelivery.allCases.map { Delivery(value: $0.rawValue, name: $0.vietnameseName, selected: $0 == usual) } : []
-            recipient = action == .returnResult ? dossier?.dossier.applicantName ?? "" : ""
+            components = action == .requestSupplement ? dossier.components.map { Component(position: $0.position, name: $0.name) } : []
+            let usual = ResultDelivery(rawValue: dossier.dossier.resultDelivery) ?? .counter
+            deliveries = action == .returnResult ? ResultDelivery.allCases.map { SelectOption(value: $0.rawValue, name: $0.vietnameseName, selected: $0 == usual) } : []
+            recipient = action == .returnResult ? dossier.dossier.applicantName : ""
         }
     }
 

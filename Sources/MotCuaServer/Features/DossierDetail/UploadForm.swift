@@ -31,6 +31,14 @@ enum UploadForm {
         return try await pool.runIfActive { try parse(Data(contentsOf: temp), boundary: boundary) }
     }
 
+    /// A small form collected whole by its route (a calendar file, a picture, a blank form): the same
+    /// strict reading; nil when the request is not multipart/form-data or its form says anything else.
+    static func collected(_ req: Request) -> (data: Data, fileName: String, component: Int?)? {
+        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
+              let boundary = type.parameters["boundary"], !boundary.isEmpty, let body = req.body.data else { return nil }
+        return try? parse(Data(buffer: body), boundary: boundary)
+    }
+
     /// Reads the form. Written here rather than with MultipartKit, whose parser traps on a byte
     /// above 127 in a part's header name (found by fuzzing: it took the whole server down).
     static func parse(_ body: Data, boundary: String) throws -> (data: Data, fileName: String, component: Int?) {

@@ -20,7 +20,7 @@ struct DossierListPage {
         let waitedTooLong: Bool
     }
 
-    struct Option: Encodable { let value: String; let name: String; let selected: Bool }
+    typealias Option = SelectOption
     struct Column: Encodable { let label: String; let href: String? }
 
     struct Context: Encodable {

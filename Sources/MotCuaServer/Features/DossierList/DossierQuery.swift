@@ -112,7 +112,7 @@ struct DossierQuery: Content {
         let select = query.copy().field(\.$id).field(\.$receivedAt).field(\.$dueAt).field(\.$code)
         select.query.limits = [.count(window + 1)]
         select.query.sorts = []
-        let keys = try await sql.raw("\(SQLQueryConverter(delegate: MatchCount.PlainConverterDelegate()).convert(select.query))").all(decoding: Key.self)
+        let keys = try await sql.raw("\(MatchCount.sql(of: select))").all(decoding: Key.self)
         guard keys.count <= window else { return nil }
         // PostgreSQL's order: nulls after every value ascending, before them descending; ties by code.
         func ordered(_ a: Date?, _ b: Date?, ascending: Bool) -> Bool? {
@@ -300,7 +300,7 @@ struct MatchCount: Sendable, Equatable {
         ids.query.fields = [.path([.id], schema: DossierModel.schema)]
         ids.query.limits = [.count(limit + 1)]
         ids.query.sorts = []
-        let inner = SQLQueryConverter(delegate: PlainConverterDelegate()).convert(ids.query)
+        let inner = Self.sql(of: ids)
         let n = try await sql.count("SELECT count(*) AS n FROM (\(inner)) AS matching")
         return MatchCount(value: min(n, limit), isExact: n <= limit)
     }
@@ -311,8 +311,13 @@ struct MatchCount: Sendable, Equatable {
         return isExact ? number : "hơn \(number)"
     }
 
+    /// A Fluent query as SQL, to read its rows as plain columns or wrap it in another query.
+    static func sql(of query: QueryBuilder<DossierModel>) -> any SQLExpression {
+        SQLQueryConverter(delegate: PlainConverterDelegate()).convert(query.query)
+    }
+
     /// Queries need none of the schema hooks of a converter delegate.
-    struct PlainConverterDelegate: SQLConverterDelegate {
+    private struct PlainConverterDelegate: SQLConverterDelegate {
         func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
     }
 }

@@ -1,5 +1,4 @@
 import Fluent
-import FluentSQL
 import SQLKit
 import Foundation
 import MotCuaCore
@@ -60,7 +59,7 @@ struct SummaryDrillDown {
             }
             let select = q.field(\.$id).field(\.$channel).field(\.$status).field(\.$clockJSON).field(\.$finishedAt).sort(\.$receivedAt).sort(\.$code)
             let candidates = try await (db as! any SQLDatabase)
-                .raw("\(SQLQueryConverter(delegate: MatchCount.PlainConverterDelegate()).convert(select.query))").all(decoding: Candidate.self)
+                .raw("\(MatchCount.sql(of: select))").all(decoding: Candidate.self)
             let asOf = self.asOf
             let wanted = candidates.filter { d in
                 let overdue = d.counted.overdueSpans.contains { $0.contains(asOf) }

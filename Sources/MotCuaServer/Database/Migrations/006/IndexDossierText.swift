@@ -65,15 +65,11 @@ struct IndexDossierText: AsyncMigration {
         }
     }
 
-    /// Creates the index if it is missing: a bulk load drops it and rebuilds it at the end, and a load
-    /// cut short leaves it to the next start (Launch.migrate).
+    /// SQLite: creates the FTS table if it is missing (a bulk load drops it and rebuilds it at the end,
+    /// and a load cut short leaves it to the next start). PostgreSQL's index is NameSearchIndex's.
     static func ensure(on sql: any SQLDatabase) async throws {
-        if sql.dialect.name == "sqlite" {
-            let rows = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'dossier_text_insert'").all()
-            if rows.isEmpty { try await create(on: sql) }
-        } else {
-            try await create(on: sql)
-        }
+        let rows = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'dossier_text_insert'").all()
+        if rows.isEmpty { try await create(on: sql) }
     }
 
     static func drop(on sql: any SQLDatabase) async throws {
