@@ -22,10 +22,14 @@ let package = Package(
     targets: [
         // Pure domain: no I/O, no Vapor, no database.
         .target(name: "MotCuaCore"),
+        // libqrencode (Debian's libqrencode-dev) and a small Swift wrapper: the forms' QR codes.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "QRCode", dependencies: ["CQRencode"]),
         .target(
             name: "MotCuaServer",
             dependencies: [
                 "MotCuaCore",
+                "QRCode",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -68,6 +72,7 @@ let package = Package(
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         // Runs the built `motcua` binary as a process.
         .testTarget(name: "motcuaTests", dependencies: ["motcua", "MotCuaTestSupport"]),
     ]

@@ -72,7 +72,7 @@ import Vapor
                 #expect(timeline.contains(text), "\(text)")
             }
             #expect(timeline.contains("\(officer.fullName) (Đề xuất") || timeline.contains("(\(Action.propose.vietnameseName))"))
-            let slip = try await t.request(.GET, "/ho-so/\(code)/phieu-kiem-soat", headers: head)
+            let slip = try await t.request(.GET, "/ho-so/\(code)/mau/06", headers: head)
             #expect(slip.status == .ok && slip.text.contains("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ") && slip.text.contains(code))
 
             // Refusals change nothing and explain themselves on the page.

@@ -17,7 +17,10 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             ("Referrer-Policy", "same-origin"),
             ("X-Content-Type-Options", "nosniff"),
         ] + (https ? [("Strict-Transport-Security", "max-age=31536000")] : [])
-        for (name, value) in h { response.headers.replaceOrAdd(name: name, value: value) }
+        for (name, value) in h where name != "Content-Security-Policy" || !response.headers.contains(name: name) {
+            // A handler's own policy stands (the printed forms: their inline style, no script at all).
+            response.headers.replaceOrAdd(name: name, value: value)
+        }
         return response
     }
 }

@@ -20,6 +20,12 @@ public struct Settings: Sendable {
     /// MOTCUA_TRUST_FORWARDED=1 behind a reverse proxy: the client's address is the first of
     /// `X-Forwarded-For` (used to limit wrong lookups per address).
     public var trustForwarded: Bool
+    /// MOTCUA_FORM_SET: the printed forms' templates, Resources/Views/Forms/<set> (tt03-2025 by
+    /// default, or tt01-2018).
+    public var formSet: FormSet
+    /// MOTCUA_CHROMIUM: the headless Chromium that prints forms to PDF (found on PATH by default;
+    /// empty turns PDF off).
+    public var chromium: URL?
 
     public init(database: String? = nil, dataDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let data = URL(fileURLWithPath: dataDirectory ?? environment["MOTCUA_DATA_DIR"] ?? "./data")
@@ -48,6 +54,15 @@ public struct Settings: Sendable {
             self.publicURL = nil
         }
         self.trustForwarded = environment["MOTCUA_TRUST_FORWARDED"] == "1"
+        if let set = environment["MOTCUA_FORM_SET"], !set.isEmpty {
+            guard let chosen = FormSet(rawValue: set) else {
+                throw CalendarError.invalidDuration("MOTCUA_FORM_SET=\"\(set)\" phải là một trong: \(FormSet.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            self.formSet = chosen
+        } else {
+            self.formSet = .default
+        }
+        self.chromium = PDFPrinter.find(environment: environment)
         self.resourceDirectory = Self.findResources(environment: environment)
     }
 
@@ -81,12 +96,14 @@ public struct Settings: Sendable {
 struct MotCuaContext: Sendable {
     let settings: Settings
     let files: FileStore
+    let printer: PDFPrinter
     private let live: LiveCalendar
 
     init(settings: Settings, calendar: WorkingCalendar) {
         self.settings = settings
         live = LiveCalendar(DossierService(calendar: calendar, policy: settings.receiptPolicy))
         files = FileStore(directory: settings.filesDirectory, maxBytes: settings.maxUploadBytes)
+        printer = PDFPrinter(executable: settings.chromium)
     }
 
     var calendar: WorkingCalendar { live.service.calendar }

@@ -21,7 +21,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
         // A full-text search's bitmap of a common name (tens of thousands of rows) fits in 16 MB
         // exactly; in the default 4 MB it turns lossy and every row of its pages is checked again.
         configuration.coreConfiguration.options.additionalStartupParameters.append(("work_mem", "16MB"))
-        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4), as: .psql)
+        // A burst of writes on the same rows queues for connections behind the row locks; 30 s
+        // (not the default 10) lets such a queue drain on a loaded machine instead of failing.
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
     } else {
         let path = settings.database
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)

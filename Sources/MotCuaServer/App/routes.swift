@@ -78,7 +78,6 @@ func routes(_ app: Application) throws {
         let counter = CounterPage()
         app.get("tiep-nhan", use: counter.show)
         app.post("tiep-nhan", use: counter.receive)
-        app.get("ho-so", ":code", "giay-tiep-nhan", use: ReceiptPage().show)
         app.post("ban-giao", use: HandOverPage().handOver)
         app.get("so-theo-doi", use: LogBookPage().show)
     }
@@ -118,7 +117,7 @@ func routes(_ app: Application) throws {
         let page = DossierDetailPage(), api = DossierDetailAPI()
         app.get("ho-so", ":code", use: page.show)
         app.post("ho-so", ":code", "thao-tac", ":action", use: page.act)
-        app.get("ho-so", ":code", "phieu-kiem-soat", use: ControlSlipPage().show)
+        app.get("ho-so", ":code", "mau", ":number", use: FormPages().show)
         app.on(.POST, "ho-so", ":code", "tep", body: .stream, use: page.upload)
         v1.get("dossiers", ":code", use: api.get)
         v1.post("dossiers", ":code", "actions", ":action", use: api.perform)

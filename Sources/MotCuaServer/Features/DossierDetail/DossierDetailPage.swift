@@ -74,9 +74,12 @@ struct DossierDetailPage {
         let hasActions: Bool
         /// The user may attach files now (the `upload_file` rule): the tab shows a form per component.
         let canUpload: Bool
+        /// The printed forms the dossier has now (mẫu số and title), in the configured set.
+        let printedForms: [PrintLink]
         let notice: String?
         let error: String?
     }
+    struct PrintLink: Encodable { let number: String; let title: String; let href: String }
 
     static let tabs: [(key: String, label: String)] = [
         ("chung", "Thông tin chung"), ("tien-trinh", "Tiến trình thụ lý"), ("thanh-phan", "Thành phần hồ sơ"), ("nhat-ky", "Nhật ký sửa đổi"),
@@ -127,6 +130,15 @@ struct DossierDetailPage {
         return response
     }
 
+    static func printedForms(_ record: DossierRecord, set: FormSet, actor: Actor) -> [PrintLink] {
+        let logged = Set(record.log.compactMap { Action(rawValue: $0.action) })
+        let keepsBook = actor.roles.contains(.reception) || actor.roles.contains(.leader)
+        return set.forms.filter { $0.isAvailable(received: record.dossier.receivedAt != nil, logged: logged) && ($0 != .logBook || keepsBook) }.map { form in
+            let number = set.number(of: form)!
+            return PrintLink(number: number, title: FormContext.sentenceCase(set.title(of: form)), href: "/ho-so/\(record.dossier.code)/mau/\(number)")
+        }
+    }
+
     func render(_ d: DossierModel, actor: Actor, notice: String?, error: String?, on req: Request, tab: String? = nil) async throws -> View {
         let tab = tab ?? req.query[String.self, at: "tab"].flatMap { key in Self.tabs.contains { $0.key == key } ? key : nil } ?? "chung"
         let record = try await DossierRecord.load(d, on: req.db)
@@ -167,7 +179,8 @@ struct DossierDetailPage {
             tabs: Self.tabs.map { Tab(label: $0.label, href: "/ho-so/\(d.code)?tab=\($0.key)", current: $0.key == tab) },
             version: d.version, facts: Self.facts(record, names: names, now: now), periods: periods, pauses: pauses,
             components: components, otherFiles: record.files.filter { $0.component == nil }.map(fileRow), log: log,
-            actions: forms, hasActions: !forms.isEmpty, canUpload: allowed.contains(.uploadFile), notice: notice, error: error))
+            actions: forms, hasActions: !forms.isEmpty, canUpload: allowed.contains(.uploadFile),
+            printedForms: Self.printedForms(record, set: req.application.motcua.settings.formSet, actor: actor), notice: notice, error: error))
     }
 
     static func cssClass(_ t: Timeliness) -> String {

@@ -103,7 +103,7 @@ struct CounterPage {
             representative: nil, contentSummary: given(typed.summary), resultDelivery: given(typed.resultDelivery), components: handedIn)
         do {
             let d = try await req.motcua.dossiers.create(input, actor: actor, at: Date(), on: req.db)
-            return req.redirect(to: "/ho-so/\(d.code)/giay-tiep-nhan")
+            return req.redirect(to: "/ho-so/\(d.code)/mau/01")
         } catch {
             let (status, detail) = ProblemMiddleware.explain(error)
             guard status != .internalServerError else { throw error }
