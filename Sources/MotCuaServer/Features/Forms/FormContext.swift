@@ -169,7 +169,7 @@ struct FormContext: Encodable {
             Step(number: i + 1, giver: i == 0 ? record.applicant.name : (periods[i - 1].finishedBy ?? ""),
                  receiver: p.finishedBy ?? p.holder?.vietnameseName ?? p.state.vietnameseName,
                  handedAt: PageTime.dateTime(p.from), due: p.dueAt.map(PageTime.dateTime) ?? "",
-                 result: p.timeliness?.vietnameseName ?? (p.to == nil ? "Đang xử lý" : ""),
+                 result: p.timeliness?.vietnameseName ?? (p.to == nil && p.holder != nil ? "Đang xử lý" : ""),
                  note: [p.state.vietnameseName, p.finishedWith.flatMap { Action(rawValue: $0)?.vietnameseName }].compactMap { $0 }.joined(separator: " → "))
         }
     }
