@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // Already in the graph through Vapor; named for the signing target.
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Pure domain: no I/O, no Vapor, no database.
@@ -25,6 +29,12 @@ let package = Package(
         // libqrencode (Debian's libqrencode-dev) and a small Swift wrapper: the forms' QR codes.
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "QRCode", dependencies: ["CQRencode"]),
+        // The provincial CA and detached CMS signatures (swift-certificates, swift-crypto).
+        .target(name: "MotCuaSigning", dependencies: [
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
         .target(
             name: "MotCuaServer",
             dependencies: [
@@ -43,6 +53,7 @@ let package = Package(
             dependencies: [
                 "MotCuaCore",
                 "MotCuaServer",
+                "MotCuaSigning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +84,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+        .testTarget(name: "MotCuaSigningTests", dependencies: ["MotCuaSigning"]),
         // Runs the built `motcua` binary as a process.
         .testTarget(name: "motcuaTests", dependencies: ["motcua", "MotCuaTestSupport"]),
     ]

@@ -26,6 +26,12 @@ public enum Launch {
         return try await withCleanup({ try await body(app) }) { try await app.asyncShutdown() }
     }
 
+    /// A user's full name and whether they sign results (the leader role), for `motcua ca issue`.
+    public static func signingUser(_ app: Application, username: String) async throws -> (fullName: String, signs: Bool)? {
+        guard let user = try await UserModel.query(on: app.db).filter(\.$username == username).first() else { return nil }
+        return (user.fullName, user.roles.contains(.leader))
+    }
+
     /// Creates or updates the schema, then loads the stored working calendar. Several processes may start
     /// on a fresh database at once (a server and a command, or parallel commands), so migrations run under
     /// a lock that spans processes: a lock file beside the SQLite file, an advisory lock on PostgreSQL.

@@ -1,0 +1,68 @@
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+
+/// A version 1 X.509 CRL (RFC 5280 section 5) signed by the CA: swift-certificates reads
+/// certificates but does not write CRLs, so this writes the few fields with swift-asn1.
+enum RevocationList {
+    static let ecdsaWithSHA256: ASN1ObjectIdentifier = [1, 2, 840, 10045, 4, 3, 2]
+
+    static func der(issuer: DistinguishedName, revoked: [ProvincialCA.Revocation], thisUpdate: Date, nextUpdate: Date,
+                    key: P256.Signing.PrivateKey) throws -> [UInt8] {
+        var tbs = DER.Serializer()
+        try tbs.appendConstructedNode(identifier: .sequence) { c in
+            try algorithm(&c)
+            try c.serialize(issuer)
+            try time(thisUpdate, &c)
+            try time(nextUpdate, &c)
+            if !revoked.isEmpty {
+                try c.appendConstructedNode(identifier: .sequence) { list in
+                    for r in revoked {
+                        try list.appendConstructedNode(identifier: .sequence) { entry in
+                            entry.appendPrimitiveNode(identifier: .integer) { $0.append(contentsOf: serialBytes(r.serial)) }
+                            try time(r.at, &entry)
+                        }
+                    }
+                }
+            }
+        }
+        let tbsBytes = tbs.serializedBytes
+        let signature = try key.signature(for: tbsBytes).derRepresentation
+        var out = DER.Serializer()
+        try out.appendConstructedNode(identifier: .sequence) { c in
+            c.serializeRawBytes(tbsBytes)
+            try algorithm(&c)
+            try c.serialize(ASN1BitString(bytes: ArraySlice(signature)))
+        }
+        return out.serializedBytes
+    }
+
+    static func algorithm(_ c: inout DER.Serializer) throws {
+        try c.appendConstructedNode(identifier: .sequence) { a in try a.serialize(ecdsaWithSHA256) }
+    }
+
+    /// UTCTime until 2049, GeneralizedTime after, as RFC 5280 asks.
+    static func time(_ date: Date, _ c: inout DER.Serializer) throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let t = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        if t.year! < 2050 {
+            try c.serialize(try UTCTime(year: t.year!, month: t.month!, day: t.day!, hours: t.hour!, minutes: t.minute!, seconds: t.second!))
+        } else {
+            try c.serialize(try GeneralizedTime(year: t.year!, month: t.month!, day: t.day!, hours: t.hour!, minutes: t.minute!, seconds: t.second!, fractionalSeconds: 0))
+        }
+    }
+
+    /// The serial as the positive INTEGER the certificate carries (its content octets).
+    static func serialBytes(_ hex: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        return bytes
+    }
+}
