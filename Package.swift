@@ -86,6 +86,6 @@ let package = Package(
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(name: "MotCuaSigningTests", dependencies: ["MotCuaSigning"]),
         // Runs the built `motcua` binary as a process.
-        .testTarget(name: "motcuaTests", dependencies: ["motcua", "MotCuaTestSupport"]),
+        .testTarget(name: "motcuaTests", dependencies: ["motcua", "MotCuaTestSupport", "MotCuaSigning"]),
     ]
 )

@@ -57,7 +57,9 @@ struct CAIssueCommand: AsyncParsableCommand {
         }) else { throw fail(SigningError("Không có tài khoản \"\(user)\".")) }
         guard found.signs else { throw fail(SigningError("Tài khoản \"\(user)\" không có vai trò lãnh đạo nên không được cấp chứng thư ký kết quả.")) }
         do {
-            let certificate = try ProvincialCA(directory: try db.caDirectory).issue(username: user, fullName: found.fullName, secret: try db.signingSecret())
+            let ca = ProvincialCA(directory: try db.caDirectory)
+            _ = try ca.certificate()   // "no CA yet" before "no secret"
+            let certificate = try ca.issue(username: user, fullName: found.fullName, secret: try db.signingSecret())
             say("Đã cấp chứng thư số cho \(found.fullName) (\(user)), số sê-ri \(certificate.serialNumber), hiệu lực đến \(certificate.notValidAfter).")
         } catch let e as SigningError { throw fail(e) }
     }
@@ -71,6 +73,7 @@ struct CARevokeCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let ca = ProvincialCA(directory: try db.caDirectory)
+            _ = try ca.certificate()
             try ca.revoke(username: user, secret: try db.signingSecret())
             say("Đã thu hồi chứng thư số của \(user). Danh sách thu hồi mới: \(ca.crlFile.path)")
         } catch let e as SigningError { throw fail(e) }

@@ -1,4 +1,5 @@
 import Foundation
+import MotCuaSigning
 import MotCuaTestSupport
 import Testing
 
@@ -124,5 +125,45 @@ import Testing
         #expect(try run(["calendar", "import", "x.csv"], in: cwd).status == 0)
         #expect(FileManager.default.fileExists(atPath: cwd.appendingPathComponent("data/motcua.sqlite").path))
         #expect(try run(["calendar", "export", "2031"], in: cwd).out == "date,kind,description\n2031-03-03,day_off,Nghỉ đặc biệt\n")
+    }
+
+    /// `motcua ca` and `motcua verify-signature` on a demo province: only a leader gets a
+    /// certificate; a signature of theirs verifies (exit 0) until the file changes or the
+    /// certificate is revoked (exit 1, with the reason).
+    @Test func theProvincialCAIssuesRevokesAndVerifies() throws {
+        let data = try tempDir()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let dir = ["--data-dir", data.path]
+        #expect(try run(["demo", "--dossiers", "0"] + dir).status == 0)
+        var r = try run(["ca", "issue", "--user", "stp.lanhdao"] + dir)
+        #expect(r.status == 1 && r.err.contains("motcua ca init"))
+        r = try run(["ca", "init", "--name", "UBND tỉnh Hậu Giang"] + dir)
+        #expect(r.status == 0 && r.out.contains("MOTCUA_SIGNING_SECRET"))
+        let caDirectory = data.appendingPathComponent("ca")
+        let permissions = try FileManager.default.attributesOfItem(atPath: caDirectory.appendingPathComponent("secret").path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+        #expect(try run(["ca", "init", "--name", "Lần hai"] + dir).status == 1)
+        r = try run(["ca", "issue", "--user", "stp.tiepnhan"] + dir)
+        #expect(r.status == 1 && r.err.contains("không có vai trò lãnh đạo"))
+        #expect(try run(["ca", "issue", "--user", "khong.co.ai"] + dir).err.contains("Không có tài khoản"))
+        r = try run(["ca", "issue", "--user", "stp.lanhdao"] + dir)
+        #expect(r.status == 0 && r.out.contains("Đã cấp chứng thư số cho"))
+
+        let ca = ProvincialCA(directory: caDirectory)
+        let secret = try SigningSecret.load(environment: [:], caDirectory: caDirectory)
+        let content = data.appendingPathComponent("ket-qua.pdf"), signature = data.appendingPathComponent("ket-qua.pdf.p7s")
+        let bytes = Array("%PDF-1.4 kết quả giải quyết".utf8)
+        try Data(bytes).write(to: content)
+        try Data(try ca.signer(username: "stp.lanhdao", secret: secret).sign(bytes)).write(to: signature)
+        r = try run(["verify-signature", content.path, signature.path] + dir)
+        #expect(r.status == 0 && r.out.contains("Chữ ký hợp lệ") && r.out.contains("stp.lanhdao") == false)
+        try Data(bytes + [0x20]).write(to: content)
+        r = try run(["verify-signature", content.path, signature.path] + dir)
+        #expect(r.status == 1 && r.out.contains("bị thay đổi"))
+        try Data(bytes).write(to: content)
+        #expect(try run(["ca", "revoke", "--user", "stp.lanhdao"] + dir).status == 0)
+        r = try run(["verify-signature", content.path, signature.path] + dir)
+        #expect(r.status == 1 && r.out.contains("thu hồi"))
+        #expect(try run(["verify-signature", data.appendingPathComponent("khong-co").path, signature.path] + dir).status == 1)
     }
 }
