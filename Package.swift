@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "MotCuaCore",
                 "QRCode",
+                "MotCuaSigning",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

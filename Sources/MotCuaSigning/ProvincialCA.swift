@@ -76,9 +76,9 @@ public struct ProvincialCA: Sendable {
         try P256.Signing.PrivateKey(derRepresentation: try secret.open(try Data(contentsOf: keyFile)))
     }
 
-    /// Issues a leader's signing certificate (2 years); a previous one of the same user is revoked.
+    /// Issues a leader's signing certificate (2 years from `now`); a previous one of the same user is revoked.
     @discardableResult
-    public func issue(username: String, fullName: String, secret: SigningSecret, now: Date = Date()) throws -> Certificate {
+    public func issue(username: String, fullName: String, secret: SigningSecret, now: Date = Date(), years: Double = 2) throws -> Certificate {
         guard username.range(of: "^[A-Za-z0-9._-]{1,64}$", options: .regularExpression) != nil else {
             throw SigningError("Tên đăng nhập \"\(username)\" không hợp lệ.")
         }
@@ -95,7 +95,7 @@ public struct ProvincialCA: Sendable {
         }
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-300), notValidAfter: now.addingTimeInterval(2 * 365.25 * 86_400),
+            notValidBefore: now.addingTimeInterval(-300), notValidAfter: now.addingTimeInterval(years * 365.25 * 86_400),
             issuer: ca.subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)

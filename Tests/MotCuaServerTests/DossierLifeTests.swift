@@ -98,6 +98,8 @@ import Vapor
             _ = try await act("propose", officer, body { $0.proposal = .approve; $0.opinion = "Hồ sơ hợp lệ, đề nghị cấp phiếu" })
             let rework = try await act("return_for_rework", head, body { $0.opinion = "Đề nghị kiểm tra lại thông tin nơi cư trú" })
             #expect(try rework.decode(DossierDetail.self).log.last?.opinion == "Đề nghị kiểm tra lại thông tin nơi cư trú")
+            // The officer's draft result, signed at approval.
+            #expect(try await t.upload(minimalPDF("Phiếu lý lịch tư pháp số 1"), name: "du-thao-ket-qua.pdf", component: nil, to: code, token: officer).status == .created)
             _ = try await act("propose", officer, body { $0.proposal = .approve; $0.opinion = "Đã kiểm tra lại" })
             _ = try await act("approve", leader, body(), expect: .conflict)
             _ = try await act("submit_for_signature", leader, body(), expect: .forbidden)
@@ -113,15 +115,15 @@ import Vapor
             #expect(final.dossier.status == "returned")
             #expect(final.dossier.completedAt != nil && final.dossier.returnedAt != nil)
             #expect(final.log.map(\.action) == ["receive", "request_payment", "confirm_payment", "hand_over", "assign", "request_supplement",
-                                                 "supplement", "propose", "return_for_rework", "propose", "submit_for_signature", "approve", "return_result"])
-            #expect(final.log.map(\.seq) == Array(1...13))
+                                                 "supplement", "propose", "return_for_rework", "upload_file", "propose", "submit_for_signature", "approve", "return_result"])
+            #expect(final.log.map(\.seq) == Array(1...14))
             let rounds = try #require(final.clock?.rounds)
             #expect(rounds.map(\.reason) == [.payment, .supplement])
             #expect(rounds.allSatisfy { $0.newDue != nil && $0.newDue! >= $0.previousDue })
             #expect(final.log[4].changes.contains { $0.field == "assigned_officer_id" && $0.new == officerID.uuidString })
             #expect(final.log[5].changes.contains { $0.field == "supplement_components" && $0.new == "1,3" })
-            #expect(final.log[12].changes.contains { $0.field == "result_delivery" && $0.new == "post" })
-            #expect(final.log[12].changes.contains { $0.field == "result_recipient" && $0.new == "Trần Thị Bích (nhận thay, CCCD 092198001234)" })
+            #expect(final.log[13].changes.contains { $0.field == "result_delivery" && $0.new == "post" })
+            #expect(final.log[13].changes.contains { $0.field == "result_recipient" && $0.new == "Trần Thị Bích (nhận thay, CCCD 092198001234)" })
             let logTab = try await t.request(.GET, "/ho-so/\(code)?tab=nhat-ky", headers: try await t.pageSession("stp.tiepnhan").headers).text
             #expect(logTab.contains("Thành phần cần bổ sung") && logTab.contains("1. Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp") && logTab.contains("Qua dịch vụ bưu chính công ích"))
             let verified = try await Launch.verifyLog(t.app)

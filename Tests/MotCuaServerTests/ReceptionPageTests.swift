@@ -162,6 +162,7 @@ import Vapor
                 ("return_result", reception, ActionRequest(version: 6, delivery: .counter, recipient: "Lê Văn Bảy")),
             ]
             for (action, token, body) in steps {
+                if action == "propose" { _ = try await t.upload(minimalPDF("Kết quả"), name: "ket-qua.pdf", component: nil, to: returned, token: officer) }
                 #expect(try await t.request(.POST, "/api/v1/dossiers/\(returned)/actions/\(action)", token: token, json: body).status == .ok, "\(action)")
             }
             let desk = try await t.pageSession("stp.tiepnhan")

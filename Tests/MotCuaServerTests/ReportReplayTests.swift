@@ -127,8 +127,17 @@ import Vapor
                                       rating: pick(Satisfaction.allCases))
             if action == .apologise { inputs.appointment = (d.appointmentAt ?? now) + 3 * 86_400 }
             if action == .requestSupplement, chance(0.5) { inputs.appointment = now + 5 * 86_400 }
+            var acting = actor
+            if action == .approve {
+                // Approval signs the department's draft: the officer attaches it, the agency's leader (who holds a certificate) signs.
+                let draftBy = Actor(id: d.assignedOfficerID ?? someone, name: actor.name, roles: actor.roles, scope: .everything)
+                _ = try await FileService.add(minimalPDF("Kết quả \(code)"), fileName: "ket-qua.pdf", component: nil, to: d, actor: draftBy, at: now,
+                                              context: t.app.motcua, pool: t.app.workPool, on: t.app.db)
+                let leader = users.first { $0.roles.contains(.leader) && $0.agencyID == d.agencyID }!
+                acting = Actor(id: leader.id, name: leader.fullName, roles: actor.roles, scope: .everything)
+            }
             do {
-                _ = try await service.perform(action, code: code, inputs: inputs, expectedVersion: d.version, actor: actor, at: now, on: t.app.db)
+                _ = try await service.perform(action, code: code, inputs: inputs, expectedVersion: d.version, actor: acting, at: now, on: t.app.db)
             } catch let error as ServiceError where error.status != .internalServerError {
                 continue // refused by the rules (a proposal without a draft, say): nothing changed
             }

@@ -25,12 +25,37 @@ def act(browser, server, code, action, **fields):
     wait_for(browser, "Đã thực hiện:")
 
 
+def minimal_pdf(text):
+    """A small well-formed PDF (the server checks a file's whole structure)."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>", f"<< /Producer ({text}) >>"]
+    pdf, offsets = b"%PDF-1.4\n", []
+    for i, o in enumerate(objects):
+        offsets.append(len(pdf))
+        pdf += f"{i + 1} 0 obj\n{o}\nendobj\n".encode()
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode() + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 4 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return pdf
+
+
+def attach_draft(browser, server, code, folder):
+    """The officer attaches the draft result under "Tệp khác": the file "Ký duyệt" signs."""
+    draft = folder / "du-thao-ket-qua.pdf"
+    draft.write_bytes(minimal_pdf("Phieu ly lich tu phap"))
+    browser.get(server + f"/ho-so/{code}?tab=thanh-phan")
+    other = browser.find_elements(By.CSS_SELECTOR, "form.upload")[-1]
+    other.find_element(By.NAME, "file").send_keys(str(draft))
+    other.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(browser, "Đã tải lên tệp.")
+
+
 def as_user(browser, server, username):
     browser.delete_all_cookies()
     login(browser, server, username)
 
 
-def test_counter_to_returned_result_through_the_pages(browser, server):
+def test_counter_to_returned_result_through_the_pages(browser, server, tmp_path):
     officer = api(server, "/api/v1/login", body={"username": "stp.hctp.cv1", "password": PASSWORD})["user"]
 
     # The desk: find the procedure, fill the form, see the appointment, save, print the receipt.
@@ -87,6 +112,7 @@ def test_counter_to_returned_result_through_the_pages(browser, server):
     wait_for(browser, code)
     act(browser, server, code, "return_for_rework", opinion="Kiểm tra lại nơi cư trú")
     as_user(browser, server, "stp.hctp.cv1")
+    attach_draft(browser, server, code, tmp_path)
     act(browser, server, code, "propose", opinion="Đã kiểm tra lại, đủ điều kiện")
     as_user(browser, server, "stp.hctp.truongphong")
     act(browser, server, code, "submit_for_signature")
@@ -96,6 +122,7 @@ def test_counter_to_returned_result_through_the_pages(browser, server):
     browser.find_element(By.LINK_TEXT, "Hồ sơ chờ ký duyệt").click()
     wait_for(browser, code)
     act(browser, server, code, "approve")
+    wait_for(browser, "Chữ ký số hợp lệ")
     as_user(browser, server, "stp.tiepnhan")
     act(browser, server, code, "return_result")
     assert "Đã trả kết quả" in browser.page_source

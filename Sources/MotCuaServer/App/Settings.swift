@@ -26,6 +26,8 @@ public struct Settings: Sendable {
     /// MOTCUA_CHROMIUM: the headless Chromium that prints forms to PDF (found on PATH by default;
     /// empty turns PDF off).
     public var chromium: URL?
+    /// MOTCUA_SIGNING_SECRET: seals the CA's and the leaders' keys (else `<data-dir>/ca/secret`).
+    public var signingSecret: String?
 
     public init(database: String? = nil, dataDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let data = URL(fileURLWithPath: dataDirectory ?? environment["MOTCUA_DATA_DIR"] ?? "./data")
@@ -63,6 +65,7 @@ public struct Settings: Sendable {
             self.formSet = .default
         }
         self.chromium = PDFPrinter.find(environment: environment)
+        self.signingSecret = environment["MOTCUA_SIGNING_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         self.resourceDirectory = Self.findResources(environment: environment)
     }
 
@@ -97,13 +100,17 @@ struct MotCuaContext: Sendable {
     let settings: Settings
     let files: FileStore
     let printer: PDFPrinter
+    let signing: ResultSigning
     private let live: LiveCalendar
 
     init(settings: Settings, calendar: WorkingCalendar) {
         self.settings = settings
-        live = LiveCalendar(DossierService(calendar: calendar, policy: settings.receiptPolicy))
-        files = FileStore(directory: settings.filesDirectory, maxBytes: settings.maxUploadBytes)
+        let files = FileStore(directory: settings.filesDirectory, maxBytes: settings.maxUploadBytes)
+        let signing = ResultSigning(dataDirectory: settings.dataDirectory, secret: settings.signingSecret)
+        self.files = files
+        self.signing = signing
         printer = PDFPrinter(executable: settings.chromium)
+        live = LiveCalendar(DossierService(calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files))
     }
 
     var calendar: WorkingCalendar { live.service.calendar }
@@ -111,7 +118,7 @@ struct MotCuaContext: Sendable {
 
     /// Puts a newly stored calendar in force for the requests that follow.
     func replaceCalendar(_ calendar: WorkingCalendar) {
-        live.service = DossierService(calendar: calendar, policy: settings.receiptPolicy)
+        live.service = DossierService(calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files)
     }
 }
 

@@ -8,6 +8,8 @@ func routes(_ app: Application) throws {
         let pages = LookupPages()
         app.get(use: pages.home)
         app.get("tra-cuu", use: pages.lookup)
+        app.get("tra-cuu", "ket-qua", use: pages.resultFile)
+        app.get("chu-ky-so", ":file", use: pages.caFile)
         v1.get("lookup", use: LookupAPI().lookup)
         app.get("openapi.yaml") { req async throws -> Response in
             let path = req.application.directory.workingDirectory + "openapi.yaml"

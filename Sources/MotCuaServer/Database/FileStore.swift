@@ -9,6 +9,8 @@ struct FileStore: Sendable {
 
     enum Kind: String, CaseIterable, Sendable {
         case pdf, jpeg, png, docx, xlsx, doc, xls
+        /// A detached CMS signature made by the server (never accepted from an upload).
+        case cms
 
         var contentType: String {
             switch self {
@@ -19,6 +21,7 @@ struct FileStore: Sendable {
             case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             case .doc: "application/msword"
             case .xls: "application/vnd.ms-excel"
+            case .cms: "application/pkcs7-signature"
             }
         }
     }
@@ -37,13 +40,14 @@ struct FileStore: Sendable {
     }
 
     /// Checks and stores a file; returns its checksum and type. Storing the same content twice keeps one copy.
-    /// CPU and disk work: call it off the event loops (the application's work pool).
-    func put(_ data: Data) throws -> (sha256: String, kind: Kind) {
+    /// CPU and disk work: call it off the event loops (the application's work pool). `known` is for
+    /// what the server made itself (a signature): its type is not sniffed.
+    func put(_ data: Data, as known: Kind? = nil) throws -> (sha256: String, kind: Kind) {
         guard !data.isEmpty else { throw ServiceError(.unprocessableEntity, "Tệp rỗng.") }
         guard data.count <= maxBytes else {
             throw ServiceError(.payloadTooLarge, "Tệp vượt quá dung lượng cho phép (\(maxBytes / 1_048_576) MB).")
         }
-        guard let kind = Self.sniff(data) else {
+        guard let kind = known ?? Self.sniff(data) else {
             throw ServiceError(.unsupportedMediaType, "Loại tệp không được chấp nhận. Chỉ nhận PDF, JPEG, PNG, DOC, DOCX, XLS, XLSX (kiểm tra theo nội dung tệp).")
         }
         let sha = Self.sha256(data)

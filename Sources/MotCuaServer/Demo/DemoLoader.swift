@@ -53,6 +53,7 @@ public struct DemoLoader: Sendable {
         let loader = try DemoLoader(app: app)
         var rng = SplitMix64(seed: seed)
         let staff = try await loader.organisation(rng: &rng)
+        try await DemoSigning.prepare(app, now: now)
         try await loader.dossiers(count: dossiers, staff: staff, now: now, seed: seed, progress: progress)
     }
 

@@ -9,6 +9,9 @@ import Vapor
 struct DossierService: Sendable {
     let calendar: WorkingCalendar
     let policy: ReceiptPolicy
+    /// "Ký duyệt" signs the result (Features/Signing); the files it reads and writes.
+    let signing: ResultSigning
+    let files: FileStore
 
     /// Receipt: the due date from the procedure terms and the working calendar.
     func startClock(_ d: DossierModel, terms: ProcedureTerms, channel: DossierChannel, at now: Date) throws {
@@ -67,10 +70,18 @@ struct DossierService: Sendable {
             }
         }
         let counted = d.counted
-        let log = try apply(action, to: d, inputs: inputs, actor: actor, at: now, officer: officer)
-        guard expectedVersion == d.version else { throw ServiceError.conflict }
+        // Approval signs the result, if the leader may approve now: the wrong role or state keeps
+        // its own answer; the signature is made before the transaction, which it must not hold.
+        var signed: SignedResult?
+        if action == .approve, expectedVersion == d.version, availableActions(on: d, actor: actor).contains(.approve) {
+            signed = try await signing.sign(draftOf: d, actor: actor, at: now, files: files, on: db)
+        }
+        let log = try apply(action, to: d, inputs: inputs, actor: actor, at: now, officer: officer, signed: signed)
+        guard expectedVersion == d.version, action != .approve || signed != nil else { throw ServiceError.conflict }
+        let signature = signed
         return try await db.transaction { tx in
             try await Self.claimVersion(of: d, expected: expectedVersion, on: tx)
+            if let signature { try await ResultSigning.signatureFile(signature, of: d, actor: actor).create(on: tx) }
             try await d.update(on: tx)
             try await LogChain.append(log, on: tx)
             try await ReportTallyStore.record(CountedDossier.change(from: counted, to: d.counted), of: d, on: tx)
@@ -93,7 +104,7 @@ struct DossierService: Sendable {
     /// user named by `inputs.officer`, looked up by the caller.
     /// `terms` may be given to save decoding the dossier's snapshot again (the demo loader does).
     func apply(_ action: Action, to d: DossierModel, inputs: ActionInputs, actor: Actor, at now: Date,
-               officer: UserModel?, terms known: ProcedureTerms? = nil) throws -> LogChain.Content {
+               officer: UserModel?, terms known: ProcedureTerms? = nil, signed: SignedResult? = nil) throws -> LogChain.Content {
         guard action != .submit, action != .receive else {
             throw ServiceError(.unprocessableEntity, "Hồ sơ mới được tạo bằng POST /api/v1/dossiers.")
         }
@@ -159,6 +170,13 @@ struct DossierService: Sendable {
             d.completedAt = now.wholeSeconds
             d.finishedAt = d.completedAt
             change("completed_at", nil, iso(d.completedAt))
+            if let signed {
+                // The signed result, in the log as on the dossier: the file, its SHA-256, the signature's, the certificate.
+                d.resultJSON = JSON.encode(signed)
+                change("result_file", nil, "\(signed.fileName) (sha256 \(signed.sha256))")
+                change("result_signature", nil, "\(signed.fileName).p7s (sha256 \(signed.signatureSHA256))")
+                change("signer_certificate", nil, "\(signed.signer), số sê-ri \(signed.certificateSerial)")
+            }
         case .withdraw:
             d.finishedAt = now.wholeSeconds
         case .returnResult:

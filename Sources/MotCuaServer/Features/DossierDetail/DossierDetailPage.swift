@@ -76,10 +76,16 @@ struct DossierDetailPage {
         let canUpload: Bool
         /// The printed forms the dossier has now (mẫu số and title), in the configured set.
         let printedForms: [PrintLink]
+        /// The signed result, checked now against the CA.
+        let signedResult: SignedView?
         let notice: String?
         let error: String?
     }
     struct PrintLink: Encodable { let number: String; let title: String; let href: String }
+    struct SignedView: Encodable {
+        let fileName: String; let fileHref: String; let signatureHref: String; let signer: String; let signedAt: String
+        let serial: String; let sha256: String; let valid: Bool; let text: String
+    }
 
     static let tabs: [(key: String, label: String)] = [
         ("chung", "Thông tin chung"), ("tien-trinh", "Tiến trình thụ lý"), ("thanh-phan", "Thành phần hồ sơ"), ("nhat-ky", "Nhật ký sửa đổi"),
@@ -128,6 +134,15 @@ struct DossierDetailPage {
         let response = try await render(d, actor: actor, notice: nil, error: detail, on: req, tab: tab).encodeResponse(for: req)
         response.status = status
         return response
+    }
+
+    static func signedResult(_ d: DossierModel, req: Request) async throws -> SignedView? {
+        guard let json = d.resultJSON, let s = try? JSON.decode(SignedResult.self, json) else { return nil }
+        let check = await req.motcua.signing.check(s, files: req.motcua.files)
+        let base = "/api/v1/dossiers/\(d.code)/files/"
+        return SignedView(fileName: s.fileName, fileHref: base + s.fileID.uuidString, signatureHref: base + s.signatureFileID.uuidString,
+                          signer: s.signer, signedAt: PageTime.dateTime(s.signedAt), serial: s.certificateSerial, sha256: s.sha256,
+                          valid: check.valid, text: check.text)
     }
 
     static func printedForms(_ record: DossierRecord, set: FormSet, actor: Actor) -> [PrintLink] {
@@ -180,7 +195,8 @@ struct DossierDetailPage {
             version: d.version, facts: Self.facts(record, names: names, now: now), periods: periods, pauses: pauses,
             components: components, otherFiles: record.files.filter { $0.component == nil }.map(fileRow), log: log,
             actions: forms, hasActions: !forms.isEmpty, canUpload: allowed.contains(.uploadFile),
-            printedForms: Self.printedForms(record, set: req.application.motcua.settings.formSet, actor: actor), notice: notice, error: error))
+            printedForms: Self.printedForms(record, set: req.application.motcua.settings.formSet, actor: actor),
+            signedResult: try await Self.signedResult(d, req: req), notice: notice, error: error))
     }
 
     static func cssClass(_ t: Timeliness) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import Vapor
 
 /// The portal's home page and "Tra cứu hồ sơ" by code and secret.
@@ -8,21 +9,68 @@ struct LookupPages {
     }
 
     func lookup(req: Request) async throws -> Response {
-        struct Context: Encodable { let layout: PageLayout; let result: PublicLookup?; let error: String?; let code: String; let secret: String }
+        struct Context: Encodable {
+            let layout: PageLayout; let result: PublicLookup?; let error: String?; let code: String; let secret: String
+            /// The signed result's check and downloads (the electronic copy and its signature).
+            let signatureValid: Bool; let signatureText: String?; let resultHref: String?; let signatureHref: String?
+        }
         let code = req.query[String.self, at: "code"] ?? ""
         let secret = req.query[String.self, at: "secret"] ?? ""
         var result: PublicLookup?
         var failure: ServiceError?
+        var check: ResultSigning.Check?
         if !code.isEmpty || !secret.isEmpty {
-            do { result = PublicLookup(try await LookupQuery.run(code: code, secret: secret, client: req.clientAddress, on: req.db), time: PageTime.dateTime) }
+            do {
+                let found = try await LookupQuery.run(code: code, secret: secret, client: req.clientAddress, on: req.db)
+                result = PublicLookup(found, time: PageTime.dateTime)
+                if let signed = found.signed { check = await req.motcua.signing.check(signed, files: req.motcua.files) }
+            }
             catch let e as ServiceError { failure = e }
         }
-        let response = try await req.view.render("Lookup/lookup", Context(layout: PageLayout("Tra cứu hồ sơ", req), result: result,
-                                                                          error: failure?.reason, code: code, secret: secret)).encodeResponse(for: req)
+        let query = "code=\(Self.encoded(code))&secret=\(Self.encoded(secret))"
+        let response = try await req.view.render("Lookup/lookup", Context(
+            layout: PageLayout("Tra cứu hồ sơ", req), result: result, error: failure?.reason, code: code, secret: secret,
+            signatureValid: check?.valid ?? false, signatureText: check?.text,
+            resultHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)", signatureHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)&tep=chu-ky")).encodeResponse(for: req)
         if let failure {
             response.status = failure.status
             response.add(headersOf: failure)
         }
+        return response
+    }
+
+    static func encoded(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+
+    /// The applicant's electronic copy of the signed result (`tep=chu-ky`: its signature), with the
+    /// dossier's code and secret, throttled like the lookup itself.
+    func resultFile(req: Request) async throws -> Response {
+        let found = try await LookupQuery.run(code: req.query[String.self, at: "code"] ?? "", secret: req.query[String.self, at: "secret"] ?? "",
+                                              client: req.clientAddress, on: req.db)
+        guard let signed = found.signed else { throw ServiceError(.notFound, "Hồ sơ chưa có kết quả được ký số.") }
+        let signature = req.query[String.self, at: "tep"] == "chu-ky"
+        let files = req.motcua.files
+        let sha = signature ? signed.signatureSHA256 : signed.sha256
+        let data = try await req.application.workPool.runIfActive { try files.get(sha) }
+        let response = Response(status: .ok, body: .init(data: data))
+        let name = signature ? signed.fileName + ".p7s" : signed.fileName
+        let row = try await DossierFileModel.find(signature ? signed.signatureFileID : signed.fileID, on: req.db)
+        response.headers.replaceOrAdd(name: .contentType, value: row?.contentType ?? "application/octet-stream")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name.filter { $0 != "\"" && $0.isASCII })\"; filename*=UTF-8''\(Self.encoded(name))")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// The CA's certificate and revocation list, public: whoever receives a result verifies it.
+    func caFile(req: Request) async throws -> Response {
+        let name = req.parameters.get("file") ?? ""
+        let ca = req.motcua.signing.ca
+        let files = ["ca.pem": ca.caFile, "crl.pem": ca.crlFile, "ca-crl.pem": ca.caWithCRLFile]
+        guard let url = files[name], let data = FileManager.default.contents(atPath: url.path) else {
+            throw ServiceError(.notFound, "Không có tệp \(name); các tệp công khai: ca.pem, crl.pem, ca-crl.pem.")
+        }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: name == "crl.pem" ? "application/pkix-crl" : "application/x-pem-file")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
         return response
     }
 }

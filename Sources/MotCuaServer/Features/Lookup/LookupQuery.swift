@@ -13,6 +13,8 @@ struct LookupResult {
     let appointmentAt: Date?
     let completedAt: Date?
     let returnedAt: Date?
+    /// The signed result (Nghị định 118/2025 art. 22: the applicant's electronic copy), once approved.
+    let signed: SignedResult?
 }
 
 /// The lookup as shown: by the API with instants in ISO 8601 (+07:00), by the page as
@@ -26,6 +28,10 @@ struct PublicLookup: Content {
     var appointmentAt: String?
     var completedAt: String?
     var returnedAt: String?
+    /// The signed result's file, its signer and when it was signed.
+    var resultFile: String?
+    var signer: String?
+    var signedAt: String?
 
     init(_ r: LookupResult, time: (Date) -> String = VietnamTime.iso) {
         code = r.code
@@ -36,6 +42,9 @@ struct PublicLookup: Content {
         appointmentAt = r.appointmentAt.map(time)
         completedAt = r.completedAt.map(time)
         returnedAt = r.returnedAt.map(time)
+        resultFile = r.signed?.fileName
+        signer = r.signed?.signer
+        signedAt = r.signed.map { time($0.signedAt) }
     }
 }
 
@@ -63,6 +72,7 @@ enum LookupQuery {
         for (throttle, value) in throttles { try await throttle.release(value, on: db) }
         let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
         return LookupResult(code: d.code, statusName: d.state.status.manualName, procedureName: terms.name, applicantName: d.applicantName,
-                            receivedAt: d.receivedAt, appointmentAt: d.appointmentAt, completedAt: d.completedAt, returnedAt: d.returnedAt)
+                            receivedAt: d.receivedAt, appointmentAt: d.appointmentAt, completedAt: d.completedAt, returnedAt: d.returnedAt,
+                            signed: try d.resultJSON.map { try JSON.decode(SignedResult.self, $0) })
     }
 }
