@@ -1,0 +1,138 @@
+import Fluent
+import Foundation
+import MotCuaCore
+import MotCuaSigning
+import Testing
+import Vapor
+@testable import MotCuaServer
+
+/// "Ký duyệt" signs the department's draft: refused without a draft or a valid certificate; once
+/// signed, the dossier, its log, its page and the public lookup carry the signature, the applicant
+/// downloads the result and its signature, and OpenSSL verifies them against the CA published at
+/// /chu-ky-so/ca.pem; one of many identical approvals wins.
+@Suite(.serialized) struct SigningTests {
+    /// A dossier at "Chờ ký duyệt" with the leader's token.
+    func awaitingSignature(_ t: TestApp, draft: Bool = true) async throws -> (code: String, leader: String, officer: String, version: Int) {
+        let desk = try await t.login("stp.tiepnhan"), head = try await t.login("stp.hctp.truongphong")
+        let officer = try await t.login("stp.hctp.cv1"), leader = try await t.login("stp.lanhdao")
+        let officerID = try await t.user("stp.hctp.cv1").id!
+        let code = try await t.request(.POST, "/api/v1/dossiers", token: desk, json: criminalRecordRequest()).decode(DossierDetail.self).dossier.code
+        let steps: [(String, String, ActionRequest)] = [
+            ("hand_over", desk, ActionRequest(version: 1)), ("assign", head, ActionRequest(version: 2, officer: officerID)),
+            ("propose", officer, ActionRequest(version: 3, opinion: "Đủ điều kiện", proposal: .approve)),
+            ("submit_for_signature", head, ActionRequest(version: 4)),
+        ]
+        for (action, token, body) in steps {
+            if action == "propose", draft {
+                #expect(try await t.upload(minimalPDF("Phiếu lý lịch tư pháp số 77"), name: "phieu-ly-lich.pdf", component: nil, to: code, token: officer).status == .created)
+            }
+            #expect(try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/\(action)", token: token, json: body).status == .ok, "\(action)")
+        }
+        return (code, leader, officer, 5)
+    }
+
+    static func openssl(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func approvalSignsTheDraftAndAnyoneVerifiesIt(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // No draft: refused, nothing changes.
+            let bare = try await awaitingSignature(t, draft: false)
+            var r = try await t.request(.POST, "/api/v1/dossiers/\(bare.code)/actions/approve", token: bare.leader, json: ActionRequest(version: 5))
+            #expect(r.status == .conflict && r.detail.contains("Chưa có dự thảo kết quả"))
+            #expect(try await t.dossier(bare.code).version == 5)
+
+            let (code, leader, _, _) = try await awaitingSignature(t)
+            // A revoked certificate: refused with the reason, nothing changes.
+            let ca = t.app.motcua.signing.ca, secret = try t.app.motcua.signing.secret()
+            try ca.revoke(username: "stp.lanhdao", secret: secret)
+            let logBefore = try await t.logCount(code)
+            r = try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/approve", token: leader, json: ActionRequest(version: 5))
+            #expect(r.status == .forbidden && r.detail.contains("thu hồi") && r.detail.contains("motcua ca issue --user stp.lanhdao"), "\(r.text)")
+            let unchanged = try await t.dossier(code)
+            #expect(try await t.logCount(code) == logBefore && unchanged.status == "processing" && unchanged.resultJSON == nil)
+            try ca.issue(username: "stp.lanhdao", fullName: try await t.user("stp.lanhdao").fullName, secret: secret)
+
+            // Signed.
+            r = try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/approve", token: leader, json: ActionRequest(version: 5))
+            #expect(r.status == .ok, "\(r.text)")
+            let detail = try r.decode(DossierDetail.self)
+            let d = try await t.dossier(code)
+            let signed = try JSON.decode(SignedResult.self, try #require(d.resultJSON))
+            let draft = try #require(try await DossierFileModel.find(signed.fileID, on: t.app.db))
+            #expect(signed.fileName == "phieu-ly-lich.pdf" && signed.sha256 == draft.sha256 && signed.signerUsername == "stp.lanhdao")
+            let approval = try #require(detail.log.last)
+            #expect(approval.action == "approve")
+            #expect(approval.changes.contains { $0.field == "result_file" && $0.new == "phieu-ly-lich.pdf (sha256 \(draft.sha256))" })
+            #expect(approval.changes.contains { $0.field == "result_signature" && $0.new?.contains(signed.signatureSHA256) == true })
+            #expect(approval.changes.contains { $0.field == "signer_certificate" && $0.new?.contains(signed.certificateSerial) == true })
+            #expect(detail.files.contains { $0.fileName == "phieu-ly-lich.pdf.p7s" && $0.contentType == "application/pkcs7-signature" })
+            #expect(try await Launch.verifyLog(t.app).ok)
+
+            // The staff's downloads and the CA's public certificate verify with OpenSSL.
+            let folder = t.directory.appendingPathComponent("verify")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let result = folder.appendingPathComponent("ket-qua.pdf"), sig = folder.appendingPathComponent("ket-qua.pdf.p7s"), caPEM = folder.appendingPathComponent("ca.pem")
+            try await t.request(.GET, "/api/v1/dossiers/\(code)/files/\(signed.fileID.uuidString)", token: leader).body.write(to: result)
+            try await t.request(.GET, "/api/v1/dossiers/\(code)/files/\(signed.signatureFileID.uuidString)", token: leader).body.write(to: sig)
+            let published = try await t.request(.GET, "/chu-ky-so/ca.pem")
+            #expect(published.status == .ok && published.text.hasPrefix("-----BEGIN CERTIFICATE-----"))
+            try published.body.write(to: caPEM)
+            let verify = ["cms", "-verify", "-binary", "-inform", "DER", "-content", result.path, "-in", sig.path, "-CAfile", caPEM.path, "-purpose", "any", "-out", "/dev/null"]
+            #expect(try Self.openssl(verify) == 0)
+            #expect(try await t.request(.GET, "/chu-ky-so/khoa.key").status == .notFound)
+
+            // The dossier's page: signer, time, validity.
+            let desk = try await t.pageSession("stp.tiepnhan")
+            var page = try await t.request(.GET, "/ho-so/\(code)", headers: desk.headers).text
+            #expect(page.contains("Chữ ký số hợp lệ") && page.contains(signed.signer) && page.contains(PageTime.dateTime(signed.signedAt)))
+
+            // The applicant: the lookup shows the signature and gives the electronic copy and its signature.
+            let secretCode = d.lookupSecret
+            let lookup = try await t.request(.GET, "/tra-cuu?code=\(code)&secret=\(secretCode)").text
+            #expect(lookup.contains("Chữ ký số hợp lệ") && lookup.contains(signed.signer) && lookup.contains("Tải bản điện tử"))
+            let copy = try await t.request(.GET, "/tra-cuu/ket-qua?code=\(code)&secret=\(secretCode)")
+            let resultBytes = try Data(contentsOf: result), signatureBytes = try Data(contentsOf: sig)
+            #expect(copy.status == .ok && copy.body == resultBytes && copy.headers.contentType?.subType == "pdf")
+            let copySignature = try await t.request(.GET, "/tra-cuu/ket-qua?code=\(code)&secret=\(secretCode)&tep=chu-ky")
+            #expect(copySignature.body == signatureBytes)
+            let wrong = secretCode == "0000" ? "1111" : "0000"
+            #expect(try await t.request(.GET, "/tra-cuu/ket-qua?code=\(code)&secret=\(wrong)").status == .notFound)
+            let api = try await t.request(.GET, "/api/v1/lookup?code=\(code)&secret=\(secretCode)")
+            #expect(api.json["signer"] as? String == signed.signer && api.json["resultFile"] as? String == "phieu-ly-lich.pdf")
+
+            // Revoked afterwards: the page says so.
+            try ca.revoke(username: "stp.lanhdao", secret: secret)
+            page = try await t.request(.GET, "/ho-so/\(code)", headers: desk.headers).text
+            #expect(page.contains("Chữ ký số không hợp lệ") && page.contains("thu hồi"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func oneOfManyIdenticalApprovalsSigns(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let (code, leader, _, _) = try await awaitingSignature(t)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/approve", token: leader, json: ActionRequest(version: 5)).status }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1 && statuses.filter { $0 == .conflict }.count == 19, "\(statuses)")
+            let d = try await t.dossier(code)
+            let signatures = try await DossierFileModel.query(on: t.app.db).filter(\.$dossierID == d.id!)
+                .filter(\.$contentType == ResultSigning.signatureContentType).count()
+            #expect(signatures == 1)
+            #expect(try await t.request(.GET, "/api/v1/dossiers/\(code)", token: leader).decode(DossierDetail.self).log.filter { $0.action == "approve" }.count == 1)
+        }
+    }
+}
