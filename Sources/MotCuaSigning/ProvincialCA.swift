@@ -195,11 +195,20 @@ public struct ProvincialCA: Sendable {
 
     static func hex(_ serial: Certificate.SerialNumber) -> String { serial.bytes.map { String(format: "%02x", $0) }.joined() }
 
-    static func day(_ date: Date) -> String {
+    /// dd/MM/yyyy in Vietnam time, as the messages write dates.
+    public static func day(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         let c = calendar.dateComponents([.day, .month, .year], from: date)
         return String(format: "%02d/%02d/%04d", c.day!, c.month!, c.year!)
+    }
+
+    /// dd/MM/yyyy HH:mm in Vietnam time.
+    public static func dayAndTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let c = calendar.dateComponents([.hour, .minute], from: date)
+        return day(date) + String(format: " %02d:%02d", c.hour!, c.minute!)
     }
 }
 

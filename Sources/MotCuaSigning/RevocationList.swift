@@ -54,7 +54,9 @@ enum RevocationList {
         }
     }
 
-    /// The serial as the positive INTEGER the certificate carries (its content octets).
+    /// The content octets of the positive INTEGER the certificate's DER carries: swift-certificates
+    /// keeps the serial as an unsigned magnitude, and DER adds a 0x00 before a first byte of 0x80 or
+    /// more (without it, half of all random serials would read as negative and never match).
     static func serialBytes(_ hex: String) -> [UInt8] {
         var bytes: [UInt8] = []
         var index = hex.startIndex
@@ -63,6 +65,8 @@ enum RevocationList {
             bytes.append(UInt8(hex[index..<next], radix: 16)!)
             index = next
         }
-        return bytes
+        while bytes.count > 1, bytes[0] == 0 { bytes.removeFirst() }
+        if let first = bytes.first, first >= 0x80 { bytes.insert(0, at: 0) }
+        return bytes.isEmpty ? [0] : bytes
     }
 }

@@ -60,7 +60,7 @@ struct CAIssueCommand: AsyncParsableCommand {
             let ca = ProvincialCA(directory: try db.caDirectory)
             _ = try ca.certificate()   // "no CA yet" before "no secret"
             let certificate = try ca.issue(username: user, fullName: found.fullName, secret: try db.signingSecret())
-            say("Đã cấp chứng thư số cho \(found.fullName) (\(user)), số sê-ri \(certificate.serialNumber), hiệu lực đến \(certificate.notValidAfter).")
+            say("Đã cấp chứng thư số cho \(found.fullName) (\(user)), số sê-ri \(certificate.serialNumber), hiệu lực đến \(ProvincialCA.day(certificate.notValidAfter)).")
         } catch let e as SigningError { throw fail(e) }
     }
 }
@@ -93,7 +93,7 @@ struct VerifySignatureCommand: AsyncParsableCommand {
         do {
             switch try await ProvincialCA(directory: try db.caDirectory).verify(content: Array(content), signature: Array(sig)) {
             case .valid(let signer, let serial, let signedAt):
-                say("Chữ ký hợp lệ. Người ký: \(signer) · chứng thư số \(serial)" + (signedAt.map { " · ký lúc \($0)" } ?? ""))
+                say("Chữ ký hợp lệ. Người ký: \(signer) · chứng thư số \(serial)" + (signedAt.map { " · ký lúc \(ProvincialCA.dayAndTime($0))" } ?? ""))
             case .invalid(let reason):
                 say("Chữ ký KHÔNG hợp lệ: \(reason)")
                 throw ExitCode(1)

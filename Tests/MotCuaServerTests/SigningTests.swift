@@ -89,7 +89,11 @@ import Vapor
             try published.body.write(to: caPEM)
             let verify = ["cms", "-verify", "-binary", "-inform", "DER", "-content", result.path, "-in", sig.path, "-CAfile", caPEM.path, "-purpose", "any", "-out", "/dev/null"]
             #expect(try Self.openssl(verify) == 0)
-            #expect(try await t.request(.GET, "/chu-ky-so/khoa.key").status == .notFound)
+            // Only the public files: never the sealed keys or the secret beside them.
+            for name in ["ca.key", "secret", "revoked.json", "users%2Fstp.lanhdao.key", "..%2Fca%2Fsecret"] {
+                let r = try await t.request(.GET, "/chu-ky-so/\(name)")
+                #expect((r.status == .notFound || r.status == .forbidden) && !r.text.contains("BEGIN"), "\(name): \(r.status)")
+            }
 
             // The dossier's page: signer, time, validity.
             let desk = try await t.pageSession("stp.tiepnhan")

@@ -62,6 +62,25 @@ import Testing
         #expect(try openssl(content: content, signature: sig, ca: ca, crl: true) == 0)
     }
 
+    /// Random serials of both signs' first bytes: each revoked one is refused by OpenSSL with the CRL.
+    @Test func everyRevokedSerialIsInTheCRL() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ca = try ProvincialCA.initialise(at: folder, name: "UBND tỉnh Hậu Giang", secret: secret)
+        let content = folder.appendingPathComponent("kq.pdf")
+        try Data("kết quả".utf8).write(to: content)
+        var highBit = 0
+        for i in 0..<12 {
+            let certificate = try ca.issue(username: "ld\(i)", fullName: "Lãnh đạo \(i)", secret: secret)
+            if certificate.serialNumber.bytes.first! >= 0x80 { highBit += 1 }
+            let sig = folder.appendingPathComponent("kq\(i).p7s")
+            try Data(try ca.signer(username: "ld\(i)", secret: secret).sign(Array("kết quả".utf8))).write(to: sig)
+            #expect(try openssl(content: content, signature: sig, ca: ca, crl: true) == 0)
+            try ca.revoke(username: "ld\(i)", secret: secret)
+            #expect(try openssl(content: content, signature: sig, ca: ca, crl: true) != 0, "serial \(certificate.serialNumber)")
+        }
+        #expect(highBit > 0 && highBit < 12)   // 1 in 4096 to fail by chance
+    }
+
     @Test func anotherCAsSignatureAndGarbageAreRefused() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let ca = try ProvincialCA.initialise(at: folder.appendingPathComponent("a"), name: "UBND tỉnh Hậu Giang", secret: secret)

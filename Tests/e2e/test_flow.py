@@ -80,7 +80,7 @@ def test_counter_to_returned_result_through_the_pages(browser, server, tmp_path)
     form.find_element(By.NAME, "name").send_keys("Võ Thị Thu Hà")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for(browser, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
-    code = browser.find_element(By.CSS_SELECTOR, "body.print strong").text
+    code = browser.find_element(By.CSS_SELECTOR, "p.subtitle strong").text
     assert "Võ Thị Thu Hà" in browser.page_source
 
     # Hand-over from the desk's queue.

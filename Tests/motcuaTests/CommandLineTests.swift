@@ -135,11 +135,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: data) }
         let dir = ["--data-dir", data.path]
         #expect(try run(["demo", "--dossiers", "0"] + dir).status == 0)
+        // The demo makes its CA and the leaders' certificates; a database without them is what follows.
+        let caDirectory = data.appendingPathComponent("ca")
+        #expect(FileManager.default.fileExists(atPath: caDirectory.appendingPathComponent("users/stp.lanhdao.pem").path))
+        try FileManager.default.removeItem(at: caDirectory)
         var r = try run(["ca", "issue", "--user", "stp.lanhdao"] + dir)
         #expect(r.status == 1 && r.err.contains("motcua ca init"))
         r = try run(["ca", "init", "--name", "UBND tỉnh Hậu Giang"] + dir)
         #expect(r.status == 0 && r.out.contains("MOTCUA_SIGNING_SECRET"))
-        let caDirectory = data.appendingPathComponent("ca")
         let permissions = try FileManager.default.attributesOfItem(atPath: caDirectory.appendingPathComponent("secret").path)[.posixPermissions] as? Int
         #expect(permissions == 0o600)
         #expect(try run(["ca", "init", "--name", "Lần hai"] + dir).status == 1)
