@@ -63,6 +63,11 @@ public enum ReportBenchmark {
             ("Báo cáo tuỳ chọn 12 tháng, trang đầu (7 cột)", api("/thong-ke/tuy-chon?cot[]=1&cot[]=3&cot[]=7&cot[]=15&cot[]=16&cot[]=20&cot[]=24&\(pagePeriod)")),
             ("Báo cáo 3.5.3 đã trả kết quả 12 tháng (*)", api("/api/v1/reports/returned?\(period)")),
             ("Chỉ số 766 tháng này (12 tháng xu hướng)", api("/thong-ke/chi-so-766")),
+            ("Chi tiết II.06a 12 tháng: tổng số tiếp nhận", api("/thong-ke/ho-so?\(pagePeriod)&cot=received")),
+            ("Chi tiết II.06a 12 tháng: kỳ trước chuyển qua", api("/thong-ke/ho-so?\(pagePeriod)&cot=carriedOver")),
+            ("Chi tiết II.06a 12 tháng: đã giải quyết quá hạn", api("/thong-ke/ho-so?\(pagePeriod)&cot=late")),
+            ("Chi tiết II.06a 12 tháng: đã giải quyết quá hạn, trang 50", api("/thong-ke/ho-so?\(pagePeriod)&cot=late&trang=50")),
+            ("Chi tiết II.06a 12 tháng: đang giải quyết quá hạn", api("/thong-ke/ho-so?\(pagePeriod)&cot=overdue")),
         ]
         // The reference (first) and the measures named by `only`, or all.
         let probes = allProbes.enumerated().filter { i, p in i == 0 || only.map { p.0.localizedCaseInsensitiveContains($0) } ?? true }.map(\.element)

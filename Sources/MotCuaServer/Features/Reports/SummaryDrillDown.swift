@@ -65,15 +65,22 @@ struct SummaryDrillDown {
                 let overdue = d.counted.overdueSpans.contains { $0.contains(asOf) }
                 return overdue == (column == .overdue)
             }
-            let ids = wanted.dropFirst((page - 1) * per).prefix(per).map(\.id)
-            let items = try await DossierModel.query(on: db).filter(\.$id ~~ Array(ids)).all()
-            let order = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-            return (items.sorted { order[$0.id!]! < order[$1.id!]! }, wanted.count)
+            return (try await Self.dossiers(wanted.dropFirst((page - 1) * per).prefix(per).map(\.id), on: db), wanted.count)
         default:
+            // The count and the page's ids from the covering indexes (IndexDrillDowns), then the page's dossiers by id.
             let total = try await q.count()
-            let items = try await query(on: db).sort(\.$receivedAt).sort(\.$code).range(((page - 1) * per)..<(page * per)).all()
-            return (items, total)
+            struct Row: Decodable { let id: UUID; enum CodingKeys: String, CodingKey { case id = "dossiers_id" } }
+            let page = try await query(on: db).field(\.$id).sort(\.$receivedAt).sort(\.$code).range(((page - 1) * per)..<(page * per))
+            let ids = try await (db as! any SQLDatabase).raw("\(MatchCount.sql(of: page))").all(decoding: Row.self).map(\.id)
+            return (try await Self.dossiers(ids, on: db), total)
         }
+    }
+
+    /// The dossiers of these ids, in this order.
+    static func dossiers(_ ids: [UUID], on db: any Database) async throws -> [DossierModel] {
+        let items = try await DossierModel.query(on: db).filter(\.$id ~~ ids).all()
+        let order = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        return items.sorted { order[$0.id!]! < order[$1.id!]! }
     }
 
     private func query(on db: any Database) async throws -> QueryBuilder<DossierModel> {
