@@ -8,6 +8,15 @@ import Vapor
 /// department belongs to one agency and is created or renamed; a field has a code and a name.
 /// Neither is deleted: dossiers and reports keep pointing at them.
 struct CatalogueListsPage {
+    /// Rows per value of a column (staff or procedures per department or field), counted by the database.
+    static func counts(_ table: String, by column: String, on db: any Database) async throws -> [UUID: Int] {
+        struct Count: Decodable { let key: UUID?; let n: Int }
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT \(ident: column) AS key, count(*) AS n FROM \(ident: table) WHERE \(ident: column) IS NOT NULL GROUP BY \(ident: column)
+            """).all(decoding: Count.self)
+        return Dictionary(uniqueKeysWithValues: rows.compactMap { r in r.key.map { ($0, r.n) } })
+    }
+
     enum List: String { case departments = "phong-ban", fields = "linh-vuc" }
     struct Row: Encodable { let id: UUID; let code: String; let name: String; let agency: String; let users: Int; let procedures: Int }
     typealias Option = SelectOption
@@ -39,13 +48,13 @@ struct CatalogueListsPage {
             let query = DepartmentModel.query(on: req.db)
             if let chosen { query.filter(\.$agencyID == chosen) }
             let departments = try await query.all()
-            let users = Dictionary(grouping: try await UserModel.query(on: req.db).all().compactMap(\.departmentID), by: { $0 }).mapValues(\.count)
-            let procedures = Dictionary(grouping: try await ProcedureModel.query(on: req.db).field(\.$id).field(\.$departmentID).all().map(\.departmentID), by: { $0 }).mapValues(\.count)
+            let users = try await Self.counts(UserModel.schema, by: "department_id", on: req.db)
+            let procedures = try await Self.counts(ProcedureModel.schema, by: "department_id", on: req.db)
             rows = departments.map { d in
                 Row(id: d.id!, code: "", name: d.name, agency: agencyNames[d.agencyID] ?? "", users: users[d.id!] ?? 0, procedures: procedures[d.id!] ?? 0)
             }.sorted { ($0.agency, $0.name) < ($1.agency, $1.name) }
         case .fields:
-            let procedures = Dictionary(grouping: try await ProcedureModel.query(on: req.db).field(\.$id).field(\.$fieldID).all().map(\.fieldID), by: { $0 }).mapValues(\.count)
+            let procedures = try await Self.counts(ProcedureModel.schema, by: "field_id", on: req.db)
             rows = try await FieldModel.query(on: req.db).sort(\.$code).all().map { f in
                 Row(id: f.id!, code: f.code, name: f.name, agency: "", users: 0, procedures: procedures[f.id!] ?? 0)
             }

@@ -126,7 +126,8 @@ struct SummaryDrillDown {
             case .early: q.filter(\.$resolution == Resolution.early.rawValue)
             case .onTime: q.filter(\.$resolution ~~ [Resolution.onTime.rawValue, Resolution.withdrawn.rawValue])
             case .late: q.filter(\.$resolution == Resolution.late.rawValue)
-            default: break
+            // Every received dossier that finished has a resolution: named, so that the index's ranges are read.
+            default: q.filter(\.$resolution ~~ Resolution.allCases.map(\.rawValue))
             }
         case .inProgress, .withinTime, .overdue:
             q.filter(\.$receivedAt < end)
