@@ -132,6 +132,10 @@ struct SummaryDrillDown {
         case .inProgress, .withinTime, .overdue:
             q.filter(\.$receivedAt < end)
             notFinished(before: end)
+            // Overdue now means due before now (the due date a dossier has now is the one it has at
+            // now): only those are decided by the clock's rule, not every open dossier. At an earlier
+            // instant a later pause may have moved the due date since, so nothing is narrowed then.
+            if column == .overdue, end > now { q.filter(\.$dueAt < now) }
         }
         return q
     }
