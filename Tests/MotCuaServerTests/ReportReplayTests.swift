@@ -223,6 +223,11 @@ import Vapor
                                     .run(page: 1, per: 5, on: t.app.db)
                                 #expect(listed.total == counts.columns[k], "\(column) of \(id?.uuidString ?? "total") \(from)–\(to)")
                                 #expect(listed.items.count == min(5, listed.total))
+                                // The whole list, on one page: as many dossiers as the number, each once, newest first.
+                                let all = try await SummaryDrillDown(criteria: criteria, column: column, groupID: id, now: now)
+                                    .run(page: 1, per: 100_000, on: t.app.db).items
+                                #expect(all.count == counts.columns[k] && Set(all.map(\.id)).count == all.count, "\(column) listed")
+                                #expect(zip(all, all.dropFirst()).allSatisfy { ($0.receivedAt!, $0.code) >= ($1.receivedAt!, $1.code) })
                                 drilled += 1
                             }
                         }

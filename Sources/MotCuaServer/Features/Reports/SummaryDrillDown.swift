@@ -39,7 +39,7 @@ struct SummaryDrillDown {
 
     var asOf: Date { min(criteria.end, now) }
 
-    /// The dossiers of the cell, in order of receipt, a page at a time; and how many there are.
+    /// The dossiers of the cell, newest receipt first, a page at a time; and how many there are.
     func run(page: Int, per: Int, on db: any Database) async throws -> (items: [DossierModel], total: Int) {
         let q = try await query(on: db)
         switch column {
@@ -57,7 +57,8 @@ struct SummaryDrillDown {
                                    finishedAt: finishedAt, withdrawn: status == Status.withdrawn.rawValue)
                 }
             }
-            let select = q.field(\.$id).field(\.$channel).field(\.$status).field(\.$clockJSON).field(\.$finishedAt).sort(\.$receivedAt).sort(\.$code)
+            let select = q.field(\.$id).field(\.$channel).field(\.$status).field(\.$clockJSON).field(\.$finishedAt)
+                .sort(\.$receivedAt, .descending).sort(\.$code, .descending)
             let candidates = try await (db as! any SQLDatabase)
                 .raw("\(MatchCount.sql(of: select))").all(decoding: Candidate.self)
             let asOf = self.asOf
@@ -67,13 +68,25 @@ struct SummaryDrillDown {
             }
             return (try await Self.dossiers(wanted.dropFirst((page - 1) * per).prefix(per).map(\.id), on: db), wanted.count)
         default:
-            // The count and the page's ids from the covering indexes (IndexDrillDowns), then the page's dossiers by id.
-            let total = try await q.count()
+            // The count: what reaches back before the period (every dossier received before its end,
+            // or before its start) is the tallies' difference of cumulative sums, the summary's own
+            // number; the period's receipts and finishes are counted on the covering indexes
+            // (IndexDrillDowns). The page: newest first, where the dossiers of a period and the ones
+            // still open are, its ids from the indexes, then its dossiers by id.
+            let total = [.received, .carriedOver, .inProgress].contains(column) ? try await tallied(on: db) : try await q.count()
             struct Row: Decodable { let id: UUID; enum CodingKeys: String, CodingKey { case id = "dossiers_id" } }
-            let page = try await query(on: db).field(\.$id).sort(\.$receivedAt).sort(\.$code).range(((page - 1) * per)..<(page * per))
+            let page = try await query(on: db).field(\.$id).sort(\.$receivedAt, .descending).sort(\.$code, .descending)
+                .range(((page - 1) * per)..<(page * per))
             let ids = try await (db as! any SQLDatabase).raw("\(MatchCount.sql(of: page))").all(decoding: Row.self).map(\.id)
             return (try await Self.dossiers(ids, on: db), total)
         }
+    }
+
+    /// The cell's number in Biểu số II.06a, from the tallies.
+    func tallied(on db: any Database) async throws -> Int {
+        let report = try await SummaryReport.make(criteria, now: now, on: db)
+        let counts = groupID.map { id in report.rows.first { $0.id == id }?.counts ?? SummaryCounts() } ?? report.total
+        return counts.columns[Column.inFormOrder.firstIndex(of: column)!]
     }
 
     /// The dossiers of these ids, in this order.
