@@ -209,18 +209,16 @@ struct StandardReportPage {
             SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(condition) ORDER BY id LIMIT 20 OFFSET \(literal: (page - 1) * 20)
             """).all(decoding: ExportedDossier.self)
         let names = try await ExportNames.load(on: req.db)
-        let pages = max(1, (total + 19) / 20)
         let here = base + (form.ma.map { "&ma=\($0)" } ?? "")
         return SummaryPage.ListContext(
-            layout: PageLayout("Thống kê báo cáo", req), title: report.title, group: group, criteria: [], total: PageTime.number(total),
+            layout: PageLayout("Thống kê báo cáo", req), title: report.title, group: group, criteria: [], total: total,
             items: items.map { d in
                 SummaryPage.ListContext.Item(code: d.code, applicant: d.applicant_name, procedure: names.procedures[d.procedure_id] ?? "",
                                              agency: names.agencies[d.agency_id] ?? "", received: d.received_at.map(PageTime.dateTime) ?? "",
                                              due: d.due_at.map(PageTime.dateTime) ?? "", finished: d.completed_at.map(PageTime.dateTime) ?? "",
                                              status: d.cell(.status, names: names, now: Date()).text)
             },
-            back: base, page: page, pages: pages,
-            previous: page > 1 ? here + "&trang=\(page - 1)#ho-so" : nil, next: page < pages ? here + "&trang=\(page + 1)#ho-so" : nil)
+            back: base, page: page, per: 20) { here + "&trang=\($0)#ho-so" }
     }
 }
 

@@ -161,6 +161,23 @@ struct SummaryPage {
         let back: String
         let page: Int, pages: Int
         let previous: String?, next: String?
+
+        /// A page of `per` of a list of `total` dossiers; `link(n)` is the address of page n. The
+        /// drill-downs of II.06a and of the list reports share it.
+        init(layout: PageLayout, title: String, group: String?, criteria: [String], total: Int, items: [Item], back: String,
+             page: Int, per: Int, link: (Int) -> String) {
+            self.layout = layout
+            self.title = title
+            self.group = group
+            self.criteria = criteria
+            self.total = PageTime.number(total)
+            self.items = items
+            self.back = back
+            self.page = page
+            pages = max(1, (total + per - 1) / per)
+            previous = page > 1 ? link(page - 1) : nil
+            next = page < pages ? link(page + 1) : nil
+        }
     }
 
     /// `/thong-ke/ho-so`: the dossiers behind one number of the summary.
@@ -188,23 +205,20 @@ struct SummaryPage {
         let agencies = criteria.group == .agency ? names : try await ReportNames.load(.agency, on: req.db)
         let procedures = criteria.group == .procedure ? names : try await ReportNames.load(.procedure, on: req.db)
         let query = Self.query(criteria) + "&cot=\(column.rawValue)" + (groupID.map { "&ma=\($0.uuidString)" } ?? "") + (unit.map { "&don-vi=\($0.uuidString)" } ?? "")
-        let pages = max(1, (total + per - 1) / per)
         return try await req.view.render("Reports/summary-list", ListContext(
             layout: PageLayout("Thống kê báo cáo", req),
             title: column.description,
             group: groupID.map { "\(criteria.group.vietnameseName): \(names.name(of: $0))" },
             criteria: ["Từ ngày \(criteria.from.vietnamese) đến ngày \(criteria.to.vietnamese)",
                        "Số liệu đang giải quyết tính đến \(PageTime.dateTime(drill.asOf))"],
-            total: PageTime.number(total),
+            total: total,
             items: items.map { d in
                 ListContext.Item(code: d.code, applicant: d.applicantName, procedure: procedures.name(of: d.procedureID),
                                  agency: agencies.name(of: d.agencyID), received: d.receivedAt.map(PageTime.dateTime) ?? "",
                                  due: d.dueAt.map(PageTime.dateTime) ?? "", finished: d.finishedAt.map(PageTime.dateTime) ?? "",
                                  status: d.state.vietnameseName)
             },
-            back: "/thong-ke?" + Self.query(criteria), page: page, pages: pages,
-            previous: page > 1 ? "/thong-ke/ho-so?\(query)&trang=\(page - 1)" : nil,
-            next: page < pages ? "/thong-ke/ho-so?\(query)&trang=\(page + 1)" : nil))
+            back: "/thong-ke?" + Self.query(criteria), page: page, per: per) { "/thong-ke/ho-so?\(query)&trang=\($0)" })
     }
 }
 
