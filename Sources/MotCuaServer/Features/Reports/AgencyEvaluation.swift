@@ -6,7 +6,8 @@ import SQLKit
 /// The agency evaluation of Thông tư 01/2018/TT-VPCP (DOMAIN.md section 10): nine indicators scored
 /// 2 / 1 / 0, averaged over the dossiers an agency resolved in the period. Indicators 1 to 4 and 9
 /// are computed from the dossiers; 5 to 8 (reception at the desk, publicity, attitude, feedback)
-/// are entered by the evaluator and count 0 until they are.
+/// are entered by the evaluator per agency and year (`EvaluationScoresPage`, the year of the
+/// period's last day) and count 0 until they are.
 enum AgencyEvaluation {
     static let indicators = [
         "1. Tổng thời gian giải quyết so với quy định",
@@ -32,7 +33,7 @@ enum AgencyEvaluation {
     }
 
     static func make(_ c: ReportCriteria, unit: UUID?, scope: SQLQueryString, title: String, sheet: String,
-                     entered: [Int?], on db: any Database) async throws -> StandardReportResult {
+                     on db: any Database) async throws -> StandardReportResult {
         let sql = db as! any SQLDatabase
         struct Row: Decodable { let g: UUID; let p: UUID; let n: Int; let i1: Int; let i3: Int }
         // Rounds of supplementation are the clock's pause rounds with that reason (the clock is our own JSON).
@@ -60,23 +61,29 @@ enum AgencyEvaluation {
             byAgency[r.g] = a
         }
         let names = try await ReportNames.load(.agency, on: db)
-        let enteredScores = entered.map { $0.map(Double.init) ?? 0 }
+        let stored = try await EvaluationScoreModel.of(year: c.to.year, on: db)
         var cells: [[SheetCell]] = []
+        var links: [String?] = []
+        var missing = false
         for (i, (id, a)) in byAgency.sorted(by: { names.code(of: $0.key) < names.code(of: $1.key) }).enumerated() {
             let n = Double(a.n)
             let computed = [Double(a.i1) / n, Double(a.i1) / n, Double(a.i3) / n, 2]
-            let scores = computed + enteredScores + [Double(a.i9) / n]
+            let entered = stored[id] ?? [nil, nil, nil, nil]
+            if entered.contains(where: { $0 == nil }) { missing = true }
+            let scores = computed + entered.map { $0.map(Double.init) ?? 0 } + [Double(a.i9) / n]
             let total = scores.reduce(0, +)
             cells.append([.integer(i + 1), .text(names.name(of: id)), .integer(a.n)] + scores.map { SheetCell.decimal($0) }
                          + [.decimal(total), .text(band(total))])
+            links.append("co-quan=\(id.uuidString)&nam=\(c.to.year)")
         }
-        let note = entered.contains(where: { $0 == nil }) ? ["Chỉ số 5 đến 8 chưa nhập được tính 0 điểm."] : []
+        let note = ["Chỉ số 5 đến 8: điểm người đánh giá nhập cho từng cơ quan, năm \(c.to.year)"]
+            + (missing ? ["Chỉ số 5 đến 8 chưa nhập được tính 0 điểm."] : [])
         return StandardReportResult(
             table: ReportTable(title: title, sheet: sheet,
                                criteria: ["Hồ sơ giải quyết từ ngày \(c.from.vietnamese) đến \(c.to.vietnamese)",
                                           "Chỉ số 1-4 và 9 tính từ hồ sơ (điểm trung bình mỗi hồ sơ: 2, 1 hoặc 0); chỉ số 2 tính như chỉ số 1 vì mỗi hồ sơ do một cơ quan giải quyết; chỉ số 4 là 2 điểm vì hồ sơ chỉ nộp tại một nơi"] + note,
                                headings: ["STT", "Cơ quan", "Số hồ sơ"] + indicators + ["Tổng điểm", "Xếp loại"],
                                rows: cells, widths: [6, 40, 10] + Array(repeating: 12, count: 9) + [10, 12]),
-            links: cells.map { _ in nil })
+            links: links)
     }
 }

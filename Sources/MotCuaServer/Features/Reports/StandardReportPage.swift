@@ -16,10 +16,9 @@ struct StandardReportPage {
         var `in`: String?
         var ma: String?
         var trang: Int?
-        var cs5: Int?, cs6: Int?, cs7: Int?, cs8: Int?
 
         enum CodingKeys: String, CodingKey {
-            case nhom, tuNgay = "tu-ngay", denNgay = "den-ngay", donVi = "don-vi", tep, `in`, ma, trang, cs5, cs6, cs7, cs8
+            case nhom, tuNgay = "tu-ngay", denNgay = "den-ngay", donVi = "don-vi", tep, `in`, ma, trang
         }
 
         var summaryForm: SummaryPage.Form { SummaryPage.Form(nhom: nhom, tuNgay: tuNgay, denNgay: denNgay) }
@@ -28,8 +27,6 @@ struct StandardReportPage {
     struct Entry: Encodable { let number: String; let title: String; let link: String }
     struct Choice: Encodable { let value: String; let label: String; let selected: Bool }
     struct Cell: Encodable { let text: String; let link: String?; var numeric = false }
-    /// An indicator entered by hand (5 to 8 of the agency evaluation): 2, 1, 0 or not entered.
-    struct Entered: Encodable { let name: String; let label: String; let options: [Choice] }
 
     struct Context: Encodable {
         let layout: PageLayout
@@ -41,7 +38,6 @@ struct StandardReportPage {
         let showGroup: Bool
         let showUnit: Bool
         let evaluation: Bool
-        let entered: [Entered]
         let from: String, to: String
         let error: String?
         let criteria: [String]
@@ -75,14 +71,6 @@ struct StandardReportPage {
         return id
     }
 
-    static func entered(_ form: Form) throws -> [Int?] {
-        let values = [form.cs5, form.cs6, form.cs7, form.cs8]
-        guard values.allSatisfy({ $0.map { (0...2).contains($0) } ?? true }) else {
-            throw ServiceError(.unprocessableEntity, "Điểm các chỉ số nhập tay là 0, 1 hoặc 2.")
-        }
-        return values
-    }
-
     func show(req: Request) async throws -> Response {
         let actor = try req.actor()
         _ = try ReportCriteria.scope(of: actor)
@@ -93,11 +81,9 @@ struct StandardReportPage {
         let now = Date()
         var criteria: ReportCriteria
         let unit: UUID?
-        let entered: [Int?]
         do {
             criteria = try SummaryPage.criteria(form.summaryForm, actor: actor, now: now)
             unit = try await Self.unit(form.donVi, actor: actor, on: req.db)
-            entered = try Self.entered(form)
         } catch let error as ServiceError {
             let response = try await render(req, report: report, form: form, result: nil, criteria: nil, error: error.reason, print: false).encodeResponse(for: req)
             response.status = .unprocessableEntity
@@ -106,7 +92,7 @@ struct StandardReportPage {
         if report == .unitYearly || report == .satisfactionYearly, form.tuNgay == nil {
             criteria.from = LocalDate(year: criteria.to.year, month: 1, day: 1)!
         }
-        let result = try await report.make(criteria, unit: unit, entered: entered, now: now, on: req.db)
+        let result = try await report.make(criteria, unit: unit, now: now, on: req.db)
         if let tep = form.tep {
             guard let format = ReportTable.Format(rawValue: tep) else { throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.") }
             return try await result.table.file(format, name: "bao-cao-\(report.rawValue)-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
@@ -120,7 +106,6 @@ struct StandardReportPage {
         let group = c?.group ?? SummaryPage.groupSlugs.first { $0.slug == form.nhom }?.group ?? .agency
         var query = c.map(SummaryPage.query) ?? ""
         if let unit = form.donVi, !unit.isEmpty { query += "&don-vi=\(unit)" }
-        for (k, v) in [("cs5", form.cs5), ("cs6", form.cs6), ("cs7", form.cs7), ("cs8", form.cs8)] { if let v { query += "&\(k)=\(v)" } }
         let base = "/thong-ke/bao-cao/\(report.rawValue)?\(query)"
         // The unit summary is II.06a by procedure: its numbers open the summary's own drill-down.
         let summaryQuery = c.map { c in
@@ -135,6 +120,8 @@ struct StandardReportPage {
                     if cell != .integer(0), let row = r.links[i] {
                         // A list report's count opens its dossiers; a unit summary's number its column's.
                         if report.isList && k == 3 { link = base + "&" + row + "#ho-so" }
+                        // An agency's evaluation opens the scores of indicators 5 to 8, for those who enter them.
+                        if report == .agencyEvaluation && k == 1 && EvaluationScoresPage.mayEnter(actor) { link = EvaluationScoresPage.path + "?" + row }
                         if report == .unitSummary, (3..<14).contains(k) {
                             link = "/thong-ke/ho-so?\(summaryQuery)&cot=\(SummaryDrillDown.Column.inFormOrder[k - 3].rawValue)" + (row.isEmpty ? "" : "&" + row)
                         }
@@ -148,13 +135,6 @@ struct StandardReportPage {
             list = try await Self.dossiers(report, criteria: c, unit: form.donVi.flatMap(UUID.init(uuidString:)), form: form, base: base, req: req)
         }
         let scope = try await SummaryPage.scopeName(actor, on: req.db)
-        let values: [Int?] = [form.cs5, form.cs6, form.cs7, form.cs8]
-        var entered: [Entered] = []
-        for (i, value) in values.enumerated() {
-            let none = Choice(value: "", label: "Chưa nhập", selected: value == nil)
-            let scores = [2, 1, 0].map { Choice(value: String($0), label: "\($0) điểm", selected: value == $0) }
-            entered.append(Entered(name: "cs\(i + 5)", label: AgencyEvaluation.indicators[i + 4], options: [none] + scores))
-        }
         let agencies = try await AgencyModel.query(on: req.db).sort(\.$code).all()
             .filter { actor.scope.contains(agency: $0.id!, department: actor.departmentID, owner: nil) }
         return try await req.view.render(print ? "Reports/report-print" : "Reports/report", Context(
@@ -164,7 +144,6 @@ struct StandardReportPage {
             units: [Choice(value: "", label: "Tất cả trong phạm vi", selected: (form.donVi ?? "").isEmpty)]
                 + agencies.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == form.donVi) },
             showGroup: report.isList || report == .satisfaction, showUnit: agencies.count > 1, evaluation: report == .agencyEvaluation,
-            entered: entered,
             from: c?.from.vietnamese ?? form.tuNgay ?? "", to: c?.to.vietnamese ?? form.denNgay ?? "", error: error,
             criteria: (result?.table.criteria ?? []) + ["Phạm vi: \(scope)"], issuer: try await SummaryPage.issuer(actor, on: req.db) ?? scope,
             headings: result?.table.headings ?? [], rows: rows, query: query, printedAt: PageTime.dateTime(Date()), list: list,

@@ -80,7 +80,7 @@ struct StandardReportResult: Sendable {
 }
 
 extension StandardReport {
-    func make(_ c: ReportCriteria, unit: UUID?, entered: [Int?] = [nil, nil, nil, nil], now: Date, on db: any Database) async throws -> StandardReportResult {
+    func make(_ c: ReportCriteria, unit: UUID?, now: Date, on db: any Database) async throws -> StandardReportResult {
         let sql = db as! any SQLDatabase
         var scope = SummaryReport.scopeCondition(c.scope)
         if let unit { scope += " AND agency_id = \(bind: unit)" }
@@ -204,7 +204,7 @@ extension StandardReport {
                                    rows: cells, widths: [6, 32, 13, 13, 13, 13, 14, 13, 13, 14, 14]),
                 links: cells.map { _ in nil })
         case .agencyEvaluation:
-            return try await AgencyEvaluation.make(c, unit: unit, scope: scope, title: title, sheet: number, entered: entered, on: db)
+            return try await AgencyEvaluation.make(c, unit: unit, scope: scope, title: title, sheet: number, on: db)
         default:
             fatalError("list reports are answered above")
         }
