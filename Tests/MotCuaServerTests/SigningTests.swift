@@ -114,6 +114,13 @@ import Vapor
             let api = try await t.request(.GET, "/api/v1/lookup?code=\(code)&secret=\(secretCode)")
             #expect(api.json["signer"] as? String == signed.signer && api.json["resultFile"] as? String == "phieu-ly-lich.pdf")
 
+            // The 766 index counts the signed result as an electronic one: 1 of the month's 1 result.
+            let monitor = try await t.login("lanhdaotinh")
+            let quality = try await t.request(.GET, "/api/v1/reports/quality-index", token: monitor).json
+            let columns = try #require(quality["columns"] as? [String]), rows = try #require(quality["rows"] as? [[Any]])
+            let column = try #require(columns.firstIndex(of: "Tỷ lệ kết quả điện tử"))
+            #expect((rows.last?[column] as? Double) == 1.0, "\(rows.last ?? [])")
+
             // Revoked afterwards: the page says so.
             try ca.revoke(username: "stp.lanhdao", secret: secret)
             page = try await t.request(.GET, "/ho-so/\(code)", headers: desk.headers).text

@@ -28,6 +28,6 @@ struct SecondaryIndex: Sendable {
 
     /// The indexes of the tables a demo load fills.
     static var bulkLoaded: [SecondaryIndex] {
-        (CreateDossier.indexes + IndexListSorts.indexes + IndexDossierText.indexes + IndexReportDates.indexes + IndexDrillDowns.indexes).filter { $0.table == "dossiers" || $0.table == "dossier_components" }
+        (CreateDossier.indexes + IndexListSorts.indexes + IndexDossierText.indexes + IndexReportDates.indexes + IndexDrillDowns.indexes + IndexSignedResults.indexes).filter { $0.table == "dossiers" || $0.table == "dossier_components" }
     }
 }

@@ -6,18 +6,20 @@ import Vapor
 
 /// The quality index of Quyết định 766/QĐ-TTg (DOMAIN.md section 13), what MotCua's own data can
 /// compute, per agency and for the whole scope, for a month and its trend over twelve months. Read
-/// from the tallies (on-time rate, online share, procedures with online dossiers) and the ratings;
-/// the shares of online payment and of electronic results are not recorded yet and say so.
+/// from the tallies (on-time rate, online share, procedures with online dossiers), the ratings and
+/// the results signed at "Ký duyệt" (electronic results); online payment is not recorded yet and
+/// says so.
 struct QualityIndex: Sendable {
     /// One unit's indicators for one month; nil where nothing was there to divide.
     struct Indicators: Sendable {
         var onTimeRate: Double?
         var onlineShare: Double?
         var proceduresOnlineShare: Double?
+        var electronicResultShare: Double?
         var satisfactionRate: Double?
 
         var cells: [SheetCell] {
-            [.rate(onTimeRate), .rate(onlineShare), .rate(proceduresOnlineShare), .text("Chưa có dữ liệu"), .text("Chưa có dữ liệu"), .rate(satisfactionRate)]
+            [.rate(onTimeRate), .rate(onlineShare), .rate(proceduresOnlineShare), .text("Chưa có dữ liệu"), .rate(electronicResultShare), .rate(satisfactionRate)]
         }
     }
 
@@ -43,20 +45,34 @@ struct QualityIndex: Sendable {
         for u in used { usedBy[u.agency_id, default: []].insert(u.procedure_id) }
         let start = VietnamTime.instant(first, secondOfDay: 0), end = VietnamTime.instant(last.adding(days: 1), secondOfDay: 0)
         let ratings = try await StandardReport.ratings(group: "agency_id", start: start, end: end, scope: SummaryReport.scopeCondition(scope), on: sql)
+        // Results issued in the month (approved: completed, then returned) and those signed electronically.
+        struct Issued: Decodable { let agency_id: UUID; let n: Int }
+        let issued = try await sql.raw("""
+            SELECT agency_id, count(*) AS n FROM dossiers WHERE completed_at >= \(bind: start) AND completed_at < \(bind: end)
+              AND status IN ('completed', 'returned') AND \(SummaryReport.scopeCondition(scope)) GROUP BY agency_id
+            """).all(decoding: Issued.self)
+        let signed = try await sql.raw("""
+            SELECT agency_id, count(*) AS n FROM dossiers WHERE completed_at >= \(bind: start) AND completed_at < \(bind: end)
+              AND result_json IS NOT NULL AND \(SummaryReport.scopeCondition(scope)) GROUP BY agency_id
+            """).all(decoding: Issued.self)
+        let results = Dictionary(uniqueKeysWithValues: issued.map { ($0.agency_id, $0.n) })
+        let electronic = Dictionary(uniqueKeysWithValues: signed.map { ($0.agency_id, $0.n) })
         func share(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
-        func indicators(_ c: SummaryCounts, offered: Int, used: Int, ratings r: [Int]) -> Indicators {
+        func indicators(_ c: SummaryCounts, offered: Int, used: Int, ratings r: [Int], results: Int, electronic: Int) -> Indicators {
             Indicators(onTimeRate: c.onTimeRate, onlineShare: share(c.newOnline, c.newOnline + c.newDirect),
-                       proceduresOnlineShare: share(used, offered), satisfactionRate: share(r[0] + r[1], r[0] + r[1] + r[2]))
+                       proceduresOnlineShare: share(used, offered), electronicResultShare: share(electronic, results),
+                       satisfactionRate: share(r[0] + r[1], r[0] + r[1] + r[2]))
         }
         var byAgency: [UUID: Indicators] = [:]
-        for id in Set(report.rows.map(\.id)).union(offered.keys).union(ratings.keys) {
+        for id in Set(report.rows.map(\.id)).union(offered.keys).union(ratings.keys).union(results.keys) {
             let counts = report.rows.first { $0.id == id }?.counts ?? SummaryCounts()
             byAgency[id] = indicators(counts, offered: offered[id]?.count ?? 0, used: usedBy[id]?.intersection(offered[id] ?? []).count ?? 0,
-                                      ratings: ratings[id] ?? [0, 0, 0])
+                                      ratings: ratings[id] ?? [0, 0, 0], results: results[id] ?? 0, electronic: electronic[id] ?? 0)
         }
         let total = indicators(report.total, offered: offered.values.reduce(0) { $0 + $1.count },
                                used: usedBy.reduce(0) { $0 + $1.value.intersection(offered[$1.key] ?? []).count },
-                               ratings: ratings.values.reduce([0, 0, 0]) { zip($0, $1).map(+) })
+                               ratings: ratings.values.reduce([0, 0, 0]) { zip($0, $1).map(+) },
+                               results: results.values.reduce(0, +), electronic: electronic.values.reduce(0, +))
         return (byAgency, total)
     }
 }
@@ -109,7 +125,7 @@ struct QualityIndexPage {
         let table = ReportTable(
             title: "Chỉ số chất lượng phục vụ (Quyết định 766/QĐ-TTg)", sheet: "766",
             criteria: ["Tháng \(String(format: "%02d", first.month))/\(first.year)",
-                       "Tính từ dữ liệu của phần mềm MotCua; thanh toán trực tuyến và kết quả điện tử chưa được ghi nhận"],
+                       "Tính từ dữ liệu của phần mềm MotCua; kết quả điện tử là kết quả được ký số khi Ký duyệt; thanh toán trực tuyến chưa được ghi nhận"],
             headings: ["STT", "Cơ quan"] + QualityIndex.headings, rows: rows, widths: [6, 44] + Array(repeating: 16, count: 6))
         return (table, trend)
     }
@@ -145,6 +161,7 @@ struct QualityIndexPage {
             months = result.trend.enumerated().map { Point(x: x($0), y: 238, label: String(format: "%02d/%02d", $1.0.month, $1.0.year % 100)) }
             let series: [(String, String, KeyPath<QualityIndex.Indicators, Double?>)] = [
                 ("Đúng hạn", "#b71c1c", \.onTimeRate), ("Trực tuyến", "#1565c0", \.onlineShare), ("Hài lòng", "#2e7d32", \.satisfactionRate),
+                ("Kết quả điện tử", "#6a1b9a", \.electronicResultShare),
             ]
             for (name, color, path) in series {
                 let dots = result.trend.enumerated().compactMap { i, e in e.1[keyPath: path].map { Point(x: x(i), y: y($0), label: SheetCell.rate($0).text) } }
