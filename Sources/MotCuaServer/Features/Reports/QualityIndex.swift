@@ -45,34 +45,30 @@ struct QualityIndex: Sendable {
         for u in used { usedBy[u.agency_id, default: []].insert(u.procedure_id) }
         let start = VietnamTime.instant(first, secondOfDay: 0), end = VietnamTime.instant(last.adding(days: 1), secondOfDay: 0)
         let ratings = try await StandardReport.ratings(group: "agency_id", start: start, end: end, scope: SummaryReport.scopeCondition(scope), on: sql)
-        // Results issued in the month (approved: completed, then returned) and those signed electronically.
-        struct Issued: Decodable { let agency_id: UUID; let n: Int }
-        let issued = try await sql.raw("""
-            SELECT agency_id, count(*) AS n FROM dossiers WHERE completed_at >= \(bind: start) AND completed_at < \(bind: end)
-              AND status IN ('completed', 'returned') AND \(SummaryReport.scopeCondition(scope)) GROUP BY agency_id
-            """).all(decoding: Issued.self)
+        // Results signed electronically in the month (the partial index of signed results), against the
+        // dossiers resolved in the month (the tallies): a refusal's result, not signed here, counts as not electronic.
+        struct Signed: Decodable { let agency_id: UUID; let n: Int }
         let signed = try await sql.raw("""
             SELECT agency_id, count(*) AS n FROM dossiers WHERE completed_at >= \(bind: start) AND completed_at < \(bind: end)
               AND result_json IS NOT NULL AND \(SummaryReport.scopeCondition(scope)) GROUP BY agency_id
-            """).all(decoding: Issued.self)
-        let results = Dictionary(uniqueKeysWithValues: issued.map { ($0.agency_id, $0.n) })
+            """).all(decoding: Signed.self)
         let electronic = Dictionary(uniqueKeysWithValues: signed.map { ($0.agency_id, $0.n) })
         func share(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
-        func indicators(_ c: SummaryCounts, offered: Int, used: Int, ratings r: [Int], results: Int, electronic: Int) -> Indicators {
+        func indicators(_ c: SummaryCounts, offered: Int, used: Int, ratings r: [Int], electronic: Int) -> Indicators {
             Indicators(onTimeRate: c.onTimeRate, onlineShare: share(c.newOnline, c.newOnline + c.newDirect),
-                       proceduresOnlineShare: share(used, offered), electronicResultShare: share(electronic, results),
+                       proceduresOnlineShare: share(used, offered), electronicResultShare: share(electronic, c.resolved),
                        satisfactionRate: share(r[0] + r[1], r[0] + r[1] + r[2]))
         }
         var byAgency: [UUID: Indicators] = [:]
-        for id in Set(report.rows.map(\.id)).union(offered.keys).union(ratings.keys).union(results.keys) {
+        for id in Set(report.rows.map(\.id)).union(offered.keys).union(ratings.keys) {
             let counts = report.rows.first { $0.id == id }?.counts ?? SummaryCounts()
             byAgency[id] = indicators(counts, offered: offered[id]?.count ?? 0, used: usedBy[id]?.intersection(offered[id] ?? []).count ?? 0,
-                                      ratings: ratings[id] ?? [0, 0, 0], results: results[id] ?? 0, electronic: electronic[id] ?? 0)
+                                      ratings: ratings[id] ?? [0, 0, 0], electronic: electronic[id] ?? 0)
         }
         let total = indicators(report.total, offered: offered.values.reduce(0) { $0 + $1.count },
                                used: usedBy.reduce(0) { $0 + $1.value.intersection(offered[$1.key] ?? []).count },
                                ratings: ratings.values.reduce([0, 0, 0]) { zip($0, $1).map(+) },
-                               results: results.values.reduce(0, +), electronic: electronic.values.reduce(0, +))
+                               electronic: electronic.values.reduce(0, +))
         return (byAgency, total)
     }
 }
