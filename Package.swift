@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "QRCode", dependencies: ["CQRencode"]),
         // The provincial CA and detached CMS signatures (swift-certificates, swift-crypto).
         .target(name: "MotCuaSigning", dependencies: [
+            "MotCuaCore",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -84,8 +85,8 @@ let package = Package(
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
-        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
-        .testTarget(name: "MotCuaSigningTests", dependencies: ["MotCuaSigning"]),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "MotCuaTestSupport"]),
+        .testTarget(name: "MotCuaSigningTests", dependencies: ["MotCuaSigning", "MotCuaTestSupport"]),
         // Runs the built `motcua` binary as a process.
         .testTarget(name: "motcuaTests", dependencies: ["motcua", "MotCuaTestSupport", "MotCuaSigning"]),
     ]

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MotCuaCore
 import SwiftASN1
 @_spi(CMS) import X509
 
@@ -27,6 +28,9 @@ public struct ProvincialCA: Sendable {
     public let directory: URL
 
     public init(directory: URL) { self.directory = directory }
+
+    /// The CA of a data directory: `<data-dir>/ca`.
+    public init(dataDirectory: URL) { self.init(directory: dataDirectory.appendingPathComponent("ca")) }
 
     var certificateFile: URL { directory.appendingPathComponent("ca.pem") }
     var keyFile: URL { directory.appendingPathComponent("ca.key") }
@@ -196,19 +200,12 @@ public struct ProvincialCA: Sendable {
     static func hex(_ serial: Certificate.SerialNumber) -> String { serial.bytes.map { String(format: "%02x", $0) }.joined() }
 
     /// dd/MM/yyyy in Vietnam time, as the messages write dates.
-    public static func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let c = calendar.dateComponents([.day, .month, .year], from: date)
-        return String(format: "%02d/%02d/%04d", c.day!, c.month!, c.year!)
-    }
+    public static func day(_ date: Date) -> String { VietnamTime.local(date).date.vietnamese }
 
     /// dd/MM/yyyy HH:mm in Vietnam time.
     public static func dayAndTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let c = calendar.dateComponents([.hour, .minute], from: date)
-        return day(date) + String(format: " %02d:%02d", c.hour!, c.minute!)
+        let (day, second) = VietnamTime.local(date)
+        return day.vietnamese + String(format: " %02d:%02d", second / 3600, second / 60 % 60)
     }
 }
 

@@ -12,18 +12,27 @@ public struct SigningSecret: Sendable {
         secret = SymmetricKey(data: Data(text.utf8))
     }
 
-    /// MOTCUA_SIGNING_SECRET if set; else the `secret` file beside the CA (made by `ca init` for a
-    /// demo or a single machine: production sets the variable and keeps no such file).
-    public static func load(environment: [String: String], caDirectory: URL) throws -> SigningSecret {
-        if let text = environment["MOTCUA_SIGNING_SECRET"], !text.isEmpty { return try SigningSecret(text) }
+    /// The configured secret (MOTCUA_SIGNING_SECRET, `Settings.signingSecret`) if there is one; else
+    /// the `secret` file beside the CA (made by `ca init` or the demo for a single machine:
+    /// production sets the variable and keeps no such file).
+    public static func load(configured: String?, caDirectory: URL) throws -> SigningSecret {
+        if let configured, !configured.isEmpty { return try SigningSecret(configured) }
         guard let data = try? Data(contentsOf: caDirectory.appendingPathComponent("secret")) else {
             throw SigningError("Chưa cấu hình khoá bảo vệ khoá ký: đặt biến môi trường MOTCUA_SIGNING_SECRET.")
         }
         return try SigningSecret(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// `load`, or, with neither a configured secret nor a file, a new random file; `created` says which.
+    public static func loadOrCreate(configured: String?, caDirectory: URL) throws -> (secret: SigningSecret, created: Bool) {
+        if configured?.isEmpty == false || FileManager.default.fileExists(atPath: caDirectory.appendingPathComponent("secret").path) {
+            return (try load(configured: configured, caDirectory: caDirectory), false)
+        }
+        return (try createFile(caDirectory: caDirectory), true)
+    }
+
     /// A new random secret written beside the CA, readable by its owner only.
-    public static func createFile(caDirectory: URL) throws -> SigningSecret {
+    static func createFile(caDirectory: URL) throws -> SigningSecret {
         try FileManager.default.createDirectory(at: caDirectory, withIntermediateDirectories: true)
         let text = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         let file = caDirectory.appendingPathComponent("secret")

@@ -11,9 +11,9 @@ struct CACommand: AsyncParsableCommand {
 }
 
 extension DatabaseOptions {
-    var caDirectory: URL { get throws { try settings().dataDirectory.appendingPathComponent("ca") } }
+    var ca: ProvincialCA { get throws { ProvincialCA(dataDirectory: try settings().dataDirectory) } }
     func signingSecret() throws -> SigningSecret {
-        try SigningSecret.load(environment: ProcessInfo.processInfo.environment, caDirectory: try caDirectory)
+        try SigningSecret.load(configured: try settings().signingSecret, caDirectory: try ca.directory)
     }
 }
 
@@ -29,13 +29,10 @@ struct CAInitCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let directory = try db.caDirectory
+        let directory = try db.ca.directory
         do {
-            let secret: SigningSecret
-            if ProcessInfo.processInfo.environment["MOTCUA_SIGNING_SECRET"]?.isEmpty == false || FileManager.default.fileExists(atPath: directory.appendingPathComponent("secret").path) {
-                secret = try db.signingSecret()
-            } else {
-                secret = try SigningSecret.createFile(caDirectory: directory)
+            let (secret, created) = try SigningSecret.loadOrCreate(configured: try db.settings().signingSecret, caDirectory: directory)
+            if created {
                 say("Chưa đặt MOTCUA_SIGNING_SECRET: đã tạo khoá bảo vệ ngẫu nhiên tại \(directory.path)/secret (chỉ chủ sở hữu đọc được). Khi triển khai thật, đặt biến môi trường và xoá tệp này.")
             }
             let ca = try ProvincialCA.initialise(at: directory, name: name, secret: secret)
@@ -57,7 +54,7 @@ struct CAIssueCommand: AsyncParsableCommand {
         }) else { throw fail(SigningError("Không có tài khoản \"\(user)\".")) }
         guard found.signs else { throw fail(SigningError("Tài khoản \"\(user)\" không có vai trò lãnh đạo nên không được cấp chứng thư ký kết quả.")) }
         do {
-            let ca = ProvincialCA(directory: try db.caDirectory)
+            let ca = try db.ca
             _ = try ca.certificate()   // "no CA yet" before "no secret"
             let certificate = try ca.issue(username: user, fullName: found.fullName, secret: try db.signingSecret())
             say("Đã cấp chứng thư số cho \(found.fullName) (\(user)), số sê-ri \(certificate.serialNumber), hiệu lực đến \(ProvincialCA.day(certificate.notValidAfter)).")
@@ -72,7 +69,7 @@ struct CARevokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let ca = ProvincialCA(directory: try db.caDirectory)
+            let ca = try db.ca
             _ = try ca.certificate()
             try ca.revoke(username: user, secret: try db.signingSecret())
             say("Đã thu hồi chứng thư số của \(user). Danh sách thu hồi mới: \(ca.crlFile.path)")
@@ -91,7 +88,7 @@ struct VerifySignatureCommand: AsyncParsableCommand {
         guard let content = FileManager.default.contents(atPath: file) else { throw fail(SigningError("Không đọc được tệp \(file).")) }
         guard let sig = FileManager.default.contents(atPath: signature) else { throw fail(SigningError("Không đọc được tệp chữ ký \(signature).")) }
         do {
-            switch try await ProvincialCA(directory: try db.caDirectory).verify(content: Array(content), signature: Array(sig)) {
+            switch try await db.ca.verify(content: Array(content), signature: Array(sig)) {
             case .valid(let signer, let serial, let signedAt):
                 say("Chữ ký hợp lệ. Người ký: \(signer) · chứng thư số \(serial)" + (signedAt.map { " · ký lúc \(ProvincialCA.dayAndTime($0))" } ?? ""))
             case .invalid(let reason):

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import MotCuaCore
+import MotCuaTestSupport
 import Testing
 import Vapor
 @testable import MotCuaServer
@@ -117,16 +118,7 @@ import Vapor
 
     /// Runs a program of Debian's and returns what it printed.
     static func run(_ program: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try MotcuaProcess.run(program: URL(fileURLWithPath: program), arguments).out
     }
 
     @Test func theReceiptPrintsToAPDFWithItsTextAndAReadableQRCode() async throws {

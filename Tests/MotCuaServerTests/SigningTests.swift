@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import MotCuaCore
 import MotCuaSigning
+import MotCuaTestSupport
 import Testing
 import Vapor
 @testable import MotCuaServer
@@ -32,14 +33,7 @@ import Vapor
     }
 
     static func openssl(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try MotcuaProcess.run(program: URL(fileURLWithPath: "/usr/bin/openssl"), arguments).status
     }
 
     @Test(arguments: TestDatabase.available)

@@ -1,5 +1,6 @@
 import Foundation
 import MotCuaSigning
+import MotCuaTestSupport
 import Testing
 
 /// The provincial CA, a leader's signature over a result's exact bytes, and the verification both
@@ -10,16 +11,10 @@ import Testing
 
     /// `openssl cms -verify` as the README shows it; returns its exit status.
     func openssl(content: URL, signature: URL, ca: ProvincialCA, crl: Bool = false) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["cms", "-verify", "-binary", "-inform", "DER", "-content", content.path, "-in", signature.path,
-                             "-CAfile", (crl ? ca.caWithCRLFile : ca.caFile).path, "-purpose", "any", "-out", "/dev/null"]
-            + (crl ? ["-crl_check"] : [])
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try MotcuaProcess.run(program: URL(fileURLWithPath: "/usr/bin/openssl"),
+                              ["cms", "-verify", "-binary", "-inform", "DER", "-content", content.path, "-in", signature.path,
+                               "-CAfile", (crl ? ca.caWithCRLFile : ca.caFile).path, "-purpose", "any", "-out", "/dev/null"]
+                                + (crl ? ["-crl_check"] : [])).status
     }
 
     @Test func aSignedResultVerifiesWithOpenSSLAndFailsOnceChangedOrRevoked() async throws {

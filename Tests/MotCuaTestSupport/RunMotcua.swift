@@ -1,7 +1,8 @@
 import Foundation
 
-/// Runs the built `motcua` binary as a process. The test bundle sits beside the products in
-/// .build/<configuration>/, so the binary is looked up from there.
+/// Runs the built `motcua` binary, or another program the tests check against (openssl, zbarimg,
+/// pdftotext), as a process. The test bundle sits beside the products in .build/<configuration>/,
+/// so the binary is looked up from there.
 public enum MotcuaProcess {
     public struct Result: Sendable {
         public let status: Int32
@@ -18,8 +19,12 @@ public enum MotcuaProcess {
     }()
 
     public static func run(_ args: [String], in directory: URL? = nil) throws -> Result {
+        try run(program: binary, args, in: directory)
+    }
+
+    public static func run(program: URL, _ args: [String], in directory: URL? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = program
         p.arguments = args
         if let directory { p.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()

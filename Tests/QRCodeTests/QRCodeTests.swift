@@ -1,4 +1,5 @@
 import Foundation
+import MotCuaTestSupport
 import QRCode
 import Testing
 
@@ -8,16 +9,9 @@ struct QRCodeTests {
         let image = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString).pgm")
         try Data(code.pgm()).write(to: image)
         defer { try? FileManager.default.removeItem(at: image) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-        process.arguments = ["--raw", "-q", "-Sbinary", image.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        var text = String(decoding: data, as: UTF8.self)
+        let result = try MotcuaProcess.run(program: URL(fileURLWithPath: "/usr/bin/zbarimg"), ["--raw", "-q", "-Sbinary", image.path])
+        #expect(result.status == 0)
+        var text = result.out
         if text.hasSuffix("\n") { text.removeLast() }
         return text
     }

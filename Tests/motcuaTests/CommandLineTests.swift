@@ -153,7 +153,7 @@ import Testing
         #expect(r.status == 0 && r.out.contains("Đã cấp chứng thư số cho"))
 
         let ca = ProvincialCA(directory: caDirectory)
-        let secret = try SigningSecret.load(environment: [:], caDirectory: caDirectory)
+        let secret = try SigningSecret.load(configured: nil, caDirectory: caDirectory)
         let content = data.appendingPathComponent("ket-qua.pdf"), signature = data.appendingPathComponent("ket-qua.pdf.p7s")
         let bytes = Array("%PDF-1.4 kết quả giải quyết".utf8)
         try Data(bytes).write(to: content)

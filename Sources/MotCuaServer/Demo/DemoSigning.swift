@@ -13,12 +13,7 @@ enum DemoSigning {
     static func prepare(_ app: Application, now: Date = Date()) async throws {
         let since = now.addingTimeInterval(-3 * 365.25 * 86_400)
         let signing = app.motcua.signing
-        let secret: SigningSecret
-        if app.motcua.settings.signingSecret == nil, !FileManager.default.fileExists(atPath: signing.ca.directory.appendingPathComponent("secret").path) {
-            secret = try SigningSecret.createFile(caDirectory: signing.ca.directory)
-        } else {
-            secret = try signing.secret()
-        }
+        let secret = try SigningSecret.loadOrCreate(configured: signing.configuredSecret, caDirectory: signing.ca.directory).secret
         if !signing.ca.exists {
             let province = DemoCatalogue.agencies.first { $0.parent == nil }?.name ?? "UBND tỉnh"
             try ProvincialCA.initialise(at: signing.ca.directory, name: province, secret: secret, now: since)

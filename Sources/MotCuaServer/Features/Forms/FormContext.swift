@@ -155,8 +155,7 @@ struct FormContext: Encodable {
         func change(_ field: String) -> LogChain.Change? { line.changes.first { $0.field == field } }
         let positions = Set((change("supplement_components")?.new ?? "").split(separator: ",").compactMap { Int($0) })
         let asked = record.components.filter { positions.contains($0.position) }.map(Self.component)
-        let iso = ISO8601DateFormatter()
-        func appointment(_ text: String?) -> String { text.flatMap { iso.date(from: $0) }.map(PageTime.dateTime) ?? "" }
+        func appointment(_ text: String?) -> String { text.flatMap(VietnamTime.parseISO).map(PageTime.dateTime) ?? "" }
         return Event(at: PageTime.dateTime(line.at), date: PageTime.date(line.at), by: line.actorName,
                      reason: change("reason")?.new ?? line.opinion ?? "", components: asked,
                      previousAppointment: appointment(change("appointment_at")?.old), newAppointment: appointment(change("appointment_at")?.new))

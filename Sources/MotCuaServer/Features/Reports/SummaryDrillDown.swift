@@ -75,7 +75,7 @@ struct SummaryDrillDown {
             // still open are, its ids from the indexes, then its dossiers by id.
             let total = [.received, .carriedOver, .inProgress].contains(column) ? try await tallied(on: db) : try await q.count()
             struct Row: Decodable { let id: UUID; enum CodingKeys: String, CodingKey { case id = "dossiers_id" } }
-            let page = try await query(on: db).field(\.$id).sort(\.$receivedAt, .descending).sort(\.$code, .descending)
+            let page = q.copy().field(\.$id).sort(\.$receivedAt, .descending).sort(\.$code, .descending)
                 .range(((page - 1) * per)..<(page * per))
             let ids = try await (db as! any SQLDatabase).raw("\(MatchCount.sql(of: page))").all(decoding: Row.self).map(\.id)
             return (try await Self.dossiers(ids, on: db), total)

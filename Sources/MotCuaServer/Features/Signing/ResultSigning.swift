@@ -29,13 +29,11 @@ struct ResultSigning: Sendable {
     let configuredSecret: String?
 
     init(dataDirectory: URL, secret: String?) {
-        ca = ProvincialCA(directory: dataDirectory.appendingPathComponent("ca"))
+        ca = ProvincialCA(dataDirectory: dataDirectory)
         configuredSecret = secret
     }
 
-    func secret() throws -> SigningSecret {
-        try SigningSecret.load(environment: configuredSecret.map { ["MOTCUA_SIGNING_SECRET": $0] } ?? [:], caDirectory: ca.directory)
-    }
+    func secret() throws -> SigningSecret { try SigningSecret.load(configured: configuredSecret, caDirectory: ca.directory) }
 
     static let signatureContentType = "application/pkcs7-signature"
 
