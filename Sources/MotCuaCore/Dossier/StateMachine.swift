@@ -128,6 +128,8 @@ public struct ActionInputs: Sendable, Hashable, Codable {
     public var appointment: Date?
     public var proposal: Proposal?
     public var paymentReceipt: String?
+    /// Confirming a payment: how it was paid (cash at the desk by default).
+    public var paymentMethod: PaymentMethod?
     public var rating: Satisfaction?
     /// A supplement request: the positions of the components to supplement (thành phần cần bổ sung).
     public var components: [Int]?
@@ -139,7 +141,8 @@ public struct ActionInputs: Sendable, Hashable, Codable {
 
     public init(opinion: String? = nil, reason: String? = nil, amount: Int? = nil, officer: UUID? = nil, fileCount: Int? = nil,
                 appointment: Date? = nil, proposal: Proposal? = nil, paymentReceipt: String? = nil, rating: Satisfaction? = nil,
-                components: [Int]? = nil, delivery: ResultDelivery? = nil, recipient: String? = nil) {
+                components: [Int]? = nil, delivery: ResultDelivery? = nil, recipient: String? = nil, paymentMethod: PaymentMethod? = nil) {
+        self.paymentMethod = paymentMethod
         self.components = components
         self.delivery = delivery
         self.recipient = recipient

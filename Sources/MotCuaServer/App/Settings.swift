@@ -28,6 +28,9 @@ public struct Settings: Sendable {
     public var chromium: URL?
     /// MOTCUA_SIGNING_SECRET: seals the CA's and the leaders' keys (else `<data-dir>/ca/secret`).
     public var signingSecret: String?
+    /// MOTCUA_PAYMENT_SECRET: the key shared with the payment platform, which signs its notices
+    /// (HMAC-SHA256); without it online payment notices are refused.
+    public var paymentSecret: String?
 
     public init(database: String? = nil, dataDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let data = URL(fileURLWithPath: dataDirectory ?? environment["MOTCUA_DATA_DIR"] ?? "./data")
@@ -66,6 +69,7 @@ public struct Settings: Sendable {
         }
         self.chromium = PDFPrinter.find(environment: environment)
         self.signingSecret = environment["MOTCUA_SIGNING_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        self.paymentSecret = environment["MOTCUA_PAYMENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         self.resourceDirectory = Self.findResources(environment: environment)
     }
 

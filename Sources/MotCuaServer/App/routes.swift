@@ -118,6 +118,10 @@ func routes(_ app: Application) throws {
         v1.get("reports", ":report", use: StandardReportsAPI().show)
     }
 
+    do { // Payments: the payment platform's signed notices.
+        v1.on(.POST, "payments", "notify", body: .collect(maxSize: "16kb"), use: PaymentNotices().notify)
+    }
+
     do { // One dossier: detail, actions, files.
         let page = DossierDetailPage(), api = DossierDetailAPI()
         app.get("ho-so", ":code", use: page.show)

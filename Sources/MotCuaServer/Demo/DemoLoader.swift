@@ -124,6 +124,7 @@ public struct DemoLoader: Sendable {
         var dossiers: [DossierModel] = []
         var components: [DossierComponentModel] = []
         var log: [LogChain.Entry] = []
+        var payments: [PaymentModel] = []
 
         func flush(on connection: any Database) async throws {
             guard !dossiers.isEmpty else { return }
@@ -131,6 +132,7 @@ public struct DemoLoader: Sendable {
                 try await self.dossiers.insert(on: tx)
                 try await self.components.insert(on: tx)
                 try await self.log.insert(on: tx)
+                if !self.payments.isEmpty { try await self.payments.create(on: tx) }
             }
         }
     }
@@ -300,12 +302,17 @@ public struct DemoLoader: Sendable {
             let speed = late ? 1.15 + Double(rng.next() % 60) / 100 : 0.35 + Double(rng.next() % 55) / 100
             let terms = plan.terms
             let totalHours = terms.timeUnit == .workingHours ? terms.timeAmount : terms.timeAmount * 8
-            func act(_ action: Action, by user: UserModel, share: Double, _ inputs: ActionInputs = ActionInputs()) throws -> Bool {
+            var payment: PaymentModel?
+            func act(_ action: Action, by user: UserModel, share: Double, _ inputs: ActionInputs = ActionInputs(), transaction: String? = nil) throws -> Bool {
                 let next = try calendar.adding(workingSeconds: max(60, Int(share * totalHours * 3600 * speed)), to: t)
                 guard next < now else { return false }
                 t = next
+                let before = d.state
                 let content = try service.apply(action, to: d, inputs: inputs, actor: actors[user.id!]!, at: t,
                                                 officer: inputs.officer.flatMap { officersByID[$0] }, terms: terms)
+                if let effect = PaymentEffect.of(action, from: before, to: d.state, inputs: inputs) {
+                    payment = PaymentModel.apply(effect, of: d, awaiting: payment?.status == PaymentStatus.awaiting.rawValue ? payment : nil, transactionID: transaction, at: t)
+                }
                 d.version += 1
                 last = LogChain.next(content, after: (last.content.seq, last.hash))
                 entries.append(last)
@@ -325,7 +332,10 @@ public struct DemoLoader: Sendable {
                 }
                 if terms.feeVND > 0 && roll % 7 == 0 {
                     guard try act(.requestPayment, by: reception, share: 0.02, ActionInputs(amount: terms.feeVND)) else { break run }
-                    guard try act(.confirmPayment, by: reception, share: 0.1, ActionInputs(paymentReceipt: "BL\(100000 + i)")) else { break run }
+                    // Online applicants pay through the payment platform (its transaction id is the receipt), most others in cash.
+                    let paid = online ? ActionInputs(amount: terms.feeVND, paymentReceipt: "PG-" + d.code, paymentMethod: .online)
+                                      : ActionInputs(paymentReceipt: "BL\(100000 + i)", paymentMethod: roll % 3 == 0 ? .transfer : .cash)
+                    guard try act(.confirmPayment, by: reception, share: 0.1, paid, transaction: online ? "PG-" + d.code : nil) else { break run }
                 }
                 guard try act(.handOver, by: reception, share: 0.05) else { break run }
                 guard try act(.assign, by: head, share: 0.05, ActionInputs(officer: officer.id)) else { break run }
@@ -357,6 +367,7 @@ public struct DemoLoader: Sendable {
             d.logSeq = last.content.seq
             d.logHash = last.hash
             batch.dossiers.append(d)
+            if let payment { batch.payments.append(payment) }
             batch.components.append(contentsOf: plan.components)
             batch.log.append(contentsOf: entries)
             i += 1

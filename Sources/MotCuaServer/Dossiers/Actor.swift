@@ -9,6 +9,9 @@ struct Actor: Sendable {
     let scope: Scope
     let agencyID: UUID?
     let departmentID: UUID?
+    /// The payment platform's signed notice (Features/Payments): the only actor that may record an
+    /// online payment.
+    private(set) var isPaymentPlatform = false
 
     init(user: UserModel) {
         id = user.id
@@ -26,5 +29,12 @@ struct Actor: Sendable {
         self.scope = scope
         self.agencyID = agencyID
         self.departmentID = departmentID
+    }
+
+    /// The payment platform confirming a payment of a dossier of `agency`.
+    static func paymentPlatform(agency: UUID) -> Actor {
+        var a = Actor(id: nil, name: "Nền tảng thanh toán trực tuyến", roles: [.reception], scope: .agency(agency), agencyID: agency)
+        a.isPaymentPlatform = true
+        return a
     }
 }

@@ -51,8 +51,9 @@ struct DossierService: Sendable {
         return d
     }
 
+    /// `paymentTransaction` is the payment platform's reference of an online payment it confirms.
     func perform(_ action: Action, code: String, inputs: ActionInputs, expectedVersion: Int?, actor: Actor, at now: Date,
-                 on db: any Database) async throws -> DossierModel {
+                 paymentTransaction: String? = nil, on db: any Database) async throws -> DossierModel {
         let d = try await find(code: code, actor: actor, on: db)
         guard let expectedVersion else { throw ServiceError(.unprocessableEntity, "Thiếu phiên bản hồ sơ (version) để tránh ghi đè.") }
         var officer: UserModel?
@@ -63,13 +64,19 @@ struct DossierService: Sendable {
         if (inputs.delivery != nil || inputs.recipient != nil) && action != .returnResult {
             throw ServiceError(.unprocessableEntity, "Hình thức trả và người nhận kết quả chỉ dùng khi trả kết quả.")
         }
+        if inputs.paymentMethod != nil && action != .confirmPayment {
+            throw ServiceError(.unprocessableEntity, "Hình thức thanh toán chỉ dùng khi xác nhận thanh toán.")
+        }
+        if inputs.paymentMethod == .online && !actor.isPaymentPlatform {
+            throw ServiceError(.unprocessableEntity, "Thanh toán trực tuyến chỉ được ghi nhận từ thông báo của nền tảng thanh toán; tại Bộ phận Một cửa chọn tiền mặt hoặc chuyển khoản.")
+        }
         if let positions = inputs.components {
             let present = Set(try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).all().map(\.position))
             if let missing = positions.first(where: { !present.contains($0) }) {
                 throw ServiceError(.unprocessableEntity, "Hồ sơ không có thành phần số \(missing).")
             }
         }
-        let counted = d.counted
+        let counted = d.counted, before = d.state
         // Approval signs the result, if the leader may approve now: the wrong role or state keeps
         // its own answer; the signature is made before the transaction, which it must not hold.
         var signed: SignedResult?
@@ -79,9 +86,14 @@ struct DossierService: Sendable {
         let log = try apply(action, to: d, inputs: inputs, actor: actor, at: now, officer: officer, signed: signed)
         guard expectedVersion == d.version, action != .approve || signed != nil else { throw ServiceError.conflict }
         let signature = signed
+        let payment = PaymentEffect.of(action, from: before, to: d.state, inputs: inputs)
         return try await db.transaction { tx in
             try await Self.claimVersion(of: d, expected: expectedVersion, on: tx)
             if let signature { try await ResultSigning.signatureFile(signature, of: d, actor: actor).create(on: tx) }
+            if let payment {
+                let awaiting = try await PaymentModel.awaiting(of: d.id!, on: tx)
+                try await PaymentModel.apply(payment, of: d, awaiting: awaiting, transactionID: paymentTransaction, at: now)?.save(on: tx)
+            }
             try await d.update(on: tx)
             try await LogChain.append(log, on: tx)
             try await ReportTallyStore.record(CountedDossier.change(from: counted, to: d.counted), of: d, on: tx)
@@ -191,6 +203,7 @@ struct DossierService: Sendable {
             change("amount_vnd", nil, inputs.amount.map(String.init))
         case .confirmPayment:
             change("payment_receipt", nil, inputs.paymentReceipt)
+            change("payment_method", nil, (inputs.paymentMethod ?? .cash).rawValue)
         case .propose:
             change("proposal", nil, inputs.proposal?.rawValue)
         case .rate:

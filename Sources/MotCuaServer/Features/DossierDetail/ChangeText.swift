@@ -34,7 +34,7 @@ enum ChangeText {
     static let labels: [String: String] = [
         "status": "Trạng thái", "step": "Bước xử lý", "due_at": "Hạn xử lý", "appointment_at": "Ngày hẹn trả",
         "assigned_officer_id": "Cán bộ thụ lý", "completed_at": "Ngày hoàn thành", "returned_at": "Ngày trả kết quả",
-        "amount_vnd": "Số tiền", "payment_receipt": "Số biên lai", "proposal": "Đề xuất", "rating": "Mức độ hài lòng", "reason": "Lý do",
+        "amount_vnd": "Số tiền", "payment_receipt": "Số biên lai", "payment_method": "Hình thức thanh toán", "proposal": "Đề xuất", "rating": "Mức độ hài lòng", "reason": "Lý do",
         "result_delivery": "Hình thức trả kết quả", "result_recipient": "Người nhận kết quả", "supplement_components": "Thành phần cần bổ sung",
     ]
 
@@ -47,6 +47,7 @@ enum ChangeText {
             case "due_at", "appointment_at", "completed_at", "returned_at": return VietnamTime.parseISO(text).map(PageTime.dateTime) ?? text
             case "assigned_officer_id": return UUID(uuidString: text).flatMap { names.users[$0] } ?? "(tài khoản đã xoá)"
             case "amount_vnd": return Int(text).map { PageTime.number($0) + " đồng" } ?? text
+            case "payment_method": return PaymentMethod(rawValue: text)?.vietnameseName ?? text
             case "proposal": return text == "approve" ? "Đề nghị giải quyết" : text == "refuse" ? "Đề nghị từ chối" : text
             case "rating": return Satisfaction(rawValue: text)?.vietnameseName ?? text
             case "result_delivery": return ResultDelivery(rawValue: text)?.vietnameseName ?? text

@@ -82,6 +82,8 @@ struct ActionRequest: Content {
     var appointment: String?
     var proposal: ActionInputs.Proposal?
     var paymentReceipt: String?
+    /// Confirming a payment at the desk: cash or transfer (cash when absent).
+    var paymentMethod: PaymentMethod?
     var rating: Satisfaction?
     var fileCount: Int?
     /// A supplement request: the positions of the components to supplement.
@@ -109,7 +111,8 @@ struct ActionRequest: Content {
         return ActionInputs(opinion: opinion, reason: reason, amount: amount, officer: officer, fileCount: fileCount,
                             appointment: date, proposal: proposal, paymentReceipt: paymentReceipt, rating: rating,
                             components: components?.isEmpty == true ? nil : components, delivery: delivery,
-                            recipient: recipient.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 })
+                            recipient: recipient.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 },
+                            paymentMethod: paymentMethod)
     }
 }
 

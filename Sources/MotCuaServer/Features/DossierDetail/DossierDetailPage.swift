@@ -23,6 +23,8 @@ struct DossierDetailPage {
         /// Returning the result asks how and to whom (the applicant by default).
         let deliveries: [SelectOption]
         let recipient: String
+        /// Confirming a payment asks how it was paid at the desk.
+        let paymentMethods: [SelectOption]
 
         init(_ action: Action, officers: [Officer], dossier: DossierRecord) {
             let required = StateMachine.rules[action]!.required
@@ -42,6 +44,7 @@ struct DossierDetailPage {
             let usual = ResultDelivery(rawValue: dossier.dossier.resultDelivery) ?? .counter
             deliveries = action == .returnResult ? ResultDelivery.allCases.map { SelectOption(value: $0.rawValue, name: $0.vietnameseName, selected: $0 == usual) } : []
             recipient = action == .returnResult ? dossier.dossier.applicantName : ""
+            paymentMethods = action == .confirmPayment ? PaymentMethod.recordedAtDesk.map { SelectOption(value: $0.rawValue, name: $0.vietnameseName, selected: $0 == .cash) } : []
         }
     }
 
@@ -208,6 +211,18 @@ struct DossierDetailPage {
     }
 
     /// "Thông tin chung": the dossier as the desk and the departments read it.
+    /// "Đã thanh toán 200.000 đồng lúc 08:30 01/12/2026 (Chuyển khoản, biên lai BL-0001)", or waiting, or cancelled.
+    static func paymentText(_ p: PaymentModel) -> String {
+        let amount = p.amountVND.map { " " + PageTime.number($0) + " đồng" } ?? ""
+        switch PaymentStatus(rawValue: p.status) {
+        case .paid:
+            let how = [p.method.flatMap(PaymentMethod.init(rawValue:))?.vietnameseName, p.receipt.map { "biên lai " + $0 }].compactMap { $0 }
+            return "Đã thanh toán\(amount) lúc \(p.paidAt.map(PageTime.dateTime) ?? "")" + (how.isEmpty ? "" : " (\(how.joined(separator: ", ")))")
+        case .awaiting: return "Chờ thanh toán\(amount) (yêu cầu lúc \(PageTime.dateTime(p.requestedAt)))"
+        case .cancelled, nil: return "Đã huỷ yêu cầu thanh toán\(amount)"
+        }
+    }
+
     static func facts(_ r: DossierRecord, names: ChangeText.Names, now: Date) -> [Context.Fact] {
         let d = r.dossier
         var facts: [(String, String?)] = [
@@ -232,6 +247,7 @@ struct DossierDetailPage {
             ("Hoàn thành", d.completedAt.map(PageTime.dateTime)),
             ("Trả kết quả", d.returnedAt.map(PageTime.dateTime)),
             ("Lệ phí", d.feeVND > 0 ? PageTime.number(d.feeVND) + " đồng" : "Không thu"),
+            ("Thanh toán", r.payments.last.map(Self.paymentText)),
             ("Mã tra cứu", d.lookupSecret),
         ]
         facts.removeAll { $0.1 == nil }

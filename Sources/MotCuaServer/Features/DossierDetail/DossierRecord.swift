@@ -33,12 +33,15 @@ struct DossierRecord {
     let components: [DossierComponentModel]
     let files: [File]
     let log: [LogLine]
+    /// Its payments, oldest first.
+    let payments: [PaymentModel]
 
     static func load(_ d: DossierModel, on db: any Database) async throws -> DossierRecord {
         let components = try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$position).all()
         let files = try await DossierFileModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$uploadedAt).all()
         let log = try await LogEntryModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$seq).all()
         let positions = Dictionary(uniqueKeysWithValues: components.map { ($0.id!, $0.position) })
+        let payments = try await PaymentModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$requestedAt).all()
         return DossierRecord(
             dossier: d,
             applicant: DossierService.Applicant(kind: d.applicantKind, name: d.applicantName, idNumber: d.applicantIDNumber,
@@ -53,7 +56,8 @@ struct DossierRecord {
                 LogLine(seq: e.seq, at: e.at, actorName: e.actorName, action: e.action,
                         actionName: Action(rawValue: e.action)?.vietnameseName ?? e.action, fromState: e.fromState, toState: e.toState,
                         opinion: e.opinion, changes: try JSON.decode([LogChain.Change].self, e.changesJSON), stepDueAt: e.stepDueAt, hash: e.hash)
-            })
+            },
+            payments: payments)
     }
 
     /// "Tiến trình thụ lý": the periods of the log (the page's tab and the control slip).

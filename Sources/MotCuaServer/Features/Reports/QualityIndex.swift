@@ -7,19 +7,19 @@ import Vapor
 /// The quality index of Quyết định 766/QĐ-TTg (DOMAIN.md section 13), what MotCua's own data can
 /// compute, per agency and for the whole scope, for a month and its trend over twelve months. Read
 /// from the tallies (on-time rate, online share, procedures with online dossiers), the ratings and
-/// the results signed at "Ký duyệt" (electronic results); online payment is not recorded yet and
-/// says so.
+/// the results signed at "Ký duyệt" (electronic results) and the payments (online payment).
 struct QualityIndex: Sendable {
     /// One unit's indicators for one month; nil where nothing was there to divide.
     struct Indicators: Sendable {
         var onTimeRate: Double?
         var onlineShare: Double?
         var proceduresOnlineShare: Double?
+        var onlinePaymentShare: Double?
         var electronicResultShare: Double?
         var satisfactionRate: Double?
 
         var cells: [SheetCell] {
-            [.rate(onTimeRate), .rate(onlineShare), .rate(proceduresOnlineShare), .text("Chưa có dữ liệu"), .rate(electronicResultShare), .rate(satisfactionRate)]
+            [.rate(onTimeRate), .rate(onlineShare), .rate(proceduresOnlineShare), .rate(onlinePaymentShare), .rate(electronicResultShare), .rate(satisfactionRate)]
         }
     }
 
@@ -53,22 +53,32 @@ struct QualityIndex: Sendable {
               AND result_json IS NOT NULL AND \(SummaryReport.scopeCondition(scope)) GROUP BY agency_id
             """).all(decoding: Signed.self)
         let electronic = Dictionary(uniqueKeysWithValues: signed.map { ($0.agency_id, $0.n) })
+        // Fees paid in the month (the partial index of paid payments), and those the payment platform confirmed online.
+        struct Paid: Decodable { let agency_id: UUID; let n: Int; let online: Int }
+        let paid = try await sql.raw("""
+            SELECT agency_id, count(*) AS n, CAST(coalesce(sum(CASE WHEN method = \(bind: PaymentMethod.online.rawValue) THEN 1 ELSE 0 END), 0) AS BIGINT) AS online
+            FROM payments WHERE status = 'paid' AND paid_at >= \(bind: start) AND paid_at < \(bind: end) AND \(SummaryReport.scopeCondition(scope))
+            GROUP BY agency_id
+            """).all(decoding: Paid.self)
+        let payments = Dictionary(uniqueKeysWithValues: paid.map { ($0.agency_id, (online: $0.online, all: $0.n)) })
         func share(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
-        func indicators(_ c: SummaryCounts, offered: Int, used: Int, ratings r: [Int], electronic: Int) -> Indicators {
+        func indicators(_ c: SummaryCounts, offered: Int, used: Int, ratings r: [Int], electronic: Int, payments p: (online: Int, all: Int)) -> Indicators {
             Indicators(onTimeRate: c.onTimeRate, onlineShare: share(c.newOnline, c.newOnline + c.newDirect),
-                       proceduresOnlineShare: share(used, offered), electronicResultShare: share(electronic, c.resolved),
+                       proceduresOnlineShare: share(used, offered), onlinePaymentShare: share(p.online, p.all),
+                       electronicResultShare: share(electronic, c.resolved),
                        satisfactionRate: share(r[0] + r[1], r[0] + r[1] + r[2]))
         }
         var byAgency: [UUID: Indicators] = [:]
-        for id in Set(report.rows.map(\.id)).union(offered.keys).union(ratings.keys) {
+        for id in Set(report.rows.map(\.id)).union(offered.keys).union(ratings.keys).union(payments.keys) {
             let counts = report.rows.first { $0.id == id }?.counts ?? SummaryCounts()
             byAgency[id] = indicators(counts, offered: offered[id]?.count ?? 0, used: usedBy[id]?.intersection(offered[id] ?? []).count ?? 0,
-                                      ratings: ratings[id] ?? [0, 0, 0], electronic: electronic[id] ?? 0)
+                                      ratings: ratings[id] ?? [0, 0, 0], electronic: electronic[id] ?? 0, payments: payments[id] ?? (0, 0))
         }
         let total = indicators(report.total, offered: offered.values.reduce(0) { $0 + $1.count },
                                used: usedBy.reduce(0) { $0 + $1.value.intersection(offered[$1.key] ?? []).count },
                                ratings: ratings.values.reduce([0, 0, 0]) { zip($0, $1).map(+) },
-                               electronic: electronic.values.reduce(0, +))
+                               electronic: electronic.values.reduce(0, +),
+                               payments: payments.values.reduce((0, 0)) { ($0.online + $1.online, $0.all + $1.all) })
         return (byAgency, total)
     }
 }
@@ -121,7 +131,7 @@ struct QualityIndexPage {
         let table = ReportTable(
             title: "Chỉ số chất lượng phục vụ (Quyết định 766/QĐ-TTg)", sheet: "766",
             criteria: ["Tháng \(String(format: "%02d", first.month))/\(first.year)",
-                       "Tính từ dữ liệu của phần mềm MotCua; kết quả điện tử là kết quả được ký số khi Ký duyệt; thanh toán trực tuyến chưa được ghi nhận"],
+                       "Tính từ dữ liệu của phần mềm MotCua; kết quả điện tử là kết quả được ký số khi Ký duyệt; thanh toán trực tuyến là khoản phí do nền tảng thanh toán xác nhận trên tổng số khoản phí đã thu trong tháng"],
             headings: ["STT", "Cơ quan"] + QualityIndex.headings, rows: rows, widths: [6, 44] + Array(repeating: 16, count: 6))
         return (table, trend)
     }
@@ -157,7 +167,7 @@ struct QualityIndexPage {
             months = result.trend.enumerated().map { Point(x: x($0), y: 238, label: String(format: "%02d/%02d", $1.0.month, $1.0.year % 100)) }
             let series: [(String, String, KeyPath<QualityIndex.Indicators, Double?>)] = [
                 ("Đúng hạn", "#b71c1c", \.onTimeRate), ("Trực tuyến", "#1565c0", \.onlineShare), ("Hài lòng", "#2e7d32", \.satisfactionRate),
-                ("Kết quả điện tử", "#6a1b9a", \.electronicResultShare),
+                ("Kết quả điện tử", "#6a1b9a", \.electronicResultShare), ("Thanh toán trực tuyến", "#e65100", \.onlinePaymentShare),
             ]
             for (name, color, path) in series {
                 let dots = result.trend.enumerated().compactMap { i, e in e.1[keyPath: path].map { Point(x: x(i), y: y($0), label: SheetCell.rate($0).text) } }

@@ -1,0 +1,105 @@
+import Crypto
+import Fluent
+import Foundation
+import MotCuaCore
+import Vapor
+
+/// `POST /api/v1/payments/notify`: the payment platform (PayGov or a bank's gateway) tells us a
+/// dossier's requested fee was paid online (DOMAIN.md section 11). The notice is authenticated by
+/// an HMAC-SHA256 of the exact body under the secret shared with the platform
+/// (`MOTCUA_PAYMENT_SECRET`), sent as `X-Payment-Signature: sha256=<hex>`; it is idempotent on the
+/// platform's transaction id: the same notice twice, or a hundred at once, records one payment.
+struct PaymentNotices {
+    struct Notice: Content {
+        var dossierCode: String
+        var transactionId: String
+        var amount: Int
+    }
+
+    struct Answer: Content {
+        let dossierCode: String
+        let transactionId: String
+        let status: String
+        /// false when this transaction had already been recorded (a repeated notice).
+        let recorded: Bool
+    }
+
+    static let signatureHeader = "X-Payment-Signature"
+
+    /// The value of `X-Payment-Signature` for `body` under `secret`: what the platform sends.
+    static func signature(of body: Data, secret: String) -> String {
+        "sha256=" + HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8))).hex
+    }
+
+    func notify(req: Request) async throws -> Answer {
+        guard let secret = req.motcua.settings.paymentSecret else {
+            throw ServiceError(.serviceUnavailable, "Chưa cấu hình khoá dùng chung với nền tảng thanh toán (MOTCUA_PAYMENT_SECRET).")
+        }
+        let body = req.body.data.map { Data(buffer: $0) } ?? Data()
+        guard let sent = req.headers.first(name: Self.signatureHeader),
+              HMAC<SHA256>.isValidAuthenticationCode(Self.code(sent) ?? [], authenticating: body, using: SymmetricKey(data: Data(secret.utf8))) else {
+            throw ServiceError(.unauthorized, "Chữ ký của thông báo thanh toán không hợp lệ.")
+        }
+        let notice: Notice
+        do { notice = try JSONDecoder().decode(Notice.self, from: body) }
+        catch { throw ServiceError(.unprocessableEntity, "Thông báo thanh toán phải là JSON có dossierCode, transactionId và amount.") }
+        try TextInput.require(notice.transactionId, label: "Mã giao dịch", multiline: false, maxLength: 100)
+        guard notice.dossierCode.count <= 100, notice.amount > 0 else {
+            throw ServiceError(.unprocessableEntity, "Mã hồ sơ hoặc số tiền của thông báo thanh toán không hợp lệ.")
+        }
+        // A lost race (another copy of the notice, or the desk acting at the same moment) is
+        // retried: the copy then finds its transaction recorded.
+        // The request is read before the transaction: the payment that ends it commits with its
+        // transaction id, so a request gone means the id is visible.
+        for attempt in 0..<5 {
+            guard let d = try await DossierModel.query(on: req.db).filter(\.$code == notice.dossierCode).first() else {
+                if let answer = try await Self.alreadyRecorded(notice, on: req.db) { return answer }
+                throw ServiceError.notFound
+            }
+            guard let awaiting = try await PaymentModel.awaiting(of: d.id!, on: req.db) else {
+                if let answer = try await Self.alreadyRecorded(notice, on: req.db) { return answer }
+                throw ServiceError(.conflict, "Hồ sơ \(d.code) không chờ thanh toán.")
+            }
+            if let answer = try await Self.alreadyRecorded(notice, on: req.db) { return answer }
+            if let due = awaiting.amountVND, due != notice.amount {
+                throw ServiceError(.unprocessableEntity, "Số tiền đã thanh toán (\(PageTime.number(notice.amount)) đồng) khác số tiền phải nộp (\(PageTime.number(due)) đồng).")
+            }
+            do {
+                _ = try await req.motcua.dossiers.perform(
+                    .confirmPayment, code: d.code,
+                    inputs: ActionInputs(amount: notice.amount, paymentReceipt: notice.transactionId, paymentMethod: .online),
+                    expectedVersion: d.version, actor: .paymentPlatform(agency: d.agencyID), at: Date(),
+                    paymentTransaction: notice.transactionId, on: req.db)
+                return Answer(dossierCode: d.code, transactionId: notice.transactionId, status: PaymentStatus.paid.rawValue, recorded: true)
+            } catch let error as ServiceError where error.status == .conflict && attempt < 4 {
+                continue
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 4 {
+                continue
+            }
+        }
+        throw ServiceError.conflict
+    }
+
+    /// The answer to a notice whose transaction is already recorded; another dossier's transaction
+    /// under the same id is a conflict.
+    static func alreadyRecorded(_ notice: Notice, on db: any Database) async throws -> Answer? {
+        guard let paid = try await PaymentModel.query(on: db).filter(\.$transactionID == notice.transactionId).first() else { return nil }
+        guard let d = try await DossierModel.find(paid.dossierID, on: db), d.code == notice.dossierCode else {
+            throw ServiceError(.conflict, "Mã giao dịch \(notice.transactionId) đã được ghi nhận cho hồ sơ khác.")
+        }
+        return Answer(dossierCode: d.code, transactionId: notice.transactionId, status: paid.status, recorded: false)
+    }
+
+    /// The bytes of "sha256=<hex>", nil if it is not that.
+    static func code(_ header: String) -> [UInt8]? {
+        guard header.hasPrefix("sha256=") else { return nil }
+        let hex = Array(header.dropFirst(7).utf8)
+        guard hex.count == 64 else { return nil }
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: 64, by: 2) {
+            guard let b = UInt8(String(decoding: hex[i...i + 1], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(b)
+        }
+        return bytes
+    }
+}
