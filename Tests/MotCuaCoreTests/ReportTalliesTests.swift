@@ -14,6 +14,45 @@ import Testing
         #expect(d.tallies.isEmpty && d.overdueSpans.isEmpty && d.resolution == nil)
     }
 
+    @Test func eachStatusIsInOneListDatedByItsOwnInstant() {
+        let clock = DossierClock(receivedAt: at(2, 9), due: at(20, 15))
+        func list(_ status: Status, clock: DossierClock? = clock, submitted: Date? = at(1, 8)) -> (Tally, LocalDate)? {
+            let d = CountedDossier(channel: .online, clock: clock, finishedAt: at(5, 9), withdrawn: status == .withdrawn, status: status,
+                                   submittedAt: submitted, completedAt: at(4, 9), returnedAt: at(6, 9))
+            return d.currentList.map { ($0.tally, VietnamTime.local($0.at).date) }
+        }
+        #expect(list(.returned)! == (.listReturned, day(6)))
+        #expect(list(.completed)! == (.listCompleted, day(4)))
+        #expect(list(.refused)! == (.listRefused, day(5)))
+        #expect(list(.withdrawn)! == (.listWithdrawn, day(5)))
+        #expect(list(.withdrawn, clock: nil)! == (.listWithdrawn, day(5)))   // withdrawn before receipt: still listed
+        #expect(list(.processing)! == (.listProcessing, day(2)))
+        #expect(list(.awaitingSupplement)! == (.listAwaitingSupplement, day(2)))
+        #expect(list(.awaitingSupplement, clock: nil)! == (.listAwaitingSupplement, day(1)))   // asked at online intake
+        #expect(list(.submitted, clock: nil)! == (.listAwaitingReception, day(1)))
+        #expect(list(.received)! == (.listAwaitingHandOver, day(2)))
+        #expect(list(.awaitingPayment)! == (.listAwaitingPayment, day(2)))
+        #expect(list(.rejected, clock: nil) == nil)
+        // A dossier not yet received counts in its list only.
+        let submitted = CountedDossier(channel: .online, clock: nil, finishedAt: nil, withdrawn: false, status: .submitted, submittedAt: at(1, 8))
+        var only = Tallies()
+        only[.listAwaitingReception] = 1
+        #expect(submitted.tallies == [day(1): only])
+    }
+
+    @Test func returningTheResultMovesTheDossierFromOneListToTheOther() {
+        let clock = DossierClock(receivedAt: at(2, 9), due: at(20, 15))
+        let completed = CountedDossier(channel: .direct, clock: clock, finishedAt: at(4, 9), withdrawn: false, status: .completed, completedAt: at(4, 9))
+        var returned = completed
+        returned.status = .returned
+        returned.returnedAt = at(9, 10)
+        let change = CountedDossier.change(from: completed, to: returned)
+        var out = Tallies(), into = Tallies()
+        out[.listCompleted] = -1
+        into[.listReturned] = 1
+        #expect(change == [day(4): out, day(9): into])
+    }
+
     @Test func anOpenDossierIsOverdueFromItsDueInstantOnwards() {
         let d = CountedDossier(channel: .direct, clock: DossierClock(receivedAt: at(2, 9), due: at(6, 15)), finishedAt: nil, withdrawn: false)
         #expect(d.overdueSpans == [OverdueSpan(from: at(6, 15), until: nil)])

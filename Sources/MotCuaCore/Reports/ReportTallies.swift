@@ -9,12 +9,45 @@ public struct CountedDossier: Hashable, Sendable {
     /// When it was completed, refused or withdrawn.
     public var finishedAt: Date?
     public var withdrawn: Bool
+    /// Where it stands now and the instants the list reports date it by (manual 3.5.3 to 3.5.11):
+    /// nil status counts in no list.
+    public var status: Status?
+    public var submittedAt: Date?
+    public var completedAt: Date?
+    public var returnedAt: Date?
 
-    public init(channel: DossierChannel, clock: DossierClock?, finishedAt: Date?, withdrawn: Bool) {
+    public init(channel: DossierChannel, clock: DossierClock?, finishedAt: Date?, withdrawn: Bool,
+                status: Status? = nil, submittedAt: Date? = nil, completedAt: Date? = nil, returnedAt: Date? = nil) {
         self.channel = channel
         self.clock = clock
         self.finishedAt = finishedAt
         self.withdrawn = withdrawn
+        self.status = status
+        self.submittedAt = submittedAt
+        self.completedAt = completedAt
+        self.returnedAt = returnedAt
+    }
+
+    /// The list report it is in now, and the instant that list dates it by: a returned dossier by
+    /// its return, a completed one by its result, a refused or withdrawn one by its end, one waiting
+    /// for online reception by its submission, the others by their receipt (a supplement asked at
+    /// online intake, before any receipt, by the submission). Rejected at intake: no list.
+    public var currentList: (tally: Tally, at: Date)? {
+        let received = clock?.receivedAt
+        let entry: (Tally, Date?)
+        switch status {
+        case .returned: entry = (.listReturned, returnedAt)
+        case .completed: entry = (.listCompleted, completedAt)
+        case .refused: entry = (.listRefused, finishedAt)
+        case .withdrawn: entry = (.listWithdrawn, finishedAt)
+        case .processing: entry = (.listProcessing, received)
+        case .awaitingSupplement: entry = (.listAwaitingSupplement, received ?? submittedAt)
+        case .submitted: entry = (.listAwaitingReception, submittedAt)
+        case .received: entry = (.listAwaitingHandOver, received)
+        case .awaitingPayment: entry = (.listAwaitingPayment, received)
+        default: return nil
+        }
+        return entry.1.map { (entry.0, $0) }
     }
 
     /// How it ended: early, on time or late against its due date; withdrawn on its own.
@@ -79,8 +112,17 @@ public struct OverdueSpan: Hashable, Sendable {
 /// is a difference of their cumulative sums (`Summary.init(before:atEnd:notYetOverdue:)`), so a
 /// report never has to read the dossiers. An instant counts for a boundary when it is strictly
 /// before it: the state at a boundary is the state after every event before it.
+///
+/// The `list...` tallies count each dossier once, on the day its list report dates it by, while it
+/// is in that list (`CountedDossier.currentList`): the count of a list report for any period is
+/// then a difference of cumulative sums too, and equals the dossiers the list shows.
 public enum Tally: Int, Sendable, CaseIterable, Hashable {
     case receivedOnline, receivedDirect, resolvedEarly, resolvedOnTime, resolvedLate, withdrawn, overdueFrom, overdueUntil
+    case listReturned, listCompleted, listRefused, listWithdrawn, listProcessing, listAwaitingSupplement
+    case listAwaitingReception, listAwaitingHandOver, listAwaitingPayment
+
+    /// The tallies of the table's first version (migration 008); the list tallies came with 019.
+    public static let original: [Tally] = [.receivedOnline, .receivedDirect, .resolvedEarly, .resolvedOnTime, .resolvedLate, .withdrawn, .overdueFrom, .overdueUntil]
 
     /// The column that stores it.
     public var column: String {
@@ -93,6 +135,15 @@ public enum Tally: Int, Sendable, CaseIterable, Hashable {
         case .withdrawn: "withdrawn"
         case .overdueFrom: "overdue_from"
         case .overdueUntil: "overdue_until"
+        case .listReturned: "list_returned"
+        case .listCompleted: "list_completed"
+        case .listRefused: "list_refused"
+        case .listWithdrawn: "list_withdrawn"
+        case .listProcessing: "list_processing"
+        case .listAwaitingSupplement: "list_awaiting_supplement"
+        case .listAwaitingReception: "list_awaiting_reception"
+        case .listAwaitingHandOver: "list_awaiting_hand_over"
+        case .listAwaitingPayment: "list_awaiting_payment"
         }
     }
 }
@@ -124,9 +175,10 @@ public struct Tallies: Hashable, Sendable {
 extension CountedDossier {
     /// The dossier's tallies by local day (Vietnam time).
     public var tallies: [LocalDate: Tallies] {
-        guard let clock else { return [:] }
         var days: [LocalDate: Tallies] = [:]
         func add(_ tally: Tally, at instant: Date) { days[VietnamTime.local(instant).date, default: Tallies()][tally] += 1 }
+        if let list = currentList { add(list.tally, at: list.at) }
+        guard let clock else { return days }
         add(channel == .online ? .receivedOnline : .receivedDirect, at: clock.receivedAt)
         if let finishedAt, let resolution {
             switch resolution {

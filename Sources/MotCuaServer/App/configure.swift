@@ -48,6 +48,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateEvaluationScores())
     app.migrations.add(IndexSignedResults())
     app.migrations.add(CreatePayments())
+    app.migrations.add(CountListReports())
     if !settings.isPostgres, let sql = app.db as? any SQLDatabase {
         // WAL lets readers run beside the writer; the busy handler of sqlite-nio waits for locks.
         try await sql.raw("PRAGMA journal_mode=WAL").run()

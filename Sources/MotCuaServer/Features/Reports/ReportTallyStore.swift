@@ -7,7 +7,8 @@ extension DossierModel {
     /// What the statistics count of this dossier.
     var counted: CountedDossier {
         CountedDossier(channel: DossierChannel(rawValue: channel) ?? .direct, clock: (try? clock) ?? nil,
-                       finishedAt: finishedAt, withdrawn: status == Status.withdrawn.rawValue)
+                       finishedAt: finishedAt, withdrawn: status == Status.withdrawn.rawValue,
+                       status: Status(rawValue: status), submittedAt: submittedAt, completedAt: completedAt, returnedAt: returnedAt)
     }
 }
 
@@ -93,8 +94,9 @@ enum ReportTallyStore {
         var byKey: [Key: [LocalDate: Tallies]] = [:]
         var last: UUID?
         while true {
-            var q = DossierModel.query(on: db).filter(\.$receivedAt != nil).sort(\.$id).limit(5_000)
+            var q = DossierModel.query(on: db).sort(\.$id).limit(5_000)
                 .field(\.$id).field(\.$channel).field(\.$status).field(\.$clockJSON).field(\.$completedAt)
+                .field(\.$submittedAt).field(\.$returnedAt)
                 .field(\.$finishedAt).field(\.$resolution).field(\.$agencyID).field(\.$departmentID).field(\.$procedureID).field(\.$fieldID)
             if let last { q = q.filter(\.$id > last) }
             let batch = try await q.all()
@@ -163,22 +165,20 @@ enum ReportTallyStore {
         return differences
     }
 
-    private struct Row: Decodable {
-        let level: Int, bucket: String
-        let agency_id: UUID, department_id: UUID, procedure_id: UUID, field_id: UUID
-        let received_online: Int, received_direct: Int, resolved_early: Int, resolved_on_time: Int, resolved_late: Int
-        let withdrawn: Int, overdue_from: Int, overdue_until: Int
-    }
-
     static func storedRows(on sql: any SQLDatabase) async throws -> [Key: [Bucket: Tallies]] {
         var result: [Key: [Bucket: Tallies]] = [:]
-        for r in try await sql.raw("SELECT * FROM \(unsafeRaw: table)").all(decoding: Row.self) {
-            let t = Tallies(counts: [r.received_online, r.received_direct, r.resolved_early, r.resolved_on_time, r.resolved_late,
-                                     r.withdrawn, r.overdue_from, r.overdue_until])
-            guard !t.isZero, let level = Bucket.Level(rawValue: r.level) else { continue }
-            result[Key(agency: r.agency_id, department: r.department_id, procedure: r.procedure_id, field: r.field_id),
-                   default: [:]][Bucket(level: level, text: r.bucket)] = t
+        for r in try await sql.raw("SELECT * FROM \(unsafeRaw: table)").all() {
+            let t = try tallies(of: r)
+            guard !t.isZero, let level = Bucket.Level(rawValue: try r.decode(column: "level", as: Int.self)) else { continue }
+            let key = Key(agency: try r.decode(column: "agency_id", as: UUID.self), department: try r.decode(column: "department_id", as: UUID.self),
+                          procedure: try r.decode(column: "procedure_id", as: UUID.self), field: try r.decode(column: "field_id", as: UUID.self))
+            result[key, default: [:]][Bucket(level: level, text: try r.decode(column: "bucket", as: String.self))] = t
         }
         return result
+    }
+
+    /// A row's tallies, a column each.
+    static func tallies(of row: any SQLRow) throws -> Tallies {
+        Tallies(counts: try Tally.allCases.map { try row.decode(column: $0.column, as: Int.self) })
     }
 }

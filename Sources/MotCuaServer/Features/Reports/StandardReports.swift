@@ -61,6 +61,37 @@ enum StandardReport: String, CaseIterable, Sendable {
         }
     }
 
+    /// The tally that counts a list's dossiers by the day it dates them (`CountedDossier.currentList`).
+    var tally: Tally? {
+        switch self {
+        case .receivedDirect: .receivedDirect
+        case .receivedOnline: .receivedOnline
+        case .returned: .listReturned
+        case .completed: .listCompleted
+        case .refused: .listRefused
+        case .withdrawn: .listWithdrawn
+        case .processing: .listProcessing
+        case .awaitingSupplement: .listAwaitingSupplement
+        case .awaitingReception: .listAwaitingReception
+        case .awaitingHandOver: .listAwaitingHandOver
+        case .awaitingPayment: .listAwaitingPayment
+        default: nil
+        }
+    }
+
+    /// A list's count per group in the criteria's period: the difference of the tallies' cumulative
+    /// sums at its end and at its start, so it does not read the dossiers (the list itself reads
+    /// exactly those, `condition`). Groups with none are left out.
+    func counts(_ c: ReportCriteria, on sql: any SQLDatabase) async throws -> [(group: UUID, count: Int)] {
+        guard let tally else { return [] }
+        let before = try await SummaryReport.tallies(before: c.from, c, on: sql)
+        let atEnd = try await SummaryReport.tallies(before: c.to.adding(days: 1), c, on: sql)
+        return Set(before.keys).union(atEnd.keys).compactMap { g in
+            let n = (atEnd[g]?[tally] ?? 0) - (before[g]?[tally] ?? 0)
+            return n == 0 ? nil : (g, n)
+        }
+    }
+
     /// What the list's period is about, for its criteria line.
     var periodMeaning: String {
         switch self {
@@ -84,14 +115,13 @@ extension StandardReport {
         let sql = db as! any SQLDatabase
         var scope = SummaryReport.scopeCondition(c.scope)
         if let unit { scope += " AND agency_id = \(bind: unit)" }
-        if let condition = condition(start: c.start, end: c.end) {
-            struct Row: Decodable { let g: UUID; let n: Int }
-            let rows = try await sql.raw("""
-                SELECT \(unsafeRaw: c.group.column) AS g, count(*) AS n FROM dossiers WHERE \(condition) AND \(scope)
-                GROUP BY \(unsafeRaw: c.group.column)
-                """).all(decoding: Row.self)
+        if isList {
+            var narrowed = c
+            // A unit (an agency within the scope) narrows an agency-wide or province-wide scope to it.
+            if let unit, case .department = c.scope {} else if let unit { narrowed.scope = .agency(unit) }
+            let counted = try await counts(narrowed, on: sql)
             let names = try await ReportNames.load(c.group, on: db)
-            let sorted = rows.map { (names.code(of: $0.g), names.name(of: $0.g), $0.g, $0.n) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+            let sorted = counted.map { (names.code(of: $0.group), names.name(of: $0.group), $0.group, $0.count) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             var cells: [[SheetCell]] = sorted.enumerated().map { i, r in [.integer(i + 1), .text(r.0), .text(r.1), .integer(r.3)] }
             cells.append([.text(""), .text(""), .text("Tổng cộng"), .integer(sorted.reduce(0) { $0 + $1.3 })])
             return StandardReportResult(

@@ -126,12 +126,6 @@ struct SummaryReport: Sendable {
         }
     }
 
-    private struct TallyRow: Decodable {
-        let g: UUID
-        let received_online: Int, received_direct: Int, resolved_early: Int, resolved_on_time: Int, resolved_late: Int
-        let withdrawn: Int, overdue_from: Int, overdue_until: Int
-    }
-
     /// Each group's tallies summed over the days before `day`: whole years, then the months of
     /// `day`'s year, then the days of its month.
     static func tallies(before day: LocalDate, _ c: ReportCriteria, on sql: any SQLDatabase) async throws -> [UUID: Tallies] {
@@ -145,12 +139,9 @@ struct SummaryReport: Sendable {
                 OR (level = 2 AND bucket >= \(bind: month + "-01") AND bucket < \(bind: iso)))
               AND \(scopeCondition(c.scope))
             GROUP BY \(unsafeRaw: c.group.column)
-            """).all(decoding: TallyRow.self)
+            """).all()
         var result: [UUID: Tallies] = [:]
-        for r in rows {
-            result[r.g] = Tallies(counts: [r.received_online, r.received_direct, r.resolved_early, r.resolved_on_time,
-                                           r.resolved_late, r.withdrawn, r.overdue_from, r.overdue_until])
-        }
+        for r in rows { result[try r.decode(column: "g", as: UUID.self)] = try ReportTallyStore.tallies(of: r) }
         return result
     }
 

@@ -23,12 +23,13 @@ struct CountReports: AsyncMigration {
             .field("department_id", .uuid, .required)
             .field("procedure_id", .uuid, .required)
             .field("field_id", .uuid, .required)
-        for tally in Tally.allCases { table = table.field(FieldKey(stringLiteral: tally.column), .int, .required) }
+        for tally in Tally.original { table = table.field(FieldKey(stringLiteral: tally.column), .int, .required) }
         try await table.unique(on: "level", "bucket", "agency_id", "department_id", "procedure_id", "field_id")
             .create()
         let sql = database as! any SQLDatabase
         try await sql.create(index: "idx_dossiers_finished").on("dossiers").column("finished_at").run()
-        try await ReportTallyStore.rebuild(on: database)
+        // The dossiers are counted by migration 019 (CountListReports), which adds the list tallies
+        // and rebuilds the table: counting here would write columns the table does not have yet.
     }
 
     func revert(on database: any Database) async throws {
