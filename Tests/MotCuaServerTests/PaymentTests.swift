@@ -105,6 +105,11 @@ import Vapor
             }
             #expect(statuses.allSatisfy { $0.0 == .ok }, "\(statuses.filter { $0.0 != .ok })")
             #expect(statuses.filter { $0.1 == true }.count == 1)
+            // The applicant sees it in the public lookup.
+            let secretCode = try await t.dossier(code).lookupSecret
+            let lookup = try await t.request(.GET, "/api/v1/lookup?code=\(code)&secret=\(secretCode)").json
+            #expect((lookup["payment"] as? String)?.hasPrefix("Đã thanh toán 200.000 đồng") == true, "\(lookup)")
+            #expect((lookup["payment"] as? String)?.contains("Thanh toán trực tuyến, biên lai PG-2026-000123") == true)
             let paid = try await payments(t, code)
             #expect(paid.count == 1 && paid[0].status == "paid" && paid[0].method == "online" && paid[0].transactionID == "PG-2026-000123")
             #expect(try await t.logCount(code) == logBefore + 1)

@@ -211,18 +211,6 @@ struct DossierDetailPage {
     }
 
     /// "Thông tin chung": the dossier as the desk and the departments read it.
-    /// "Đã thanh toán 200.000 đồng lúc 08:30 01/12/2026 (Chuyển khoản, biên lai BL-0001)", or waiting, or cancelled.
-    static func paymentText(_ p: PaymentModel) -> String {
-        let amount = p.amountVND.map { " " + PageTime.number($0) + " đồng" } ?? ""
-        switch PaymentStatus(rawValue: p.status) {
-        case .paid:
-            let how = [p.method.flatMap(PaymentMethod.init(rawValue:))?.vietnameseName, p.receipt.map { "biên lai " + $0 }].compactMap { $0 }
-            return "Đã thanh toán\(amount) lúc \(p.paidAt.map(PageTime.dateTime) ?? "")" + (how.isEmpty ? "" : " (\(how.joined(separator: ", ")))")
-        case .awaiting: return "Chờ thanh toán\(amount) (yêu cầu lúc \(PageTime.dateTime(p.requestedAt)))"
-        case .cancelled, nil: return "Đã huỷ yêu cầu thanh toán\(amount)"
-        }
-    }
-
     static func facts(_ r: DossierRecord, names: ChangeText.Names, now: Date) -> [Context.Fact] {
         let d = r.dossier
         var facts: [(String, String?)] = [
@@ -247,7 +235,7 @@ struct DossierDetailPage {
             ("Hoàn thành", d.completedAt.map(PageTime.dateTime)),
             ("Trả kết quả", d.returnedAt.map(PageTime.dateTime)),
             ("Lệ phí", d.feeVND > 0 ? PageTime.number(d.feeVND) + " đồng" : "Không thu"),
-            ("Thanh toán", r.payments.last.map(Self.paymentText)),
+            ("Thanh toán", r.payments.last?.summary),
             ("Mã tra cứu", d.lookupSecret),
         ]
         facts.removeAll { $0.1 == nil }

@@ -15,6 +15,8 @@ struct LookupResult {
     let returnedAt: Date?
     /// The signed result (Nghị định 118/2025 art. 22: the applicant's electronic copy), once approved.
     let signed: SignedResult?
+    /// The fee's payment ("Chờ thanh toán 200.000 đồng ..."), if one was requested.
+    let payment: String?
 }
 
 /// The lookup as shown: by the API with instants in ISO 8601 (+07:00), by the page as
@@ -32,6 +34,7 @@ struct PublicLookup: Content {
     var resultFile: String?
     var signer: String?
     var signedAt: String?
+    var payment: String?
 
     init(_ r: LookupResult, time: (Date) -> String = VietnamTime.iso) {
         code = r.code
@@ -45,6 +48,7 @@ struct PublicLookup: Content {
         resultFile = r.signed?.fileName
         signer = r.signed?.signer
         signedAt = r.signed.map { time($0.signedAt) }
+        payment = r.payment
     }
 }
 
@@ -73,6 +77,7 @@ enum LookupQuery {
         let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
         return LookupResult(code: d.code, statusName: d.state.status.manualName, procedureName: terms.name, applicantName: d.applicantName,
                             receivedAt: d.receivedAt, appointmentAt: d.appointmentAt, completedAt: d.completedAt, returnedAt: d.returnedAt,
-                            signed: try d.resultJSON.map { try JSON.decode(SignedResult.self, $0) })
+                            signed: try d.resultJSON.map { try JSON.decode(SignedResult.self, $0) },
+                            payment: try await PaymentModel.latest(of: d.id!, on: db)?.summary)
     }
 }
