@@ -16,6 +16,8 @@ from selenium.webdriver.chrome.service import Service
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.path.join(ROOT, ".build", "debug", "motcua")
+# The key the server shares with the payment platform (test_payment signs its notices with it).
+PAYMENT_SECRET = "e2e-khoa-paygov"
 
 
 def free_port():
@@ -31,7 +33,8 @@ def server():
     log = open(os.path.join(data, "server.log"), "w")
     # Started outside the checkout: the server finds its templates from its own location.
     proc = subprocess.Popen([BINARY, "serve", "--port", str(port), "--data-dir", data, "--demo-dossiers", "150"],
-                            cwd=data, stdout=log, stderr=subprocess.STDOUT)
+                            cwd=data, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "MOTCUA_PAYMENT_SECRET": PAYMENT_SECRET})
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
     while time.time() < deadline:
