@@ -54,6 +54,14 @@ import Vapor
             other.reason = "Công dân xin rút"
             #expect(try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/withdraw", token: reception, json: other).status == .unprocessableEntity)
             #expect(try await t.dossier(code).status == "awaiting_payment")
+            // The same from the dossier's page: refused in Vietnamese, still logged in, the form open again with what was typed.
+            let desk = try await t.pageSession("stp.tiepnhan")
+            let again = try await t.post("/ho-so/\(code)/thao-tac/confirm_payment",
+                                         "version=\(version)&paymentMethod=online&paymentReceipt=BL-0001&opinion=%3Cscript%3Ealert(1)%3C%2Fscript%3E", session: desk)
+            #expect(again.status == .unprocessableEntity && again.text.contains("nền tảng thanh toán") && again.text.contains("Đăng xuất"))
+            #expect(again.text.contains("id=\"thao-tac-confirm_payment\" open") && again.text.contains("value=\"BL-0001\""))
+            #expect(again.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !again.text.contains("<script>alert(1)"))
+            #expect(try await t.dossier(code).status == "awaiting_payment")
             b.paymentMethod = .transfer
             let ok = try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/confirm_payment", token: reception, json: b)
             #expect(ok.status == .ok, "\(ok.text)")

@@ -25,8 +25,11 @@ struct DossierDetailPage {
         let recipient: String
         /// Confirming a payment asks how it was paid at the desk.
         let paymentMethods: [SelectOption]
+        /// After a refusal, the form that was sent opens again with what was typed in it.
+        let open: Bool
+        let typedOpinion, typedReason, typedReceipt, typedAmount: String
 
-        init(_ action: Action, officers: [Officer], dossier: DossierRecord) {
+        init(_ action: Action, officers: [Officer], dossier: DossierRecord, typed: ActionRequest? = nil) {
             let required = StateMachine.rules[action]!.required
             self.action = action.rawValue
             name = action.vietnameseName
@@ -43,8 +46,14 @@ struct DossierDetailPage {
             components = action == .requestSupplement ? dossier.components.map { Component(position: $0.position, name: $0.name) } : []
             let usual = ResultDelivery(rawValue: dossier.dossier.resultDelivery) ?? .counter
             deliveries = action == .returnResult ? ResultDelivery.allCases.map { SelectOption(value: $0.rawValue, name: $0.vietnameseName, selected: $0 == usual) } : []
-            recipient = action == .returnResult ? dossier.dossier.applicantName : ""
-            paymentMethods = action == .confirmPayment ? PaymentMethod.recordedAtDesk.map { SelectOption(value: $0.rawValue, name: $0.vietnameseName, selected: $0 == .cash) } : []
+            recipient = action == .returnResult ? typed?.recipient ?? dossier.dossier.applicantName : ""
+            let method = typed?.paymentMethod ?? .cash
+            paymentMethods = action == .confirmPayment ? PaymentMethod.recordedAtDesk.map { SelectOption(value: $0.rawValue, name: $0.vietnameseName, selected: $0 == method) } : []
+            open = typed != nil
+            typedOpinion = typed?.opinion ?? ""
+            typedReason = typed?.reason ?? ""
+            typedReceipt = typed?.paymentReceipt ?? ""
+            typedAmount = typed?.amount.map(String.init) ?? ""
         }
     }
 
@@ -125,16 +134,21 @@ struct DossierDetailPage {
             let (status, detail) = ProblemMiddleware.explain(error)
             guard status != .notFound, status != .internalServerError else { throw error }
             let conflict = status == .conflict ? " Tải lại trang để xem trạng thái mới nhất của hồ sơ." : ""
-            return try await again(req, error: detail + conflict, status: status)
+            // What was typed, to put back in its form (unreadable input keeps nothing).
+            let typed = Action(rawValue: req.parameters.get("action") ?? "").flatMap { action in
+                (try? req.content.decode(ActionRequest.self)).map { (action, $0) }
+            }
+            return try await again(req, error: detail + conflict, status: status, typed: typed)
         }
     }
 
     /// The dossier's page again after a refused form (an action, a file): the reason, the refusal's
     /// status code, the dossier as it is now.
-    func again(_ req: Request, error detail: String, status: HTTPResponseStatus, tab: String? = nil) async throws -> Response {
+    func again(_ req: Request, error detail: String, status: HTTPResponseStatus, tab: String? = nil,
+               typed: (Action, ActionRequest)? = nil) async throws -> Response {
         let actor = try req.actor()
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
-        let response = try await render(d, actor: actor, notice: nil, error: detail, on: req, tab: tab).encodeResponse(for: req)
+        let response = try await render(d, actor: actor, notice: nil, error: detail, on: req, tab: tab, typed: typed).encodeResponse(for: req)
         response.status = status
         return response
     }
@@ -157,7 +171,8 @@ struct DossierDetailPage {
         }
     }
 
-    func render(_ d: DossierModel, actor: Actor, notice: String?, error: String?, on req: Request, tab: String? = nil) async throws -> View {
+    func render(_ d: DossierModel, actor: Actor, notice: String?, error: String?, on req: Request, tab: String? = nil,
+                typed: (Action, ActionRequest)? = nil) async throws -> View {
         let tab = tab ?? req.query[String.self, at: "tab"].flatMap { key in Self.tabs.contains { $0.key == key } ? key : nil } ?? "chung"
         let record = try await DossierRecord.load(d, on: req.db)
         let now = Date()
@@ -166,7 +181,8 @@ struct DossierDetailPage {
         let allowed = req.motcua.dossiers.availableActions(on: d, actor: actor)
         let available = allowed.filter { $0 != .uploadFile }
         let officers = available.contains(.assign) || available.contains(.reassign) ? try await Self.assignableOfficers(for: d, on: req.db) : []
-        let forms = available.map { ActionForm($0, officers: $0 == .assign || $0 == .reassign ? officers : [], dossier: record) }
+        let forms = available.map { ActionForm($0, officers: $0 == .assign || $0 == .reassign ? officers : [], dossier: record,
+                                                typed: typed?.0 == $0 ? typed?.1 : nil) }
         let log = record.log.map { e in
             Context.LogRow(seq: e.seq, at: PageTime.dateTime(e.at), actorName: e.actorName, actionName: e.actionName, opinion: e.opinion,
                            changes: e.changes.compactMap { ChangeText.line($0, names: names) })
