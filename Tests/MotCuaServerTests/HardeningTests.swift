@@ -280,7 +280,7 @@ import Vapor
             #expect(try await t.upload(minimalPDF(), name: "that.pdf", component: 1, to: d.dossier.code, token: reception).status == .created)
             // Malformed forms are refused, not half-read: a byte above 127 in a part's header name
             // (it made MultipartKit's parser trap), a part without headers, no closing delimiter,
-            // a repeated field, an unknown one.
+            // a repeated field, a component that is not a number from 1, an unknown field.
             var multipart = HTTPHeaders()
             multipart.bearerAuthorization = BearerAuthorization(token: reception)
             multipart.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=B")
@@ -288,6 +288,8 @@ import Vapor
             for body in ["--B\r\n6\u{86}\u{F3}S°--B--\r\n", "--B\r\n\r\nabc\r\n--B--\r\n",
                          "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n\(pdf)",
                          "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n\(pdf)\r\n--B\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n1\r\n--B\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n2\r\n--B--\r\n",
+                         "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n\(pdf)\r\n--B\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n[1]\r\n--B--\r\n",
+                         "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n\(pdf)\r\n--B\r\nContent-Disposition: form-data; name=\"component\"\r\n\r\n0\r\n--B--\r\n",
                          "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n\(pdf)\r\n--B\r\nContent-Disposition: form-data; name=\"khác\"\r\n\r\n1\r\n--B--\r\n"] {
                 let r = try await t.request(.POST, "/api/v1/dossiers/\(d.dossier.code)/files", headers: multipart, body: ByteBuffer(string: body))
                 #expect(r.status == .unprocessableEntity, "\(body.prefix(40)): \(r.status)")
