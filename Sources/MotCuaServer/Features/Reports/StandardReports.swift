@@ -41,9 +41,14 @@ enum StandardReport: String, CaseIterable, Sendable {
     /// The eleven lists of dossiers with a count per group.
     var isList: Bool { Self.allCases.firstIndex(of: self)! < 11 }
 
-    /// Which dossiers a list report shows, in a period [start, end).
-    func condition(start: Date, end: Date) -> SQLQueryString? {
-        func within(_ column: String) -> SQLQueryString { "\(unsafeRaw: column) >= \(bind: start) AND \(unsafeRaw: column) < \(bind: end)" }
+    /// Which dossiers a list report shows, in a period [start, end). `datesUnindexed`: SQLite's
+    /// unary plus on the dates, so that a list of few dossiers is read by status, not by walking
+    /// a long range of dates that mostly belong to other statuses.
+    func condition(start: Date, end: Date, datesUnindexed: Bool = false) -> SQLQueryString? {
+        let plus = datesUnindexed ? "+" : ""
+        func within(_ column: String) -> SQLQueryString {
+            "\(unsafeRaw: plus + column) >= \(bind: start) AND \(unsafeRaw: plus + column) < \(bind: end)"
+        }
         switch self {
         case .receivedDirect: return within("received_at") + " AND channel <> 'online'"
         case .receivedOnline: return within("received_at") + " AND channel = 'online'"
@@ -77,6 +82,25 @@ enum StandardReport: String, CaseIterable, Sendable {
         case .awaitingPayment: .listAwaitingPayment
         default: nil
         }
+    }
+
+    /// The instant a list dates its dossiers by (`CountedDossier.currentList`): its pages show the
+    /// newest first, walking the index of that column from the period's end.
+    var sortColumn: String {
+        switch self {
+        case .returned: "returned_at"
+        case .completed: "completed_at"
+        case .refused, .withdrawn: "finished_at"
+        case .awaitingReception: "submitted_at"
+        default: "received_at"
+        }
+    }
+
+    /// The criteria narrowed to one unit (an agency within the scope, already checked), if any.
+    func narrowed(_ c: ReportCriteria, to unit: UUID?) -> ReportCriteria {
+        var narrowed = c
+        if let unit, case .department = c.scope {} else if let unit { narrowed.scope = .agency(unit) }
+        return narrowed
     }
 
     /// A list's count per group in the criteria's period: the difference of the tallies' cumulative
@@ -116,10 +140,7 @@ extension StandardReport {
         var scope = SummaryReport.scopeCondition(c.scope)
         if let unit { scope += " AND agency_id = \(bind: unit)" }
         if isList {
-            var narrowed = c
-            // A unit (an agency within the scope) narrows an agency-wide or province-wide scope to it.
-            if let unit, case .department = c.scope {} else if let unit { narrowed.scope = .agency(unit) }
-            let counted = try await counts(narrowed, on: sql)
+            let counted = try await counts(narrowed(c, to: unit), on: sql)
             let names = try await ReportNames.load(c.group, on: db)
             let sorted = counted.map { (names.code(of: $0.group), names.name(of: $0.group), $0.group, $0.count) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             var cells: [[SheetCell]] = sorted.enumerated().map { i, r in [.integer(i + 1), .text(r.0), .text(r.1), .integer(r.3)] }
