@@ -197,7 +197,7 @@ public struct ProvincialCA: Sendable {
         case invalid(String)
     }
 
-    static func hex(_ serial: Certificate.SerialNumber) -> String { serial.bytes.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ serial: Certificate.SerialNumber) -> String { Hex.string(serial.bytes) }
 
     /// dd/MM/yyyy in Vietnam time, as the messages write dates.
     public static func day(_ date: Date) -> String { VietnamTime.local(date).date.vietnamese }

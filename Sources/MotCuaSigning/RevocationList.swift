@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MotCuaCore
 import SwiftASN1
 import X509
 
@@ -58,13 +59,7 @@ enum RevocationList {
     /// keeps the serial as an unsigned magnitude, and DER adds a 0x00 before a first byte of 0x80 or
     /// more (without it, half of all random serials would read as negative and never match).
     static func serialBytes(_ hex: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            bytes.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
+        var bytes = Hex.bytes(hex)!
         while bytes.count > 1, bytes[0] == 0 { bytes.removeFirst() }
         if let first = bytes.first, first >= 0x80 { bytes.insert(0, at: 0) }
         return bytes.isEmpty ? [0] : bytes

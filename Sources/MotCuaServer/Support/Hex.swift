@@ -1,19 +1,10 @@
 import Crypto
 import Foundation
+import MotCuaCore
 
 extension Sequence where Element == UInt8 {
-    /// Lower-case hexadecimal; used for every SHA-256 the project stores (String(format:) per byte
-    /// was a tenth of the demo loader's time).
-    var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for b in self {
-            bytes.append(digits[Int(b >> 4)])
-            bytes.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    /// Lower-case hexadecimal (`Hex.string`); used for every SHA-256 the project stores.
+    var hex: String { Hex.string(self) }
 }
 
 enum Checksum {

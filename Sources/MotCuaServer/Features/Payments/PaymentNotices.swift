@@ -90,16 +90,9 @@ struct PaymentNotices {
         return Answer(dossierCode: d.code, transactionId: notice.transactionId, status: paid.status, recorded: false)
     }
 
-    /// The bytes of "sha256=<hex>", nil if it is not that.
+    /// The bytes of "sha256=<64 hex digits>", nil if it is not that.
     static func code(_ header: String) -> [UInt8]? {
-        guard header.hasPrefix("sha256=") else { return nil }
-        let hex = Array(header.dropFirst(7).utf8)
-        guard hex.count == 64 else { return nil }
-        var bytes: [UInt8] = []
-        for i in stride(from: 0, to: 64, by: 2) {
-            guard let b = UInt8(String(decoding: hex[i...i + 1], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(b)
-        }
-        return bytes
+        guard header.hasPrefix("sha256="), header.utf8.count == 7 + 64 else { return nil }
+        return Hex.bytes(header.dropFirst(7))
     }
 }

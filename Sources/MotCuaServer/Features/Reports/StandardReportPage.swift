@@ -173,12 +173,12 @@ struct StandardReportPage {
     static func dossiers(_ report: StandardReport, criteria c: ReportCriteria, unit: UUID?, form: Form, base: String,
                          req: Request) async throws -> SummaryPage.ListContext {
         let sql = req.db as! any SQLDatabase
-        var condition: SQLQueryString = " AND " + SummaryReport.scopeCondition(c.scope)
-        if let unit { condition += " AND agency_id = \(bind: unit)" }
+        let c = c.narrowed(to: unit)
+        var filters = SummaryReport.scopeCondition(c.scope)
         var group: String?, groupID: UUID?
         if let ma = form.ma, !ma.isEmpty {
             guard let id = UUID(uuidString: ma) else { throw ServiceError(.unprocessableEntity, "Mã nhóm không hợp lệ.") }
-            condition += " AND \(unsafeRaw: c.group.column) = \(bind: id)"
+            filters += " AND \(unsafeRaw: c.group.column) = \(bind: id)"
             group = "\(c.group.vietnameseName): \(try await ReportNames.load(c.group, on: req.db).name(of: id))"
             groupID = id
         }
@@ -187,12 +187,12 @@ struct StandardReportPage {
         // The count is the report's own number, from the tallies (the replay test holds it equal to
         // the dossiers this condition selects); the page walks the index of the list's date from
         // the period's end, so neither reads the period's dossiers.
-        let counted = try await report.counts(report.narrowed(c, to: unit), on: sql)
+        let counted = try await report.counts(c, on: sql)
         let total = groupID.map { id in counted.first { $0.group == id }?.count ?? 0 } ?? counted.reduce(0) { $0 + $1.count }
         // A status list of few dossiers among many dates (results awaiting collection among years of
         // returned ones) is read by its status and sorted: walking the dates would pass them all.
         let sparse = total <= 2_000 && sql.dialect.name == "sqlite" && report != .receivedDirect && report != .receivedOnline
-        condition = report.condition(start: c.start, end: c.end, datesUnindexed: sparse)! + condition
+        let condition = report.condition(start: c.start, end: c.end, datesUnindexed: sparse)! + " AND " + filters
         let items = total == 0 ? [] : try await sql.raw("""
             SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(condition)
             ORDER BY \(unsafeRaw: report.sortColumn) DESC, id DESC LIMIT 20 OFFSET \(literal: (page - 1) * 20)

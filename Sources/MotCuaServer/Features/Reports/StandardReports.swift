@@ -96,13 +96,6 @@ enum StandardReport: String, CaseIterable, Sendable {
         }
     }
 
-    /// The criteria narrowed to one unit (an agency within the scope, already checked), if any.
-    func narrowed(_ c: ReportCriteria, to unit: UUID?) -> ReportCriteria {
-        var narrowed = c
-        if let unit, case .department = c.scope {} else if let unit { narrowed.scope = .agency(unit) }
-        return narrowed
-    }
-
     /// A list's count per group in the criteria's period: the difference of the tallies' cumulative
     /// sums at its end and at its start, so it does not read the dossiers (the list itself reads
     /// exactly those, `condition`). Groups with none are left out.
@@ -140,7 +133,7 @@ extension StandardReport {
         var scope = SummaryReport.scopeCondition(c.scope)
         if let unit { scope += " AND agency_id = \(bind: unit)" }
         if isList {
-            let counted = try await counts(narrowed(c, to: unit), on: sql)
+            let counted = try await counts(c.narrowed(to: unit), on: sql)
             let names = try await ReportNames.load(c.group, on: db)
             let sorted = counted.map { (names.code(of: $0.group), names.name(of: $0.group), $0.group, $0.count) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             var cells: [[SheetCell]] = sorted.enumerated().map { i, r in [.integer(i + 1), .text(r.0), .text(r.1), .integer(r.3)] }

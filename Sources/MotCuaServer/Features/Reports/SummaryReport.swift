@@ -28,6 +28,16 @@ struct ReportCriteria: Sendable {
     var underSuccessor = false
     var scope: Scope
 
+    /// Narrowed to one unit (an agency within the scope, already checked): an agency-wide or
+    /// province-wide scope becomes that agency; a department's scope is already inside it.
+    func narrowed(to unit: UUID?) -> ReportCriteria {
+        guard let unit else { return self }
+        if case .department = scope { return self }
+        var narrowed = self
+        narrowed.scope = .agency(unit)
+        return narrowed
+    }
+
     /// The period's bounds: local midnight of `from` and of the day after `to`.
     var start: Date { VietnamTime.instant(from, secondOfDay: 0) }
     var end: Date { VietnamTime.instant(to.adding(days: 1), secondOfDay: 0) }
