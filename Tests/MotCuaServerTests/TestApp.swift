@@ -32,6 +32,19 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
             return components.string!
         }
     }
+
+    /// Removes what `make` created once a test is over, passed or failed: thousands of runs
+    /// otherwise leave thousands of PostgreSQL databases behind (29 GB here once), which filled
+    /// the disk and made the server's start after a crash take minutes.
+    func drop(_ database: String, directory: URL) async {
+        if self == .postgres, let base = Self.postgresURL,
+           let name = URLComponents(string: database)?.path.dropFirst(), name.hasPrefix("motcua_t_") {
+            try? await Launch.withApplication(settings: Settings(database: base, dataDirectory: directory.path, environment: [:]), logLevel: .error) { admin in
+                try await (admin.db as! any SQLDatabase).raw("DROP DATABASE IF EXISTS \(unsafeRaw: String(name)) WITH (FORCE)").run()
+            }
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
 }
 
 /// A migrated application on a fresh database with the demo organisation (no dossiers), and a
@@ -45,13 +58,18 @@ struct TestApp {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database = try await db.make(in: directory)
-        let settings = try Settings(database: database, dataDirectory: directory.path, environment: ["MOTCUA_MAX_UPLOAD_MB": "1"].merging(environment) { $1 })
-        try await Launch.withApplication(settings: settings, logLevel: .error) { app in
-            try await Launch.migrate(app)
-            try await DemoLoader.load(app, dossiers: dossiers)
-            try await body(TestApp(app: app, directory: directory, database: database))
+        do {
+            let settings = try Settings(database: database, dataDirectory: directory.path, environment: ["MOTCUA_MAX_UPLOAD_MB": "1"].merging(environment) { $1 })
+            try await Launch.withApplication(settings: settings, logLevel: .error) { app in
+                try await Launch.migrate(app)
+                try await DemoLoader.load(app, dossiers: dossiers)
+                try await body(TestApp(app: app, directory: directory, database: database))
+            }
+        } catch {
+            await db.drop(database, directory: directory)
+            throw error
         }
-        try? FileManager.default.removeItem(at: directory)
+        await db.drop(database, directory: directory)
     }
 
     struct Reply {
