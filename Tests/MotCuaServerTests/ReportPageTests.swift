@@ -248,6 +248,16 @@ import Vapor
         }
     }
 
+    /// A unit narrows a province-wide scope to that agency and never moves a narrower scope elsewhere.
+    @Test func aUnitNarrowsOnlyAProvinceWideScope() {
+        let a = UUID(), b = UUID(), d = UUID()
+        let from = LocalDate(year: 2026, month: 1, day: 1)!, to = LocalDate(year: 2026, month: 12, day: 31)!
+        #expect(ReportCriteria(from: from, to: to, scope: .everything).narrowed(to: a).scope == .agency(a))
+        #expect(ReportCriteria(from: from, to: to, scope: .everything).narrowed(to: nil).scope == .everything)
+        #expect(ReportCriteria(from: from, to: to, scope: .agency(a)).narrowed(to: b).scope == .agency(a))
+        #expect(ReportCriteria(from: from, to: to, scope: .department(agency: a, department: d)).narrowed(to: b).scope == .department(agency: a, department: d))
+    }
+
     @Test(arguments: TestDatabase.available)
     func mergedAgenciesShowAsTheyWereOrUnderTheirSuccessor(db: TestDatabase) async throws {
         try await TestApp.with(db, dossiers: 300) { t in

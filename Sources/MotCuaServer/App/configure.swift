@@ -27,7 +27,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     } else {
         let path = settings.database
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        // SQLite has one writer at a time: the same 30 s as PostgreSQL for a burst's queue to drain
+        // (20 concurrent receptions timed out at the default 10 s on a loaded machine).
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
     }
     app.migrations.add(CreateOrganisation())
     app.migrations.add(CreateDossier())

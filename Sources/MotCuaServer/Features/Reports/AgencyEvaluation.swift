@@ -32,7 +32,7 @@ enum AgencyEvaluation {
         }
     }
 
-    static func make(_ c: ReportCriteria, unit: UUID?, scope: SQLQueryString, title: String, sheet: String,
+    static func make(_ c: ReportCriteria, scope: SQLQueryString, title: String, sheet: String,
                      on db: any Database) async throws -> StandardReportResult {
         let sql = db as! any SQLDatabase
         struct Row: Decodable { let g: UUID; let p: UUID; let n: Int; let i1: Int; let i3: Int }

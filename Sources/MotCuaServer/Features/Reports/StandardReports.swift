@@ -130,10 +130,10 @@ struct StandardReportResult: Sendable {
 extension StandardReport {
     func make(_ c: ReportCriteria, unit: UUID?, now: Date, on db: any Database) async throws -> StandardReportResult {
         let sql = db as! any SQLDatabase
-        var scope = SummaryReport.scopeCondition(c.scope)
-        if let unit { scope += " AND agency_id = \(bind: unit)" }
+        let c = c.narrowed(to: unit)
+        let scope = SummaryReport.scopeCondition(c.scope)
         if isList {
-            let counted = try await counts(c.narrowed(to: unit), on: sql)
+            let counted = try await counts(c, on: sql)
             let names = try await ReportNames.load(c.group, on: db)
             let sorted = counted.map { (names.code(of: $0.group), names.name(of: $0.group), $0.group, $0.count) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             var cells: [[SheetCell]] = sorted.enumerated().map { i, r in [.integer(i + 1), .text(r.0), .text(r.1), .integer(r.3)] }
@@ -148,7 +148,6 @@ extension StandardReport {
         case .unitSummary:
             var summaryCriteria = c
             summaryCriteria.group = .procedure
-            if let unit { summaryCriteria.scope = Self.narrow(c.scope, to: unit) }
             let report = try await SummaryReport.make(summaryCriteria, now: now, on: db)
             let table = report.table
             // Each row's numbers open its procedure's dossiers (the total row: all of them).
@@ -165,7 +164,6 @@ extension StandardReport {
                 var m = c
                 m.from = first
                 m.to = last
-                if let unit { m.scope = Self.narrow(c.scope, to: unit) }
                 let counts = try await SummaryReport.make(m, now: now, on: db).total
                 // Over a year, received = new of the months + carried over into January; resolved adds up.
                 total.newOnline += counts.newOnline
@@ -248,17 +246,9 @@ extension StandardReport {
                                    rows: cells, widths: [6, 32, 13, 13, 13, 13, 14, 13, 13, 14, 14]),
                 links: cells.map { _ in nil })
         case .agencyEvaluation:
-            return try await AgencyEvaluation.make(c, unit: unit, scope: scope, title: title, sheet: number, on: db)
+            return try await AgencyEvaluation.make(c, scope: scope, title: title, sheet: number, on: db)
         default:
             fatalError("list reports are answered above")
-        }
-    }
-
-    /// A scope narrowed to one agency (a unit report); a department scope stays as it is.
-    static func narrow(_ scope: Scope, to unit: UUID) -> Scope {
-        switch scope {
-        case .everything: .agency(unit)
-        default: scope
         }
     }
 

@@ -185,9 +185,8 @@ struct SummaryPage {
         let actor = try req.actor()
         let form = try req.query.decode(Form.self)
         let now = Date()
-        var criteria = try Self.criteria(form, actor: actor, now: now)
         let unit = try await StandardReportPage.unit(form.donVi, actor: actor, on: req.db)
-        if let unit { criteria.scope = StandardReport.narrow(criteria.scope, to: unit) }
+        let criteria = try Self.criteria(form, actor: actor, now: now).narrowed(to: unit)
         guard let column = form.cot.flatMap(SummaryDrillDown.Column.init(rawValue:)) else {
             throw ServiceError(.unprocessableEntity, "Cột số liệu không hợp lệ.")
         }

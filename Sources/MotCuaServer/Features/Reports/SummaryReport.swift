@@ -28,11 +28,11 @@ struct ReportCriteria: Sendable {
     var underSuccessor = false
     var scope: Scope
 
-    /// Narrowed to one unit (an agency within the scope, already checked): an agency-wide or
-    /// province-wide scope becomes that agency; a department's scope is already inside it.
+    /// Narrowed to one unit (an agency within the scope, already checked): a province-wide scope
+    /// becomes that agency; an agency's or a department's scope is already inside it, and is never
+    /// widened to another agency even if an unchecked unit came this far.
     func narrowed(to unit: UUID?) -> ReportCriteria {
-        guard let unit else { return self }
-        if case .department = scope { return self }
+        guard let unit, case .everything = scope else { return self }
         var narrowed = self
         narrowed.scope = .agency(unit)
         return narrowed
