@@ -242,6 +242,15 @@ import Vapor
                 let list = try await t.request(.GET, link, headers: session.headers)
                 #expect(list.status == .ok && list.text.contains("class=\"total\">\(number)<"), "\(link)")
             }
+            // A list report narrowed to the unit lists that unit's dossiers only: its count is the API's for the unit.
+            let token = try await t.login("lanhdaotinh")
+            let returned = try await t.request(.GET, "/api/v1/reports/returned?\(Self.period)&unit=\(unit)", token: token)
+            let unitTotal = try #require((returned.json["rows"] as? [[Any]])?.last?[3] as? Int)
+            #expect(unitTotal > 0)
+            let all = try await t.request(.GET, "/api/v1/reports/returned?\(Self.period)", token: token)
+            #expect(try #require((all.json["rows"] as? [[Any]])?.last?[3] as? Int) > unitTotal)
+            let list = try await t.request(.GET, "/thong-ke/bao-cao/returned?tu-ngay=01/11/2025&den-ngay=31/12/2026&don-vi=\(unit)&trang=1", headers: session.headers)
+            #expect(list.status == .ok && list.text.contains("class=\"total\">\(PageTime.number(unitTotal))<"))
             // A unit outside the leader's scope is refused.
             let leader = try await t.pageSession("vithanh.lanhdao")
             #expect(try await t.request(.GET, "/thong-ke/ho-so?nhom=thu-tuc&tu-ngay=01/11/2025&den-ngay=31/12/2026&cot=received&don-vi=\(unit)", headers: leader.headers).status == .unprocessableEntity)

@@ -97,11 +97,12 @@ struct StandardReportPage {
             guard let format = ReportTable.Format(rawValue: tep) else { throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.") }
             return try await result.table.file(format, name: "bao-cao-\(report.rawValue)-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
         }
-        return try await render(req, report: report, form: form, result: result, criteria: criteria, error: nil, print: form.in == "1").encodeResponse(for: req)
+        return try await render(req, report: report, form: form, result: result, criteria: criteria, unit: unit, error: nil, print: form.in == "1").encodeResponse(for: req)
     }
 
+    /// `unit`: the form's unit, already checked against the user's scope (nil with no criteria).
     func render(_ req: Request, report: StandardReport, form: Form, result: StandardReportResult?, criteria c: ReportCriteria?,
-                error: String?, print: Bool) async throws -> View {
+                unit: UUID? = nil, error: String?, print: Bool) async throws -> View {
         let actor = try req.actor()
         let group = c?.group ?? SummaryPage.groupSlugs.first { $0.slug == form.nhom }?.group ?? .agency
         var query = c.map(SummaryPage.query) ?? ""
@@ -132,7 +133,7 @@ struct StandardReportPage {
         } ?? []
         var list: SummaryPage.ListContext?
         if report.isList, let c, form.ma != nil || form.trang != nil {
-            list = try await Self.dossiers(report, criteria: c, unit: form.donVi.flatMap(UUID.init(uuidString:)), form: form, base: base, req: req)
+            list = try await Self.dossiers(report, criteria: c, unit: unit, form: form, base: base, req: req)
         }
         let scope = try await SummaryPage.scopeName(actor, on: req.db)
         let agencies = try await AgencyModel.query(on: req.db).sort(\.$code).all()
@@ -195,7 +196,7 @@ struct StandardReportPage {
         let condition = report.condition(start: c.start, end: c.end, datesUnindexed: sparse)! + " AND " + filters
         let items = total == 0 ? [] : try await sql.raw("""
             SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(condition)
-            ORDER BY \(unsafeRaw: report.sortColumn) DESC, id DESC LIMIT 20 OFFSET \(literal: (page - 1) * 20)
+            ORDER BY \(unsafeRaw: report.listDate.column) DESC, id DESC LIMIT 20 OFFSET \(literal: (page - 1) * 20)
             """).all(decoding: ExportedDossier.self)
         let names = try await ExportNames.load(on: req.db)
         let here = base + (form.ma.map { "&ma=\($0)" } ?? "")

@@ -84,15 +84,15 @@ enum StandardReport: String, CaseIterable, Sendable {
         }
     }
 
-    /// The instant a list dates its dossiers by (`CountedDossier.currentList`): its pages show the
-    /// newest first, walking the index of that column from the period's end.
-    var sortColumn: String {
+    /// The instant a list dates its dossiers by (`CountedDossier.currentList`): the column its pages
+    /// walk newest first from the period's end, and what the criteria line calls it.
+    var listDate: (column: String, name: String) {
         switch self {
-        case .returned: "returned_at"
-        case .completed: "completed_at"
-        case .refused, .withdrawn: "finished_at"
-        case .awaitingReception: "submitted_at"
-        default: "received_at"
+        case .returned: ("returned_at", "ngày trả kết quả")
+        case .completed: ("completed_at", "ngày có kết quả")
+        case .refused, .withdrawn: ("finished_at", "ngày kết thúc")
+        case .awaitingReception: ("submitted_at", "ngày nộp")
+        default: ("received_at", "ngày tiếp nhận")
         }
     }
 
@@ -109,16 +109,6 @@ enum StandardReport: String, CaseIterable, Sendable {
         }
     }
 
-    /// What the list's period is about, for its criteria line.
-    var periodMeaning: String {
-        switch self {
-        case .returned: "ngày trả kết quả"
-        case .completed: "ngày có kết quả"
-        case .refused, .withdrawn: "ngày kết thúc"
-        case .awaitingReception: "ngày nộp"
-        default: "ngày tiếp nhận"
-        }
-    }
 }
 
 /// A report computed: its table, and for each row the link to its dossiers where it has one.
@@ -140,7 +130,7 @@ extension StandardReport {
             cells.append([.text(""), .text(""), .text("Tổng cộng"), .integer(sorted.reduce(0) { $0 + $1.3 })])
             return StandardReportResult(
                 table: ReportTable(title: title, sheet: number, criteria: ["Nhóm dữ liệu: \(c.group.vietnameseName)",
-                                                                           "Từ \(periodMeaning) \(c.from.vietnamese) đến \(c.to.vietnamese)"],
+                                                                           "Từ \(listDate.name) \(c.from.vietnamese) đến \(c.to.vietnamese)"],
                                    headings: ["STT", "Mã", c.group.vietnameseName, "Số hồ sơ"], rows: cells, widths: [6, 18, 50, 12]),
                 links: sorted.map { "ma=\($0.2.uuidString)" } + [""])
         }
