@@ -11,6 +11,16 @@ def wait_for(browser, text):
     WebDriverWait(browser, 15).until(lambda b: text in b.page_source)
 
 
+def receive_at_desk(server, name, id_number, address, token=None):
+    """A criminal-record request received at Sở Tư pháp's desk through the API: its code and lookup secret."""
+    token = token or api(server, "/api/v1/login", body={"username": "stp.tiepnhan", "password": PASSWORD})["token"]
+    created = api(server, "/api/v1/dossiers", token, {
+        "procedureCode": "1.001978.000.00.00.H28", "channel": "direct",
+        "applicant": {"name": name, "idNumber": id_number, "address": address},
+    })
+    return created["dossier"]["code"], created["lookupSecret"]
+
+
 def login(browser, server, username, password=PASSWORD, expect="Trang chủ"):
     browser.get(server + "/dang-nhap")
     browser.find_element(By.NAME, "username").send_keys(username)
@@ -71,12 +81,7 @@ def test_search_without_diacritics(browser, server):
 
 
 def test_public_lookup_by_code_and_secret(browser, server):
-    token = api(server, "/api/v1/login", body={"username": "stp.tiepnhan", "password": PASSWORD})["token"]
-    created = api(server, "/api/v1/dossiers", token, {
-        "procedureCode": "1.001978.000.00.00.H28", "channel": "direct",
-        "applicant": {"name": "Lê Thị Hồng Nhung", "idNumber": "092190001234", "address": "Phường I, thành phố Vị Thanh"},
-    })
-    code, secret = created["dossier"]["code"], created["lookupSecret"]
+    code, secret = receive_at_desk(server, "Lê Thị Hồng Nhung", "092190001234", "Phường I, thành phố Vị Thanh")
     browser.get(server + "/")
     browser.find_element(By.NAME, "code").send_keys(code)
     browser.find_element(By.NAME, "secret").send_keys(secret)
@@ -92,11 +97,7 @@ def test_head_returns_a_dossier_for_rework_from_its_page(browser, server):
     reception = api(server, "/api/v1/login", body={"username": "stp.tiepnhan", "password": PASSWORD})["token"]
     head = api(server, "/api/v1/login", body={"username": "stp.hctp.truongphong", "password": PASSWORD})["token"]
     officer_login = api(server, "/api/v1/login", body={"username": "stp.hctp.cv1", "password": PASSWORD})
-    created = api(server, "/api/v1/dossiers", reception, {
-        "procedureCode": "1.001978.000.00.00.H28", "channel": "direct",
-        "applicant": {"name": "Trần Văn Bình", "idNumber": "092190005678", "address": "Phường III, thành phố Vị Thanh"},
-    })
-    code = created["dossier"]["code"]
+    code, _ = receive_at_desk(server, "Trần Văn Bình", "092190005678", "Phường III, thành phố Vị Thanh", token=reception)
     api(server, f"/api/v1/dossiers/{code}/actions/hand_over", reception, {"version": 1})
     api(server, f"/api/v1/dossiers/{code}/actions/assign", head, {"version": 2, "officer": officer_login["user"]["id"]})
     api(server, f"/api/v1/dossiers/{code}/actions/propose", officer_login["token"],

@@ -11,9 +11,9 @@ import urllib.request
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import PAYMENT_SECRET, api
+from conftest import PAYMENT_SECRET
 from test_flow import act, as_user
-from test_pages import PASSWORD, wait_for
+from test_pages import receive_at_desk, wait_for
 
 
 def notify(server, body, secret=PAYMENT_SECRET):
@@ -29,12 +29,7 @@ def notify(server, body, secret=PAYMENT_SECRET):
 
 
 def test_fee_requested_at_the_desk_and_paid_online(browser, server):
-    token = api(server, "/api/v1/login", body={"username": "stp.tiepnhan", "password": PASSWORD})["token"]
-    created = api(server, "/api/v1/dossiers", token, {
-        "procedureCode": "1.001978.000.00.00.H28", "channel": "direct",
-        "applicant": {"name": "Đỗ Minh Khôi", "idNumber": "092195004567", "address": "Phường III, thành phố Vị Thanh"},
-    })
-    code, secret = created["dossier"]["code"], created["lookupSecret"]
+    code, secret = receive_at_desk(server, "Đỗ Minh Khôi", "092195004567", "Phường III, thành phố Vị Thanh")
     as_user(browser, server, "stp.tiepnhan")
     act(browser, server, code, "request_payment", amount="200000", opinion="Nộp phí cấp Phiếu lý lịch tư pháp")
     assert "Chờ thanh toán 200.000 đồng" in browser.page_source
