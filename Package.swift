@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "MotCuaCore"),
         // libqrencode (Debian's libqrencode-dev) and a small Swift wrapper: the forms' QR codes.
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        .target(name: "QRCode", dependencies: ["CQRencode"]),
+        .target(name: "QRCode", dependencies: ["CQRencode", "MotCuaCore"]),
         // The provincial CA and detached CMS signatures (swift-certificates, swift-crypto).
         .target(name: "MotCuaSigning", dependencies: [
             "MotCuaCore",

@@ -17,7 +17,7 @@ public struct SigningError: Error, CustomStringConvertible, Equatable {
 ///     ca.key            the CA's private key, sealed (AES-GCM under a key from the configuration)
 ///     users/NAME.pem    a leader's signing certificate
 ///     users/NAME.key    its private key, sealed the same way
-///     revoked.json      the revoked serial numbers, with when
+///     revoked.json      the revoked serial numbers, with when and why (RFC 5280 reason)
 ///     crl.pem           the CRL signed by the CA, rewritten at each revocation
 ///     ca-crl.pem        both, for `openssl cms -verify -CAfile ca-crl.pem -crl_check`
 ///                       (OpenSSL 3.0's cms has no -CRLfile; a CAfile may carry CRLs)
@@ -48,7 +48,8 @@ public struct ProvincialCA: Sendable {
         let ca = ProvincialCA(directory: directory)
         guard !ca.exists else { throw SigningError("Đã có CA tại \(directory.path); không tạo lại để không làm mất hiệu lực các chữ ký đã ký.") }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw SigningError("Nhập tên CA (ví dụ \"UBND tỉnh Hậu Giang\").") }
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("users"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("users"), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         let key = P256.Signing.PrivateKey()
         let subject = try DistinguishedName {
             CountryName("VN")
@@ -65,10 +66,16 @@ public struct ProvincialCA: Sendable {
                 SubjectKeyIdentifier(hash: .init(key.publicKey))
             },
             issuerPrivateKey: .init(key))
-        try secret.seal(key.derRepresentation).write(to: ca.keyFile, options: .atomic)
+        try writePrivate(secret.seal(key.derRepresentation), to: ca.keyFile)
         try Data((certificate.serializeAsPEM().pemString + "\n").utf8).write(to: ca.certificateFile, options: .atomic)
         try ca.writeRevocations([], secret: secret, now: now)
         return ca
+    }
+
+    /// A sealed key: readable by the server's own user only (0600), whatever the umask.
+    static func writePrivate(_ data: Data, to file: URL) throws {
+        try data.write(to: file, options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
     }
 
     public func certificate() throws -> Certificate {
@@ -88,7 +95,7 @@ public struct ProvincialCA: Sendable {
         }
         let ca = try certificate(), caKey = try caKey(secret)
         if let previous = try? userCertificate(username), try !revocations().contains(where: { $0.serial == Self.hex(previous.serialNumber) }) {
-            try revoke(previous, secret: secret, now: now)
+            try revoke(previous, reason: .superseded, secret: secret, now: now)
         }
         let key = P256.Signing.PrivateKey()
         let subject = try DistinguishedName {
@@ -108,7 +115,7 @@ public struct ProvincialCA: Sendable {
                 AuthorityKeyIdentifier(keyIdentifier: try ca.extensions.subjectKeyIdentifier?.keyIdentifier)
             },
             issuerPrivateKey: .init(caKey))
-        try secret.seal(key.derRepresentation).write(to: userFile(username, "key"), options: .atomic)
+        try Self.writePrivate(secret.seal(key.derRepresentation), to: userFile(username, "key"))
         try Data((certificate.serializeAsPEM().pemString + "\n").utf8).write(to: userFile(username, "pem"), options: .atomic)
         return certificate
     }
@@ -118,22 +125,45 @@ public struct ProvincialCA: Sendable {
         return try Certificate(pemEncoded: String(decoding: data, as: UTF8.self))
     }
 
-    /// Revokes a user's current certificate and publishes the new CRL.
-    public func revoke(username: String, secret: SigningSecret, now: Date = Date()) throws {
+    /// Revokes a user's current certificate for a reason and publishes the new CRL. Signatures made
+    /// before the revocation stay valid unless the reason is a key compromise.
+    public func revoke(username: String, reason: RevocationReason, secret: SigningSecret, now: Date = Date()) throws {
         let certificate = try userCertificate(username)
         guard try !revocations().contains(where: { $0.serial == Self.hex(certificate.serialNumber) }) else {
             throw SigningError("Chứng thư số của \(username) đã bị thu hồi trước đó.")
         }
-        try revoke(certificate, secret: secret, now: now)
+        try revoke(certificate, reason: reason, secret: secret, now: now)
     }
 
-    func revoke(_ certificate: Certificate, secret: SigningSecret, now: Date) throws {
+    func revoke(_ certificate: Certificate, reason: RevocationReason, secret: SigningSecret, now: Date) throws {
         var list = try revocations()
-        list.append(Revocation(serial: Self.hex(certificate.serialNumber), at: now))
+        list.append(Revocation(serial: Self.hex(certificate.serialNumber), at: now, reason: reason))
         try writeRevocations(list, secret: secret, now: now)
     }
 
-    public struct Revocation: Codable, Equatable, Sendable { public let serial: String; public let at: Date }
+    /// A revoked certificate: when, and why. A revocation written before reasons were recorded has
+    /// none and is taken as a key compromise (it voids every signature, as it did then).
+    public struct Revocation: Codable, Equatable, Sendable {
+        public let serial: String
+        public let at: Date
+        public let reason: RevocationReason?
+
+        public init(serial: String, at: Date, reason: RevocationReason?) {
+            self.serial = serial
+            self.at = at
+            self.reason = reason
+        }
+
+        /// Whether a signature recorded at `signedAt` (by the server, at approval) still stands.
+        public func keepsSignature(recordedAt signedAt: Date?) -> Bool {
+            guard let reason, reason != .keyCompromise, let signedAt else { return false }
+            return signedAt < at
+        }
+
+        var text: String {
+            "Chứng thư số của người ký đã bị thu hồi ngày \(ProvincialCA.day(at)) (lý do: \((reason ?? .keyCompromise).vietnamese))"
+        }
+    }
 
     public func revocations() throws -> [Revocation] {
         guard let data = try? Data(contentsOf: revokedFile) else { return [] }
@@ -161,15 +191,17 @@ public struct ProvincialCA: Sendable {
             throw SigningError("Chứng thư số của \(username) đã hết hạn ngày \(Self.day(certificate.notValidAfter)); đề nghị cấp lại.")
         }
         if let revoked = try revocations().first(where: { $0.serial == Self.hex(certificate.serialNumber) }) {
-            throw SigningError("Chứng thư số của \(username) đã bị thu hồi ngày \(Self.day(revoked.at)).")
+            throw SigningError("Chứng thư số của \(username) đã bị thu hồi ngày \(Self.day(revoked.at)) (lý do: \((revoked.reason ?? .keyCompromise).vietnamese)).")
         }
         guard let sealed = try? Data(contentsOf: userFile(username, "key")) else { throw SigningError("Không tìm thấy khoá ký của \(username).") }
         return Signer(certificate: certificate, key: try P256.Signing.PrivateKey(derRepresentation: try secret.open(sealed)))
     }
 
     /// Checks a detached signature over `content`: made by a certificate of this CA, over these
-    /// exact bytes, the certificate valid at the signing time and not revoked.
-    public func verify(content: [UInt8], signature: [UInt8]) async throws -> Verification {
+    /// exact bytes, the certificate valid at the signing time and not revoked, or revoked after
+    /// `recordedAt` (the instant the server recorded at approval, in the approval's transaction) for
+    /// a reason other than a key compromise. Without `recordedAt` any revocation voids it.
+    public func verify(content: [UInt8], signature: [UInt8], recordedAt: Date? = nil) async throws -> Verification {
         let ca = try certificate()
         let parsed: CMSSignature
         do { parsed = try CMSSignature(derEncoded: signature) } catch { return .invalid("Tệp chữ ký không phải chữ ký CMS (PKCS#7) hợp lệ.") }
@@ -180,10 +212,12 @@ public struct ProvincialCA: Sendable {
         }
         switch result {
         case .success(let valid):
-            if let revoked = try revocations().first(where: { $0.serial == Self.hex(valid.signer.serialNumber) }) {
-                return .invalid("Chứng thư số của người ký đã bị thu hồi ngày \(Self.day(revoked.at)).")
+            let revoked = try revocations().first(where: { $0.serial == Self.hex(valid.signer.serialNumber) })
+            if let revoked, !revoked.keepsSignature(recordedAt: recordedAt) {
+                return .invalid(revoked.text + ".")
             }
-            return .valid(signer: valid.signer.subject.attribute(.RDNAttributeType.commonName), serial: Self.hex(valid.signer.serialNumber), signedAt: signer.signingTime)
+            return .valid(signer: valid.signer.subject.attribute(.RDNAttributeType.commonName), serial: Self.hex(valid.signer.serialNumber),
+                          signedAt: signer.signingTime, revokedLater: revoked)
         case .failure(.unableToValidateSigner):
             return .invalid("Chứng thư số của người ký không do CA \(ca.subject.attribute(.RDNAttributeType.organizationName)) cấp hoặc không còn hiệu lực lúc ký.")
         case .failure(.invalidCMSBlock(let block)):
@@ -193,7 +227,8 @@ public struct ProvincialCA: Sendable {
     }
 
     public enum Verification: Equatable, Sendable {
-        case valid(signer: String, serial: String, signedAt: Date?)
+        /// `revokedLater`: the certificate was revoked after the signature, for a reason that leaves it valid.
+        case valid(signer: String, serial: String, signedAt: Date?, revokedLater: Revocation?)
         case invalid(String)
     }
 
@@ -209,6 +244,42 @@ public struct ProvincialCA: Sendable {
     }
 }
 
+/// Why a certificate was revoked (RFC 5280 section 5.3.1, CRLReason), the codes the CRL carries.
+public enum RevocationReason: String, Codable, CaseIterable, Sendable {
+    case unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation
+
+    public var code: Int {
+        switch self {
+        case .unspecified: 0
+        case .keyCompromise: 1
+        case .affiliationChanged: 3
+        case .superseded: 4
+        case .cessationOfOperation: 5
+        }
+    }
+
+    /// The name typed on the command line (`--reason key-compromise`).
+    public var argument: String {
+        switch self {
+        case .unspecified: "unspecified"
+        case .keyCompromise: "key-compromise"
+        case .affiliationChanged: "affiliation-changed"
+        case .superseded: "superseded"
+        case .cessationOfOperation: "cessation-of-operation"
+        }
+    }
+
+    public var vietnamese: String {
+        switch self {
+        case .unspecified: "không nêu lý do"
+        case .keyCompromise: "lộ khoá ký"
+        case .affiliationChanged: "thay đổi cơ quan, chức vụ"
+        case .superseded: "đã cấp chứng thư số mới"
+        case .cessationOfOperation: "thôi sử dụng"
+        }
+    }
+}
+
 /// A leader's key and certificate: signs the exact bytes of a result (detached CMS, with the
 /// certificate and the signing time), as `openssl cms -verify -binary` checks.
 public struct Signer: Sendable {
@@ -216,6 +287,9 @@ public struct Signer: Sendable {
     let key: P256.Signing.PrivateKey
 
     public var serial: String { ProvincialCA.hex(certificate.serialNumber) }
+    /// The name the certificate was issued to (its common name): what a signature shows as the
+    /// signer, whatever the account's display name says now.
+    public var commonName: String { certificate.subject.attribute(.RDNAttributeType.commonName) }
     public var certificatePEM: String { (try? certificate.serializeAsPEM().pemString) ?? "" }
 
     public func sign(_ content: [UInt8], at time: Date = Date()) throws -> [UInt8] {

@@ -4,15 +4,18 @@ import MotCuaCore
 import SwiftASN1
 import X509
 
-/// A version 1 X.509 CRL (RFC 5280 section 5) signed by the CA: swift-certificates reads
+/// A version 2 X.509 CRL (RFC 5280 section 5) signed by the CA, each entry with its revocation
+/// date and reason code (absent for "unspecified", as the RFC asks): swift-certificates reads
 /// certificates but does not write CRLs, so this writes the few fields with swift-asn1.
 enum RevocationList {
     static let ecdsaWithSHA256: ASN1ObjectIdentifier = [1, 2, 840, 10045, 4, 3, 2]
+    static let reasonCode: ASN1ObjectIdentifier = [2, 5, 29, 21]
 
     static func der(issuer: DistinguishedName, revoked: [ProvincialCA.Revocation], thisUpdate: Date, nextUpdate: Date,
                     key: P256.Signing.PrivateKey) throws -> [UInt8] {
         var tbs = DER.Serializer()
         try tbs.appendConstructedNode(identifier: .sequence) { c in
+            c.appendPrimitiveNode(identifier: .integer) { $0.append(1) }   // v2: the entries carry extensions
             try algorithm(&c)
             try c.serialize(issuer)
             try time(thisUpdate, &c)
@@ -23,6 +26,17 @@ enum RevocationList {
                         try list.appendConstructedNode(identifier: .sequence) { entry in
                             entry.appendPrimitiveNode(identifier: .integer) { $0.append(contentsOf: serialBytes(r.serial)) }
                             try time(r.at, &entry)
+                            let reason = r.reason ?? .keyCompromise
+                            if reason != .unspecified {
+                                try entry.appendConstructedNode(identifier: .sequence) { extensions in
+                                    try extensions.appendConstructedNode(identifier: .sequence) { e in
+                                        try e.serialize(reasonCode)
+                                        var value = DER.Serializer()
+                                        value.appendPrimitiveNode(identifier: .enumerated) { $0.append(UInt8(reason.code)) }
+                                        try e.serialize(ASN1OctetString(contentBytes: ArraySlice(value.serializedBytes)))
+                                    }
+                                }
+                            }
                         }
                     }
                 }

@@ -33,7 +33,7 @@ public struct SigningSecret: Sendable {
 
     /// A new random secret written beside the CA, readable by its owner only.
     static func createFile(caDirectory: URL) throws -> SigningSecret {
-        try FileManager.default.createDirectory(at: caDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: caDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let text = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         let file = caDirectory.appendingPathComponent("secret")
         FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])

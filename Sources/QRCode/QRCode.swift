@@ -1,3 +1,4 @@
+import MotCuaCore
 import CQRencode
 #if canImport(Glibc)
 import Glibc
@@ -44,7 +45,7 @@ public struct QRCode: Sendable, Equatable {
         }
         return """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(side)mm" height="\(side)mm" viewBox="0 0 \(full) \(full)" role="img" shape-rendering="crispEdges">\
-            <title>\(Self.escape(title))</title><rect width="\(full)" height="\(full)" fill="#fff"/><path fill="#000" d="\(path)"/></svg>
+            <title>\(XMLText.escape(title))</title><rect width="\(full)" height="\(full)" fill="#fff"/><path fill="#000" d="\(path)"/></svg>
             """
     }
 
@@ -63,17 +64,4 @@ public struct QRCode: Sendable, Equatable {
         return out
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
 }

@@ -27,7 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try db.settings()
+        var settings = try db.settings()
+        let shown = ["0.0.0.0", "::"].contains(hostname) ? "127.0.0.1" : hostname.contains(":") ? "[\(hostname)]" : hostname
+        settings.listeningURL = URL(string: "http://\(shown):\(port)")
+        if settings.publicURL == nil, ["0.0.0.0", "::"].contains(hostname) {
+            say("Lưu ý: chưa đặt MOTCUA_PUBLIC_URL; liên kết tra cứu và mã QR trên giấy tiếp nhận sẽ trỏ tới \(settings.siteURL.absoluteString).")
+        }
         guard Settings.hasResources(settings.resourceDirectory) else {
             throw ValidationError("Không tìm thấy giao diện (Resources/Views) tại \(settings.resourceDirectory.path): đặt biến MOTCUA_HOME là thư mục mã nguồn MotCua.")
         }

@@ -65,14 +65,25 @@ struct CAIssueCommand: AsyncParsableCommand {
 struct CARevokeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Thu hồi chứng thư số của một lãnh đạo và cập nhật danh sách thu hồi (CRL).")
     @Option(help: "Tên đăng nhập của lãnh đạo.") var user: String
+    @Option(help: ArgumentHelp("Lý do thu hồi (RFC 5280): \(RevocationReason.allCases.map(\.argument).joined(separator: ", ")). "
+        + "Chữ ký đã ký trước khi thu hồi vẫn có giá trị, trừ khi lý do là key-compromise (lộ khoá ký)."))
+    var reason: String
+
     @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        guard RevocationReason.allCases.contains(where: { $0.argument == reason }) else {
+            throw ValidationError("Lý do thu hồi phải là một trong: \(RevocationReason.allCases.map(\.argument).joined(separator: ", ")).")
+        }
+    }
 
     func run() async throws {
         do {
             let ca = try db.ca
             _ = try ca.certificate()
-            try ca.revoke(username: user, secret: try db.signingSecret())
-            say("Đã thu hồi chứng thư số của \(user). Danh sách thu hồi mới: \(ca.crlFile.path)")
+            let why = RevocationReason.allCases.first { $0.argument == reason }!
+            try ca.revoke(username: user, reason: why, secret: try db.signingSecret())
+            say("Đã thu hồi chứng thư số của \(user) (lý do: \(why.vietnamese)). Danh sách thu hồi mới: \(ca.crlFile.path)")
         } catch let e as SigningError { throw fail(e) }
     }
 }
@@ -89,7 +100,7 @@ struct VerifySignatureCommand: AsyncParsableCommand {
         guard let sig = FileManager.default.contents(atPath: signature) else { throw fail(SigningError("Không đọc được tệp chữ ký \(signature).")) }
         do {
             switch try await db.ca.verify(content: Array(content), signature: Array(sig)) {
-            case .valid(let signer, let serial, let signedAt):
+            case .valid(let signer, let serial, let signedAt, _):
                 say("Chữ ký hợp lệ. Người ký: \(signer) · chứng thư số \(serial)" + (signedAt.map { " · ký lúc \(ProvincialCA.dayAndTime($0))" } ?? ""))
             case .invalid(let reason):
                 say("Chữ ký KHÔNG hợp lệ: \(reason)")

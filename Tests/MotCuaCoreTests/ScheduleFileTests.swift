@@ -50,7 +50,7 @@ import Testing
         ("{}", 1),
         ("[\n  {\"date\": \"2025-01-01\", \"kind\": \"day_off\", \"description\": \"x\"},\n  {\"date\": \"2025-02-30\", \"kind\": \"day_off\", \"description\": \"x\"}\n]", 3),
         ("[\n  {\"date\": \"2025-01-01\", \"kind\": \"day_off\"}\n]", 2),
-        ("[\n  {\"date\": \"2025-01-01\",\n   \"kind\": \"day_off\",\n   \"description\": 3}\n]", 4),
+        ("[\n  {\"date\": \"2025-01-01\",\n   \"kind\": \"day_off\",\n   \"description\": 3}\n]", 2),
         ("[\n  {\"date\": \"2025-01-01\", \"kind\": \"day_off\", \"description\": \"x\"}\n  {\"date\": \"2025-01-02\"}\n]", 3),
     ])
     func jsonErrorsNameTheLine(text: String, line: Int) {

@@ -48,7 +48,7 @@ import Vapor
             let (code, leader, _, _) = try await awaitingSignature(t)
             // A revoked certificate: refused with the reason, nothing changes.
             let ca = t.app.motcua.signing.ca, secret = try t.app.motcua.signing.secret()
-            try ca.revoke(username: "stp.lanhdao", secret: secret)
+            try ca.revoke(username: "stp.lanhdao", reason: .keyCompromise, secret: secret)
             let logBefore = try await t.logCount(code)
             r = try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/approve", token: leader, json: ActionRequest(version: 5))
             #expect(r.status == .forbidden && r.detail.contains("thu hồi") && r.detail.contains("motcua ca issue --user stp.lanhdao"), "\(r.text)")
@@ -115,10 +115,18 @@ import Vapor
             let column = try #require(columns.firstIndex(of: "Tỷ lệ kết quả điện tử"))
             #expect((rows.last?[column] as? Double) == 1.0, "\(rows.last ?? [])")
 
-            // Revoked afterwards: the page says so.
-            try ca.revoke(username: "stp.lanhdao", secret: secret)
+            // Revoked afterwards because the leader moved: the signature, recorded at approval before
+            // the revocation, stays valid, and the page and the lookup say why.
+            try ca.revoke(username: "stp.lanhdao", reason: .affiliationChanged, secret: secret)
             page = try await t.request(.GET, "/ho-so/\(code)", headers: desk.headers).text
-            #expect(page.contains("Chữ ký số không hợp lệ") && page.contains("thu hồi"))
+            #expect(page.contains("Chữ ký số hợp lệ: ký lúc") && page.contains("thay đổi cơ quan, chức vụ"), "\(page)")
+            #expect(try await t.request(.GET, "/tra-cuu?code=\(code)&secret=\(secretCode)").text.contains("trước khi chứng thư số bị thu hồi"))
+            // Had the key been compromised, no earlier signature would stand.
+            let revoked = ca.directory.appendingPathComponent("revoked.json")
+            try Data(String(decoding: try Data(contentsOf: revoked), as: UTF8.self)
+                .replacingOccurrences(of: "affiliationChanged", with: "keyCompromise").utf8).write(to: revoked)
+            page = try await t.request(.GET, "/ho-so/\(code)", headers: desk.headers).text
+            #expect(page.contains("Chữ ký số không hợp lệ") && page.contains("lộ khoá ký"))
         }
     }
 

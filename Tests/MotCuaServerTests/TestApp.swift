@@ -102,6 +102,20 @@ struct TestApp {
         return Reply(status: r.status, headers: r.headers, body: Data(buffer: r.body))
     }
 
+    /// Runs Vapor's real HTTP server on a free port of 127.0.0.1 (as `motcua serve` does) for the
+    /// duration of `body`, for tests that speak HTTP byte by byte.
+    func serving(_ body: (Int) async throws -> Void) async throws {
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        do {
+            let port = try #require(app.http.server.shared.localAddress?.port)
+            try await body(port)
+        } catch {
+            await app.server.shutdown()
+            throw error
+        }
+        await app.server.shutdown()
+    }
+
     func login(_ username: String, password: String = DemoLoader.password) async throws -> String {
         let r = try await request(.POST, "/api/v1/login", json: LoginRequest(username: username, password: password))
         #expect(r.status == .ok, "login \(username): \(r.text)")

@@ -31,7 +31,7 @@ import Testing
         #expect(try openssl(content: content, signature: sig, ca: ca) == 0)
         #expect(try openssl(content: content, signature: sig, ca: ca, crl: true) == 0)
         let verification = try await ca.verify(content: result, signature: signature)
-        guard case .valid(let signer, _, let time) = verification else { Issue.record("not valid: \(verification)"); return }
+        guard case .valid(let signer, _, let time, nil) = verification else { Issue.record("not valid: \(verification)"); return }
         #expect(signer == "Trần Văn Lãnh" && time == signedAt)
 
         // One byte changed: both refuse.
@@ -42,19 +42,55 @@ import Testing
         #expect(try openssl(content: tampered, signature: sig, ca: ca) != 0)
         #expect(try await ca.verify(content: changed, signature: signature) == .invalid("Nội dung tệp đã bị thay đổi sau khi ký (chữ ký không khớp)."))
 
-        // Revoked: OpenSSL with the CRL refuses, MotCua too, and the leader can no longer sign.
-        try ca.revoke(username: "stp.lanhdao", secret: secret)
+        // Revoked for a key compromise: OpenSSL with the CRL refuses, MotCua too, even for a signature
+        // recorded before the revocation, and the leader can no longer sign.
+        try ca.revoke(username: "stp.lanhdao", reason: .keyCompromise, secret: secret)
         #expect(try openssl(content: content, signature: sig, ca: ca, crl: true) != 0)
-        guard case .invalid(let reason) = try await ca.verify(content: result, signature: signature) else { Issue.record("still valid"); return }
-        #expect(reason.contains("thu hồi"))
+        guard case .invalid(let reason) = try await ca.verify(content: result, signature: signature, recordedAt: signedAt) else {
+            Issue.record("still valid"); return
+        }
+        #expect(reason.contains("thu hồi") && reason.contains("lộ khoá ký"))
         #expect(throws: SigningError.self) { try ca.signer(username: "stp.lanhdao", secret: secret) }
-        #expect(throws: SigningError.self) { try ca.revoke(username: "stp.lanhdao", secret: secret) }
+        #expect(throws: SigningError.self) { try ca.revoke(username: "stp.lanhdao", reason: .superseded, secret: secret) }
 
         // A new certificate signs again; the old signature stays refused.
         try ca.issue(username: "stp.lanhdao", fullName: "Trần Văn Lãnh", secret: secret)
         let again = try ca.signer(username: "stp.lanhdao", secret: secret).sign(result)
         try Data(again).write(to: sig)
         #expect(try openssl(content: content, signature: sig, ca: ca, crl: true) == 0)
+    }
+
+    /// Revoked for a reason other than a key compromise (the leader moved, a new certificate): a
+    /// signature the server recorded before the revocation stays valid, one recorded after it (or
+    /// with no recorded instant) does not; the CRL carries each entry's reason code for OpenSSL.
+    @Test func aSignatureMadeBeforeARevocationThatIsNoKeyCompromiseStaysValid() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ca = try ProvincialCA.initialise(at: folder, name: "UBND tỉnh Hậu Giang", secret: secret)
+        try ca.issue(username: "stp.lanhdao", fullName: "Trần Văn Lãnh", secret: secret)
+        let result = Array("kết quả số 7".utf8)
+        let signedAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 120).rounded(.down))
+        let signature = try ca.signer(username: "stp.lanhdao", secret: secret, now: signedAt).sign(result, at: signedAt)
+        try ca.revoke(username: "stp.lanhdao", reason: .affiliationChanged, secret: secret)
+        let revocation = try #require(try ca.revocations().last)
+        #expect(revocation.reason == .affiliationChanged && revocation.at > signedAt)
+
+        let kept = try await ca.verify(content: result, signature: signature, recordedAt: signedAt)
+        guard case .valid(let signer, _, _, let later?) = kept else { Issue.record("not kept: \(kept)"); return }
+        #expect(signer == "Trần Văn Lãnh" && later.reason == .affiliationChanged)
+        // Recorded after the revocation, or not recorded at all: refused.
+        for recorded in [revocation.at.addingTimeInterval(1), nil] as [Date?] {
+            guard case .invalid(let reason) = try await ca.verify(content: result, signature: signature, recordedAt: recorded) else {
+                Issue.record("valid with \(String(describing: recorded))"); continue
+            }
+            #expect(reason.contains("thay đổi cơ quan, chức vụ"))
+        }
+        // The CRL is a version 2 list with the reason code of the entry (RFC 5280), as OpenSSL reads it.
+        let text = try MotcuaProcess.run(program: URL(fileURLWithPath: "/usr/bin/openssl"), ["crl", "-in", ca.crlFile.path, "-noout", "-text"])
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("Version 2") && text.out.contains("Affiliation Changed"), "\(text.out)")
+        // Revocations written before reasons were kept read as a key compromise.
+        let old = try JSONDecoder().decode(ProvincialCA.Revocation.self, from: Data(#"{"serial": "01", "at": 0}"#.utf8))
+        #expect(old.reason == nil && !old.keepsSignature(recordedAt: Date(timeIntervalSince1970: -10)))
     }
 
     /// Random serials of both signs' first bytes: each revoked one is refused by OpenSSL with the CRL.
@@ -70,7 +106,7 @@ import Testing
             let sig = folder.appendingPathComponent("kq\(i).p7s")
             try Data(try ca.signer(username: "ld\(i)", secret: secret).sign(Array("kết quả".utf8))).write(to: sig)
             #expect(try openssl(content: content, signature: sig, ca: ca, crl: true) == 0)
-            try ca.revoke(username: "ld\(i)", secret: secret)
+            try ca.revoke(username: "ld\(i)", reason: RevocationReason.allCases[i % RevocationReason.allCases.count], secret: secret)
             #expect(try openssl(content: content, signature: sig, ca: ca, crl: true) != 0, "serial \(certificate.serialNumber)")
         }
         #expect(highBit > 0 && highBit < 12)   // 1 in 4096 to fail by chance

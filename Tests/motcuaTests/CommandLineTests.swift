@@ -116,6 +116,11 @@ import Testing
         let txt = data.appendingPathComponent("lich.txt")
         try "x".write(to: txt, atomically: true, encoding: .utf8)
         #expect(try run(["calendar", "import", txt.path] + dir).status == 2)
+        // 10 KB of nested brackets once killed the command (exit 139): now a refusal with the reason.
+        let nested = data.appendingPathComponent("nested.json")
+        try (String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)).write(to: nested, atomically: true, encoding: .utf8)
+        let deep = try run(["calendar", "import", nested.path] + dir)
+        #expect(deep.status == 2 && deep.err.contains("lồng nhau quá sâu"), "\(deep.status) \(deep.err)")
     }
 
     @Test func defaultDataDirectoryIsTheCurrentDirectorysData() throws {
@@ -164,7 +169,12 @@ import Testing
         r = try run(["verify-signature", content.path, signature.path] + dir)
         #expect(r.status == 1 && r.out.contains("bị thay đổi"))
         try Data(bytes).write(to: content)
-        #expect(try run(["ca", "revoke", "--user", "stp.lanhdao"] + dir).status == 0)
+        r = try run(["ca", "revoke", "--user", "stp.lanhdao"] + dir)
+        #expect(r.status != 0 && r.err.contains("--reason"), "a revocation says why")
+        r = try run(["ca", "revoke", "--user", "stp.lanhdao", "--reason", "stolen"] + dir)
+        #expect(r.status != 0 && r.err.contains("key-compromise"))
+        r = try run(["ca", "revoke", "--user", "stp.lanhdao", "--reason", "superseded"] + dir)
+        #expect(r.status == 0 && r.out.contains("đã cấp chứng thư số mới"))
         r = try run(["verify-signature", content.path, signature.path] + dir)
         #expect(r.status == 1 && r.out.contains("thu hồi"))
         #expect(try run(["verify-signature", data.appendingPathComponent("khong-co").path, signature.path] + dir).status == 1)

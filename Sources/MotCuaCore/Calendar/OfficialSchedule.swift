@@ -89,7 +89,7 @@ public enum ScheduleFile {
         case .csv:
             var lines = [csvHeader]
             for e in entries {
-                lines.append([e.date.iso, e.kind.rawValue, CSV.quote(e.description)].joined(separator: ","))
+                lines.append([e.date.iso, e.kind.rawValue, CSV.quote(CSV.textCell(e.description))].joined(separator: ","))
             }
             return lines.joined(separator: "\n") + "\n"
         case .json:
@@ -151,38 +151,101 @@ public enum ScheduleFile {
             }
             let e = try entry(date: record.fields[0].trimmingCharacters(in: .whitespaces),
                               kind: record.fields[1].trimmingCharacters(in: .whitespaces),
-                              description: record.fields[2], line: record.line)
+                              description: CSV.fromTextCell(record.fields[2]), line: record.line)
             result.append((e, record.line))
         }
         return result
     }
 
+    /// Read by Foundation's JSONSerialization (it refuses nesting past 512 levels without
+    /// recursing further); `JSONOutline` first refuses anything deeper than the format's two levels
+    /// and finds the line of each entry, which Foundation does not say.
     static func decodeJSON(_ text: String) throws(CalendarError) -> [(entry: ScheduleEntry, line: Int)] {
-        let value: JSONLite.Value
-        do throws(JSONLite.ParseError) { value = try JSONLite.parse(text) } catch {
-            throw .malformedFile(line: error.line, reason: error.reason)
+        let bytes = Array(text.utf8)
+        let outline = try JSONOutline(bytes)
+        let value: Any
+        do {
+            value = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            throw .malformedFile(line: outline.line(ofErrorIn: error), reason: "JSON không hợp lệ (sai cú pháp ở dòng này)")
         }
-        guard case .array(let items, _) = value else {
-            throw .malformedFile(line: value.line, reason: "cần một mảng JSON các đối tượng {date, kind, description}")
+        guard let items = value as? [Any] else {
+            throw .malformedFile(line: outline.firstLine, reason: "cần một mảng JSON các đối tượng {date, kind, description}")
         }
         var result: [(entry: ScheduleEntry, line: Int)] = []
-        for item in items {
-            guard case .object(let fields, let line) = item else {
-                throw .malformedFile(line: item.line, reason: "mỗi phần tử phải là một đối tượng {date, kind, description}")
+        for (index, item) in items.enumerated() {
+            let line = index < outline.itemLines.count ? outline.itemLines[index] : outline.firstLine
+            guard let fields = item as? [String: Any] else {
+                throw .malformedFile(line: line, reason: "mỗi phần tử phải là một đối tượng {date, kind, description}")
             }
             let keys = Set(fields.keys)
             guard keys == ["date", "kind", "description"] else {
                 throw .malformedFile(line: line, reason: "cần đúng các khoá date, kind, description; có \(keys.sorted().joined(separator: ", "))")
             }
             var strings: [String: String] = [:]
-            for (key, v) in fields {
-                guard case .string(let s, _) = v else {
-                    throw .malformedFile(line: v.line, reason: "giá trị của \"\(key)\" phải là chuỗi")
+            for key in keys.sorted() {
+                guard let s = fields[key] as? String else {
+                    throw .malformedFile(line: line, reason: "giá trị của \"\(key)\" phải là chuỗi")
                 }
                 strings[key] = s
             }
             result.append((try entry(date: strings["date"]!, kind: strings["kind"]!, description: strings["description"]!, line: line), line))
         }
         return result
+    }
+}
+
+/// A schedule file's shape before it is parsed, in one pass without recursion: the nesting is
+/// refused past `maxDepth` (an array of objects needs two levels; 5,000 `[` once overflowed the
+/// stack of a recursive reader), and the line of each element of the top-level array is kept, so
+/// that an error names its line.
+struct JSONOutline {
+    static let maxDepth = 8
+    private(set) var itemLines: [Int] = []
+    private(set) var firstLine = 1
+    private var lineStarts: [Int] = [0]
+
+    init(_ bytes: [UInt8]) throws(CalendarError) {
+        var depth = 0, line = 1, inString = false, escaped = false, expectItem = false, seenValue = false
+        for (offset, byte) in bytes.enumerated() {
+            if byte == 0x0A {
+                line += 1
+                lineStarts.append(offset + 1)
+            }
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            let space = byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+            if !space, !seenValue {
+                seenValue = true
+                firstLine = line
+            }
+            if !space, expectItem, depth == 1, byte != 0x5D {
+                itemLines.append(line)
+                expectItem = false
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x5B, 0x7B:
+                depth += 1
+                guard depth <= Self.maxDepth else {
+                    throw .malformedFile(line: line, reason: "JSON lồng nhau quá sâu (quá \(Self.maxDepth) cấp)")
+                }
+                if depth == 1, byte == 0x5B { expectItem = true }
+            case 0x5D, 0x7D: depth -= 1
+            case 0x2C where depth == 1: expectItem = true
+            default: break
+            }
+        }
+    }
+
+    /// The line of the byte offset that JSONSerialization names ("... around character 19."), else
+    /// the first line.
+    func line(ofErrorIn error: any Error) -> Int {
+        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        guard let range = text.range(of: #"character (\d+)"#, options: .regularExpression),
+              let offset = Int(text[range].dropFirst("character ".count)) else { return firstLine }
+        return lineStarts.lastIndex { $0 <= offset }.map { $0 + 1 } ?? firstLine
     }
 }

@@ -5,6 +5,30 @@ public enum CSV {
         public let reason: String
     }
 
+    /// What starts a formula in Excel or LibreOffice (OWASP "CSV injection"): `=`, `+`, `-`, `@`,
+    /// a tab, a carriage return.
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// A text cell as a spreadsheet must read it: one that starts like a formula gets a leading `'`,
+    /// so an applicant named `=HYPERLINK(...)` is shown, never run. Numbers and dates are written
+    /// without it; every text cell of every CSV file goes through here. Text that already starts
+    /// with `'` before a formula character gets one more, so that `fromTextCell` gives it back.
+    public static func textCell(_ text: String) -> String {
+        marked(text) ? "'" + text : text
+    }
+
+    /// The text behind a cell written by `textCell` (a file exported here and imported again).
+    public static func fromTextCell(_ cell: String) -> String {
+        guard cell.unicodeScalars.first == "'", marked(String(cell.unicodeScalars.dropFirst())) else { return cell }
+        return String(cell.unicodeScalars.dropFirst())
+    }
+
+    /// Starts with a formula character, after any number of `'`.
+    static func marked(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first(where: { $0 != "'" }) else { return false }
+        return formulaStarts.contains(first)
+    }
+
     public static func quote(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -6,6 +6,8 @@ import Vapor
 /// Builds a configured application for the command line and the tests.
 public enum Launch {
     public static func application(settings: Settings, logLevel: Logger.Level = .notice) async throws -> Application {
+        DataPermissions.restrictNewFiles()
+        try DataPermissions.prepare(settings)
         // Our own arguments, so that Vapor does not parse the command line it was not given.
         let env = Environment(name: "production", arguments: ["motcua"])
         let app = try await Application.make(env)
@@ -120,16 +122,12 @@ public enum Launch {
         return (r.removed, r.removedBytes, r.kept)
     }
 
-    /// Serves until the process is told to stop: Vapor on a private socket, `RequestFront` on the
-    /// public address.
+    /// Serves until the process is told to stop: Vapor's HTTP/1 server on the address itself (SwiftNIO
+    /// parses every request; a head past its limit closes the connection, and in production nginx
+    /// answers 414/431 before that).
     public static func serve(_ app: Application, hostname: String, port: Int) async throws {
-        let socket = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-\(UUID().uuidString.prefix(12)).sock").path
-        app.http.server.configuration.address = .unixDomainSocket(path: socket)
-        let front = try await RequestFront.start(host: hostname, port: port, backend: socket,
-                                                 keepForwarded: app.motcua.settings.trustForwarded, group: app.eventLoopGroup)
-        try await withCleanup({ try await app.execute() }) {
-            try? await front.close()
-            try? FileManager.default.removeItem(atPath: socket)
-        }
+        for warning in DataPermissions.warnings(app.motcua.settings) { app.logger.warning("\(warning)") }
+        app.http.server.configuration.address = .hostname(hostname, port: port)
+        try await app.execute()
     }
 }

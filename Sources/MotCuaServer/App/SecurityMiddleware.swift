@@ -76,24 +76,24 @@ struct CrossSiteGuard: AsyncMiddleware {
 }
 
 extension Request {
-    /// The client's address: the connection's peer; through `RequestFront` (a connection on its
-    /// private socket) or behind a trusted proxy (MOTCUA_TRUST_FORWARDED=1) the first address of
-    /// `X-Forwarded-For`.
+    /// The client's address: the connection's peer; when the peer is a trusted reverse proxy
+    /// (MOTCUA_TRUSTED_PROXIES), the address that proxy saw, i.e. the last one of `X-Forwarded-For`
+    /// that is not itself a trusted proxy (a client may put anything at the front of the header).
     var clientAddress: String {
-        var fromFront = false
-        if case .unixDomainSocket = remoteAddress { fromFront = true }
-        if fromFront || application.motcua.settings.trustForwarded,
-           let first = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
-            return first.trimmingCharacters(in: .whitespaces)
-        }
-        return remoteAddress?.ipAddress ?? "unknown"
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        let proxies = application.motcua.settings.trustedProxies
+        guard proxies.contains(peer) else { return peer }
+        let chain = headers["X-Forwarded-For"].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return chain.last { !proxies.contains($0) } ?? chain.first ?? peer
     }
 }
 
-/// Answers 414 for an overlong address instead of letting it reach the handlers. (Heads past
-/// 64 KB are answered by `RequestFront` before they reach Vapor.)
+/// Answers 414 for an overlong address instead of letting it reach the handlers. (A head past
+/// SwiftNIO's limit of 80 KB closes the connection before any handler; in production nginx answers
+/// 414/431 for those, see the README.)
 struct RequestLimitsMiddleware: AsyncMiddleware {
-    static let maxURILength = RequestFramer.maxURI
+    static let maxURILength = 8 * 1024
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.url.string.utf8.count <= Self.maxURILength else {

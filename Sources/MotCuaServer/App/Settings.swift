@@ -1,6 +1,7 @@
 import Foundation
 import MotCuaCore
 import NIOConcurrencyHelpers
+import NIOCore
 import Vapor
 
 /// Everything the server is configured with; read from flags and environment variables.
@@ -17,9 +18,15 @@ public struct Settings: Sendable {
     /// The address citizens and staff use (MOTCUA_PUBLIC_URL, e.g. https://motcua.haugiang.gov.vn):
     /// the origin that forms and API calls must come from, and https makes the cookie `Secure`.
     public var publicURL: URL?
-    /// MOTCUA_TRUST_FORWARDED=1 behind a reverse proxy: the client's address is the first of
-    /// `X-Forwarded-For` (used to limit wrong lookups per address).
-    public var trustForwarded: Bool
+    /// MOTCUA_TRUSTED_PROXIES: the addresses of the reverse proxies in front of the server (nginx),
+    /// comma-separated. Only a connection from one of them may name the client in
+    /// `X-Forwarded-For` (used to limit wrong lookups per address); anyone else's is ignored.
+    public var trustedProxies: Set<String>
+    /// The address the server listens on (`motcua serve`), for links printed without
+    /// MOTCUA_PUBLIC_URL (the receipt's QR code); never a client's `Host` header.
+    public var listeningURL: URL?
+    /// MOTCUA_IDLE_TIMEOUT: seconds a connection may stay silent before the server closes it (60).
+    public var idleTimeoutSeconds: Int
     /// MOTCUA_FORM_SET: the printed forms' templates, Resources/Views/Forms/<set> (tt03-2025 by
     /// default, or tt01-2018).
     public var formSet: FormSet
@@ -58,7 +65,23 @@ public struct Settings: Sendable {
         } else {
             self.publicURL = nil
         }
-        self.trustForwarded = environment["MOTCUA_TRUST_FORWARDED"] == "1"
+        if environment["MOTCUA_TRUST_FORWARDED"] != nil {
+            throw CalendarError.invalidDuration("MOTCUA_TRUST_FORWARDED không còn dùng: đặt MOTCUA_TRUSTED_PROXIES là địa chỉ của reverse proxy (ví dụ 127.0.0.1)")
+        }
+        var proxies = Set<String>()
+        for item in (environment["MOTCUA_TRUSTED_PROXIES"] ?? "").split(separator: ",") {
+            let address = item.trimmingCharacters(in: .whitespaces)
+            guard (try? SocketAddress(ipAddress: address, port: 0)) != nil else {
+                throw CalendarError.invalidDuration("MOTCUA_TRUSTED_PROXIES: \"\(address)\" không phải địa chỉ IP")
+            }
+            proxies.insert(address)
+        }
+        self.trustedProxies = proxies
+        self.listeningURL = nil
+        if let idle = environment["MOTCUA_IDLE_TIMEOUT"], Int(idle).map({ (1...3600).contains($0) }) != true {
+            throw CalendarError.invalidDuration("MOTCUA_IDLE_TIMEOUT=\"\(idle)\" phải là số giây từ 1 đến 3600")
+        }
+        self.idleTimeoutSeconds = environment["MOTCUA_IDLE_TIMEOUT"].flatMap(Int.init) ?? 60
         if let set = environment["MOTCUA_FORM_SET"], !set.isEmpty {
             guard let chosen = FormSet(rawValue: set) else {
                 throw CalendarError.invalidDuration("MOTCUA_FORM_SET=\"\(set)\" phải là một trong: \(FormSet.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -93,6 +116,10 @@ public struct Settings: Sendable {
     }
 
     public var isHTTPS: Bool { publicURL?.scheme == "https" }
+
+    /// Where links printed for citizens point (the receipt's lookup link and QR code): the public
+    /// address, else the listening address, else the default one of `motcua serve`.
+    public var siteURL: URL { publicURL ?? listeningURL ?? URL(string: "http://127.0.0.1:8080")! }
 
     public var isPostgres: Bool { database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") }
 }

@@ -51,6 +51,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(IndexSignedResults())
     app.migrations.add(CreatePayments())
     app.migrations.add(CountListReports())
+    app.migrations.add(RecordLogUsernames())
     if !settings.isPostgres, let sql = app.db as? any SQLDatabase {
         // WAL lets readers run beside the writer; the busy handler of sqlite-nio waits for locks.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
@@ -59,6 +60,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // The stored schedules are read once the schema exists (Launch.migrate); until then the rules.
     app.motcua = try MotCuaContext(settings: settings, calendar: WorkingCalendar(officeHours: settings.officeHours))
 
+    // A connection silent this long is closed (a client that opens connections and sends nothing
+    // would otherwise hold them for ever).
+    app.http.server.configuration.idleTimeout = .seconds(Int64(settings.idleTimeoutSeconds))
     app.directory = DirectoryConfiguration(workingDirectory: settings.resourceDirectory.path + "/")
     app.views.use(.leaf)
     app.middleware = Middlewares()

@@ -3,9 +3,30 @@
 /// JPEG (segments from SOI through a frame header to SOS, ending at EOI), DOCX/XLSX (a ZIP whose
 /// central directory holds the Office part), DOC/XLS (an OLE2 compound file of whole sectors).
 enum FileFormat {
+    /// The kinds of file the store keeps (a pure type, so that the fuzzing harness compiles this
+    /// file without the server).
+    enum Kind: String, CaseIterable, Sendable {
+        case pdf, jpeg, png, docx, xlsx, doc, xls
+        /// A detached CMS signature made by the server (never accepted from an upload).
+        case cms
+
+        var contentType: String {
+            switch self {
+            case .pdf: "application/pdf"
+            case .jpeg: "image/jpeg"
+            case .png: "image/png"
+            case .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            case .doc: "application/msword"
+            case .xls: "application/vnd.ms-excel"
+            case .cms: "application/pkcs7-signature"
+            }
+        }
+    }
+
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
-    static func kind(of b: Bytes) -> FileStore.Kind? {
+    static func kind(of b: Bytes) -> Kind? {
         func starts(_ sig: [UInt8]) -> Bool { b.count >= sig.count && zip(b, sig).allSatisfy { $0 == $1 } }
         if starts(Array("%PDF-".utf8)) { return isPDF(b) ? .pdf : nil }
         if starts([0xFF, 0xD8, 0xFF]) { return isJPEG(b) ? .jpeg : nil }
@@ -86,7 +107,7 @@ enum FileFormat {
         return false
     }
 
-    static func officeZip(_ b: Bytes) -> FileStore.Kind? {
+    static func officeZip(_ b: Bytes) -> Kind? {
         // The end-of-central-directory record, then every central directory entry's name.
         guard b.count >= 22, let eocd = b.lastIndex(of: [0x50, 0x4B, 0x05, 0x06], from: b.count - min(b.count, 65_557)),
               eocd + 22 <= b.count else { return nil }
@@ -106,7 +127,7 @@ enum FileFormat {
         return nil
     }
 
-    static func ole2(_ b: Bytes) -> FileStore.Kind? {
+    static func ole2(_ b: Bytes) -> Kind? {
         guard b.count >= 1024, le16(b, 28) == 0xFFFE else { return nil }
         let shift = le16(b, 30)
         guard shift == 9 || shift == 12 else { return nil }

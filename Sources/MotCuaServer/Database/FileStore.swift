@@ -7,24 +7,7 @@ struct FileStore: Sendable {
     let directory: URL
     let maxBytes: Int
 
-    enum Kind: String, CaseIterable, Sendable {
-        case pdf, jpeg, png, docx, xlsx, doc, xls
-        /// A detached CMS signature made by the server (never accepted from an upload).
-        case cms
-
-        var contentType: String {
-            switch self {
-            case .pdf: "application/pdf"
-            case .jpeg: "image/jpeg"
-            case .png: "image/png"
-            case .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            case .doc: "application/msword"
-            case .xls: "application/vnd.ms-excel"
-            case .cms: "application/pkcs7-signature"
-            }
-        }
-    }
+    typealias Kind = FileFormat.Kind
 
     /// The type of a file from its content; the name is not trusted. The whole structure is
     /// checked, not only the first bytes, so that a file merely starting like a PDF or an image

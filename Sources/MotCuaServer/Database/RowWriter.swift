@@ -117,11 +117,12 @@ extension DossierComponentModel: SQLWritableRow {
 extension LogChain.Entry: SQLWritableRow {
     static let schema = LogEntryModel.schema
     static let columns = ["id", "dossier_id", "seq", "at", "actor_id", "actor_name", "action", "from_state", "to_state", "opinion",
-                          "changes", "step_due_at", "prev_hash", "hash"]
+                          "changes", "step_due_at", "prev_hash", "hash", "actor_username"]
 
     var values: [Cell] {
         [Cell(id), Cell(content.dossierID), Cell(content.seq), Cell(content.at), Cell(content.actorID),
          Cell(content.actorName), Cell(content.action), Cell(content.fromState), Cell(content.toState),
-         Cell(content.opinion), Cell(content.changesJSON), Cell(content.stepDueAt), Cell(prevHash), Cell(hash)]
+         Cell(content.opinion), Cell(content.changesJSON), Cell(content.stepDueAt), Cell(prevHash), Cell(hash),
+         Cell(content.actorUsername)]
     }
 }

@@ -5,6 +5,8 @@ import MotCuaCore
 struct Actor: Sendable {
     let id: UUID?
     let name: String
+    /// The account's username (nil for the system): recorded in the log beside the display name.
+    var username: String? = nil
     let roles: Set<Role>
     let scope: Scope
     let agencyID: UUID?
@@ -16,6 +18,7 @@ struct Actor: Sendable {
     init(user: UserModel) {
         id = user.id
         name = user.fullName
+        username = user.username
         roles = user.roles
         scope = user.scope
         agencyID = user.agencyID

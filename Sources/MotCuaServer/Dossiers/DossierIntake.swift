@@ -53,7 +53,7 @@ extension DossierService {
             return LogChain.Content(
                 dossierID: dossier.id!, seq: 1, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
                 fromState: nil, toState: transition.to.description, opinion: nil, changesJSON: LogChain.Change.json(changes),
-                stepDueAt: service.stepDue(for: transition.to, terms: terms, at: now))
+                stepDueAt: service.stepDue(for: transition.to, terms: terms, at: now), actorUsername: actor.username)
         }
     }
 

@@ -225,7 +225,8 @@ struct DossierService: Sendable {
         return LogChain.Content(
             dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
             fromState: from.description, toState: transition.to.description, opinion: inputs.opinion,
-            changesJSON: LogChain.Change.json(changes), stepDueAt: from == transition.to ? nil : stepDue(for: transition.to, terms: terms, at: now))
+            changesJSON: LogChain.Change.json(changes), stepDueAt: from == transition.to ? nil : stepDue(for: transition.to, terms: terms, at: now),
+            actorUsername: actor.username)
     }
 
     /// The optimistic lock of every write to a dossier: `version` goes up by one only if it is still

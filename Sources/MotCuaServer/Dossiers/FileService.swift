@@ -71,7 +71,7 @@ enum FileService {
             let change = LogChain.Change(field: "file", old: previous.map { "\($0.fileName) (v\($0.version))" }, new: "\(name) (v\(f.version), sha256 \(sha))")
             try await LogChain.append(.init(dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: Action.uploadFile.rawValue,
                                             fromState: d.state.description, toState: d.state.description, opinion: nil,
-                                            changesJSON: LogChain.Change.json([change]), stepDueAt: nil), on: tx)
+                                            changesJSON: LogChain.Change.json([change]), stepDueAt: nil, actorUsername: actor.username), on: tx)
             return (file: f, component: componentModel?.position)
         }
         // Now referenced: should a garbage collection have removed the bytes between their check

@@ -33,12 +33,15 @@ enum LogChain {
         var opinion: String?
         var changesJSON: String
         var stepDueAt: Date?
+        /// The acting account's username (entries written before migration 020 have none).
+        var actorUsername: String? = nil
 
-        /// A JSON array of the values: unambiguous, and the same on every database.
+        /// A JSON array of the values: unambiguous, and the same on every database. The username is
+        /// a twelfth value when there is one, so older entries hash as they always did.
         var canonical: String {
             func t(_ d: Date?) -> String { d.map { String(Int64($0.timeIntervalSince1970.rounded(.down))) } ?? "" }
             return JSONText.array([dossierID.uuidString.lowercased(), String(seq), t(at), actorID?.uuidString.lowercased() ?? "", actorName, action,
-                                   fromState ?? "", toState, opinion ?? "", changesJSON, t(stepDueAt)])
+                                   fromState ?? "", toState, opinion ?? "", changesJSON, t(stepDueAt)] + (actorUsername.map { [$0] } ?? []))
         }
 
         func hash(after previous: String) -> String {
@@ -68,7 +71,8 @@ enum LogChain {
                               actorID: try value("actor_id", UUID?.self), actorName: try value("actor_name", String.self),
                               action: try value("action", String.self), fromState: try value("from_state", String?.self),
                               toState: try value("to_state", String.self), opinion: try value("opinion", String?.self),
-                              changesJSON: try value("changes", String.self), stepDueAt: try value("step_due_at", Date?.self))
+                              changesJSON: try value("changes", String.self), stepDueAt: try value("step_due_at", Date?.self),
+                              actorUsername: try value("actor_username", String?.self))
             prevHash = try value("prev_hash", String.self)
             hash = try value("hash", String.self)
         }

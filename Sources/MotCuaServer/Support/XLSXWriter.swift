@@ -62,7 +62,7 @@ final class XLSXWriter: @unchecked Sendable {
             let ref = (i < Self.letters.count ? Self.letters[i] : Self.column(i)) + String(rowNumber)
             switch cell {
             case .text(let s):
-                buffer += "<c r=\"\(ref)\" t=\"inlineStr\"\(bold ? " s=\"1\"" : "")><is><t xml:space=\"preserve\">\(Self.escape(s))</t></is></c>"
+                buffer += "<c r=\"\(ref)\" t=\"inlineStr\"\(bold ? " s=\"1\"" : "")><is><t xml:space=\"preserve\">\(XMLText.escape(s))</t></is></c>"
             case .integer(let n):
                 buffer += "<c r=\"\(ref)\"\(bold ? " s=\"1\"" : "")><v>\(n)</v></c>"
             case .decimal(let x):
@@ -114,7 +114,7 @@ final class XLSXWriter: @unchecked Sendable {
             + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>"#
             + "</Relationships>")
         try add("xl/workbook.xml", xml + #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
-            + "<sheets><sheet name=\"\(Self.escape(sheetName))\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>")
+            + "<sheets><sheet name=\"\(XMLText.escape(sheetName))\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>")
         try add("xl/_rels/workbook.xml.rels", xml + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
             + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>"#
             + #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
@@ -151,23 +151,4 @@ final class XLSXWriter: @unchecked Sendable {
         return s
     }
 
-    /// XML text: the five entities, and the control characters XML 1.0 forbids dropped.
-    static func escape(_ s: String) -> String {
-        // Most text needs nothing: checked on the bytes first.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default: if scalar.value >= 0x20 { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
 }

@@ -11,6 +11,8 @@ final class LogEntryModel: Model, @unchecked Sendable {
     @Field(key: "at") var at: Date
     @OptionalField(key: "actor_id") var actorID: UUID?
     @Field(key: "actor_name") var actorName: String
+    /// The account's username (migration 020); nil on older entries and for the system.
+    @OptionalField(key: "actor_username") var actorUsername: String?
     @Field(key: "action") var action: String
     @OptionalField(key: "from_state") var fromState: String?
     @Field(key: "to_state") var toState: String

@@ -31,3 +31,17 @@ final class UserModel: Model, @unchecked Sendable {
     var roles: Set<Role> { Set(rolesText.split(separator: ",").compactMap { Role(rawValue: String($0)) }) }
     var scope: Scope { Scope.of(roles: roles, userID: id!, agency: agencyID, department: departmentID) }
 }
+
+extension UserModel {
+    /// Whether another account of the same agency (or, for accounts of no agency, another such
+    /// account) already goes by this display name, letter case and spacing aside: two accounts of
+    /// one agency may not share a name, so a name on a page or in the log points at one person.
+    static func nameTaken(_ name: String, agency: UUID?, except id: UUID?, on db: any Database) async throws -> Bool {
+        func key(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased() }
+        let wanted = key(name)
+        let others = try await UserModel.query(on: db).filter(\.$agencyID == agency).field(\.$id).field(\.$fullName).all()
+        return others.contains { $0.id != id && key($0.fullName) == wanted }
+    }
+
+    static let nameTakenMessage = "Tên này đã được một tài khoản khác của cùng cơ quan sử dụng; thêm chữ đệm hoặc chức danh để phân biệt."
+}

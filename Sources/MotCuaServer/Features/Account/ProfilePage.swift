@@ -56,6 +56,7 @@ struct ProfilePage {
         if name.isEmpty { problem = "Vui lòng nhập họ và tên." }
         else if name.count > 100 { problem = "Họ và tên dài quá 100 ký tự." }
         else if !TextInput.isClean(name) { problem = "Họ và tên chứa ký tự không hợp lệ." }
+        else if try await UserModel.nameTaken(name, agency: user.agencyID, except: user.id, on: req.db) { problem = UserModel.nameTakenMessage }
         if let problem {
             let response = try await render(req, fullName: form.fullName, nameError: problem, passwordError: nil, notice: nil).encodeResponse(for: req)
             response.status = .unprocessableEntity

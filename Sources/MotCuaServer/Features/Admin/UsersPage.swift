@@ -114,6 +114,9 @@ struct UsersPage {
         if roles.isEmpty || roles.count != (typed.roles ?? []).count { errors["roles"] = "Chọn ít nhất một vai trò." }
         let agency = try await (typed.agency.flatMap(UUID.init(uuidString:))).asyncMap { try await AgencyModel.find($0, on: req.db) } ?? nil
         let department = try await (typed.department.flatMap(UUID.init(uuidString:))).asyncMap { try await DepartmentModel.find($0, on: req.db) } ?? nil
+        if errors["fullName"] == nil, try await UserModel.nameTaken(fullName, agency: agency?.id, except: nil, on: req.db) {
+            errors["fullName"] = UserModel.nameTakenMessage
+        }
         let needsAgency = !roles.isDisjoint(with: [.reception, .officer, .head, .leader])
         if needsAgency && agency == nil { errors["agency"] = "Vai trò này cần chọn cơ quan." }
         if !roles.isDisjoint(with: [.officer, .head]) && department == nil { errors["department"] = "Chuyên viên và lãnh đạo phòng cần chọn phòng chuyên môn." }

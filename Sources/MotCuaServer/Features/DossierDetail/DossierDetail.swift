@@ -47,6 +47,8 @@ struct LogView: Content {
     var seq: Int
     var at: String
     var actorName: String
+    /// The account that acted (nil on entries written before usernames were logged, and for the system).
+    var actorUsername: String?
     var action: String
     var actionName: String
     var fromState: String?
@@ -135,7 +137,7 @@ extension DossierDetail {
             },
             files: files,
             log: r.log.map { e in
-                LogView(seq: e.seq, at: VietnamTime.iso(e.at), actorName: e.actorName, action: e.action, actionName: e.actionName,
+                LogView(seq: e.seq, at: VietnamTime.iso(e.at), actorName: e.actorName, actorUsername: e.actorUsername, action: e.action, actionName: e.actionName,
                         fromState: e.fromState, toState: e.toState, opinion: e.opinion, changes: e.changes,
                         stepDueAt: e.stepDueAt.map(VietnamTime.iso), hash: e.hash)
             })

@@ -184,7 +184,7 @@ struct DossierDetailPage {
         let forms = available.map { ActionForm($0, officers: $0 == .assign || $0 == .reassign ? officers : [], dossier: record,
                                                 typed: typed?.0 == $0 ? typed?.1 : nil) }
         let log = record.log.map { e in
-            Context.LogRow(seq: e.seq, at: PageTime.dateTime(e.at), actorName: e.actorName, actionName: e.actionName, opinion: e.opinion,
+            Context.LogRow(seq: e.seq, at: PageTime.dateTime(e.at), actorName: e.actor, actionName: e.actionName, opinion: e.opinion,
                            changes: e.changes.compactMap { ChangeText.line($0, names: names) })
         }
         let periods = record.timeline(at: now).map { p in

@@ -15,6 +15,7 @@ struct DossierRecord {
         let seq: Int
         let at: Date
         let actorName: String
+        let actorUsername: String?
         let action: String
         let actionName: String
         let fromState: String?
@@ -23,6 +24,13 @@ struct DossierRecord {
         let changes: [LogChain.Change]
         let stepDueAt: Date?
         let hash: String
+
+        /// Who acted, as every page and form shows it: the display name of that instant and the
+        /// account's username, so that two accounts with one name (or a renamed one) are told apart.
+        var actor: String {
+            guard let actorUsername, !actorUsername.isEmpty else { return actorName }
+            return "\(actorName) (\(actorUsername))"
+        }
     }
 
     let dossier: DossierModel
@@ -53,7 +61,7 @@ struct DossierRecord {
             components: components,
             files: files.map { File(file: $0, component: $0.componentID.flatMap { positions[$0] }) },
             log: try log.map { e in
-                LogLine(seq: e.seq, at: e.at, actorName: e.actorName, action: e.action,
+                LogLine(seq: e.seq, at: e.at, actorName: e.actorName, actorUsername: e.actorUsername, action: e.action,
                         actionName: Action(rawValue: e.action)?.vietnameseName ?? e.action, fromState: e.fromState, toState: e.toState,
                         opinion: e.opinion, changes: try JSON.decode([LogChain.Change].self, e.changesJSON), stepDueAt: e.stepDueAt, hash: e.hash)
             },
@@ -64,7 +72,7 @@ struct DossierRecord {
     func timeline(at now: Date) -> [ProcessTimeline.Period] {
         ProcessTimeline.periods(log.compactMap { e in
             DossierState(parsing: e.toState).map {
-                ProcessTimeline.Transition(at: e.at, actorName: e.actorName, action: e.action, toState: $0, stepDueAt: e.stepDueAt)
+                ProcessTimeline.Transition(at: e.at, actorName: e.actor, action: e.action, toState: $0, stepDueAt: e.stepDueAt)
             }
         }, at: now)
     }

@@ -118,7 +118,8 @@ struct FormContext: Encodable {
 
     /// The public lookup with the code and secret filled in: scanning the receipt opens the status.
     static func lookupURL(code: String, secret: String, req: Request) -> String {
-        let base = req.application.motcua.settings.publicURL?.absoluteString ?? "http://" + (req.headers.first(name: .host) ?? "localhost")
+        // The configured address, never the request's `Host` (a client's word).
+        let base = req.application.motcua.settings.siteURL.absoluteString
         var query = URLComponents()
         query.queryItems = [URLQueryItem(name: "code", value: code), URLQueryItem(name: "secret", value: secret)]
         return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/tra-cuu?" + (query.percentEncodedQuery ?? "")
@@ -156,7 +157,7 @@ struct FormContext: Encodable {
         let positions = Set((change("supplement_components")?.new ?? "").split(separator: ",").compactMap { Int($0) })
         let asked = record.components.filter { positions.contains($0.position) }.map(Self.component)
         func appointment(_ text: String?) -> String { text.flatMap(VietnamTime.parseISO).map(PageTime.dateTime) ?? "" }
-        return Event(at: PageTime.dateTime(line.at), date: PageTime.date(line.at), by: line.actorName,
+        return Event(at: PageTime.dateTime(line.at), date: PageTime.date(line.at), by: line.actor,
                      reason: change("reason")?.new ?? line.opinion ?? "", components: asked,
                      previousAppointment: appointment(change("appointment_at")?.old), newAppointment: appointment(change("appointment_at")?.new))
     }

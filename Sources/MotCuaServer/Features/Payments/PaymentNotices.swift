@@ -31,6 +31,15 @@ struct PaymentNotices {
         "sha256=" + HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8))).hex
     }
 
+    /// JSONDecoder reads `200000.0` and `2e5` as the integer 200000; an amount in đồng is written
+    /// as an integer, so the number's own type is checked (JSONSerialization keeps it: "q" or "i"
+    /// for an integer literal, "d" for one with a fraction or an exponent).
+    static func amountIsWhole(_ body: Data) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let amount = object["amount"] as? NSNumber else { return false }
+        return ["q", "i", "l", "s"].contains(String(cString: amount.objCType))
+    }
+
     func notify(req: Request) async throws -> Answer {
         guard let secret = req.motcua.settings.paymentSecret else {
             throw ServiceError(.serviceUnavailable, "Chưa cấu hình khoá dùng chung với nền tảng thanh toán (MOTCUA_PAYMENT_SECRET).")
@@ -43,6 +52,9 @@ struct PaymentNotices {
         let notice: Notice
         do { notice = try JSONDecoder().decode(Notice.self, from: body) }
         catch { throw ServiceError(.unprocessableEntity, "Thông báo thanh toán phải là JSON có dossierCode, transactionId và amount.") }
+        guard Self.amountIsWhole(body) else {
+            throw ServiceError(.unprocessableEntity, "Số tiền (amount) phải là số nguyên đồng, viết không có phần thập phân hay số mũ (ví dụ 200000).")
+        }
         try TextInput.require(notice.transactionId, label: "Mã giao dịch", multiline: false, maxLength: 100)
         guard notice.dossierCode.count <= 100, notice.amount > 0 else {
             throw ServiceError(.unprocessableEntity, "Mã hồ sơ hoặc số tiền của thông báo thanh toán không hợp lệ.")

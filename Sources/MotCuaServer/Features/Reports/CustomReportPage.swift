@@ -96,14 +96,14 @@ struct CustomReportPage {
             return response
         }
         if let tep = criteria.tep {
-            switch tep {
-            case "xlsx":
-                let (writer, _) = try await DossierExport.xlsx(columns: checked.columns, condition: checked.condition, now: now, on: req.db)
-                return try await writer.response(name: "bao-cao-tuy-chon", for: req)
-            case "csv":
+            guard ["xlsx", "csv"].contains(tep) else { throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.") }
+            return try await req.export {
+                if tep == "xlsx" {
+                    let (writer, _) = try await DossierExport.xlsx(columns: checked.columns, condition: checked.condition, now: now, on: req.db)
+                    return try await writer.response(name: "bao-cao-tuy-chon", for: req)
+                }
                 let text = try await DossierExport.csv(columns: checked.columns, condition: checked.condition, now: now, on: req.db)
                 return ReportTable.csvResponse(text, name: "bao-cao-tuy-chon")
-            default: throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.")
             }
         }
         let page = criteria.trang ?? 1

@@ -189,7 +189,7 @@ enum DossierExport {
     static func csv(columns: [DossierColumn], condition: SQLQueryString, limit: Int = maximumRows, now: Date,
                     on db: any Database) async throws -> String {
         let names = try await ExportNames.load(on: db)
-        var out = "\u{FEFF}" + columns.map { CSV.quote($0.heading) }.joined(separator: ",") + "\r\n"
+        var out = "\u{FEFF}" + columns.map { CSV.quote(CSV.textCell($0.heading)) }.joined(separator: ",") + "\r\n"
         _ = try await forEachPage(condition: condition, limit: limit, on: db) { page in
             for d in page { out += columns.map { CSV.quote(d.cell($0, names: names, now: now).csvText) }.joined(separator: ",") + "\r\n" }
         }

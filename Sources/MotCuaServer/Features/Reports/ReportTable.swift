@@ -19,20 +19,22 @@ struct ReportTable: Sendable {
     /// UTF-8 with a byte-order mark, so that Excel shows the diacritics; CRLF line ends (RFC 4180).
     var csv: String {
         var out = "\u{FEFF}"
-        for line in [headings] + rows.map({ $0.map(\.csvText) }) { out += line.map(CSV.quote).joined(separator: ",") + "\r\n" }
+        for line in [headings.map(CSV.textCell)] + rows.map({ $0.map(\.csvText) }) { out += line.map(CSV.quote).joined(separator: ",") + "\r\n" }
         return out
     }
 
     /// The file of the table in a format, streamed from disk for Excel.
     func file(_ format: Format, name: String, for req: Request) async throws -> Response {
-        switch format {
-        case .csv:
-            return Self.csvResponse(csv, name: name)
-        case .xlsx:
-            let writer = try XLSXWriter(sheetName: sheet, columnWidths: widths)
-            try writer.append(headings.map(SheetCell.text), bold: true)
-            for row in rows { try writer.append(row) }
-            return try await writer.response(name: name, for: req)
+        try await req.export {
+            switch format {
+            case .csv:
+                return Self.csvResponse(csv, name: name)
+            case .xlsx:
+                let writer = try XLSXWriter(sheetName: sheet, columnWidths: widths)
+                try writer.append(headings.map(SheetCell.text), bold: true)
+                for row in rows { try writer.append(row) }
+                return try await writer.response(name: name, for: req)
+            }
         }
     }
 
@@ -59,9 +61,11 @@ extension XLSXWriter {
 }
 
 extension SheetCell {
-    /// In CSV files numbers are plain (no thousands separator), dates dd/MM/yyyy, rates as decimals.
+    /// In CSV files numbers are plain (no thousands separator), dates dd/MM/yyyy, rates as decimals,
+    /// and text never starts like a formula.
     var csvText: String {
         switch self {
+        case .text(let s): CSV.textCell(s)
         case .rate(let r): r.map { String(format: "%.4f", $0) } ?? ""
         case .decimal(let x): String(format: "%.2f", x)
         default: text

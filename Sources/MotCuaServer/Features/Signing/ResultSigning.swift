@@ -61,7 +61,7 @@ struct ResultSigning: Sendable {
             let signature = Data(try signer.sign(Array(content), at: now.wholeSeconds))
             let (sha, _) = try await NIOThreadPool.singleton.runIfActive { try files.put(signature, as: .cms) }
             return SignedResult(fileID: draft.id!, fileName: draft.fileName, sha256: draft.sha256, signatureFileID: UUID.timeOrdered(now: now),
-                                signatureSHA256: sha, signatureSize: signature.count, signer: user.fullName, signerUsername: user.username,
+                                signatureSHA256: sha, signatureSize: signature.count, signer: signer.commonName, signerUsername: user.username,
                                 certificateSerial: signer.serial, certificatePEM: signer.certificatePEM, signedAt: now.wholeSeconds)
         } catch let e as SigningError {
             throw ServiceError(.forbidden, "Không ký duyệt được: \(e.description) Liên hệ quản trị hệ thống (motcua ca issue --user \(user.username)).")
@@ -90,8 +90,11 @@ struct ResultSigning: Sendable {
     func check(_ s: SignedResult, files: FileStore) async -> Check {
         do {
             let (content, signature) = try await NIOThreadPool.singleton.runIfActive { (try files.get(s.sha256), try files.get(s.signatureSHA256)) }
-            switch try await ca.verify(content: Array(content), signature: Array(signature)) {
-            case .valid: return Check(valid: true, text: "Chữ ký số hợp lệ")
+            switch try await ca.verify(content: Array(content), signature: Array(signature), recordedAt: s.signedAt) {
+            case .valid(_, _, _, nil): return Check(valid: true, text: "Chữ ký số hợp lệ")
+            case .valid(_, _, _, let revoked?):
+                return Check(valid: true, text: "Chữ ký số hợp lệ: ký lúc \(ProvincialCA.dayAndTime(s.signedAt)), trước khi chứng thư số bị thu hồi "
+                    + "ngày \(ProvincialCA.day(revoked.at)) (lý do: \((revoked.reason ?? .keyCompromise).vietnamese)), nên chữ ký vẫn có giá trị")
             case .invalid(let reason): return Check(valid: false, text: "Chữ ký số không hợp lệ: \(reason)")
             }
         } catch {
