@@ -45,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             say("MotCua đang chạy tại http://\(hostname):\(port)/")
             say("Đăng nhập: http://\(hostname):\(port)/dang-nhap  (API: http://\(hostname):\(port)/api/v1, tài liệu: /openapi.yaml)")
+            if settings.chromium == nil {
+                say("Lưu ý: không tìm thấy Chromium (gói chromium, hoặc biến MOTCUA_CHROMIUM): biểu mẫu in từ trình duyệt, chưa tải được bản PDF.")
+            }
             say("Tài khoản mẫu (mật khẩu \(DemoLoader.password)):")
             for a in DemoLoader.accounts { say("  \(a.username.padding(toLength: 26, withPad: " ", startingAt: 0)) \(a.role)") }
             try await Launch.serve(app, hostname: hostname, port: port)

@@ -41,31 +41,36 @@ enum Menu {
         func add(_ label: String, _ link: String) {
             if !items.contains(where: { $0.link == link }) { items.append(Item(label: label, link: link)) }
         }
-        let staff = !roles.isDisjoint(with: [.reception, .officer, .head, .leader, .admin, .monitor])
-        if roles.contains(.reception) {
+        // A page's entry shows where the access table opens it; a role's queue where the role has one.
+        func may(_ feature: Feature) -> Bool { Access.allows(roles, feature) }
+        if may(.counter) {
             add("Tiếp nhận hồ sơ", "/tiep-nhan")
             add("Hồ sơ chờ tiếp nhận", "/ho-so?waiting=reception&sort=received_at")
         }
-        if roles.contains(.reception) || roles.contains(.leader) { add("Sổ theo dõi hồ sơ", "/so-theo-doi") }
-        if roles.contains(.head) {
+        if may(.logBook) { add("Sổ theo dõi hồ sơ", "/so-theo-doi") }
+        if may(.assignment) {
             add("Phân công thụ lý", "/phan-cong")
             add("Xét duyệt hồ sơ", "/ho-so?step=awaiting_review&sort=due_at")
         }
         if roles.contains(.officer) { add("Hồ sơ đang thụ lý", "/ho-so?waiting=officer&sort=due_at") }
         if roles.contains(.leader) { add("Hồ sơ chờ ký duyệt", "/ho-so?waiting=leader&sort=due_at") }
-        if roles.contains(.admin) {
-            add("Quản trị người dùng", "/quan-tri/nguoi-dung")
-            add("Cơ quan, đơn vị", "/quan-tri/co-quan")
+        if may(.users) { add("Quản trị người dùng", "/quan-tri/nguoi-dung") }
+        if may(.agencies) { add("Cơ quan, đơn vị", "/quan-tri/co-quan") }
+        if may(.catalogueLists) {
             add("Phòng chuyên môn", "/quan-tri/phong-ban")
             add("Lĩnh vực", "/quan-tri/linh-vuc")
-            add("Thủ tục hành chính", "/quan-tri/thu-tuc")
-            add("Lịch làm việc", "/quan-tri/lich-lam-viec")
-            add("Nhật ký quản trị", "/quan-tri/nhat-ky")
         }
-        if !roles.isDisjoint(with: [.head, .leader, .monitor, .admin]) { add("Thống kê báo cáo", "/thong-ke/bao-cao")
+        if may(.procedures) { add("Thủ tục hành chính", "/quan-tri/thu-tuc") }
+        if may(.calendar) { add("Lịch làm việc", "/quan-tri/lich-lam-viec") }
+        if may(.auditLog) { add("Nhật ký quản trị", "/quan-tri/nhat-ky") }
+        if may(.reports) {
+            add("Thống kê báo cáo", "/thong-ke/bao-cao")
             items[items.count - 1].section = "/thong-ke"
         }
-        if staff { add("Tra cứu hồ sơ", "/ho-so") } else if roles.contains(.citizen) { add("Hồ sơ của tôi", "/ho-so") }
+        if may(.dossierSearch) {
+            let reach = Access.reach(of: roles, in: .dossierSearch)
+            add(reach == .own ? "Hồ sơ của tôi" : "Tra cứu hồ sơ", "/ho-so")
+        }
         add("Thông tin tài khoản", "/tai-khoan")
         // The entry for the page shown: the longest link that the address starts with.
         func under(_ link: String) -> Bool { current == link || current.hasPrefix(link + "?") || current.hasPrefix(link + "/") }

@@ -33,7 +33,7 @@ struct AgenciesPage {
     }
 
     func render(_ req: Request, notice: String?, error: String?) async throws -> View {
-        _ = try UsersPage.admin(req)
+        _ = try req.actor()
         let agencies = try await AgencyModel.query(on: req.db).sort(\.$code).all()
         let departments = try await DepartmentModel.query(on: req.db).all()
         let counts = Dictionary(grouping: departments, by: \.agencyID).mapValues(\.count)
@@ -71,7 +71,7 @@ struct AgenciesPage {
 
     func rename(req: Request) async throws -> Response {
         struct Form: Content { var name: String; var code: String }
-        let actor = try UsersPage.admin(req)
+        let actor = try req.actor()
         let a = try await agency(req)
         let form = try req.content.decode(Form.self)
         let name = form.name.trimmingCharacters(in: .whitespaces), code = form.code.trimmingCharacters(in: .whitespaces).uppercased()
@@ -94,7 +94,7 @@ struct AgenciesPage {
     /// Closes an agency from a date (dd/MM/yyyy or yyyy-MM-dd), merged into a successor if one is chosen.
     func close(req: Request) async throws -> Response {
         struct Form: Content { var effectiveTo: String; var successor: String? }
-        let actor = try UsersPage.admin(req)
+        let actor = try req.actor()
         let a = try await agency(req)
         let form = try req.content.decode(Form.self)
         guard a.effectiveTo == nil else { return try await again(req, "\(a.name) đã được giải thể hoặc sáp nhập.", status: .conflict) }

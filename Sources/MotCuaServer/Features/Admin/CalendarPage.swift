@@ -45,7 +45,7 @@ struct CalendarPage {
     }
 
     func render(_ req: Request, year: Int, typed: Typed, fieldErrors: [String: String], notice: String?, error: String?) async throws -> View {
-        _ = try UsersPage.admin(req)
+        _ = try req.actor()
         let calendar = req.motcua.calendar
         let schedule = try calendar.schedule(for: year)
         let stored = try await CalendarYearModel.query(on: req.db).filter(\.$year == year).first()
@@ -143,7 +143,7 @@ struct CalendarPage {
     /// the new calendar in force.
     func change(_ req: Request, _ edit: ScheduleEdit, summary: String, notice: String, typed: Typed) async throws -> Response {
         struct Shown: Content { var fingerprint: String }
-        let actor = try UsersPage.admin(req)
+        let actor = try req.actor()
         let year = try Self.year(req)
         let fingerprint = try req.content.decode(Shown.self).fingerprint
         let calendar = req.motcua.calendar
@@ -167,7 +167,7 @@ struct CalendarPage {
     /// "Nhập tệp lịch": a .csv or .json file as `motcua calendar import` reads it; it replaces the
     /// table of every year it holds, whole or not at all.
     func importFile(req: Request) async throws -> Response {
-        let actor = try UsersPage.admin(req)
+        let actor = try req.actor()
         let shownYear = req.query[Int.self, at: "nam"].flatMap { LunarCalendar.supportedYears.contains($0) ? $0 : nil } ?? VietnamTime.local(Date()).date.year
         func refuse(_ message: String) async throws -> Response { try await again(req, year: shownYear, error: message, status: .unprocessableEntity) }
         guard let upload = UploadForm.collected(req), upload.component == nil, !upload.data.isEmpty else {
@@ -194,7 +194,7 @@ struct CalendarPage {
 
     /// "Xuất tệp lịch": the year's schedule in force as CSV or JSON, the command line's format.
     func export(req: Request) async throws -> Response {
-        _ = try UsersPage.admin(req)
+        _ = try req.actor()
         let year = try Self.year(req)
         guard let format = ScheduleFile.Format(rawValue: req.query[String.self, at: "dinh-dang"] ?? "csv") else {
             throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là csv hoặc json.")

@@ -38,7 +38,7 @@ struct CatalogueListsPage {
     }
 
     func render(_ req: Request, list: List, typed: Typed, fieldErrors: [String: String], notice: String?, error: String?) async throws -> View {
-        _ = try UsersPage.admin(req)
+        _ = try req.actor()
         let agencies = try await AgencyModel.query(on: req.db).sort(\.$name).all()
         let agencyNames = Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0.name) })
         let chosen = req.query[UUID.self, at: "co-quan"]
@@ -89,7 +89,7 @@ struct CatalogueListsPage {
     }
 
     func create(req: Request) async throws -> Response {
-        let actor = try UsersPage.admin(req)
+        let actor = try req.actor()
         let list = try Self.list(req)
         let typed = try req.content.decode(Typed.self)
         var (name, code, problems) = try await check(req, list: list, typed: typed, except: nil)
@@ -131,7 +131,7 @@ struct CatalogueListsPage {
     /// made from: a change made meanwhile by someone else is a conflict, not overwritten.
     func update(req: Request) async throws -> Response {
         struct Shown: Content { var shownCode: String?; var shownName: String }
-        let actor = try UsersPage.admin(req)
+        let actor = try req.actor()
         let list = try Self.list(req)
         guard let id = req.parameters.get("id", as: UUID.self) else { throw ServiceError(.notFound, "Không tìm thấy.") }
         let typed = try req.content.decode(Typed.self)

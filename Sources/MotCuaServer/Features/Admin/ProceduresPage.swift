@@ -49,7 +49,7 @@ struct ProceduresPage {
     // MARK: List
 
     func list(req: Request) async throws -> View {
-        _ = try UsersPage.admin(req)
+        _ = try req.actor()
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         guard q.count <= 100, TextInput.isClean(q) else { throw ServiceError(.unprocessableEntity, "Từ khoá tìm kiếm không hợp lệ.") }
         let agency = req.query[UUID.self, at: "co-quan"], field = req.query[UUID.self, at: "linh-vuc"]
@@ -121,7 +121,7 @@ struct ProceduresPage {
     }
 
     func render(_ req: Request, id: UUID?, typed: Typed, fieldErrors: [String: String], notice: String?, error: String?) async throws -> View {
-        _ = try UsersPage.admin(req)
+        _ = try req.actor()
         let agencies = try await AgencyModel.query(on: req.db).sort(\.$name).all()
         let agencyNames = Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0.name) })
         let departments = try await DepartmentModel.query(on: req.db).all().sorted { (agencyNames[$0.agencyID] ?? "", $0.name) < (agencyNames[$1.agencyID] ?? "", $1.name) }
@@ -266,7 +266,7 @@ struct ProceduresPage {
     }
 
     func create(req: Request) async throws -> Response {
-        let actor = try UsersPage.admin(req)
+        let actor = try req.actor()
         let typed = try req.content.decode(Typed.self)
         let (checked, problems) = try await parse(typed, except: nil, on: req.db)
         guard let parsed = checked else {
@@ -287,7 +287,7 @@ struct ProceduresPage {
     }
 
     func update(req: Request) async throws -> Response {
-        let actor = try UsersPage.admin(req)
+        let actor = try req.actor()
         let current = try await procedure(req)
         let typed = try req.content.decode(Typed.self)
         let files = Set(try current.terms.components.compactMap(\.blankFormSHA256))
@@ -328,7 +328,7 @@ struct ProceduresPage {
     /// content), stored by checksum, named by its file name; made from the version of the procedure
     /// the page showed (its fingerprint in the form's address, with the form token) and audited.
     func uploadBlankForm(req: Request) async throws -> Response {
-        let actor = try UsersPage.admin(req)
+        let actor = try req.actor()
         let current = try await procedure(req)
         func refuse(_ message: String, _ status: HTTPResponseStatus) async throws -> Response {
             let latest = try await procedure(req)

@@ -40,21 +40,16 @@ struct UsersPage {
 
     static let per = 50
 
-    static func admin(_ req: Request) throws -> Actor {
-        let actor = try req.actor()
-        guard actor.roles.contains(.admin) else { throw ServiceError(.forbidden, "Chỉ quản trị hệ thống được quản lý tài khoản.") }
-        return actor
-    }
 
     func show(req: Request) async throws -> View {
-        _ = try Self.admin(req)
+        _ = try req.actor()
         let notices = ["tao": "Đã tạo tài khoản.", "khoa": "Đã khoá tài khoản.", "mo-khoa": "Đã mở khoá tài khoản.", "mat-khau": "Đã đặt lại mật khẩu."]
         let notice = req.query[String.self, at: "da-luu"].flatMap { notices[$0] }
         return try await render(req, typed: Typed(), fieldErrors: [:], notice: notice, error: nil)
     }
 
     func render(_ req: Request, typed: Typed, fieldErrors: [String: String], notice: String?, error: String?) async throws -> View {
-        let me = try Self.admin(req)
+        let me = try req.actor()
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
         let query = UserModel.query(on: req.db)
@@ -99,7 +94,7 @@ struct UsersPage {
     }
 
     func create(req: Request) async throws -> Response {
-        let actor = try Self.admin(req)
+        let actor = try req.actor()
         let typed = try req.content.decode(Typed.self)
         var errors: [String: String] = [:]
         let username = (typed.username ?? "").trimmingCharacters(in: .whitespaces).lowercased()
@@ -147,7 +142,7 @@ struct UsersPage {
 
     /// Disable or enable (`khoa`, `mo-khoa`) an account other than one's own.
     func setDisabled(req: Request) async throws -> Response {
-        let actor = try Self.admin(req)
+        let actor = try req.actor()
         let disable = req.parameters.get("action") == "khoa"
         guard let id = req.parameters.get("id", as: UUID.self), let user = try await UserModel.find(id, on: req.db) else {
             throw ServiceError(.notFound, "Không tìm thấy tài khoản.")
@@ -174,7 +169,7 @@ struct UsersPage {
     /// the account's sessions end and its failed-login count is cleared.
     func resetPassword(req: Request) async throws -> Response {
         struct Form: Content { var password: String }
-        let actor = try Self.admin(req)
+        let actor = try req.actor()
         guard let id = req.parameters.get("id", as: UUID.self), let user = try await UserModel.find(id, on: req.db) else {
             throw ServiceError(.notFound, "Không tìm thấy tài khoản.")
         }
@@ -203,7 +198,7 @@ struct AuditLogPage {
     struct Context: Encodable { let layout: PageLayout; let rows: [Row]; let page: Int; let pages: Int; let previous: String?; let next: String? }
 
     func show(req: Request) async throws -> View {
-        _ = try UsersPage.admin(req)
+        _ = try req.actor()
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
         let total = try await AuditEntryModel.query(on: req.db).count()
         let entries = try await AuditEntryModel.query(on: req.db).sort(\.$at, .descending).sort(\.$id, .descending)

@@ -43,7 +43,6 @@ struct AssignmentPage {
 
     func assign(req: Request) async throws -> Response {
         let actor = try req.actor()
-        guard actor.roles.contains(.head) else { throw ServiceError(.forbidden, "Chỉ lãnh đạo phòng chuyên môn được phân công thụ lý.") }
         let form = try req.content.decode(Submission.self)
         func again(_ error: String, failures: [String] = [], status: HTTPResponseStatus) async throws -> Response {
             let response = try await render(req, notice: nil, error: error, failures: failures, kept: form).encodeResponse(for: req)
@@ -73,7 +72,6 @@ struct AssignmentPage {
 
     func render(_ req: Request, notice: String?, error: String?, failures: [String], kept: Submission?) async throws -> View {
         let actor = try req.actor()
-        guard actor.roles.contains(.head) else { throw ServiceError(.forbidden, "Chỉ lãnh đạo phòng chuyên môn được phân công thụ lý.") }
         guard let agency = actor.agencyID, let department = actor.departmentID else {
             throw ServiceError(.forbidden, "Tài khoản chưa thuộc phòng chuyên môn nào: liên hệ quản trị hệ thống.")
         }

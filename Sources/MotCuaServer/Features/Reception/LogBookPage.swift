@@ -26,9 +26,7 @@ struct LogBookPage {
     /// The agency whose book the user keeps: the desk's and its leader's own.
     static func agency(of req: Request) throws -> UUID {
         let actor = try req.actor()
-        guard actor.roles.contains(.reception) || actor.roles.contains(.leader), case .agency(let agencyID) = actor.scope else {
-            throw ServiceError(.forbidden, "Sổ theo dõi hồ sơ dành cho Bộ phận Một cửa và lãnh đạo đơn vị.")
-        }
+        guard Access.allows(actor.roles, .logBook), case .agency(let agencyID) = actor.scope else { throw ServiceError(.forbidden, Access.refusal(.logBook)) }
         return agencyID
     }
 

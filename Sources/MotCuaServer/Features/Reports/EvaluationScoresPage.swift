@@ -35,7 +35,7 @@ struct EvaluationScoresPage {
     }
 
     /// Leaders of an agency and of the province enter scores.
-    static func mayEnter(_ actor: Actor) -> Bool { actor.roles.contains(.leader) || actor.roles.contains(.monitor) }
+    static func mayEnter(_ actor: Actor) -> Bool { Access.allows(actor.roles, .evaluationScores) }
 
     /// The agency and year asked for, if the user may enter its scores.
     static func target(_ typed: Typed, req: Request) async throws -> (actor: Actor, agency: AgencyModel, year: Int) {

@@ -70,9 +70,9 @@ struct ReportCriteria: Sendable {
     /// The scope a user sees reports in: a head the department, a leader the agency, a monitor
     /// (or an administrator) everything; other roles see no statistics.
     static func scope(of actor: Actor) throws -> Scope {
-        guard !actor.roles.isDisjoint(with: [.head, .leader, .monitor, .admin]) else {
-            throw ServiceError(.forbidden, "Chỉ lãnh đạo phòng, lãnh đạo đơn vị và lãnh đạo tỉnh được xem thống kê báo cáo.")
-        }
+        // The access table says who may see reports; the route's guard asked it already, and the
+        // drill-down and the API ask again here because they read dossiers.
+        guard Access.allows(actor.roles, .reports) else { throw ServiceError(.forbidden, Access.refusal(.reports)) }
         if case .own = actor.scope { throw ServiceError(.forbidden, "Tài khoản chưa thuộc cơ quan nào: liên hệ quản trị hệ thống.") }
         return actor.scope
     }
