@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MotCuaCore
 
@@ -14,6 +15,25 @@ import Testing
         #expect(terms().problems.isEmpty)
         #expect(terms(amount: 2.5, online: 2).problems.isEmpty)
         #expect(terms(amount: 4, unit: .workingHours, fee: 0, timing: .exempt, steps: [ProcessStep(name: "Thụ lý", share: 4)]).problems.isEmpty)
+    }
+
+    /// A step's deadline: its share of the processing time in working time from entering it.
+    @Test func aStepIsDueAfterItsShareInWorkingTime() throws {
+        let steps = [ProcessStep(name: "Tiếp nhận", share: 0.5), ProcessStep(name: "Phân công", share: 0.5),
+                     ProcessStep(name: "Thụ lý", share: 2), ProcessStep(name: "Xét duyệt", share: 0.5), ProcessStep(name: "Ký", share: 0.5)]
+        let t = terms(amount: 4, steps: steps)
+        let calendar = Fixtures.calendar
+        // Monday 05/01/2026 08:00 in Vietnam.
+        let monday = VietnamTime.instant(LocalDate(year: 2026, month: 1, day: 5)!, secondOfDay: 8 * 3600)
+        let inProgress = DossierState(.processing, .inProgress)
+        #expect(t.stepDue(for: inProgress, at: monday, on: calendar) == (try? calendar.adding(workingSeconds: 16 * 3600, to: monday)))
+        #expect(t.stepDue(for: DossierState(.received), at: monday, on: calendar)
+                == (try? calendar.adding(workingSeconds: 4 * 3600, to: monday)))
+        #expect(t.stepDue(for: DossierState(.awaitingSupplement), at: monday, on: calendar) == nil)
+        #expect(terms(amount: 4, unit: .calendarDays, steps: steps).stepDue(for: inProgress, at: monday, on: calendar) == nil)
+        #expect(terms(amount: 4, unit: .workingHours, steps: [ProcessStep(name: "Thụ lý", share: 4)])
+                .stepDue(for: DossierState(.received), at: monday, on: calendar)
+                == (try? calendar.adding(workingSeconds: 4 * 3600, to: monday)))
     }
 
     @Test func eachRuleNamesItsTerm() {

@@ -123,3 +123,27 @@ import Testing
         #expect(SummaryCounts().onTimeRate == nil)
     }
 }
+
+/// The Thông tư 01/2018 scores a dossier gives (issue 20: from the clock's rounds, in the core).
+@Suite struct AgencyEvaluationScoresTests {
+    @Test func scoresFollowTheCircular() {
+        #expect(AgencyEvaluationScores.time(.early) == 2 && AgencyEvaluationScores.time(.onTime) == 1)
+        #expect(AgencyEvaluationScores.time(.late) == 0 && AgencyEvaluationScores.time(.withdrawn) == nil)
+        #expect([0, 1, 2, 5].map { AgencyEvaluationScores.returns(supplementRounds: $0) } == [2, 1, 0, 0])
+        #expect([18, 15.5, 15, 12, 11.9, 9, 6, 5.9].map(AgencyEvaluationScores.band)
+                == ["Xuất sắc", "Xuất sắc", "Tốt", "Tốt", "Khá", "Khá", "Trung bình", "Yếu"])
+    }
+
+    @Test func theClockCountsItsSupplementationRounds() throws {
+        let received = Fixtures.at("2026-01-05T08:00:00+07:00")
+        var clock = try DossierClock(receivedAt: received, time: .workingDays(10), calendar: Fixtures.calendar)
+        #expect(clock.supplementRounds == 0)
+        try clock.pause(.supplement, at: received.addingTimeInterval(3600))
+        try clock.resume(at: received.addingTimeInterval(7200), calendar: Fixtures.calendar)
+        try clock.pause(.payment, at: received.addingTimeInterval(9000))
+        try clock.resume(at: received.addingTimeInterval(9600), calendar: Fixtures.calendar)
+        try clock.pause(.supplement, at: received.addingTimeInterval(10_000))
+        #expect(clock.supplementRounds == 2)
+        #expect(clock.json.components(separatedBy: #""reason":"supplement""#).count - 1 == 2, "what migration 021 counts in SQL")
+    }
+}

@@ -197,3 +197,23 @@ import Testing
         #expect(Scope.own(u).contains(agency: b, department: nil, owner: u))
     }
 }
+
+/// Urgency and "the clock runs" (issue 20): one rule for every list, queue and export.
+@Suite struct UrgencyTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: Status.allCases)
+    func onlyARunningClockIsUrgent(status: Status) {
+        let late = Urgency.of(status: status, due: now.addingTimeInterval(-1), at: now)
+        #expect(late == (status == .received || status == .processing ? .overdue : Urgency.none))
+        #expect(status.clockRuns == (status == .received || status == .processing))
+    }
+
+    @Test func dueWithinADayIsSoon() {
+        #expect(Urgency.of(status: .processing, due: now.addingTimeInterval(23 * 3600), at: now) == .dueSoon)
+        #expect(Urgency.of(status: .processing, due: now.addingTimeInterval(24 * 3600), at: now) == Urgency.none)
+        #expect(Urgency.of(status: .processing, due: now, at: now) == .dueSoon)
+        #expect(Urgency.of(status: .received, due: nil, at: now) == Urgency.none)
+        #expect(Urgency.overdue.rawValue == "overdue" && Urgency.dueSoon.rawValue == "due-soon")
+    }
+}

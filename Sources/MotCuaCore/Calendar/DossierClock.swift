@@ -62,6 +62,9 @@ public struct DossierClock: Hashable, Sendable, Codable {
 
     public var isPaused: Bool { rounds.last.map { $0.resumedAt == nil } ?? false }
 
+    /// How many times the applicant was asked to supplement the dossier (each a pause for it).
+    public var supplementRounds: Int { rounds.filter { $0.reason == .supplement }.count }
+
     var lastEvent: Date { rounds.last.map { $0.resumedAt ?? $0.pausedAt } ?? receivedAt }
 
     public mutating func pause(_ reason: PauseReason, at instant: Date, applicantDeadline: Date? = nil) throws(CalendarError) {

@@ -1,3 +1,4 @@
+import Foundation
 /// The ten statuses of the National Public Service Portal (DOMAIN.md section 5).
 public enum Status: String, Sendable, Codable, CaseIterable, Hashable {
     case submitted = "submitted"
@@ -74,6 +75,27 @@ public enum Status: String, Sendable, Codable, CaseIterable, Hashable {
 
     /// The clock stands still.
     public var isPaused: Bool { self == .awaitingSupplement || self == .awaitingPayment }
+
+    /// The statuses whose legal clock runs: received and being handled, neither paused nor finished
+    /// (an online submission's clock starts at its reception).
+    public static let clockRunning: [Status] = [.received, .processing]
+
+    public var clockRuns: Bool { Self.clockRunning.contains(self) }
+}
+
+/// How urgent a dossier is for the one who holds it (the lists' row colours, the head's queue):
+/// overdue past its due date, due soon within 24 hours, and only while its clock runs.
+public enum Urgency: String, Sendable {
+    case none = ""
+    case dueSoon = "due-soon"
+    case overdue
+
+    public static let soon: Double = 24 * 3600
+
+    public static func of(status: Status, due: Date?, at now: Date) -> Urgency {
+        guard let due, status.clockRuns else { return .none }
+        return due < now ? .overdue : due.timeIntervalSince(now) < soon ? .dueSoon : .none
+    }
 }
 
 /// Where a dossier stands inside `processing`.

@@ -61,3 +61,14 @@ extension ProcedureTerms {
         amount == amount.rounded() ? String(Int(amount)) : String(format: "%g", amount).replacingOccurrences(of: ".", with: ",")
     }
 }
+
+extension ProcedureTerms {
+    /// The deadline of the step a dossier enters (DOMAIN.md section 4: the internal process's
+    /// shares of the processing time, in working time from `now`); nil outside the process's steps,
+    /// without steps, or for a time counted in calendar days.
+    public func stepDue(for state: DossierState, at now: Date, on calendar: WorkingCalendar) -> Date? {
+        guard let index = state.processStepIndex, index < steps.count, timeUnit != .calendarDays else { return nil }
+        let hours = timeUnit == .workingHours ? steps[index].share : steps[index].share * ProcessingTime.hoursPerWorkingDay
+        return try? calendar.adding(workingSeconds: Int((hours * 3600).rounded()), to: now)
+    }
+}

@@ -121,9 +121,6 @@ public enum Tally: Int, Sendable, CaseIterable, Hashable {
     case listReturned, listCompleted, listRefused, listWithdrawn, listProcessing, listAwaitingSupplement
     case listAwaitingReception, listAwaitingHandOver, listAwaitingPayment
 
-    /// The tallies of the table's first version (migration 008); the list tallies came with 019.
-    public static let original: [Tally] = [.receivedOnline, .receivedDirect, .resolvedEarly, .resolvedOnTime, .resolvedLate, .withdrawn, .overdueFrom, .overdueUntil]
-
     /// The column that stores it.
     public var column: String {
         switch self {

@@ -40,6 +40,14 @@ public enum Launch {
     public static func migrate(_ app: Application) async throws {
         try await underMigrationLock(app) {
             try await app.autoMigrate()
+            // A migration that changes what is counted empties the tallies; they are counted here,
+            // by the code of today, once the schema is whole.
+            if let sql = app.db as? any SQLDatabase,
+               try await sql.raw("SELECT 1 AS one FROM \(unsafeRaw: ReportTallyStore.table) LIMIT 1").all().isEmpty,
+               try await !sql.raw("SELECT 1 AS one FROM dossiers LIMIT 1").all().isEmpty {
+                app.logger.notice("Đang đếm lại số liệu thống kê từ hồ sơ...")
+                _ = try await ReportTallyStore.rebuild(on: app.db)
+            }
             // A bulk load builds its indexes at the end; if it was cut short, they are made here.
             if let sql = app.db as? any SQLDatabase {
                 let before = try await indexCount(on: sql)

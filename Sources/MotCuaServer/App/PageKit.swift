@@ -82,6 +82,15 @@ enum Menu {
     }
 }
 
+/// Text as pages and printed forms show it.
+enum PageText {
+    /// "GIẤY TIẾP NHẬN HỒ SƠ" as a link's text: "Giấy tiếp nhận hồ sơ".
+    static func sentenceCase(_ title: String) -> String {
+        let lower = title.lowercased()
+        return lower.prefix(1).uppercased() + lower.dropFirst()
+    }
+}
+
 /// One choice of a page's `<select>` (or of a group of checkboxes).
 struct SelectOption: Encodable { let value: String; let name: String; let selected: Bool }
 

@@ -97,7 +97,12 @@ func routes(_ app: Application) throws {
         r.post("tiep-nhan", use: counter.receive)
     }
     app.feature(.handOver) { r in r.post("ban-giao", use: HandOverPage().handOver) }
-    app.feature(.logBook) { r in r.get("so-theo-doi", use: LogBookPage().show) }
+    app.feature(.logBook) { r in // The day's book on screen; with a date range, the book as printed.
+        r.get("so-theo-doi") { req async throws -> Response in
+            let printed = req.query[String.self, at: "from"] != nil || req.query[String.self, at: "to"] != nil
+            return printed ? try await LogBookForm().show(req: req) : try await LogBookPage().show(req: req)
+        }
+    }
 
     app.feature(.assignment) { r in // The department head's assignment of officers.
         let page = AssignmentPage()

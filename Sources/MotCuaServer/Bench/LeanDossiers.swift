@@ -61,6 +61,7 @@ public enum LeanDossiers {
                 d.id = UUID()
                 d.code = "L\(n)"
                 d.lookupSecret = "0000"
+                d.supplementRounds = 0
                 d.channel = channel.rawValue
                 d.set(DossierState(status, status == .processing ? .inProgress : nil))
                 d.procedureID = procedure.id!

@@ -90,7 +90,7 @@ extension DossierModel: SQLWritableRow {
         "applicant_search", "applicant_id_number", "applicant_birth_date", "applicant_address", "applicant_phone", "applicant_email",
         "representative", "content_summary", "result_delivery", "fee_vnd", "procedure_terms", "submitted_at", "received_at",
         "received_date", "due_at", "appointment_at", "completed_at", "returned_at", "finished_at", "resolution", "rating", "rated_at", "clock", "result_json", "version",
-        "log_seq", "log_hash", "created_at", "updated_at",
+        "log_seq", "log_hash", "created_at", "updated_at", "supplement_rounds",
     ]
 
     var values: [Cell] {
@@ -101,7 +101,7 @@ extension DossierModel: SQLWritableRow {
          Cell(applicantPhone), Cell(applicantEmail), Cell(representativeJSON), Cell(contentSummary), Cell(resultDelivery),
          Cell(feeVND), Cell(procedureTermsJSON), Cell(submittedAt), Cell(receivedAt), Cell(receivedDate), Cell(dueAt),
          Cell(appointmentAt), Cell(completedAt), Cell(returnedAt), Cell(finishedAt), Cell(resolution), Cell(rating), Cell(ratedAt), Cell(clockJSON), Cell(resultJSON), Cell(version),
-         Cell(logSeq), Cell(logHash), Cell(createdAt), Cell(updatedAt)]
+         Cell(logSeq), Cell(logHash), Cell(createdAt), Cell(updatedAt), Cell(supplementRounds)]
     }
 }
 

@@ -53,7 +53,7 @@ extension DossierService {
             return LogChain.Content(
                 dossierID: dossier.id!, seq: 1, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
                 fromState: nil, toState: transition.to.description, opinion: nil, changesJSON: LogChain.Change.json(changes),
-                stepDueAt: service.stepDue(for: transition.to, terms: terms, at: now), actorUsername: actor.username)
+                stepDueAt: terms.stepDue(for: transition.to, at: now, on: service.calendar), actorUsername: actor.username)
         }
     }
 
@@ -122,6 +122,7 @@ extension DossierService {
         let d = DossierModel()
         d.id = UUID.timeOrdered()
         d.lookupSecret = pad(Int.random(in: 0...9999), 4)
+        d.supplementRounds = 0
         d.channel = channel.rawValue
         d.set(transition.to)
         d.procedureID = procedure.id!

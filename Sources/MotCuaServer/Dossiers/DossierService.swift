@@ -33,12 +33,6 @@ struct DossierService: Sendable {
         d.set(clock: clock)
     }
 
-    /// The deadline of the step a dossier enters, from the internal process's shares.
-    func stepDue(for state: DossierState, terms: ProcedureTerms, at now: Date) -> Date? {
-        guard let index = state.processStepIndex, index < terms.steps.count, terms.timeUnit != .calendarDays else { return nil }
-        let hours = terms.timeUnit == .workingHours ? terms.steps[index].share : terms.steps[index].share * ProcessingTime.hoursPerWorkingDay
-        return try? calendar.adding(workingSeconds: Int((hours * 3600).rounded()), to: now)
-    }
 
     // MARK: Actions
 
@@ -225,7 +219,7 @@ struct DossierService: Sendable {
         return LogChain.Content(
             dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
             fromState: from.description, toState: transition.to.description, opinion: inputs.opinion,
-            changesJSON: LogChain.Change.json(changes), stepDueAt: from == transition.to ? nil : stepDue(for: transition.to, terms: terms, at: now),
+            changesJSON: LogChain.Change.json(changes), stepDueAt: from == transition.to ? nil : terms.stepDue(for: transition.to, at: now, on: calendar),
             actorUsername: actor.username)
     }
 

@@ -56,6 +56,8 @@ final class DossierModel: Model, @unchecked Sendable {
     @OptionalField(key: "rated_at") var ratedAt: Date?
     /// The clock: pause rounds with their previous and new due dates, the apology (JSON).
     @OptionalField(key: "clock") var clockJSON: String?
+    /// The clock's supplementation rounds (migration 021), kept beside it for the statistics.
+    @Field(key: "supplement_rounds") var supplementRounds: Int
     @OptionalField(key: "result_json") var resultJSON: String?
     @Field(key: "version") var version: Int
     /// The anchor of the log chain: the last entry's sequence number and hash, written with it.
@@ -91,6 +93,7 @@ final class DossierModel: Model, @unchecked Sendable {
     func set(clock: DossierClock) {
         let json = clock.json
         clockJSON = json
+        supplementRounds = clock.supplementRounds
         clockCache = (json, clock)
     }
 }

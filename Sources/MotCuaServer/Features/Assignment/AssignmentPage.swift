@@ -87,7 +87,7 @@ struct AssignmentPage {
         let rows = result.items.map { d in
             Row(code: d.code, applicant: d.applicantName, procedure: names.procedures[d.procedureCode] ?? d.procedureCode,
                 received: d.receivedAt.map(PageTime.dateTime) ?? "", due: d.dueAt.map(PageTime.dateTime) ?? "",
-                urgency: DossierListPage.urgency(of: d, at: now),
+                urgency: Urgency.of(status: d.state.status, due: d.dueAt, at: now).rawValue,
                 value: "\(d.code):\(d.version)", checked: keptCodes.contains(d.code))
         }
         let officers = try await OfficerWorkload.of(agency: agency, department: department, at: now, on: req.db)

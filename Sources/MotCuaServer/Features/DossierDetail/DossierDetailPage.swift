@@ -167,7 +167,7 @@ struct DossierDetailPage {
         let keepsBook = actor.roles.contains(.reception) || actor.roles.contains(.leader)
         return set.forms.filter { $0.isAvailable(received: record.dossier.receivedAt != nil, logged: logged) && ($0 != .logBook || keepsBook) }.map { form in
             let number = set.number(of: form)!
-            return PrintLink(number: number, title: FormContext.sentenceCase(set.title(of: form)), href: "/ho-so/\(record.dossier.code)/mau/\(number)")
+            return PrintLink(number: number, title: PageText.sentenceCase(set.title(of: form)), href: "/ho-so/\(record.dossier.code)/mau/\(number)")
         }
     }
 

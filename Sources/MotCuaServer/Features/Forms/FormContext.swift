@@ -92,7 +92,7 @@ struct FormContext: Encodable {
         let title = set.title(of: form)
         let qrText = [
             "Mã hồ sơ: \(d.code)", "Mã thủ tục: \(record.procedure.code)", "Số định danh: \(d.applicantIDNumber)",
-            "Văn bản: \(Self.sentenceCase(title))", "Hệ thống: \(Self.system)", "Thời gian: \(PageTime.dateTime(now))", lookupURL,
+            "Văn bản: \(PageText.sentenceCase(title))", "Hệ thống: \(Self.system)", "Thời gian: \(PageTime.dateTime(now))", lookupURL,
         ].joined(separator: "\n")
         let qr = try QRCode(qrText).svg(sideInMillimetres: 24, title: "Mã QR tra cứu hồ sơ \(d.code)")
         let bookNumber = try await Self.bookNumber(of: d, on: req.db)
@@ -188,8 +188,4 @@ struct FormContext: Encodable {
         return String(format: "%02d giờ %02d phút", second / 3600, second / 60 % 60) + ", ngày \(day.vietnamese)"
     }
 
-    static func sentenceCase(_ title: String) -> String {
-        let lower = title.lowercased()
-        return lower.prefix(1).uppercased() + lower.dropFirst()
-    }
 }

@@ -69,7 +69,7 @@ struct LogBookForm {
         let heading: FormContext.Heading
         let qrSVG = ""
         let period: String
-        let rows: [LogBookPage.Row]
+        let rows: [LogBookQuery.Row]
         let total: String
         let printedAt: String
     }
@@ -79,7 +79,7 @@ struct LogBookForm {
     static let maxDays = 366
 
     func show(req: Request) async throws -> Response {
-        let agencyID = try LogBookPage.agency(of: req)
+        let agencyID = try LogBookQuery.agency(of: req)
         let set = req.application.motcua.settings.formSet
         let format = try FormPages.format(req)
         let fromText = req.query[String.self, at: "from"] ?? "", toText = req.query[String.self, at: "to"] ?? ""
@@ -98,11 +98,11 @@ struct LogBookForm {
             throw ServiceError(.unprocessableEntity, "Từ \(from.vietnamese) đến \(to.vietnamese) có \(PageTime.number(total)) hồ sơ, quá \(PageTime.number(Self.maxRows)) hồ sơ của một lần in; hãy chọn khoảng ngắn hơn.")
         }
         let dossiers = try await query.sort(\.$receivedAt).sort(\.$code).all()
-        let rows = try await LogBookPage.rows(dossiers, firstNumber: 1, on: req.db)
+        let rows = try await LogBookQuery.rows(dossiers, firstNumber: 1, on: req.db)
         let now = Date()
         let heading = try await FormContext.heading(try await AgencyModel.find(agencyID, on: req.db), at: now, on: req.db)
         let period = from == to ? "Ngày \(from.vietnamese)" : "Từ ngày \(from.vietnamese) đến ngày \(to.vietnamese)"
-        let context = Context(documentName: period, backURL: "\(LogBookPage.path)?ngay=\(from.vietnamese)", number: set.number(of: .logBook)!,
+        let context = Context(documentName: period, backURL: "/so-theo-doi?ngay=\(from.vietnamese)", number: set.number(of: .logBook)!,
                               circular: set.circular, title: set.title(of: .logBook), heading: heading, period: period, rows: rows,
                               total: PageTime.number(total), printedAt: PageTime.dateTime(now))
         return try await FormPages.respond(template: "Forms/\(set.rawValue)/\(set.template(of: .logBook)!)", context,

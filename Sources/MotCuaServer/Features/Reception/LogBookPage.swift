@@ -9,56 +9,17 @@ import Vapor
 /// department, result back from it, returned (when, how and to whom). Printable as it is.
 struct LogBookPage {
     enum Kind: String, CaseIterable { case received = "tiep-nhan", returned = "tra-ket-qua" }
-    struct Row: Encodable {
-        let number: Int; let code: String; let procedure: String; let sets: Int; let applicant: String; let contact: String
-        let department: String
-        let received: String; let appointment: String; let handedOver: String; let completed: String; let returned: String; let recipient: String; let note: String
-    }
     struct Context: Encodable {
         let layout: PageLayout; let agency: String; let day: String; let kind: String; let heading: String
-        let rows: [Row]; let total: String; let page: Int; let pages: Int; let previous: String?; let next: String?
+        let rows: [LogBookQuery.Row]; let total: String; let page: Int; let pages: Int; let previous: String?; let next: String?
         let previousDay: String; let nextDay: String; let error: String?
     }
 
     static let per = 50
     static let path = "/so-theo-doi"
 
-    /// The agency whose book the user keeps: the desk's and its leader's own.
-    static func agency(of req: Request) throws -> UUID {
-        let actor = try req.actor()
-        guard Access.allows(actor.roles, .logBook), case .agency(let agencyID) = actor.scope else { throw ServiceError(.forbidden, Access.refusal(.logBook)) }
-        return agencyID
-    }
-
-    /// The book's rows for these dossiers: the hand-overs and returns come from their log only.
-    static func rows(_ dossiers: [DossierModel], firstNumber: Int, on db: any Database) async throws -> [Row] {
-        let ids = dossiers.compactMap(\.id)
-        let events = ids.isEmpty ? [] : try await LogEntryModel.query(on: db).filter(\.$dossierID ~~ ids)
-            .filter(\.$action ~~ [Action.handOver.rawValue, Action.returnResult.rawValue]).sort(\.$seq).all()
-        var handedOver: [UUID: Date] = [:], recipients: [UUID: String] = [:]
-        for e in events {
-            if e.action == Action.handOver.rawValue, handedOver[e.dossierID] == nil { handedOver[e.dossierID] = e.at }
-            if e.action == Action.returnResult.rawValue, let changes = try? JSON.decode([LogChain.Change].self, e.changesJSON) {
-                let who = changes.first { $0.field == "result_recipient" }?.new, how = changes.first { $0.field == "result_delivery" }?.new.flatMap(ResultDelivery.init(rawValue:))
-                recipients[e.dossierID] = [who, how?.vietnameseName].compactMap { $0 }.joined(separator: " - ")
-            }
-        }
-        let procedures = Dictionary(uniqueKeysWithValues: try await ProcedureModel.query(on: db).filter(\.$id ~~ Set(dossiers.map(\.procedureID))).all().map { ($0.id!, $0.name) })
-        let departments = Dictionary(uniqueKeysWithValues: try await DepartmentModel.query(on: db).filter(\.$id ~~ Set(dossiers.map(\.departmentID))).all().map { ($0.id!, $0.name) })
-        return dossiers.enumerated().map { i, d in
-            Row(number: firstNumber + i, code: d.code, procedure: procedures[d.procedureID] ?? d.procedureCode, sets: 1,
-                applicant: d.applicantName, contact: [d.applicantAddress, d.applicantPhone].filter { !$0.isEmpty }.joined(separator: " - "),
-                department: departments[d.departmentID] ?? "",
-                received: d.receivedAt.map(PageTime.dateTime) ?? "", appointment: d.appointmentAt.map(PageTime.dateTime) ?? "",
-                handedOver: handedOver[d.id!].map(PageTime.dateTime) ?? "", completed: d.completedAt.map(PageTime.dateTime) ?? "",
-                returned: d.returnedAt.map(PageTime.dateTime) ?? "", recipient: recipients[d.id!] ?? "",
-                note: d.returnedAt == nil ? d.state.status.manualName : "")
-        }
-    }
-
     func show(req: Request) async throws -> Response {
-        if req.query[String.self, at: "from"] != nil || req.query[String.self, at: "to"] != nil { return try await LogBookForm().show(req: req) }
-        let agencyID = try Self.agency(of: req)
+        let agencyID = try LogBookQuery.agency(of: req)
         let today = VietnamTime.local(Date()).date
         var error: String?
         var day = today
@@ -75,7 +36,7 @@ struct LogBookPage {
         }
         let total = try await query.count()
         let dossiers = try await query.range(((page - 1) * Self.per)..<(page * Self.per)).all()
-        let rows = try await Self.rows(dossiers, firstNumber: (page - 1) * Self.per + 1, on: req.db)
+        let rows = try await LogBookQuery.rows(dossiers, firstNumber: (page - 1) * Self.per + 1, on: req.db)
         let paging = PageLinks(page: page, per: Self.per, total: total)
         let links = paging.around(Self.path, filters: [("ngay", day.vietnamese), ("loai", kind.rawValue)])
         let agency = try await AgencyModel.find(agencyID, on: req.db)?.name ?? ""

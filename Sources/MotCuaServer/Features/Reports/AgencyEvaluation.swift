@@ -21,30 +21,17 @@ enum AgencyEvaluation {
         "9. Tiến độ cung cấp dịch vụ công trực tuyến",
     ]
 
-    /// Xuất sắc above 15, Tốt 12-15, Khá 9-12, Trung bình 6-9, Yếu below 6 (a boundary goes to the higher band).
-    static func band(_ total: Double) -> String {
-        switch total {
-        case let t where t > 15: "Xuất sắc"
-        case 12...: "Tốt"
-        case 9..<12: "Khá"
-        case 6..<9: "Trung bình"
-        default: "Yếu"
-        }
-    }
-
     static func make(_ c: ReportCriteria, scope: SQLQueryString, title: String, sheet: String,
                      on db: any Database) async throws -> StandardReportResult {
         let sql = db as! any SQLDatabase
-        struct Row: Decodable { let g: UUID; let p: UUID; let n: Int; let i1: Int; let i3: Int }
-        // Rounds of supplementation are the clock's pause rounds with that reason (the clock is our own JSON).
+        struct Row: Decodable { let g: UUID; let p: UUID; let resolution: String; let rounds: Int; let n: Int }
+        // Counted by what a dossier's scores depend on; the scores are the core's.
         let rows = try await sql.raw("""
-            SELECT agency_id AS g, procedure_id AS p, count(*) AS n,
-              SUM(CASE resolution WHEN 'early' THEN 2 WHEN 'on_time' THEN 1 ELSE 0 END) AS i1,
-              SUM(CASE WHEN clock LIKE '%"reason":"supplement"%"reason":"supplement"%' THEN 0
-                       WHEN clock LIKE '%"reason":"supplement"%' THEN 1 ELSE 2 END) AS i3
+            SELECT agency_id AS g, procedure_id AS p, resolution,
+              CASE WHEN supplement_rounds > 2 THEN 2 ELSE supplement_rounds END AS rounds, count(*) AS n
             FROM dossiers WHERE resolution IN ('early', 'on_time', 'late') AND finished_at >= \(bind: c.start) AND finished_at < \(bind: c.end)
               AND \(scope)
-            GROUP BY agency_id, procedure_id
+            GROUP BY agency_id, procedure_id, resolution, CASE WHEN supplement_rounds > 2 THEN 2 ELSE supplement_rounds END
             """).all(decoding: Row.self)
         var online: [UUID: Int] = [:]
         for p in try await ProcedureModel.query(on: db).all() {
@@ -57,7 +44,9 @@ enum AgencyEvaluation {
         var byAgency: [UUID: (n: Int, i1: Int, i3: Int, i9: Int)] = [:]
         for r in rows {
             var a = byAgency[r.g] ?? (0, 0, 0, 0)
-            a.n += r.n; a.i1 += r.i1; a.i3 += r.i3; a.i9 += r.n * (online[r.p] ?? 0)
+            let time = Resolution(rawValue: r.resolution).flatMap(AgencyEvaluationScores.time) ?? 0
+            a.n += r.n; a.i1 += r.n * time; a.i3 += r.n * AgencyEvaluationScores.returns(supplementRounds: r.rounds)
+            a.i9 += r.n * (online[r.p] ?? 0)
             byAgency[r.g] = a
         }
         let names = try await ReportNames.load(.agency, on: db)
@@ -73,7 +62,7 @@ enum AgencyEvaluation {
             let scores = computed + entered.map { $0.map(Double.init) ?? 0 } + [Double(a.i9) / n]
             let total = scores.reduce(0, +)
             cells.append([.integer(i + 1), .text(names.name(of: id)), .integer(a.n)] + scores.map { SheetCell.decimal($0) }
-                         + [.decimal(total), .text(band(total))])
+                         + [.decimal(total), .text(AgencyEvaluationScores.band(total))])
             links.append("co-quan=\(id.uuidString)&nam=\(c.to.year)")
         }
         let note = ["Chỉ số 5 đến 8: điểm người đánh giá nhập cho từng cơ quan, năm \(c.to.year)"]

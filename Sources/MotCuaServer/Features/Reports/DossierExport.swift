@@ -142,7 +142,7 @@ extension ExportedDossier {
             }
         }
         guard received_at != nil, let due = due_at, Status(rawValue: status)?.isOpen == true else { return "" }
-        let running = status == Status.received.rawValue || status == Status.processing.rawValue
+        let running = Status(rawValue: status)?.clockRuns == true
         return (running && now > due ? Timeliness.overdue : Timeliness.withinTime).vietnameseName
     }
 }

@@ -164,7 +164,7 @@ struct SummaryReport: Sendable {
         let tomorrow = VietnamTime.instant(VietnamTime.local(now).date.adding(days: 1), secondOfDay: 0)
         let rows = try await sql.raw("""
             SELECT \(unsafeRaw: c.group.column) AS g, count(*) AS n FROM dossiers
-            WHERE status IN ('received', 'processing') AND due_at >= \(bind: now) AND due_at < \(bind: tomorrow)
+            WHERE \(unsafeRaw: Status.clockRunningCondition()) AND due_at >= \(bind: now) AND due_at < \(bind: tomorrow)
               AND \(scopeCondition(c.scope))
             GROUP BY \(unsafeRaw: c.group.column)
             """).all(decoding: CountRow.self)

@@ -184,7 +184,7 @@ struct DossierQuery: Content {
         if let due {
             // Written as literals (our own constants), so that both planners can see that the partial
             // index of running dossiers by due date (migration 006) covers the condition.
-            let running: DatabaseQuery.Filter = .sql(unsafeRaw: "\"dossiers\".\"status\" IN ('\(Status.received.rawValue)', '\(Status.processing.rawValue)')")
+            let running: DatabaseQuery.Filter = .sql(unsafeRaw: Status.clockRunningCondition(column: "\"dossiers\".\"status\""))
             switch due {
             case "today":
                 let today = VietnamTime.local(now).date
@@ -319,5 +319,13 @@ struct MatchCount: Sendable, Equatable {
     /// Queries need none of the schema hooks of a converter delegate.
     private struct PlainConverterDelegate: SQLConverterDelegate {
         func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
+    }
+}
+
+extension Status {
+    /// SQL for "the clock runs" (the core's `Status.clockRunning`): the same text as the partial
+    /// index of running dossiers (migration 006), so that the planners use it.
+    static func clockRunningCondition(column: String = "status") -> String {
+        column + " IN (" + clockRunning.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
     }
 }
