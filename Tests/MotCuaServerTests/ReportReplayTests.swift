@@ -219,7 +219,7 @@ import Vapor
                         let criteria = ReportCriteria(group: group, from: from, to: to, scope: .everything)
                         let report = try await SummaryReport.make(criteria, now: now, on: t.app.db)
                         for (id, counts) in report.rows.map({ (Optional($0.id), $0.counts) }) + [(nil, report.total)] {
-                            for (k, column) in SummaryDrillDown.Column.inFormOrder.enumerated() {
+                            for (k, column) in SummaryColumn.allCases.enumerated() {
                                 let listed = try await SummaryDrillDown(criteria: criteria, column: column, groupID: id, now: now)
                                     .run(page: 1, per: 5, on: t.app.db)
                                 #expect(listed.total == counts.columns[k], "\(column) of \(id?.uuidString ?? "total") \(from)–\(to)")

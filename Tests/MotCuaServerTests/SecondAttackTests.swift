@@ -32,8 +32,9 @@ import Glibc
                 for (n, address) in forged.prefix(8).enumerated() {
                     let smuggled = "GET /api/v1/lookup?code=STP-000000-\(String(format: "%04d", n))&secret=1234 HTTP/1.1\r\nHost: x\r\n"
                         + "X-Forwarded-For: \(address)\r\n\r\n"
+                    // A last request closes the connection, so that each exchange ends once answered.
                     let attack = "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: \(smuggled.utf8.count)\r\n\n" + smuggled
+                        + "Content-Length: \(smuggled.utf8.count)\r\n\n" + smuggled + "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                     _ = try RawHTTP.exchange(port: port, Array(attack.utf8))
                     // The same with bare LFs throughout.
                     _ = try RawHTTP.exchange(port: port, Array(attack.replacingOccurrences(of: "\r\n", with: "\n").utf8))
@@ -302,7 +303,7 @@ import Glibc
 /// A request written byte for byte on a new TCP connection to the test server, and everything it
 /// answered until it closed or `wait` seconds passed without a byte.
 enum RawHTTP {
-    static func exchange(port: Int, _ bytes: [UInt8], wait: Int = 2) throws -> String {
+    static func exchange(port: Int, _ bytes: [UInt8], wait: Int = 20) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }

@@ -245,15 +245,47 @@ public struct SummaryCounts: Hashable, Sendable, Codable {
         return s
     }
 
-    /// The integer columns in the order of the form (3 to 13), for tables and files.
-    public var columns: [Int] {
-        [received, newOnline, newDirect, carriedOver, resolved, early, onTime, late, inProgress, withinTime, overdue]
+    /// One number of the form.
+    public subscript(column: SummaryColumn) -> Int {
+        switch column {
+        case .received: received
+        case .newOnline: newOnline
+        case .newDirect: newDirect
+        case .carriedOver: carriedOver
+        case .resolved: resolved
+        case .early: early
+        case .onTime: onTime
+        case .late: late
+        case .inProgress: inProgress
+        case .withinTime: withinTime
+        case .overdue: overdue
+        }
     }
 
+    /// The integer columns in the order of the form (3 to 13), for tables and files.
+    public var columns: [Int] { SummaryColumn.allCases.map { self[$0] } }
+
     /// The form's column headings for `columns`.
-    public static let headings = [
-        "Tổng số hồ sơ tiếp nhận", "Trực tuyến", "Trực tiếp, bưu chính", "Kỳ trước chuyển qua",
-        "Tổng số đã giải quyết", "Trước hạn", "Đúng hạn", "Quá hạn",
-        "Tổng số đang giải quyết", "Trong hạn", "Quá hạn",
-    ]
+    public static var headings: [String] { SummaryColumn.allCases.map(\.heading) }
+}
+
+/// The eleven numbers of Biểu số II.06a (its columns 3 to 13), in the form's order: declared once
+/// for the tables, the files, the API's keys (the raw values) and the drill-down's lists.
+public enum SummaryColumn: String, CaseIterable, Sendable {
+    case received, newOnline, newDirect, carriedOver, resolved, early, onTime, late, inProgress, withinTime, overdue
+
+    public var heading: String {
+        switch self {
+        case .received: "Tổng số hồ sơ tiếp nhận"
+        case .newOnline: "Trực tuyến"
+        case .newDirect: "Trực tiếp, bưu chính"
+        case .carriedOver: "Kỳ trước chuyển qua"
+        case .resolved: "Tổng số đã giải quyết"
+        case .early: "Trước hạn"
+        case .onTime: "Đúng hạn"
+        case .late, .overdue: "Quá hạn"
+        case .inProgress: "Tổng số đang giải quyết"
+        case .withinTime: "Trong hạn"
+        }
+    }
 }

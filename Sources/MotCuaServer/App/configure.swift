@@ -27,9 +27,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
     } else {
         let path = settings.database
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        // SQLite has one writer at a time: the same 30 s as PostgreSQL for a burst's queue to drain
-        // (20 concurrent receptions timed out at the default 10 s on a loaded machine).
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        // SQLite has one writer at a time and a connection per event loop: a burst of writes queues
+        // for them. 20 concurrent receptions timed out at the default 10 s, and at 30 s while the
+        // whole test suite ran beside them on two cores; a queue that drains is waited for.
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(120)), as: .sqlite)
     }
     app.migrations.add(CreateOrganisation())
     app.migrations.add(CreateDossier())

@@ -3,52 +3,6 @@ import Foundation
 import MotCuaCore
 import SQLKit
 
-/// The 24 columns of the custom report (DOMAIN.md section 9, "Tuỳ chọn"), with names instead of
-/// codes, read straight from the dossiers' columns a page at a time so that an export of a hundred
-/// thousand dossiers streams in constant memory.
-enum DossierColumn: Int, CaseIterable, Sendable {
-    case code = 1, procedureCode, procedureName, field, agency, department, applicant, idNumber, address, phone, email,
-         contentSummary, channel, submittedAt, receivedAt, dueAt, completedAt, returnedAt, resultDelivery, status,
-         receivingOfficer, processingOfficer, fee, timeliness
-
-    var heading: String {
-        switch self {
-        case .code: "Mã hồ sơ"
-        case .procedureCode: "Mã thủ tục"
-        case .procedureName: "Tên thủ tục"
-        case .field: "Lĩnh vực"
-        case .agency: "Cơ quan"
-        case .department: "Phòng ban xử lý"
-        case .applicant: "Chủ hồ sơ"
-        case .idNumber: "Số giấy tờ tùy thân"
-        case .address: "Địa chỉ"
-        case .phone: "Số điện thoại"
-        case .email: "Thư điện tử"
-        case .contentSummary: "Trích yếu nội dung"
-        case .channel: "Kênh tiếp nhận"
-        case .submittedAt: "Ngày nộp"
-        case .receivedAt: "Ngày tiếp nhận"
-        case .dueAt: "Ngày hẹn trả"
-        case .completedAt: "Ngày có kết quả"
-        case .returnedAt: "Ngày trả kết quả"
-        case .resultDelivery: "Hình thức nhận kết quả"
-        case .status: "Trạng thái"
-        case .receivingOfficer: "Cán bộ tiếp nhận"
-        case .processingOfficer: "Cán bộ thụ lý"
-        case .fee: "Phí, lệ phí (đồng)"
-        case .timeliness: "Tình trạng hạn xử lý"
-        }
-    }
-
-    var width: Double {
-        switch self {
-        case .procedureName, .agency, .address, .contentSummary: 40
-        case .applicant, .field, .department, .status, .receivingOfficer, .processingOfficer: 24
-        default: 18
-        }
-    }
-}
-
 /// One dossier's stored columns, as the export reads them.
 struct ExportedDossier: Decodable, Sendable {
     let id: UUID

@@ -17,8 +17,13 @@ struct ReportsAPI {
         var name: String
         var counts: SummaryCounts
 
-        enum Keys: String, CodingKey {
-            case key, name, received, newOnline, newDirect, carriedOver, resolved, early, onTime, late, inProgress, withinTime, overdue, onTimeRate
+        /// The keys: `key`, `name`, one per number of the form (the core's `SummaryColumn`), `onTimeRate`.
+        struct Key: CodingKey {
+            let stringValue: String
+            init(_ name: String) { stringValue = name }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
         }
 
         init(key: String?, name: String, counts: SummaryCounts) {
@@ -31,15 +36,11 @@ struct ReportsAPI {
 
         /// Every column is written, the rate as null when nothing was resolved.
         func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            if let key { try c.encode(key, forKey: .key) }
-            try c.encode(name, forKey: .name)
-            let values: [(Keys, Int)] = [(.received, counts.received), (.newOnline, counts.newOnline), (.newDirect, counts.newDirect),
-                                         (.carriedOver, counts.carriedOver), (.resolved, counts.resolved), (.early, counts.early),
-                                         (.onTime, counts.onTime), (.late, counts.late), (.inProgress, counts.inProgress),
-                                         (.withinTime, counts.withinTime), (.overdue, counts.overdue)]
-            for (k, v) in values { try c.encode(v, forKey: k) }
-            if let rate = counts.onTimeRate { try c.encode(rate, forKey: .onTimeRate) } else { try c.encodeNil(forKey: .onTimeRate) }
+            var c = encoder.container(keyedBy: Key.self)
+            if let key { try c.encode(key, forKey: Key("key")) }
+            try c.encode(name, forKey: Key("name"))
+            for column in SummaryColumn.allCases { try c.encode(counts[column], forKey: Key(column.rawValue)) }
+            if let rate = counts.onTimeRate { try c.encode(rate, forKey: Key("onTimeRate")) } else { try c.encodeNil(forKey: Key("onTimeRate")) }
         }
     }
 

@@ -124,7 +124,7 @@ struct StandardReportPage {
                         // An agency's evaluation opens the scores of indicators 5 to 8, for those who enter them.
                         if report == .agencyEvaluation && k == 1 && EvaluationScoresPage.mayEnter(actor) { link = EvaluationScoresPage.path + "?" + row }
                         if report == .unitSummary, (3..<14).contains(k) {
-                            link = "/thong-ke/ho-so?\(summaryQuery)&cot=\(SummaryDrillDown.Column.inFormOrder[k - 3].rawValue)" + (row.isEmpty ? "" : "&" + row)
+                            link = "/thong-ke/ho-so?\(summaryQuery)&cot=\(SummaryColumn.allCases[k - 3].rawValue)" + (row.isEmpty ? "" : "&" + row)
                         }
                     }
                     return Cell(text: cell.pageText, link: link, numeric: cell.isNumber)

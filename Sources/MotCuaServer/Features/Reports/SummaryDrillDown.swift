@@ -6,30 +6,8 @@ import MotCuaCore
 /// The dossiers behind one number of Biểu số II.06a: the same rules as the tallies, read from the
 /// dossiers, so that the list's count equals the number (tested on random histories).
 struct SummaryDrillDown {
-    enum Column: String, CaseIterable, Sendable {
-        case received, newOnline, newDirect, carriedOver, resolved, early, onTime, late, inProgress, withinTime, overdue
-
-        /// In the order of `SummaryCounts.columns` and `SummaryCounts.headings`.
-        static let inFormOrder: [Column] = [.received, .newOnline, .newDirect, .carriedOver, .resolved, .early, .onTime, .late,
-                                             .inProgress, .withinTime, .overdue]
-
-        /// What the list is, in a sentence.
-        var description: String {
-            switch self {
-            case .received: "Hồ sơ tiếp nhận trong kỳ và kỳ trước chuyển qua"
-            case .newOnline: "Hồ sơ mới tiếp nhận trực tuyến trong kỳ"
-            case .newDirect: "Hồ sơ mới tiếp nhận trực tiếp, qua bưu chính trong kỳ"
-            case .carriedOver: "Hồ sơ kỳ trước chuyển qua"
-            case .resolved: "Hồ sơ đã giải quyết trong kỳ"
-            case .early: "Hồ sơ giải quyết trước hạn"
-            case .onTime: "Hồ sơ giải quyết đúng hạn (kể cả hồ sơ rút)"
-            case .late: "Hồ sơ giải quyết quá hạn"
-            case .inProgress: "Hồ sơ đang giải quyết"
-            case .withinTime: "Hồ sơ đang giải quyết trong hạn (kể cả hồ sơ tạm dừng)"
-            case .overdue: "Hồ sơ đang giải quyết quá hạn"
-            }
-        }
-    }
+    /// The numbers of the form (the core's `SummaryColumn`).
+    typealias Column = SummaryColumn
 
     let criteria: ReportCriteria
     let column: Column
@@ -86,7 +64,7 @@ struct SummaryDrillDown {
     func tallied(on db: any Database) async throws -> Int {
         let report = try await SummaryReport.make(criteria, now: now, on: db)
         let counts = groupID.map { id in report.rows.first { $0.id == id }?.counts ?? SummaryCounts() } ?? report.total
-        return counts.columns[Column.inFormOrder.firstIndex(of: column)!]
+        return counts[column]
     }
 
     /// The dossiers of these ids, in this order.
@@ -151,5 +129,24 @@ struct SummaryDrillDown {
             if column == .overdue, end > now { q.filter(\.$dueAt < now) }
         }
         return q
+    }
+}
+
+extension SummaryColumn {
+    /// What the list behind the number is, in a sentence.
+    var description: String {
+        switch self {
+        case .received: "Hồ sơ tiếp nhận trong kỳ và kỳ trước chuyển qua"
+        case .newOnline: "Hồ sơ mới tiếp nhận trực tuyến trong kỳ"
+        case .newDirect: "Hồ sơ mới tiếp nhận trực tiếp, qua bưu chính trong kỳ"
+        case .carriedOver: "Hồ sơ kỳ trước chuyển qua"
+        case .resolved: "Hồ sơ đã giải quyết trong kỳ"
+        case .early: "Hồ sơ giải quyết trước hạn"
+        case .onTime: "Hồ sơ giải quyết đúng hạn (kể cả hồ sơ rút)"
+        case .late: "Hồ sơ giải quyết quá hạn"
+        case .inProgress: "Hồ sơ đang giải quyết"
+        case .withinTime: "Hồ sơ đang giải quyết trong hạn (kể cả hồ sơ tạm dừng)"
+        case .overdue: "Hồ sơ đang giải quyết quá hạn"
+        }
     }
 }

@@ -99,7 +99,7 @@ struct SummaryPage {
             for (i, cells) in table.rows.enumerated() {
                 let id = i < report.rows.count ? report.rows[i].id : nil
                 // STT, code, name, then the eleven numbers (each a link to its dossiers), the rate.
-                let numbers = SummaryDrillDown.Column.inFormOrder.enumerated().map { k, column -> Cell in
+                let numbers = SummaryColumn.allCases.enumerated().map { k, column -> Cell in
                     let cell = cells[3 + k]
                     let link = cell == .integer(0) ? nil : "/thong-ke/ho-so?\(query)&cot=\(column.rawValue)" + (id.map { "&ma=\($0.uuidString)" } ?? "")
                     return Cell(text: cell.pageText, link: link)
