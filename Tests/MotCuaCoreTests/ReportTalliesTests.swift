@@ -147,3 +147,20 @@ import Testing
         #expect(clock.json.components(separatedBy: #""reason":"supplement""#).count - 1 == 2, "what migration 021 counts in SQL")
     }
 }
+
+/// The 766 index's shares (issue 20: the ratios in the core).
+@Suite struct QualityIndicatorsTests {
+    @Test func sharesOfTheMonthsCounts() {
+        var c = SummaryCounts()
+        c.newOnline = 3; c.newDirect = 1; c.early = 2; c.onTime = 1; c.late = 1
+        let q = QualityIndicators(counts: c, proceduresOffered: 4, proceduresUsed: 1, ratings: [2, 1, 1], electronicResults: 2,
+                                  onlinePayments: 1, payments: 4)
+        #expect(q.onlineShare == 0.75 && q.proceduresOnlineShare == 0.25 && q.satisfactionRate == 0.75)
+        #expect(q.electronicResultShare == 0.5 && q.onlinePaymentShare == 0.25 && q.onTimeRate == c.onTimeRate)
+        #expect(q.values.count == QualityIndicators.headings.count)
+        // Nothing to divide: no share, not zero.
+        let empty = QualityIndicators(counts: SummaryCounts(), proceduresOffered: 0, proceduresUsed: 0, ratings: [], electronicResults: 0,
+                                      onlinePayments: 0, payments: 0)
+        #expect(empty.values.allSatisfy { $0 == nil })
+    }
+}

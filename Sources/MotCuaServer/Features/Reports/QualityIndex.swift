@@ -9,22 +9,10 @@ import Vapor
 /// from the tallies (on-time rate, online share, procedures with online dossiers), the ratings and
 /// the results signed at "Ký duyệt" (electronic results) and the payments (online payment).
 struct QualityIndex: Sendable {
-    /// One unit's indicators for one month; nil where nothing was there to divide.
-    struct Indicators: Sendable {
-        var onTimeRate: Double?
-        var onlineShare: Double?
-        var proceduresOnlineShare: Double?
-        var onlinePaymentShare: Double?
-        var electronicResultShare: Double?
-        var satisfactionRate: Double?
+    /// One unit's indicators for one month (the core's arithmetic).
+    typealias Indicators = QualityIndicators
 
-        var cells: [SheetCell] {
-            [.rate(onTimeRate), .rate(onlineShare), .rate(proceduresOnlineShare), .rate(onlinePaymentShare), .rate(electronicResultShare), .rate(satisfactionRate)]
-        }
-    }
-
-    static let headings = ["Tỷ lệ giải quyết đúng hạn", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "Tỷ lệ TTHC có hồ sơ trực tuyến",
-                           "Tỷ lệ thanh toán trực tuyến", "Tỷ lệ kết quả điện tử", "Tỷ lệ hài lòng"]
+    static let headings = QualityIndicators.headings
 
     /// Per agency and for the whole scope, in one month.
     static func month(_ first: LocalDate, scope: Scope, now: Date, on db: any Database) async throws -> (byAgency: [UUID: Indicators], total: Indicators) {
@@ -61,12 +49,9 @@ struct QualityIndex: Sendable {
             GROUP BY agency_id
             """).all(decoding: Paid.self)
         let payments = Dictionary(uniqueKeysWithValues: paid.map { ($0.agency_id, (online: $0.online, all: $0.n)) })
-        func share(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
         func indicators(_ c: SummaryCounts, offered: Int, used: Int, ratings r: [Int], electronic: Int, payments p: (online: Int, all: Int)) -> Indicators {
-            Indicators(onTimeRate: c.onTimeRate, onlineShare: share(c.newOnline, c.newOnline + c.newDirect),
-                       proceduresOnlineShare: share(used, offered), onlinePaymentShare: share(p.online, p.all),
-                       electronicResultShare: share(electronic, c.resolved),
-                       satisfactionRate: share(r[0] + r[1], r[0] + r[1] + r[2]))
+            Indicators(counts: c, proceduresOffered: offered, proceduresUsed: used, ratings: r, electronicResults: electronic,
+                       onlinePayments: p.online, payments: p.all)
         }
         var byAgency: [UUID: Indicators] = [:]
         for id in Set(report.rows.map(\.id)).union(offered.keys).union(ratings.keys).union(payments.keys) {
@@ -202,4 +187,8 @@ struct QualityIndexPage {
         return try await StandardReportsAPI.Table(report: "quality-index", title: t.title, criteria: t.criteria, columns: t.headings,
                                                   rows: t.rows.map { $0.map(StandardReportsAPI.JSONCell.init) }).encodeResponse(for: req)
     }
+}
+
+extension QualityIndicators {
+    var cells: [SheetCell] { values.map(SheetCell.rate) }
 }
