@@ -18,6 +18,24 @@ import Testing
         #expect(CSV.fromTextCell(text) == text)
     }
 
+    /// Found by scripts/fuzz: a field holding CRLF (a multi-line address) was written unquoted,
+    /// since "\r\n" is a single Character, and its row broke in two.
+    @Test func aFieldWithALineBreakIsQuotedAndReadBackWhole() throws {
+        for field in ["Số 12\r\nphường I", "n\r\n=6\u{4}", "a\rb", "a\nb", "x,y"] {
+            let line = ["KQ-1", CSV.quote(CSV.textCell(field))].joined(separator: ",") + "\r\n"
+            let back = try CSV.parse(line)
+            #expect(back.count == 1 && back.first?.fields.map(CSV.fromTextCell) == ["KQ-1", field], "\(field.debugDescription)")
+        }
+        // The fuzzer's input itself.
+        let found = String(decoding: [0xcb, 0x32, 0x00, 0x00, 0x5d, 0x5d, 0x5d, 0x5d, 0x00, 0x00, 0x5d, 0x5d, 0x5d, 0x5d, 0xce, 0x60,
+                                      0xce, 0x2c, 0x22, 0x6e, 0x0d, 0x0a, 0x3d, 0x36, 0x93, 0x04, 0x22] as [UInt8], as: UTF8.self)
+        let records = try CSV.parse(found)
+        for record in records {
+            let again = try CSV.parse(record.fields.map { CSV.quote(CSV.textCell($0)) }.joined(separator: ",") + "\n")
+            #expect(again.first?.fields.map(CSV.fromTextCell) == record.fields)
+        }
+    }
+
     @Test func aScheduleExportedAndImportedKeepsAFormulaLikeDescription() throws {
         let entry = ScheduleEntry(date: LocalDate(year: 2031, month: 3, day: 3)!, kind: .dayOff, description: "=1+1 nghỉ")
         let csv = ScheduleFile.encode([entry], as: .csv)

@@ -30,7 +30,9 @@ public enum CSV {
     }
 
     public static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        // On scalars: "\r\n" is one Character, equal to neither "\r" nor "\n", so a multi-line
+        // address went out unquoted and broke its row (found by scripts/fuzz).
+        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
