@@ -1,5 +1,5 @@
-/// Who may open what: one table, read by the route guards, the left menu, the home page and the
-/// report scopes (DOMAIN.md section 2). A row is a feature (a page or a group of API routes), the
+/// Who may open what: one table, read by the route guards, the left menu and the report scopes
+/// (DOMAIN.md section 2). A row is a feature (a page or a group of API routes), the
 /// roles that may open it, and for each of them the dossiers it reaches. What a user may do to one
 /// dossier is the action table's (StateMachine); this table only opens the doors.
 public enum Feature: String, CaseIterable, Sendable {
@@ -56,16 +56,6 @@ public enum Reach: String, Sendable, Equatable {
     case province
     /// Not about dossiers (an account page, the administration of the province's lists).
     case notDossiers
-
-    public var vietnameseName: String {
-        switch self {
-        case .own: "hồ sơ của mình"
-        case .department: "phòng chuyên môn"
-        case .agency: "cơ quan"
-        case .province: "toàn tỉnh"
-        case .notDossiers: ""
-        }
-    }
 }
 
 public enum Access {
