@@ -38,18 +38,28 @@ public struct ProvincialCA: Sendable {
     public var crlFile: URL { directory.appendingPathComponent("crl.pem") }
     public var caWithCRLFile: URL { directory.appendingPathComponent("ca-crl.pem") }
     public var caFile: URL { certificateFile }
-    func userFile(_ username: String, _ ext: String) -> URL { directory.appendingPathComponent("users/\(username).\(ext)") }
+    func userFile(_ username: String, _ ext: String) -> URL {
+        directory.appendingPathComponent("users/\(username).\(ext)")
+    }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: certificateFile.path) }
 
     /// Creates the CA: a key and a self-signed certificate valid for 20 years, and an empty CRL.
     @discardableResult
-    public static func initialise(at directory: URL, name: String, secret: SigningSecret, now: Date = Date()) throws -> ProvincialCA {
+    public static func initialise(at directory: URL, name: String, secret: SigningSecret, now: Date = Date()) throws
+        -> ProvincialCA
+    {
         let ca = ProvincialCA(directory: directory)
-        guard !ca.exists else { throw SigningError("Đã có CA tại \(directory.path); không tạo lại để không làm mất hiệu lực các chữ ký đã ký.") }
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw SigningError("Nhập tên CA (ví dụ \"UBND tỉnh Hậu Giang\").") }
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("users"), withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        guard !ca.exists else {
+            throw SigningError(
+                "Đã có CA tại \(directory.path); không tạo lại để không làm mất hiệu lực các chữ ký đã ký.")
+        }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw SigningError("Nhập tên CA (ví dụ \"UBND tỉnh Hậu Giang\").")
+        }
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("users"), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let key = P256.Signing.PrivateKey()
         let subject = try DistinguishedName {
             CountryName("VN")
@@ -89,12 +99,16 @@ public struct ProvincialCA: Sendable {
 
     /// Issues a leader's signing certificate (2 years from `now`); a previous one of the same user is revoked.
     @discardableResult
-    public func issue(username: String, fullName: String, secret: SigningSecret, now: Date = Date(), years: Double = 2) throws -> Certificate {
+    public func issue(username: String, fullName: String, secret: SigningSecret, now: Date = Date(), years: Double = 2)
+        throws -> Certificate
+    {
         guard username.range(of: "^[A-Za-z0-9._-]{1,64}$", options: .regularExpression) != nil else {
             throw SigningError("Tên đăng nhập \"\(username)\" không hợp lệ.")
         }
         let ca = try certificate(), caKey = try caKey(secret)
-        if let previous = try? userCertificate(username), try !revocations().contains(where: { $0.serial == Self.hex(previous.serialNumber) }) {
+        if let previous = try? userCertificate(username),
+            try !revocations().contains(where: { $0.serial == Self.hex(previous.serialNumber) })
+        {
             try revoke(previous, reason: .superseded, secret: secret, now: now)
         }
         let key = P256.Signing.PrivateKey()
@@ -106,7 +120,8 @@ public struct ProvincialCA: Sendable {
         }
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-300), notValidAfter: now.addingTimeInterval(years * 365.25 * 86_400),
+            notValidBefore: now.addingTimeInterval(-300),
+            notValidAfter: now.addingTimeInterval(years * 365.25 * 86_400),
             issuer: ca.subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
@@ -116,12 +131,15 @@ public struct ProvincialCA: Sendable {
             },
             issuerPrivateKey: .init(caKey))
         try Self.writePrivate(secret.seal(key.derRepresentation), to: userFile(username, "key"))
-        try Data((certificate.serializeAsPEM().pemString + "\n").utf8).write(to: userFile(username, "pem"), options: .atomic)
+        try Data((certificate.serializeAsPEM().pemString + "\n").utf8).write(
+            to: userFile(username, "pem"), options: .atomic)
         return certificate
     }
 
     public func userCertificate(_ username: String) throws -> Certificate {
-        guard let data = try? Data(contentsOf: userFile(username, "pem")) else { throw SigningError("Tài khoản \(username) chưa được cấp chứng thư số.") }
+        guard let data = try? Data(contentsOf: userFile(username, "pem")) else {
+            throw SigningError("Tài khoản \(username) chưa được cấp chứng thư số.")
+        }
         return try Certificate(pemEncoded: String(decoding: data, as: UTF8.self))
     }
 
@@ -161,7 +179,10 @@ public struct ProvincialCA: Sendable {
         }
 
         var text: String {
-            "Chứng thư số của người ký đã bị thu hồi ngày \(ProvincialCA.day(at)) (lý do: \((reason ?? .keyCompromise).vietnamese))"
+            """
+            Chứng thư số của người ký đã bị thu hồi ngày \(ProvincialCA.day(at)) (lý do: \
+            \((reason ?? .keyCompromise).vietnamese))
+            """
         }
     }
 
@@ -177,9 +198,13 @@ public struct ProvincialCA: Sendable {
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(list).write(to: revokedFile, options: .atomic)
-        let crl = try RevocationList.der(issuer: try certificate().subject, revoked: list, thisUpdate: now,
-                                         nextUpdate: now.addingTimeInterval(30 * 86_400), key: try caKey(secret))
-        let pem = "-----BEGIN X509 CRL-----\n" + Data(crl).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed]) + "\n-----END X509 CRL-----\n"
+        let crl = try RevocationList.der(
+            issuer: try certificate().subject, revoked: list, thisUpdate: now,
+            nextUpdate: now.addingTimeInterval(30 * 86_400), key: try caKey(secret))
+        let pem =
+            "-----BEGIN X509 CRL-----\n"
+            + Data(crl).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+            + "\n-----END X509 CRL-----\n"
         try Data(pem.utf8).write(to: crlFile, options: .atomic)
         try (try Data(contentsOf: certificateFile) + Data(pem.utf8)).write(to: caWithCRLFile, options: .atomic)
     }
@@ -188,13 +213,22 @@ public struct ProvincialCA: Sendable {
     public func signer(username: String, secret: SigningSecret, now: Date = Date()) throws -> Signer {
         let certificate = try userCertificate(username)
         guard certificate.notValidAfter > now, certificate.notValidBefore <= now else {
-            throw SigningError("Chứng thư số của \(username) đã hết hạn ngày \(Self.day(certificate.notValidAfter)); đề nghị cấp lại.")
+            throw SigningError(
+                "Chứng thư số của \(username) đã hết hạn ngày \(Self.day(certificate.notValidAfter)); đề nghị cấp lại.")
         }
         if let revoked = try revocations().first(where: { $0.serial == Self.hex(certificate.serialNumber) }) {
-            throw SigningError("Chứng thư số của \(username) đã bị thu hồi ngày \(Self.day(revoked.at)) (lý do: \((revoked.reason ?? .keyCompromise).vietnamese)).")
+            throw SigningError(
+                """
+                Chứng thư số của \(username) đã bị thu hồi ngày \(Self.day(revoked.at)) (lý do: \
+                \((revoked.reason ?? .keyCompromise).vietnamese)).
+                """
+            )
         }
-        guard let sealed = try? Data(contentsOf: userFile(username, "key")) else { throw SigningError("Không tìm thấy khoá ký của \(username).") }
-        return Signer(certificate: certificate, key: try P256.Signing.PrivateKey(derRepresentation: try secret.open(sealed)))
+        guard let sealed = try? Data(contentsOf: userFile(username, "key")) else {
+            throw SigningError("Không tìm thấy khoá ký của \(username).")
+        }
+        return Signer(
+            certificate: certificate, key: try P256.Signing.PrivateKey(derRepresentation: try secret.open(sealed)))
     }
 
     /// Checks a detached signature over `content`: made by a certificate of this CA, over these
@@ -204,10 +238,14 @@ public struct ProvincialCA: Sendable {
     public func verify(content: [UInt8], signature: [UInt8], recordedAt: Date? = nil) async throws -> Verification {
         let ca = try certificate()
         let parsed: CMSSignature
-        do { parsed = try CMSSignature(derEncoded: signature) } catch { return .invalid("Tệp chữ ký không phải chữ ký CMS (PKCS#7) hợp lệ.") }
+        do { parsed = try CMSSignature(derEncoded: signature) } catch {
+            return .invalid("Tệp chữ ký không phải chữ ký CMS (PKCS#7) hợp lệ.")
+        }
         guard let signer = try? parsed.signers.first else { return .invalid("Tệp chữ ký không có người ký.") }
         let time = signer.signingTime ?? Date()
-        let result = await CMS.isValidSignature(dataBytes: content, signatureBytes: signature, trustRoots: CertificateStore([ca])) {
+        let result = await CMS.isValidSignature(
+            dataBytes: content, signatureBytes: signature, trustRoots: CertificateStore([ca])
+        ) {
             RFC5280Policy(validationTime: time)
         }
         switch result {
@@ -216,13 +254,22 @@ public struct ProvincialCA: Sendable {
             if let revoked, !revoked.keepsSignature(recordedAt: recordedAt) {
                 return .invalid(revoked.text + ".")
             }
-            return .valid(signer: valid.signer.subject.attribute(.RDNAttributeType.commonName), serial: Self.hex(valid.signer.serialNumber),
-                          signedAt: signer.signingTime, revokedLater: revoked)
+            return .valid(
+                signer: valid.signer.subject.attribute(.RDNAttributeType.commonName),
+                serial: Self.hex(valid.signer.serialNumber),
+                signedAt: signer.signingTime, revokedLater: revoked)
         case .failure(.unableToValidateSigner):
-            return .invalid("Chứng thư số của người ký không do CA \(ca.subject.attribute(.RDNAttributeType.organizationName)) cấp hoặc không còn hiệu lực lúc ký.")
+            return .invalid(
+                """
+                Chứng thư số của người ký không do CA \(ca.subject.attribute(.RDNAttributeType.organizationName)) \
+                cấp hoặc không còn hiệu lực lúc ký.
+                """
+            )
         case .failure(.invalidCMSBlock(let block)):
-            return .invalid(block.reason.contains("signature") || block.reason.contains("digest")
-                ? "Nội dung tệp đã bị thay đổi sau khi ký (chữ ký không khớp)." : "Chữ ký không hợp lệ: \(block.reason)")
+            return .invalid(
+                block.reason.contains("signature") || block.reason.contains("digest")
+                    ? "Nội dung tệp đã bị thay đổi sau khi ký (chữ ký không khớp)."
+                    : "Chữ ký không hợp lệ: \(block.reason)")
         }
     }
 
@@ -293,7 +340,9 @@ public struct Signer: Sendable {
     public var certificatePEM: String { (try? certificate.serializeAsPEM().pemString) ?? "" }
 
     public func sign(_ content: [UInt8], at time: Date = Date()) throws -> [UInt8] {
-        try CMS.sign(content, signatureAlgorithm: .ecdsaWithSHA256, certificate: certificate, privateKey: .init(key), signingTime: time, detached: true)
+        try CMS.sign(
+            content, signatureAlgorithm: .ecdsaWithSHA256, certificate: certificate, privateKey: .init(key),
+            signingTime: time, detached: true)
     }
 }
 

@@ -11,11 +11,13 @@ enum RevocationList {
     static let ecdsaWithSHA256: ASN1ObjectIdentifier = [1, 2, 840, 10045, 4, 3, 2]
     static let reasonCode: ASN1ObjectIdentifier = [2, 5, 29, 21]
 
-    static func der(issuer: DistinguishedName, revoked: [ProvincialCA.Revocation], thisUpdate: Date, nextUpdate: Date,
-                    key: P256.Signing.PrivateKey) throws -> [UInt8] {
+    static func der(
+        issuer: DistinguishedName, revoked: [ProvincialCA.Revocation], thisUpdate: Date, nextUpdate: Date,
+        key: P256.Signing.PrivateKey
+    ) throws -> [UInt8] {
         var tbs = DER.Serializer()
         try tbs.appendConstructedNode(identifier: .sequence) { c in
-            c.appendPrimitiveNode(identifier: .integer) { $0.append(1) }   // v2: the entries carry extensions
+            c.appendPrimitiveNode(identifier: .integer) { $0.append(1) }  // v2: the entries carry extensions
             try algorithm(&c)
             try c.serialize(issuer)
             try time(thisUpdate, &c)
@@ -24,7 +26,9 @@ enum RevocationList {
                 try c.appendConstructedNode(identifier: .sequence) { list in
                     for r in revoked {
                         try list.appendConstructedNode(identifier: .sequence) { entry in
-                            entry.appendPrimitiveNode(identifier: .integer) { $0.append(contentsOf: serialBytes(r.serial)) }
+                            entry.appendPrimitiveNode(identifier: .integer) {
+                                $0.append(contentsOf: serialBytes(r.serial))
+                            }
                             try time(r.at, &entry)
                             let reason = r.reason ?? .keyCompromise
                             if reason != .unspecified {
@@ -32,8 +36,11 @@ enum RevocationList {
                                     try extensions.appendConstructedNode(identifier: .sequence) { e in
                                         try e.serialize(reasonCode)
                                         var value = DER.Serializer()
-                                        value.appendPrimitiveNode(identifier: .enumerated) { $0.append(UInt8(reason.code)) }
-                                        try e.serialize(ASN1OctetString(contentBytes: ArraySlice(value.serializedBytes)))
+                                        value.appendPrimitiveNode(identifier: .enumerated) {
+                                            $0.append(UInt8(reason.code))
+                                        }
+                                        try e.serialize(
+                                            ASN1OctetString(contentBytes: ArraySlice(value.serializedBytes)))
                                     }
                                 }
                             }
@@ -63,9 +70,15 @@ enum RevocationList {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let t = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         if t.year! < 2050 {
-            try c.serialize(try UTCTime(year: t.year!, month: t.month!, day: t.day!, hours: t.hour!, minutes: t.minute!, seconds: t.second!))
+            try c.serialize(
+                try UTCTime(
+                    year: t.year!, month: t.month!, day: t.day!, hours: t.hour!, minutes: t.minute!, seconds: t.second!)
+            )
         } else {
-            try c.serialize(try GeneralizedTime(year: t.year!, month: t.month!, day: t.day!, hours: t.hour!, minutes: t.minute!, seconds: t.second!, fractionalSeconds: 0))
+            try c.serialize(
+                try GeneralizedTime(
+                    year: t.year!, month: t.month!, day: t.day!, hours: t.hour!, minutes: t.minute!, seconds: t.second!,
+                    fractionalSeconds: 0))
         }
     }
 

@@ -24,8 +24,12 @@ public struct SigningSecret: Sendable {
     }
 
     /// `load`, or, with neither a configured secret nor a file, a new random file; `created` says which.
-    public static func loadOrCreate(configured: String?, caDirectory: URL) throws -> (secret: SigningSecret, created: Bool) {
-        if configured?.isEmpty == false || FileManager.default.fileExists(atPath: caDirectory.appendingPathComponent("secret").path) {
+    public static func loadOrCreate(configured: String?, caDirectory: URL) throws -> (
+        secret: SigningSecret, created: Bool
+    ) {
+        if configured?.isEmpty == false
+            || FileManager.default.fileExists(atPath: caDirectory.appendingPathComponent("secret").path)
+        {
             return (try load(configured: configured, caDirectory: caDirectory), false)
         }
         return (try createFile(caDirectory: caDirectory), true)
@@ -33,15 +37,18 @@ public struct SigningSecret: Sendable {
 
     /// A new random secret written beside the CA, readable by its owner only.
     static func createFile(caDirectory: URL) throws -> SigningSecret {
-        try FileManager.default.createDirectory(at: caDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: caDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let text = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         let file = caDirectory.appendingPathComponent("secret")
-        FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(
+            atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
         return try SigningSecret(text)
     }
 
     func key(salt: Data) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: secret, salt: salt, info: Data("motcua-signing-key".utf8), outputByteCount: 32)
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: secret, salt: salt, info: Data("motcua-signing-key".utf8), outputByteCount: 32)
     }
 
     func seal(_ plain: Data) throws -> Data {
@@ -51,7 +58,9 @@ public struct SigningSecret: Sendable {
     }
 
     func open(_ sealed: Data) throws -> Data {
-        guard sealed.count > 4 + 16 + 28, sealed.prefix(4) == Data("MCK1".utf8) else { throw SigningError("Tệp khoá không đúng định dạng.") }
+        guard sealed.count > 4 + 16 + 28, sealed.prefix(4) == Data("MCK1".utf8) else {
+            throw SigningError("Tệp khoá không đúng định dạng.")
+        }
         let salt = sealed.dropFirst(4).prefix(16)
         do {
             return try AES.GCM.open(try AES.GCM.SealedBox(combined: sealed.dropFirst(20)), using: key(salt: Data(salt)))

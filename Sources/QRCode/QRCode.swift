@@ -19,7 +19,11 @@ public struct QRCode: Sendable, Equatable {
         let bytes = Array(text.utf8)
         // Version 40 at level M holds 2,331 bytes; refuse early with a clear reason.
         guard bytes.count <= 2_331 else { throw Failure.tooLong(bytes: bytes.count) }
-        guard let symbol = bytes.withUnsafeBufferPointer({ QRcode_encodeData(Int32($0.count), $0.baseAddress, 0, QR_ECLEVEL_M) }) else {
+        guard
+            let symbol = bytes.withUnsafeBufferPointer({
+                QRcode_encodeData(Int32($0.count), $0.baseAddress, 0, QR_ECLEVEL_M)
+            })
+        else {
             throw Failure.encoder(errno: errno)
         }
         defer { QRcode_free(symbol) }
@@ -44,8 +48,10 @@ public struct QRCode: Sendable, Equatable {
             }
         }
         return """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(side)mm" height="\(side)mm" viewBox="0 0 \(full) \(full)" role="img" shape-rendering="crispEdges">\
-            <title>\(XMLText.escape(title))</title><rect width="\(full)" height="\(full)" fill="#fff"/><path fill="#000" d="\(path)"/></svg>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(side)mm" height="\(side)mm" viewBox="0 0 \(full) \
+            \(full)" role="img" shape-rendering="crispEdges">\
+            <title>\(XMLText.escape(title))</title><rect width="\(full)" height="\(full)" fill="#fff"/><path \
+            fill="#000" d="\(path)"/></svg>
             """
     }
 

@@ -13,15 +13,18 @@ struct Bench: AsyncParsableCommand {
     )
 
     struct Pages: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: """
-            Đo thời gian máy chủ (p50/p95) của các trang và API trên một cơ sở dữ liệu lớn, cạnh một tuyến tối thiểu đo cùng lượt. \
-            Nạp tỉnh mẫu với --dossiers hồ sơ nếu cơ sở dữ liệu trống, nếu không dùng lại dữ liệu sẵn có.
-            """)
+        static let configuration = CommandConfiguration(
+            abstract: """
+                Đo thời gian máy chủ (p50/p95) của các trang và API trên một cơ sở dữ liệu lớn, cạnh một tuyến tối \
+                thiểu đo cùng lượt. \
+                Nạp tỉnh mẫu với --dossiers hồ sơ nếu cơ sở dữ liệu trống, nếu không dùng lại dữ liệu sẵn có.
+                """)
         @Option(help: "Cơ sở dữ liệu: tệp SQLite hoặc URL postgres://...") var database: String
         @Option(help: "Thư mục dữ liệu.") var dataDir: String = "./bench-data"
         @Option(help: "Số hồ sơ mẫu nạp khi cơ sở dữ liệu trống.") var dossiers: Int = 1_000_000
         @Option(help: "Số lượt đo mỗi tuyến.") var rounds: Int = 100
-        @Option(help: "Tài khoản đo (mặc định lãnh đạo tỉnh: phạm vi cả tỉnh, lớn nhất).") var username: String = "lanhdaotinh"
+        @Option(help: "Tài khoản đo (mặc định lãnh đạo tỉnh: phạm vi cả tỉnh, lớn nhất).") var username: String =
+            "lanhdaotinh"
 
         func validate() throws {
             guard rounds >= 20 else { throw ValidationError("Cần ít nhất 20 lượt để có p95.") }
@@ -35,38 +38,60 @@ struct Bench: AsyncParsableCommand {
                     print("Cơ sở dữ liệu trống: nạp \(dossiers) hồ sơ mẫu...")
                     try await DemoLoader.load(app, dossiers: dossiers, progress: { _, _, _ in })
                 }
-                let figures = try await PageBenchmark.run(app, username: username, password: DemoLoader.password, rounds: rounds) { print($0) }
+                let figures = try await PageBenchmark.run(
+                    app, username: username, password: DemoLoader.password, rounds: rounds
+                ) { print($0) }
                 let base = figures[0].p95
-                print("\(settings.isPostgres ? "PostgreSQL" : "SQLite"), \(rounds) lượt mỗi tuyến, thời gian máy chủ (ms):")
-                print("tuyến".padding(toLength: 44, withPad: " ", startingAt: 0) + "   p50     p95     max  p95/tối thiểu  mã")
+                print(
+                    """
+                    \(settings.isPostgres ? "PostgreSQL" : "SQLite"), \(rounds) lượt mỗi tuyến, thời gian máy chủ \
+                    (ms):
+                    """
+                )
+                print(
+                    "tuyến".padding(toLength: 44, withPad: " ", startingAt: 0)
+                        + "   p50     p95     max  p95/tối thiểu  mã")
                 for f in figures {
-                    print(f.name.padding(toLength: 44, withPad: " ", startingAt: 0)
-                          + String(format: "%6.1f  %6.1f  %6.1f  %8.1f×      %d", f.p50, f.p95, f.max, f.p95 / max(base, 0.001), f.status))
+                    print(
+                        f.name.padding(toLength: 44, withPad: " ", startingAt: 0)
+                            + String(
+                                format: "%6.1f  %6.1f  %6.1f  %8.1f×      %d", f.p50, f.p95, f.max,
+                                f.p95 / max(base, 0.001), f.status))
                 }
                 let slow = figures.filter { $0.p95 > 150 }
-                print(slow.isEmpty ? "Mọi tuyến dưới 150 ms ở p95." : "Trên 150 ms ở p95: " + slow.map(\.name).joined(separator: ", "))
+                print(
+                    slow.isEmpty
+                        ? "Mọi tuyến dưới 150 ms ở p95."
+                        : "Trên 150 ms ở p95: " + slow.map(\.name).joined(separator: ", "))
             }
         }
     }
 
     struct Reports: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: """
-            Đo thống kê báo cáo (Biểu số II.06a) cạnh câu lệnh count(*) GROUP BY đơn giản trên cùng các hồ sơ, cùng lượt; \
-            và xuất Excel 100.000 hồ sơ. Cơ sở dữ liệu trống được nạp tỉnh mẫu (--dossiers) hoặc dữ liệu gọn chỉ để đo (--lean).
-            """)
+        static let configuration = CommandConfiguration(
+            abstract: """
+                Đo thống kê báo cáo (Biểu số II.06a) cạnh câu lệnh count(*) GROUP BY đơn giản trên cùng các hồ sơ, \
+                cùng lượt; \
+                và xuất Excel 100.000 hồ sơ. Cơ sở dữ liệu trống được nạp tỉnh mẫu (--dossiers) hoặc dữ liệu gọn chỉ \
+                để đo (--lean).
+                """)
         @Option(help: "Cơ sở dữ liệu: tệp SQLite hoặc URL postgres://...") var database: String
         @Option(help: "Thư mục dữ liệu.") var dataDir: String = "./bench-data"
         @Option(help: "Số hồ sơ mẫu nạp khi cơ sở dữ liệu trống.") var dossiers: Int = 1_000_000
-        @Option(help: "Nạp N hồ sơ gọn (không nhật ký, không thành phần) thay cho tỉnh mẫu khi cơ sở dữ liệu trống.") var lean: Int?
+        @Option(help: "Nạp N hồ sơ gọn (không nhật ký, không thành phần) thay cho tỉnh mẫu khi cơ sở dữ liệu trống.")
+        var lean: Int?
         @Option(help: "Số năm trải hồ sơ gọn.") var years: Int = 5
         @Option(help: "Số lượt đo mỗi phép.") var rounds: Int = 60
         @Option(help: "Tài khoản đo (mặc định lãnh đạo tỉnh: cả tỉnh).") var username: String = "lanhdaotinh"
         @Flag(help: "Chỉ đo đọc và xuất Excel 100.000 hồ sơ.") var exportOnly = false
-        @Option(help: "Chỉ đo các phép có tên chứa chuỗi này (cùng phép đối chứng), không xuất Excel.") var only: String?
+        @Option(help: "Chỉ đo các phép có tên chứa chuỗi này (cùng phép đối chứng), không xuất Excel.") var only:
+            String?
 
         func validate() throws {
             guard rounds >= 20 else { throw ValidationError("Cần ít nhất 20 lượt để có p95.") }
-            guard (lean ?? 1) >= 1, (1...20).contains(years) else { throw ValidationError("--lean từ 1, --years từ 1 đến 20.") }
+            guard (lean ?? 1) >= 1, (1...20).contains(years) else {
+                throw ValidationError("--lean từ 1, --years từ 1 đến 20.")
+            }
         }
 
         func run() async throws {
@@ -78,7 +103,10 @@ struct Bench: AsyncParsableCommand {
                     if let lean {
                         print("Cơ sở dữ liệu trống: nạp \(lean) hồ sơ gọn trong \(years) năm...")
                         try await LeanDossiers.load(app, count: lean, years: years) { n in
-                            if n % 1_000_000 == 0 { FileHandle.standardError.write(Data("\(n) hồ sơ, \(Int(Date().timeIntervalSince(started))) s\n".utf8)) }
+                            if n % 1_000_000 == 0 {
+                                FileHandle.standardError.write(
+                                    Data("\(n) hồ sơ, \(Int(Date().timeIntervalSince(started))) s\n".utf8))
+                            }
                         }
                     } else {
                         print("Cơ sở dữ liệu trống: nạp \(dossiers) hồ sơ mẫu...")
@@ -90,23 +118,41 @@ struct Bench: AsyncParsableCommand {
                     print(try await ReportBenchmark.exportOnly(app, count: 100_000))
                     return
                 }
-                let result = try await ReportBenchmark.run(app, username: username, password: DemoLoader.password, rounds: rounds, only: only) {
+                let result = try await ReportBenchmark.run(
+                    app, username: username, password: DemoLoader.password, rounds: rounds, only: only
+                ) {
                     FileHandle.standardError.write(Data(($0 + "\n").utf8))
                 }
                 let base = result.figures[0].p50
-                print("\(settings.isPostgres ? "PostgreSQL" : "SQLite"), \(result.dossiers) hồ sơ, \(rounds) lượt ((*): 5 lượt), thời gian (ms):")
-                print("phép đo".padding(toLength: 52, withPad: " ", startingAt: 0) + "    p50      p95   p50/đối chứng  mã")
+                print(
+                    """
+                    \(settings.isPostgres ? "PostgreSQL" : "SQLite"), \(result.dossiers) hồ sơ, \(rounds) lượt \
+                    ((*): 5 lượt), thời gian (ms):
+                    """
+                )
+                print(
+                    "phép đo".padding(toLength: 52, withPad: " ", startingAt: 0)
+                        + "    p50      p95   p50/đối chứng  mã")
                 for f in result.figures {
-                    print(f.name.padding(toLength: 52, withPad: " ", startingAt: 0)
-                          + String(format: "%7.1f  %7.1f  %10.3f×    %d", f.p50, f.p95, f.p50 / max(base, 0.001), f.status))
+                    print(
+                        f.name.padding(toLength: 52, withPad: " ", startingAt: 0)
+                            + String(
+                                format: "%7.1f  %7.1f  %10.3f×    %d", f.p50, f.p95, f.p50 / max(base, 0.001), f.status)
+                    )
                 }
-                if only == nil { print(String(format: "Xuất Excel %d hồ sơ × 24 cột: %.1f s, bộ nhớ tăng %.0f MB.", result.export.rows, result.export.seconds, result.export.megabytes)) }
+                if only == nil {
+                    print(
+                        String(
+                            format: "Xuất Excel %d hồ sơ × 24 cột: %.1f s, bộ nhớ tăng %.0f MB.", result.export.rows,
+                            result.export.seconds, result.export.megabytes))
+                }
             }
         }
     }
 
     struct Deadlines: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Tính N hạn giải quyết với thời điểm tiếp nhận ngẫu nhiên trong 2020-2030, trên một lõi.")
+        static let configuration = CommandConfiguration(
+            abstract: "Tính N hạn giải quyết với thời điểm tiếp nhận ngẫu nhiên trong 2020-2030, trên một lõi.")
         @Option(help: "Số hạn cần tính.") var count: Int = 1_000_000
         @Option(help: "Hạt giống ngẫu nhiên.") var seed: UInt64 = 2024
 
@@ -117,10 +163,14 @@ struct Bench: AsyncParsableCommand {
 
             // Inputs are generated before timing so that only the arithmetic is measured.
             var rng = SplitMix64(seed: seed)
-            let start = VietnamTime.instant(LocalDate(year: 2020, month: 1, day: 1)!, secondOfDay: 0).timeIntervalSince1970
-            let end = VietnamTime.instant(LocalDate(year: 2030, month: 12, day: 31)!, secondOfDay: 0).timeIntervalSince1970
-            let kinds: [ProcessingTime] = [.workingDays(0.5), .workingDays(1), .workingDays(3), .workingDays(10), .workingDays(15),
-                                           .calendarDays(15), .calendarDays(30), .workingHours(4)]
+            let start = VietnamTime.instant(LocalDate(year: 2020, month: 1, day: 1)!, secondOfDay: 0)
+                .timeIntervalSince1970
+            let end = VietnamTime.instant(LocalDate(year: 2030, month: 12, day: 31)!, secondOfDay: 0)
+                .timeIntervalSince1970
+            let kinds: [ProcessingTime] = [
+                .workingDays(0.5), .workingDays(1), .workingDays(3), .workingDays(10), .workingDays(15),
+                .calendarDays(15), .calendarDays(30), .workingHours(4),
+            ]
             var inputs: [(Date, ProcessingTime)] = []
             inputs.reserveCapacity(count)
             for _ in 0..<count {
@@ -136,10 +186,14 @@ struct Bench: AsyncParsableCommand {
             let elapsed = ContinuousClock.now - t1
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             print("lịch làm việc 1900-2199 dựng trong \(built)")
-            print("\(count) hạn giải quyết trong \(String(format: "%.3f", seconds)) s = \(String(format: "%.0f", Double(count) / seconds)) hạn/giây (một lõi; mục tiêu 1.000.000 trong dưới 1 s)")
+            print(
+                """
+                \(count) hạn giải quyết trong \(String(format: "%.3f", seconds)) s = \
+                \(String(format: "%.0f", Double(count) / seconds)) hạn/giây (một lõi; mục tiêu 1.000.000 trong \
+                dưới 1 s)
+                """
+            )
             print("tổng kiểm \(String(format: "%.0f", checksum))")
         }
     }
 }
-
-

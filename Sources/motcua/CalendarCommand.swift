@@ -9,7 +9,14 @@ import class Vapor.Application
 struct CalendarOptions: ParsableArguments {
     @OptionGroup var db: DatabaseOptions
 
-    @Option(name: .long, help: "Giờ làm việc theo thứ, ví dụ \"mon-fri=07:00-11:00,13:00-17:00\". Mặc định lấy từ biến MOTCUA_OFFICE_HOURS hoặc T2-T6 07:00-11:00, 13:00-17:00.")
+    @Option(
+        name: .long,
+        help:
+            """
+            Giờ làm việc theo thứ, ví dụ \"mon-fri=07:00-11:00,13:00-17:00\". Mặc định lấy từ biến \
+            MOTCUA_OFFICE_HOURS hoặc T2-T6 07:00-11:00, 13:00-17:00.
+            """
+    )
     var officeHours: String?
 
     func validate() throws {
@@ -35,7 +42,8 @@ struct CalendarCommand: AsyncParsableCommand {
     )
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "In lịch một năm theo từng tháng, đánh dấu ngày nghỉ và ngày làm bù.")
+        static let configuration = CommandConfiguration(
+            abstract: "In lịch một năm theo từng tháng, đánh dấu ngày nghỉ và ngày làm bù.")
         @Argument(help: "Năm (1900-2199).") var year: Int
         @OptionGroup var options: CalendarOptions
 
@@ -44,13 +52,18 @@ struct CalendarCommand: AsyncParsableCommand {
         func run() async throws {
             let calendar = try await options.withCalendar { try await $0.loadCalendar() }
             let stored = calendar.storedSchedules[year] != nil
-            print(CalendarPrinter.render(year: year, calendar: calendar,
-                                         source: stored ? "bảng lịch đã lưu trong cơ sở dữ liệu" : "tính theo quy định của Bộ luật Lao động (chưa lưu bảng riêng)"))
+            print(
+                CalendarPrinter.render(
+                    year: year, calendar: calendar,
+                    source: stored
+                        ? "bảng lịch đã lưu trong cơ sở dữ liệu"
+                        : "tính theo quy định của Bộ luật Lao động (chưa lưu bảng riêng)"))
         }
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Xuất bảng lịch của một năm ra đầu ra chuẩn (CSV hoặc JSON).")
+        static let configuration = CommandConfiguration(
+            abstract: "Xuất bảng lịch của một năm ra đầu ra chuẩn (CSV hoặc JSON).")
         @Argument(help: "Năm (1900-2199).") var year: Int
         @Option(help: "csv hoặc json.") var format: String = "csv"
         @OptionGroup var options: CalendarOptions
@@ -64,13 +77,17 @@ struct CalendarCommand: AsyncParsableCommand {
 
         func run() async throws {
             let schedule = try await options.withCalendar { try await $0.loadCalendar().schedule(for: year) }
-            FileHandle.standardOutput.write(Data(ScheduleFile.encode(schedule.entries, as: ScheduleFile.Format(rawValue: format.lowercased())!).utf8))
+            FileHandle.standardOutput.write(
+                Data(
+                    ScheduleFile.encode(schedule.entries, as: ScheduleFile.Format(rawValue: format.lowercased())!).utf8)
+            )
         }
     }
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Nhập bảng lịch từ tệp .csv hoặc .json; thay bảng của các năm có trong tệp, giữ nguyên các năm khác.")
+            abstract:
+                "Nhập bảng lịch từ tệp .csv hoặc .json; thay bảng của các năm có trong tệp, giữ nguyên các năm khác.")
         @Argument(help: "Tệp .csv (date,kind,description) hoặc .json.") var file: String
         @OptionGroup var options: CalendarOptions
 

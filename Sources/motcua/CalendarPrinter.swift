@@ -4,9 +4,11 @@ import MotCuaCore
 enum CalendarPrinter {
 
     static func render(year: Int, calendar: WorkingCalendar, source: String) -> String {
-        var out = ["LỊCH LÀM VIỆC NĂM \(year)", "Nguồn: \(source)",
-                   "Giờ làm việc: \(hoursText(calendar.officeHours))",
-                   "Ký hiệu: * ngày nghỉ (lễ, Tết, nghỉ bù), + ngày làm bù (làm việc ngày cuối tuần)", ""]
+        var out = [
+            "LỊCH LÀM VIỆC NĂM \(year)", "Nguồn: \(source)",
+            "Giờ làm việc: \(hoursText(calendar.officeHours))",
+            "Ký hiệu: * ngày nghỉ (lễ, Tết, nghỉ bù), + ngày làm bù (làm việc ngày cuối tuần)", "",
+        ]
         var workingDays = 0
         for month in 1...12 {
             let first = LocalDate(year: year, month: month, day: 1)!

@@ -15,7 +15,8 @@ struct DeadlineCommand: AsyncParsableCommand {
     @Option(help: "Thời hạn theo ngày lịch.") var calendarDays: Int?
     @Option(help: "Thời hạn theo giờ làm việc.") var workingHours: Double?
     @Option(help: "Kênh tiếp nhận: direct, online, postal.") var channel: String = "direct"
-    @Option(help: "Giờ chốt trong ngày của kênh (HH:MM): tiếp nhận sau giờ này tính từ ngày làm việc tiếp theo.") var cutOff: String?
+    @Option(help: "Giờ chốt trong ngày của kênh (HH:MM): tiếp nhận sau giờ này tính từ ngày làm việc tiếp theo.")
+    var cutOff: String?
     @OptionGroup var options: CalendarOptions
 
     func validate() throws {
@@ -24,7 +25,8 @@ struct DeadlineCommand: AsyncParsableCommand {
             throw ValidationError("Cần đúng một trong --working-days, --calendar-days, --working-hours.")
         }
         guard VietnamTime.parseISO(received) != nil else {
-            throw ValidationError("Thời điểm tiếp nhận \"\(received)\" không đúng dạng ISO 8601 (ví dụ 2024-02-07T15:30:00+07:00).")
+            throw ValidationError(
+                "Thời điểm tiếp nhận \"\(received)\" không đúng dạng ISO 8601 (ví dụ 2024-02-07T15:30:00+07:00).")
         }
         guard DossierChannel(rawValue: channel) != nil else {
             throw ValidationError("Kênh \"\(channel)\" không hợp lệ; dùng direct, online hoặc postal.")
@@ -36,14 +38,19 @@ struct DeadlineCommand: AsyncParsableCommand {
 
     func run() async throws {
         let time: ProcessingTime
-        if let workingDays { time = .workingDays(workingDays) }
-        else if let calendarDays { time = .calendarDays(calendarDays) }
-        else { time = .workingHours(workingHours!) }
+        if let workingDays {
+            time = .workingDays(workingDays)
+        } else if let calendarDays {
+            time = .calendarDays(calendarDays)
+        } else {
+            time = .workingHours(workingHours!)
+        }
         let channel = DossierChannel(rawValue: channel)!
         var policy = ReceiptPolicy.none
         if let cutOff { policy.cutOffs[channel] = Session.minutes(cutOff)! * 60 }
         let calendar = try await options.withCalendar { try await $0.loadCalendar() }
-        let due = try calendar.due(receivedAt: VietnamTime.parseISO(received)!, time: time, channel: channel, policy: policy)
+        let due = try calendar.due(
+            receivedAt: VietnamTime.parseISO(received)!, time: time, channel: channel, policy: policy)
         print(VietnamTime.iso(due))
     }
 }

@@ -5,17 +5,26 @@ import class Vapor.Application
 
 /// Options shared by commands that open the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "Cơ sở dữ liệu: đường dẫn tệp SQLite hoặc URL postgres://... Mặc định: biến DATABASE_URL hoặc <data-dir>/motcua.sqlite.")
+    @Option(
+        help:
+            """
+            Cơ sở dữ liệu: đường dẫn tệp SQLite hoặc URL postgres://... Mặc định: biến DATABASE_URL hoặc \
+            <data-dir>/motcua.sqlite.
+            """
+    )
     var database: String?
 
-    @Option(name: .long, help: "Thư mục dữ liệu (SQLite, tệp đính kèm, lịch làm việc). Mặc định: biến MOTCUA_DATA_DIR hoặc ./data.")
+    @Option(
+        name: .long,
+        help: "Thư mục dữ liệu (SQLite, tệp đính kèm, lịch làm việc). Mặc định: biến MOTCUA_DATA_DIR hoặc ./data.")
     var dataDir: String?
 
     func settings() throws -> Settings { try Settings(database: database, dataDirectory: dataDir) }
 }
 
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Chạy máy chủ web (cổng dịch vụ công, phần mềm một cửa, API).")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Chạy máy chủ web (cổng dịch vụ công, phần mềm một cửa, API).")
     @Option(help: "Địa chỉ lắng nghe.") var hostname: String = "127.0.0.1"
     @Option(help: "Cổng.") var port: Int = 8080
     @Flag(help: "Không nạp dữ liệu mẫu khi cơ sở dữ liệu trống.") var noDemo = false
@@ -28,13 +37,24 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var settings = try db.settings()
-        let shown = ["0.0.0.0", "::"].contains(hostname) ? "127.0.0.1" : hostname.contains(":") ? "[\(hostname)]" : hostname
+        let shown =
+            ["0.0.0.0", "::"].contains(hostname) ? "127.0.0.1" : hostname.contains(":") ? "[\(hostname)]" : hostname
         settings.listeningURL = URL(string: "http://\(shown):\(port)")
         if settings.publicURL == nil, ["0.0.0.0", "::"].contains(hostname) {
-            say("Lưu ý: chưa đặt MOTCUA_PUBLIC_URL; liên kết tra cứu và mã QR trên giấy tiếp nhận sẽ trỏ tới \(settings.siteURL.absoluteString).")
+            say(
+                """
+                Lưu ý: chưa đặt MOTCUA_PUBLIC_URL; liên kết tra cứu và mã QR trên giấy tiếp nhận sẽ trỏ tới \
+                \(settings.siteURL.absoluteString).
+                """
+            )
         }
         guard Settings.hasResources(settings.resourceDirectory) else {
-            throw ValidationError("Không tìm thấy giao diện (Resources/Views) tại \(settings.resourceDirectory.path): đặt biến MOTCUA_HOME là thư mục mã nguồn MotCua.")
+            throw ValidationError(
+                """
+                Không tìm thấy giao diện (Resources/Views) tại \(settings.resourceDirectory.path): đặt biến \
+                MOTCUA_HOME là thư mục mã nguồn MotCua.
+                """
+            )
         }
         try await Launch.withApplication(settings: settings) { app in
             try await Launch.migrate(app)
@@ -44,19 +64,32 @@ struct ServeCommand: AsyncParsableCommand {
                 say("")
             }
             say("MotCua đang chạy tại http://\(hostname):\(port)/")
-            say("Đăng nhập: http://\(hostname):\(port)/dang-nhap  (API: http://\(hostname):\(port)/api/v1, tài liệu: /openapi.yaml)")
+            say(
+                """
+                Đăng nhập: http://\(hostname):\(port)/dang-nhap  (API: http://\(hostname):\(port)/api/v1, tài \
+                liệu: /openapi.yaml)
+                """
+            )
             if settings.chromium == nil {
-                say("Lưu ý: không tìm thấy Chromium (gói chromium, hoặc biến MOTCUA_CHROMIUM): biểu mẫu in từ trình duyệt, chưa tải được bản PDF.")
+                say(
+                    """
+                    Lưu ý: không tìm thấy Chromium (gói chromium, hoặc biến MOTCUA_CHROMIUM): biểu mẫu in từ \
+                    trình duyệt, chưa tải được bản PDF.
+                    """
+                )
             }
             say("Tài khoản mẫu (mật khẩu \(DemoLoader.password)):")
-            for a in DemoLoader.accounts { say("  \(a.username.padding(toLength: 26, withPad: " ", startingAt: 0)) \(a.role)") }
+            for a in DemoLoader.accounts {
+                say("  \(a.username.padding(toLength: 26, withPad: " ", startingAt: 0)) \(a.role)")
+            }
             try await Launch.serve(app, hostname: hostname, port: port)
         }
     }
 }
 
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Tạo hoặc cập nhật cấu trúc cơ sở dữ liệu.")
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Tạo hoặc cập nhật cấu trúc cơ sở dữ liệu.")
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
@@ -66,7 +99,8 @@ struct MigrateCommand: AsyncParsableCommand {
 }
 
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Nạp tỉnh mẫu Hậu Giang: cơ quan, thủ tục, tài khoản và hồ sơ.")
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Nạp tỉnh mẫu Hậu Giang: cơ quan, thủ tục, tài khoản và hồ sơ.")
     @Option(help: "Số hồ sơ mẫu.") var dossiers: Int = 2000
     @Option(help: "Hạt giống ngẫu nhiên (cùng hạt giống cho cùng dữ liệu).") var seed: UInt64 = 2026
     @OptionGroup var db: DatabaseOptions
@@ -78,7 +112,9 @@ struct DemoCommand: AsyncParsableCommand {
     static let printProgress: @Sendable (Int, Int, Double) -> Void = { done, total, elapsed in
         let rate = Double(done) / max(elapsed, 0.001)
         let left = Double(total - done) / max(rate, 0.001)
-        var line = String(format: "\r%d/%d hồ sơ, %.0f hồ sơ/giây, đã chạy %.0f s, còn khoảng %.0f s   ", done, total, rate, elapsed, left)
+        var line = String(
+            format: "\r%d/%d hồ sơ, %.0f hồ sơ/giây, đã chạy %.0f s, còn khoảng %.0f s   ", done, total, rate, elapsed,
+            left)
         // The load into an empty database builds its indexes once every dossier is written.
         if done == total { line += "\nĐang tạo chỉ mục..." }
         FileHandle.standardOutput.write(Data(line.utf8))
@@ -92,17 +128,24 @@ struct DemoCommand: AsyncParsableCommand {
             }
             let started = Date()
             try await DemoLoader.load(app, dossiers: dossiers, seed: seed, progress: Self.printProgress)
-            say(String(format: "\nĐã nạp tỉnh mẫu với %d hồ sơ trong %.1f giây.", dossiers, Date().timeIntervalSince(started)))
+            say(
+                String(
+                    format: "\nĐã nạp tỉnh mẫu với %d hồ sơ trong %.1f giây.", dossiers,
+                    Date().timeIntervalSince(started)))
         }
     }
 }
 
 struct VerifyLogCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify-log", abstract: "Kiểm tra chuỗi băm của nhật ký xử lý mọi hồ sơ; mã thoát 1 nếu có mục bị sửa.")
+    static let configuration = CommandConfiguration(
+        commandName: "verify-log",
+        abstract: "Kiểm tra chuỗi băm của nhật ký xử lý mọi hồ sơ; mã thoát 1 nếu có mục bị sửa.")
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let (lines, ok) = try await Launch.withApplication(settings: db.settings()) { app in try await Launch.verifyLog(app) }
+        let (lines, ok) = try await Launch.withApplication(settings: db.settings()) { app in
+            try await Launch.verifyLog(app)
+        }
         lines.forEach { say($0) }
         if !ok { throw ExitCode(1) }
     }
@@ -115,14 +158,21 @@ func say(_ text: String) {
 }
 
 struct FilesCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "files", abstract: "Kho tệp đính kèm.", subcommands: [FilesGCCommand.self])
+    static let configuration = CommandConfiguration(
+        commandName: "files", abstract: "Kho tệp đính kèm.", subcommands: [FilesGCCommand.self])
 }
 
 struct FilesGCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gc",
-        abstract: "Xoá các tệp trong kho không thuộc hồ sơ nào (tải lên bị lỗi giữa chừng) và tệp tạm; không bao giờ xoá tệp đang được tham chiếu.")
-    @Option(help: "Chỉ xoá tệp cũ hơn số phút này (tệp đang tải lên được ghi trước khi có bản ghi).") var graceMinutes: Int = 60
+        abstract:
+            """
+            Xoá các tệp trong kho không thuộc hồ sơ nào (tải lên bị lỗi giữa chừng) và tệp tạm; không bao giờ xoá \
+            tệp đang được tham chiếu.
+            """
+    )
+    @Option(help: "Chỉ xoá tệp cũ hơn số phút này (tệp đang tải lên được ghi trước khi có bản ghi).") var graceMinutes:
+        Int = 60
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
@@ -134,18 +184,25 @@ struct FilesGCCommand: AsyncParsableCommand {
             try await Launch.migrate(app)
             return try await Launch.collectFileGarbage(app, graceMinutes: graceMinutes)
         }
-        say("Đã xoá \(result.removed) tệp không được tham chiếu (\(result.removedBytes) byte); giữ lại \(result.kept) tệp.")
+        say(
+            """
+            Đã xoá \(result.removed) tệp không được tham chiếu (\(result.removedBytes) byte); giữ lại \
+            \(result.kept) tệp.
+            """
+        )
     }
 }
 
 struct ReportsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reports", abstract: "Số liệu thống kê báo cáo.",
-                                                    subcommands: [ReportsRebuildCommand.self, ReportsCheckCommand.self])
+    static let configuration = CommandConfiguration(
+        commandName: "reports", abstract: "Số liệu thống kê báo cáo.",
+        subcommands: [ReportsRebuildCommand.self, ReportsCheckCommand.self])
 }
 
 struct ReportsRebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rebuild", abstract: "Tính lại toàn bộ số liệu tổng hợp của thống kê báo cáo từ hồ sơ (trong một giao dịch).")
+        commandName: "rebuild",
+        abstract: "Tính lại toàn bộ số liệu tổng hợp của thống kê báo cáo từ hồ sơ (trong một giao dịch).")
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
@@ -159,7 +216,8 @@ struct ReportsRebuildCommand: AsyncParsableCommand {
 
 struct ReportsCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "So sánh số liệu tổng hợp đã lưu với số liệu tính lại từ hồ sơ; mã thoát 1 nếu có chênh lệch.")
+        commandName: "check",
+        abstract: "So sánh số liệu tổng hợp đã lưu với số liệu tính lại từ hồ sơ; mã thoát 1 nếu có chênh lệch.")
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {

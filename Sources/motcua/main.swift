@@ -7,7 +7,11 @@ struct Motcua: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motcua",
         abstract: "MotCua: phần mềm một cửa điện tử và cổng dịch vụ công trực tuyến.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, VerifyLogCommand.self, VerifySignatureCommand.self, CACommand.self, FilesCommand.self, ReportsCommand.self, CalendarCommand.self, DeadlineCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, DemoCommand.self, VerifyLogCommand.self,
+            VerifySignatureCommand.self, CACommand.self, FilesCommand.self, ReportsCommand.self, CalendarCommand.self,
+            DeadlineCommand.self,
+        ]
     )
 }
 

@@ -14,10 +14,15 @@ struct PrintedFormTests {
             for (i, form) in set.forms.enumerated() {
                 #expect(set.form(number: set.number(of: form)!) == form)
                 #expect(set.form(number: "\(i + 1)") == form)
-                #expect(set.template(of: form) == "mau-0\(i + 1)")
+                #expect(set.template(of: form) == "Forms/\(form.templateName)")
             }
             for bad in ["0", "00", "08", "-1", "1.0", "001", "", "abc", "\(set.forms.count + 1)"] { #expect(set.form(number: bad) == nil, "\(bad)") }
         }
+        #expect(new.template(of: .stopNotice) == "Forms/stop-notice" && old.template(of: .stopNotice) == nil)
+        // One template per form: only the sentences the circulars word differently are the set's data.
+        #expect(new.phrases(of: .apology)["promise"]!.contains("gia hạn") && !old.phrases(of: .apology)["promise"]!.contains("gia hạn"))
+        #expect(old.phrases(of: .apology)["lateness"] == "" && new.phrases(of: .apology)["lateness"]!.contains("đúng hạn"))
+        #expect(Set(new.phrases(of: .apology).keys) == Set(old.phrases(of: .apology).keys))
         #expect(new.title(of: .apology).contains("GIA HẠN") && old.title(of: .apology) == "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ")
     }
 

@@ -49,7 +49,7 @@ import Vapor
             #expect(entries.map(\.summary) == ["Tạo tài khoản", "Khoá tài khoản", "Mở khoá tài khoản", "Đặt lại mật khẩu"])
             #expect(entries.allSatisfy { $0.actorName == me.fullName && $0.entityID == "stp.hctp.cv9" })
             let page = try await t.request(.GET, "/quan-tri/nhat-ky", headers: admin.headers)
-            #expect(page.text.contains("Trạng thái: Hoạt động → Đã khoá") && page.text.contains("Vai trò: — → Chuyên viên thụ lý"))
+            #expect(page.text.contains("Trạng thái: Hoạt động → Đã khoá") && page.text.contains("Vai trò: Chuyên viên thụ lý") && !page.text.contains("— →"))
             #expect(!page.text.contains("HauGiang") && !page.text.contains("ViThanh@2028"))
             let list = try await t.request(.GET, "/quan-tri/nguoi-dung?q=cv9", headers: admin.headers)
             #expect(list.text.contains("Ngô Văn Tâm") && list.text.contains("Tổng số: 1 tài khoản"))
@@ -81,7 +81,12 @@ import Vapor
             #expect(r.status == .conflict && r.text.contains("đã thuộc cơ quan khác"))
             // Closed from today, merged into another: no new dossier, the old one unchanged.
             let today = VietnamTime.local(Date()).date.iso
+            // Asked once more first, saying what it will do; nothing changes until confirmed.
             r = try await t.post("/quan-tri/co-quan/\(stp.id!)/giai-the", "effectiveTo=\(today)&successor=\(other.id!)", session: admin)
+            #expect(r.status == .ok && r.text.contains("Sáp nhập Sở Tư pháp thành phố Cần Thơ vào \(other.name)?") && r.text.contains("ngừng tiếp nhận hồ sơ mới từ ngày"))
+            #expect(r.text.contains("hồ sơ đang xử lý vẫn do Sở Tư pháp thành phố Cần Thơ") && r.text.contains("name=\"xac-nhan\" value=\"1\""))
+            #expect(try await AgencyModel.find(stp.id, on: t.app.db)?.effectiveTo == nil)
+            r = try await t.post("/quan-tri/co-quan/\(stp.id!)/giai-the", "effectiveTo=\(today)&successor=\(other.id!)&xac-nhan=1", session: admin)
             #expect(r.status == .seeOther)
             let closed = try #require(try await AgencyModel.find(stp.id, on: t.app.db))
             #expect(closed.effectiveTo == today && closed.successorID == other.id)

@@ -95,11 +95,14 @@ import Vapor
             let afterSupplement = try await t.dossier(code)
             #expect(afterSupplement.state == DossierState(.processing, .inProgress))
 
+            // Proposing approval needs the draft result the leader will sign: refused at the proposal, not at "Ký duyệt".
+            let noDraft = try await act("propose", officer, body { $0.proposal = .approve; $0.opinion = "x" }, expect: .unprocessableEntity)
+            #expect(noDraft.detail.contains("Chưa có dự thảo kết quả") && noDraft.detail.contains("đề xuất giải quyết"))
+            // The officer's draft result, signed at approval.
+            #expect(try await t.upload(minimalPDF("Phiếu lý lịch tư pháp số 1"), name: "du-thao-ket-qua.pdf", component: nil, to: code, token: officer).status == .created)
             _ = try await act("propose", officer, body { $0.proposal = .approve; $0.opinion = "Hồ sơ hợp lệ, đề nghị cấp phiếu" })
             let rework = try await act("return_for_rework", head, body { $0.opinion = "Đề nghị kiểm tra lại thông tin nơi cư trú" })
             #expect(try rework.decode(DossierDetail.self).log.last?.opinion == "Đề nghị kiểm tra lại thông tin nơi cư trú")
-            // The officer's draft result, signed at approval.
-            #expect(try await t.upload(minimalPDF("Phiếu lý lịch tư pháp số 1"), name: "du-thao-ket-qua.pdf", component: nil, to: code, token: officer).status == .created)
             _ = try await act("propose", officer, body { $0.proposal = .approve; $0.opinion = "Đã kiểm tra lại" })
             _ = try await act("approve", leader, body(), expect: .conflict)
             _ = try await act("submit_for_signature", leader, body(), expect: .forbidden)
@@ -115,7 +118,7 @@ import Vapor
             #expect(final.dossier.status == "returned")
             #expect(final.dossier.completedAt != nil && final.dossier.returnedAt != nil)
             #expect(final.log.map(\.action) == ["receive", "request_payment", "confirm_payment", "hand_over", "assign", "request_supplement",
-                                                 "supplement", "propose", "return_for_rework", "upload_file", "propose", "submit_for_signature", "approve", "return_result"])
+                                                 "supplement", "upload_file", "propose", "return_for_rework", "propose", "submit_for_signature", "approve", "return_result"])
             #expect(final.log.map(\.seq) == Array(1...14))
             let rounds = try #require(final.clock?.rounds)
             #expect(rounds.map(\.reason) == [.payment, .supplement])

@@ -67,6 +67,8 @@ import Vapor
                 let components = try await DossierComponentModel.query(on: t.app.db).filter(\.$dossierID == d.id!).sort(\.$position).all()
                 let supplement = try await form(.supplementRequest).text
                 #expect(supplement.contains("Bản sao chưa chứng thực") && supplement.contains(components[0].name) && supplement.contains(components[1].name))
+                // What to bring is never "0": the copies missing, or all required ones again.
+                #expect(!supplement.contains("<td class=\"n\">0</td>"), "\(set): Số lượng 0")
                 let apology = try await form(.apology).text
                 #expect(apology.contains("Chờ kết quả xác minh của Công an tỉnh") && apology.contains("15/01/2099 08:00") && apology.contains("Kính gửi"))
                 #expect(apology.contains(set == .circular03of2025 ? "đề nghị gia hạn thời gian giải quyết" : "sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào"))

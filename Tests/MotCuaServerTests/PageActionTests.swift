@@ -49,6 +49,7 @@ import Vapor
 
             // The officer proposes (API), the head sends it back with an official opinion.
             let officerToken = try await t.login("stp.hctp.cv1")
+            #expect(try await t.upload(minimalPDF("Dự thảo"), name: "du-thao.pdf", component: nil, to: code, token: officerToken).status == .created)
             let proposed = try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/propose", token: officerToken,
                                                json: ActionRequest(version: 3, opinion: "Đủ điều kiện", proposal: .approve))
             #expect(proposed.status == .ok)
@@ -64,7 +65,9 @@ import Vapor
             // "Nhật ký sửa đổi": the official opinion, and each changed field in words, old and new.
             let log = try await t.request(.GET, "/ho-so/\(code)?tab=nhat-ky", headers: head).text
             #expect(log.contains("Kiểm tra lại hộ khẩu") && log.contains("Bước xử lý: Chờ xét duyệt → Đang thụ lý"))
-            #expect(log.contains("Cán bộ thụ lý: — → \(officer.fullName)"))
+            // A first value is shown alone; a file by its name and version, not its checksum.
+            #expect(log.contains("Cán bộ thụ lý: \(officer.fullName)") && !log.contains("— →"))
+            #expect(log.contains("Tệp đính kèm: du-thao.pdf (phiên bản 1)") && !log.contains("sha256") && !log.contains("<div>code:") && log.contains("<div>Mã hồ sơ: \(code)"))
             #expect(!log.contains(officer.id!.uuidString) && !log.contains("in_progress") && !log.contains("+07:00"))
             // "Tiến trình thụ lý": each holder in turn, the officer's step finished by the officer.
             let timeline = try await t.request(.GET, "/ho-so/\(code)?tab=tien-trinh", headers: head).text

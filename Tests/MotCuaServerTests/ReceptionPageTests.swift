@@ -88,7 +88,7 @@ import Vapor
             #expect(queue.text.contains("value=\"\(codes[0]):1\" form=\"ban-giao\"") && !queue.text.contains("value=\"\(onlineCode):"))
             // Both handed over at once; a stale one is reported.
             var r = try await t.post("/ban-giao", "dossier[]=\(codes[0]):1&dossier[]=\(codes[1]):1", session: desk)
-            #expect(r.status == .seeOther && r.headers.first(name: .location) == "/ho-so?waiting=reception&sort=received_at&da-ban-giao=2")
+            #expect(r.status == .seeOther && r.headers.first(name: .location) == "/ho-so?status=received&sort=received_at&da-ban-giao=2")
             for code in codes { #expect(try await t.dossier(code).state == DossierState(.processing, .awaitingAssignment)) }
             r = try await t.post("/ban-giao", "dossier[]=\(codes[0]):1", session: desk)
             #expect(r.status == .conflict && r.text.contains("Chưa bàn giao được hồ sơ nào:") && r.text.contains("\(codes[0]):"))

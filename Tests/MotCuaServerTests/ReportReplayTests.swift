@@ -128,6 +128,11 @@ import Vapor
             if action == .apologise { inputs.appointment = (d.appointmentAt ?? now) + 3 * 86_400 }
             if action == .requestSupplement, chance(0.5) { inputs.appointment = now + 5 * 86_400 }
             var acting = actor
+            if action == .propose, inputs.proposal == .approve {
+                // An approval is proposed with its draft (refused without one, at the proposal).
+                _ = try await FileService.add(minimalPDF("Dự thảo \(code)"), fileName: "du-thao.pdf", component: nil, to: d, actor: actor, at: now,
+                                              context: t.app.motcua, pool: t.app.workPool, on: t.app.db)
+            }
             if action == .approve {
                 // Approval signs the department's draft: the officer attaches it, the agency's leader (who holds a certificate) signs.
                 let draftBy = Actor(id: d.assignedOfficerID ?? someone, name: actor.name, roles: actor.roles, scope: .everything)

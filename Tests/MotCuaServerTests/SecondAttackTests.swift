@@ -179,10 +179,11 @@ import Glibc
             let code = try await t.request(.POST, "/api/v1/dossiers", token: desk, json: criminalRecordRequest()).decode(DossierDetail.self).dossier.code
             for (action, token, body) in [("hand_over", desk, ActionRequest(version: 1)), ("assign", headToken, ActionRequest(version: 2, officer: officer.id!)),
                                           ("propose", officerToken, ActionRequest(version: 3, opinion: "Đủ điều kiện", proposal: .approve))] {
+                if action == "propose" { _ = try await t.upload(minimalPDF("Kết quả"), name: "ket-qua.pdf", component: nil, to: code, token: officerToken) }
                 #expect(try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/\(action)", token: token, json: body).status == .ok, "\(action)")
             }
             let log = try await t.request(.GET, "/api/v1/dossiers/\(code)", token: headToken).decode(DossierDetail.self).log
-            let proposal = try #require(log.last)
+            let proposal = try #require(log.last { $0.action == "propose" })
             #expect(proposal.action == "propose" && proposal.actorUsername == "stp.hctp.cv1" && proposal.actorName == head.fullName)
             #expect(log.first { $0.action == "assign" }?.actorUsername == "stp.hctp.truongphong")
             let page = try await t.request(.GET, "/ho-so/\(code)?tab=nhat-ky", headers: officerPage.headers).text

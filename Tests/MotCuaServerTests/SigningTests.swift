@@ -20,7 +20,9 @@ import Vapor
         let code = try await t.request(.POST, "/api/v1/dossiers", token: desk, json: criminalRecordRequest()).decode(DossierDetail.self).dossier.code
         let steps: [(String, String, ActionRequest)] = [
             ("hand_over", desk, ActionRequest(version: 1)), ("assign", head, ActionRequest(version: 2, officer: officerID)),
-            ("propose", officer, ActionRequest(version: 3, opinion: "Đủ điều kiện", proposal: .approve)),
+            // Without a draft only a refusal can be proposed (an approval is refused at the proposal).
+            ("propose", officer, draft ? ActionRequest(version: 3, opinion: "Đủ điều kiện", proposal: .approve)
+                : ActionRequest(version: 3, opinion: "Không đủ điều kiện", reason: "Thiếu giấy tờ", proposal: .refuse)),
             ("submit_for_signature", head, ActionRequest(version: 4)),
         ]
         for (action, token, body) in steps {
@@ -39,10 +41,10 @@ import Vapor
     @Test(arguments: TestDatabase.available)
     func approvalSignsTheDraftAndAnyoneVerifiesIt(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            // No draft: refused, nothing changes.
+            // No draft (a refusal was proposed, the leader approves instead): refused, nothing changes.
             let bare = try await awaitingSignature(t, draft: false)
             var r = try await t.request(.POST, "/api/v1/dossiers/\(bare.code)/actions/approve", token: bare.leader, json: ActionRequest(version: 5))
-            #expect(r.status == .conflict && r.detail.contains("Chưa có dự thảo kết quả"))
+            #expect(r.status == .unprocessableEntity && r.detail.contains("Chưa có dự thảo kết quả"), "\(r.status)")
             #expect(try await t.dossier(bare.code).version == 5)
 
             let (code, leader, _, _) = try await awaitingSignature(t)

@@ -18,6 +18,15 @@ public enum MotcuaProcess {
         return dir.appendingPathComponent("motcua")
     }()
 
+    /// The checkout: the folder above the built binary that holds Package.swift.
+    public static let checkout: URL = {
+        var dir = binary.deletingLastPathComponent()
+        while dir.path != "/", !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir
+    }()
+
     public static func run(_ args: [String], in directory: URL? = nil) throws -> Result {
         try run(program: binary, args, in: directory)
     }

@@ -65,6 +65,19 @@ def browser():
     driver.quit()
 
 
+@pytest.fixture(scope="session")
+def phone():
+    """A 390-pixel phone (device metrics, so the viewport really is 390 px wide)."""
+    options = Options()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=vi"]:
+        options.add_argument(arg)
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
 def api(base, path, token=None, body=None):
     request = urllib.request.Request(base + path, method="POST" if body is not None else "GET")
     if token:

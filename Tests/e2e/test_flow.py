@@ -83,8 +83,9 @@ def test_counter_to_returned_result_through_the_pages(browser, server, tmp_path)
     code = browser.find_element(By.CSS_SELECTOR, "p.subtitle strong").text
     assert "Võ Thị Thu Hà" in browser.page_source
 
-    # Hand-over from the desk's queue.
-    browser.get(server + "/ho-so?waiting=reception&sort=received_at")
+    # Hand-over from the desk's own queue, "Hồ sơ chờ bàn giao" in the menu.
+    browser.get(server + "/trang-chu")
+    browser.find_element(By.LINK_TEXT, "Hồ sơ chờ bàn giao").click()
     browser.find_element(By.CSS_SELECTOR, f"input[value^='{code}:']").click()
     browser.find_element(By.CSS_SELECTOR, "#ban-giao button").click()
     wait_for(browser, "Đã bàn giao 1 hồ sơ.")
@@ -104,6 +105,7 @@ def test_counter_to_returned_result_through_the_pages(browser, server, tmp_path)
     as_user(browser, server, "stp.tiepnhan")
     act(browser, server, code, "supplement", opinion="Đã nhận bản sao sổ hộ khẩu")
     as_user(browser, server, "stp.hctp.cv1")
+    attach_draft(browser, server, code, tmp_path)
     act(browser, server, code, "propose", opinion="Đủ điều kiện cấp phiếu")
 
     # The head sends it back with an official opinion, then submits the second proposal.

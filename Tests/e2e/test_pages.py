@@ -71,10 +71,12 @@ def test_search_without_diacritics(browser, server):
     plain = name.lower().replace("đ", "d")
     import unicodedata
     plain = "".join(c for c in unicodedata.normalize("NFD", plain) if unicodedata.category(c) != "Mn")
+    # The criteria are folded under the list: opened by their summary.
+    browser.find_element(By.CSS_SELECTOR, "details.filters summary").click()
     box = browser.find_element(By.NAME, "q")
     box.clear()
     box.send_keys(plain)
-    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    browser.find_element(By.CSS_SELECTOR, "details.filters button").click()
     WebDriverWait(browser, 15).until(lambda b: "q=" in b.current_url)
     cells = [r.find_elements(By.TAG_NAME, "td")[1].text for r in browser.find_elements(By.CSS_SELECTOR, "table.list tbody tr")]
     assert name in cells
@@ -101,11 +103,15 @@ def test_head_returns_a_dossier_for_rework_from_its_page(browser, server):
     api(server, f"/api/v1/dossiers/{code}/actions/hand_over", reception, {"version": 1})
     api(server, f"/api/v1/dossiers/{code}/actions/assign", head, {"version": 2, "officer": officer_login["user"]["id"]})
     api(server, f"/api/v1/dossiers/{code}/actions/propose", officer_login["token"],
-        {"version": 3, "opinion": "Hồ sơ hợp lệ", "proposal": "approve"})
+        {"version": 3, "opinion": "Chưa đủ điều kiện", "proposal": "refuse", "reason": "Thiếu xác nhận nơi cư trú"})
 
     login(browser, server, "stp.hctp.truongphong")
     browser.get(server + f"/ho-so/{code}")
     wait_for(browser, "Trình lãnh đạo ký duyệt")
+    # What the head decides on is on the page: the proposal, its opinion and reason.
+    decision = browser.find_element(By.CSS_SELECTOR, "section.decision").text
+    for text in ["Nội dung trình xét duyệt", "Đề nghị từ chối", "Chưa đủ điều kiện", "Thiếu xác nhận nơi cư trú"]:
+        assert text in decision, text
     action = browser.find_element(By.ID, "thao-tac-return_for_rework")
     action.find_element(By.TAG_NAME, "summary").click()
     action.find_element(By.NAME, "opinion").send_keys("Đề nghị kiểm tra lại thông tin chủ hồ sơ")

@@ -7,14 +7,7 @@ import Testing
 /// `scripts/test` (once only the test script installed libqrencode-dev, so the first command failed
 /// after ten minutes of building, and CI, which runs the tests first, could not see it).
 @Suite struct ScriptsTests {
-    /// The checkout: the folder above the built binary that holds Package.swift.
-    let root: URL = {
-        var dir = MotcuaProcess.binary.deletingLastPathComponent()
-        while dir.path != "/", !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir = dir.deletingLastPathComponent()
-        }
-        return dir
-    }()
+    let root = MotcuaProcess.checkout
 
     func text(_ path: String) throws -> String { try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) }
 

@@ -15,11 +15,17 @@ public enum ProcessingTime: Hashable, Sendable {
     func validated() throws(CalendarError) -> ProcessingTime {
         switch self {
         case .workingDays(let d):
-            guard d.isFinite, d > 0, d <= Self.maximumDays else { throw .invalidDuration("số ngày làm việc phải lớn hơn 0 và không quá 3650") }
+            guard d.isFinite, d > 0, d <= Self.maximumDays else {
+                throw .invalidDuration("số ngày làm việc phải lớn hơn 0 và không quá 3650")
+            }
         case .calendarDays(let d):
-            guard d > 0, Double(d) <= Self.maximumDays else { throw .invalidDuration("số ngày phải lớn hơn 0 và không quá 3650") }
+            guard d > 0, Double(d) <= Self.maximumDays else {
+                throw .invalidDuration("số ngày phải lớn hơn 0 và không quá 3650")
+            }
         case .workingHours(let h):
-            guard h.isFinite, h > 0, h <= Self.maximumDays * Self.hoursPerWorkingDay else { throw .invalidDuration("số giờ làm việc phải lớn hơn 0") }
+            guard h.isFinite, h > 0, h <= Self.maximumDays * Self.hoursPerWorkingDay else {
+                throw .invalidDuration("số giờ làm việc phải lớn hơn 0")
+            }
         }
         return self
     }
@@ -48,7 +54,9 @@ public struct ReceiptPolicy: Hashable, Sendable {
 extension WorkingCalendar {
     /// The instant from which a receipt's time is counted: the receipt itself during office hours,
     /// the next opening outside them, the next working day's opening after the channel's cut-off.
-    public func countingStart(receivedAt: Date, channel: DossierChannel = .direct, policy: ReceiptPolicy = .none) throws(CalendarError) -> Date {
+    public func countingStart(receivedAt: Date, channel: DossierChannel = .direct, policy: ReceiptPolicy = .none)
+        throws(CalendarError) -> Date
+    {
         let seconds = VietnamTime.seconds(receivedAt)
         let (date, second) = VietnamTime.local(unixSeconds: seconds)
         if let cutOff = policy.cutOffs[channel], second >= cutOff, isWorkingDay(date) {

@@ -2,8 +2,8 @@ import Foundation
 
 /// Why a dossier's clock stopped.
 public enum PauseReason: String, Sendable, Codable, Hashable {
-    case supplement   // chờ bổ sung
-    case payment      // chờ thực hiện nghĩa vụ tài chính
+    case supplement  // chờ bổ sung
+    case payment  // chờ thực hiện nghĩa vụ tài chính
 }
 
 /// One stop of the clock: kept whole, with the due date before and after, so the due-date
@@ -53,8 +53,13 @@ public struct DossierClock: Hashable, Sendable, Codable {
     }
 
     /// Computes the due instant from the procedure's time.
-    public init(receivedAt: Date, time: ProcessingTime, calendar: WorkingCalendar, channel: DossierChannel = .direct, policy: ReceiptPolicy = .none) throws(CalendarError) {
-        self.init(receivedAt: receivedAt, due: try calendar.due(receivedAt: receivedAt, time: time, channel: channel, policy: policy))
+    public init(
+        receivedAt: Date, time: ProcessingTime, calendar: WorkingCalendar, channel: DossierChannel = .direct,
+        policy: ReceiptPolicy = .none
+    ) throws(CalendarError) {
+        self.init(
+            receivedAt: receivedAt,
+            due: try calendar.due(receivedAt: receivedAt, time: time, channel: channel, policy: policy))
     }
 
     /// What the applicant is told: the apology's new date if any, else the due instant.
@@ -67,10 +72,13 @@ public struct DossierClock: Hashable, Sendable, Codable {
 
     var lastEvent: Date { rounds.last.map { $0.resumedAt ?? $0.pausedAt } ?? receivedAt }
 
-    public mutating func pause(_ reason: PauseReason, at instant: Date, applicantDeadline: Date? = nil) throws(CalendarError) {
+    public mutating func pause(_ reason: PauseReason, at instant: Date, applicantDeadline: Date? = nil)
+        throws(CalendarError)
+    {
         guard !isPaused else { throw .alreadyPaused }
         guard instant >= lastEvent else { throw .beforeReceipt }
-        rounds.append(PauseRound(reason: reason, pausedAt: instant, applicantDeadline: applicantDeadline, previousDue: due))
+        rounds.append(
+            PauseRound(reason: reason, pausedAt: instant, applicantDeadline: applicantDeadline, previousDue: due))
     }
 
     /// Restarts the clock; the due instant (and the appointment) move by the working time spent waiting.
@@ -94,7 +102,9 @@ public struct DossierClock: Hashable, Sendable, Codable {
     public mutating func apologise(at instant: Date, newAppointment: Date, reason: String) throws(CalendarError) {
         guard apology == nil else { throw .apologyAlreadyGiven }
         guard instant >= receivedAt else { throw .beforeReceipt }
-        guard newAppointment > appointment else { throw .apologyNotLater(newAppointment: newAppointment, due: appointment) }
+        guard newAppointment > appointment else {
+            throw .apologyNotLater(newAppointment: newAppointment, due: appointment)
+        }
         apology = Apology(at: instant, reason: reason, previousAppointment: appointment, newAppointment: newAppointment)
     }
 
@@ -120,16 +130,22 @@ extension DossierClock {
     public var json: String {
         let s = JSONText.seconds
         let roundsJSON = rounds.map { r in
-            JSONText.object(raw: [("applicantDeadline", r.applicantDeadline.map(s)), ("newDue", r.newDue.map(s)),
-                                  ("pausedAt", s(r.pausedAt)), ("pausedWorkingSeconds", r.pausedWorkingSeconds.map { String($0) }),
-                                  ("previousDue", s(r.previousDue)), ("reason", JSONText.quote(r.reason.rawValue)),
-                                  ("resumedAt", r.resumedAt.map(s))])
+            JSONText.object(raw: [
+                ("applicantDeadline", r.applicantDeadline.map(s)), ("newDue", r.newDue.map(s)),
+                ("pausedAt", s(r.pausedAt)), ("pausedWorkingSeconds", r.pausedWorkingSeconds.map { String($0) }),
+                ("previousDue", s(r.previousDue)), ("reason", JSONText.quote(r.reason.rawValue)),
+                ("resumedAt", r.resumedAt.map(s)),
+            ])
         }
         let apologyJSON = apology.map { a in
-            JSONText.object(raw: [("at", s(a.at)), ("newAppointment", s(a.newAppointment)),
-                                  ("previousAppointment", s(a.previousAppointment)), ("reason", JSONText.quote(a.reason))])
+            JSONText.object(raw: [
+                ("at", s(a.at)), ("newAppointment", s(a.newAppointment)),
+                ("previousAppointment", s(a.previousAppointment)), ("reason", JSONText.quote(a.reason)),
+            ])
         }
-        return JSONText.object(raw: [("apology", apologyJSON), ("due", s(due)), ("initialDue", s(initialDue)),
-                                     ("receivedAt", s(receivedAt)), ("rounds", "[" + roundsJSON.joined(separator: ",") + "]")])
+        return JSONText.object(raw: [
+            ("apology", apologyJSON), ("due", s(due)), ("initialDue", s(initialDue)),
+            ("receivedAt", s(receivedAt)), ("rounds", "[" + roundsJSON.joined(separator: ",") + "]"),
+        ])
     }
 }

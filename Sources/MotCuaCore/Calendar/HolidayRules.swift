@@ -41,7 +41,10 @@ public struct HolidayRules: Sendable {
                 let label: String
                 if offset < 0 {
                     let lunarDay = lunar.lunarDate(of: day)?.day ?? 0
-                    label = offset == -1 ? "Tết Nguyên đán (\(lunarDay) tháng Chạp, cuối năm âm lịch)" : "Tết Nguyên đán (\(lunarDay) tháng Chạp)"
+                    label =
+                        offset == -1
+                        ? "Tết Nguyên đán (\(lunarDay) tháng Chạp, cuối năm âm lịch)"
+                        : "Tết Nguyên đán (\(lunarDay) tháng Chạp)"
                 } else {
                     label = "Tết Nguyên đán (mùng \(offset + 1) tháng Giêng)"
                 }
@@ -68,7 +71,10 @@ public struct HolidayRules: Sendable {
             var day = holiday.date.adding(days: 1)
             while day.isWeekend || off.contains(day) { day = day.adding(days: 1) }
             off.insert(day)
-            entries.append(ScheduleEntry(date: day, kind: .dayOff, description: "Nghỉ bù \(holiday.description) (\(holiday.date.vietnamese))"))
+            entries.append(
+                ScheduleEntry(
+                    date: day, kind: .dayOff, description: "Nghỉ bù \(holiday.description) (\(holiday.date.vietnamese))"
+                ))
         }
         // No holiday falls in December, so a compensatory day never leaves the year.
         return try YearSchedule(year: year, entries: entries)

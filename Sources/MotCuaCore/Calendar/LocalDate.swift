@@ -19,7 +19,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(iso text: some StringProtocol) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -155,7 +156,8 @@ public enum VietnamTime {
         guard s.count >= 16 else { return nil }
         let chars = Array(s)
         guard chars.count >= 16, chars[10] == "T" || chars[10] == " ",
-              let date = LocalDate(iso: String(chars[0..<10])) else { return nil }
+            let date = LocalDate(iso: String(chars[0..<10]))
+        else { return nil }
         var i = 11
         func number(_ n: Int) -> Int? {
             guard i + n <= chars.count else { return nil }
@@ -174,7 +176,7 @@ public enum VietnamTime {
         }
         if i < chars.count, chars[i] == "." || chars[i] == "," {
             i += 1
-            while i < chars.count, chars[i].isNumber { i += 1 } // fractions of a second are dropped
+            while i < chars.count, chars[i].isNumber { i += 1 }  // fractions of a second are dropped
         }
         guard hh < 24, mm < 60, ss < 60 else { return nil }
         var offset = offsetSeconds

@@ -79,7 +79,7 @@ public struct LunarCalendar: Sendable {
     /// the year does not have, day 30 of a 29-day month) or is out of range.
     public func solarDate(of lunar: LunarDate) -> LocalDate? {
         guard (1...12).contains(lunar.month), (1...30).contains(lunar.day),
-              LunarCalendar.supportedYears.contains(lunar.year) || (lunar.year == 1899 && lunar.month >= 11)
+            LunarCalendar.supportedYears.contains(lunar.year) || (lunar.year == 1899 && lunar.month >= 11)
         else { return nil }
         let a11: Int
         let b11: Int

@@ -24,7 +24,8 @@ public struct Session: Hashable, Sendable {
     public static func minutes(_ text: String) -> Int? {
         let p = text.split(separator: ":")
         guard p.count == 2, p[0].count <= 2, p[1].count == 2, let h = Int(p[0]), let m = Int(p[1]),
-              (0...24).contains(h), (0..<60).contains(m), h * 60 + m <= 1440 else { return nil }
+            (0...24).contains(h), (0..<60).contains(m), h * 60 + m <= 1440
+        else { return nil }
         return h * 60 + m
     }
 
@@ -69,10 +70,14 @@ public struct OfficeHours: Hashable, Sendable {
         let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         var days = [[Session]](repeating: [], count: 7)
         for clause in spec.split(separator: ";") {
-            let kv = clause.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let kv = clause.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
             guard kv.count == 2 else { throw .invalidOfficeHours("\"\(clause)\" không đúng dạng ngày=HH:MM-HH:MM") }
             let range = kv[0].split(separator: "-").map(String.init)
-            guard let first = names.firstIndex(of: range[0]), let last = names.firstIndex(of: range.last!), first <= last, range.count <= 2 else {
+            guard let first = names.firstIndex(of: range[0]), let last = names.firstIndex(of: range.last!),
+                first <= last, range.count <= 2
+            else {
                 throw .invalidOfficeHours("\"\(kv[0])\" không phải ngày trong tuần (mon..sun)")
             }
             var sessions: [Session] = []

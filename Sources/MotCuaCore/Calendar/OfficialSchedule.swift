@@ -89,13 +89,17 @@ public enum ScheduleFile {
         case .csv:
             var lines = [csvHeader]
             for e in entries {
-                lines.append([e.date.iso, e.kind.rawValue, CSV.quote(CSV.textCell(e.description))].joined(separator: ","))
+                lines.append(
+                    [e.date.iso, e.kind.rawValue, CSV.quote(CSV.textCell(e.description))].joined(separator: ","))
             }
             return lines.joined(separator: "\n") + "\n"
         case .json:
             // Written by hand to keep the keys in the documented order: date, kind, description.
             let objects = entries.map { e in
-                "  {\"date\": \(JSONText.quote(e.date.iso)), \"kind\": \(JSONText.quote(e.kind.rawValue)), \"description\": \(JSONText.quote(e.description))}"
+                """
+                  {\"date\": \(JSONText.quote(e.date.iso)), \"kind\": \(JSONText.quote(e.kind.rawValue)), \
+                \"description\": \(JSONText.quote(e.description))}
+                """
             }
             return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
         }
@@ -125,7 +129,8 @@ public enum ScheduleFile {
         }
     }
 
-    static func entry(date: String, kind: String, description: String, line: Int) throws(CalendarError) -> ScheduleEntry {
+    static func entry(date: String, kind: String, description: String, line: Int) throws(CalendarError) -> ScheduleEntry
+    {
         guard let d = LocalDate(iso: date) else {
             throw .malformedFile(line: line, reason: "ngày \"\(date)\" không đúng dạng YYYY-MM-DD")
         }
@@ -149,9 +154,10 @@ public enum ScheduleFile {
             guard record.fields.count == 3 else {
                 throw .malformedFile(line: record.line, reason: "cần đúng 3 cột, có \(record.fields.count)")
             }
-            let e = try entry(date: record.fields[0].trimmingCharacters(in: .whitespaces),
-                              kind: record.fields[1].trimmingCharacters(in: .whitespaces),
-                              description: CSV.fromTextCell(record.fields[2]), line: record.line)
+            let e = try entry(
+                date: record.fields[0].trimmingCharacters(in: .whitespaces),
+                kind: record.fields[1].trimmingCharacters(in: .whitespaces),
+                description: CSV.fromTextCell(record.fields[2]), line: record.line)
             result.append((e, record.line))
         }
         return result
@@ -167,10 +173,12 @@ public enum ScheduleFile {
         do {
             value = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
-            throw .malformedFile(line: outline.line(ofErrorIn: error), reason: "JSON không hợp lệ (sai cú pháp ở dòng này)")
+            throw .malformedFile(
+                line: outline.line(ofErrorIn: error), reason: "JSON không hợp lệ (sai cú pháp ở dòng này)")
         }
         guard let items = value as? [Any] else {
-            throw .malformedFile(line: outline.firstLine, reason: "cần một mảng JSON các đối tượng {date, kind, description}")
+            throw .malformedFile(
+                line: outline.firstLine, reason: "cần một mảng JSON các đối tượng {date, kind, description}")
         }
         var result: [(entry: ScheduleEntry, line: Int)] = []
         for (index, item) in items.enumerated() {
@@ -180,7 +188,9 @@ public enum ScheduleFile {
             }
             let keys = Set(fields.keys)
             guard keys == ["date", "kind", "description"] else {
-                throw .malformedFile(line: line, reason: "cần đúng các khoá date, kind, description; có \(keys.sorted().joined(separator: ", "))")
+                throw .malformedFile(
+                    line: line,
+                    reason: "cần đúng các khoá date, kind, description; có \(keys.sorted().joined(separator: ", "))")
             }
             var strings: [String: String] = [:]
             for key in keys.sorted() {
@@ -189,7 +199,12 @@ public enum ScheduleFile {
                 }
                 strings[key] = s
             }
-            result.append((try entry(date: strings["date"]!, kind: strings["kind"]!, description: strings["description"]!, line: line), line))
+            result.append(
+                (
+                    try entry(
+                        date: strings["date"]!, kind: strings["kind"]!, description: strings["description"]!, line: line
+                    ), line
+                ))
         }
         return result
     }
@@ -213,7 +228,13 @@ struct JSONOutline {
                 lineStarts.append(offset + 1)
             }
             if inString {
-                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == 0x5C {
+                    escaped = true
+                } else if byte == 0x22 {
+                    inString = false
+                }
                 continue
             }
             let space = byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
@@ -245,7 +266,8 @@ struct JSONOutline {
     func line(ofErrorIn error: any Error) -> Int {
         let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
         guard let range = text.range(of: #"character (\d+)"#, options: .regularExpression),
-              let offset = Int(text[range].dropFirst("character ".count)) else { return firstLine }
+            let offset = Int(text[range].dropFirst("character ".count))
+        else { return firstLine }
         return lineStarts.lastIndex { $0 <= offset }.map { $0 + 1 } ?? firstLine
     }
 }

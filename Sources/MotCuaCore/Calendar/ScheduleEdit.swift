@@ -24,10 +24,13 @@ public enum ScheduleEdit: Hashable, Sendable {
         public var message: String {
             switch self {
             case .outsideYear(let d, let y): "Ngày \(d.vietnamese) không thuộc năm \(y)."
-            case .alreadyListed(let e): "Ngày \(e.date.vietnamese) đã có trong lịch (\(e.description)); xoá dòng đó trước nếu muốn thay."
+            case .alreadyListed(let e):
+                "Ngày \(e.date.vietnamese) đã có trong lịch (\(e.description)); xoá dòng đó trước nếu muốn thay."
             case .notListed(let d): "Ngày \(d.vietnamese) không có trong lịch của năm."
-            case .dayOffOnRestDay(let d): "Ngày \(d.vietnamese) (\(d.weekdayName)) vốn là ngày nghỉ hằng tuần, không cần ghi là ngày nghỉ."
-            case .workingDayOnWorkedDay(let d): "Ngày \(d.vietnamese) (\(d.weekdayName)) vốn là ngày làm việc, không thể ghi là ngày làm bù."
+            case .dayOffOnRestDay(let d):
+                "Ngày \(d.vietnamese) (\(d.weekdayName)) vốn là ngày nghỉ hằng tuần, không cần ghi là ngày nghỉ."
+            case .workingDayOnWorkedDay(let d):
+                "Ngày \(d.vietnamese) (\(d.weekdayName)) vốn là ngày làm việc, không thể ghi là ngày làm bù."
             case .emptyDescription: "Nhập nội dung (ví dụ: Nghỉ Tết Nguyên đán, Làm bù cho ngày 02/01)."
             case .descriptionTooLong: "Nội dung tối đa 200 ký tự."
             case .sameDay: "Ngày nghỉ và ngày làm bù phải là hai ngày khác nhau."
@@ -69,8 +72,11 @@ public enum ScheduleEdit: Hashable, Sendable {
             entries += [offEntry, onEntry]
         }
         // Dates were checked against the year and each other above: this cannot fail.
-        return try! YearSchedule(year: schedule.year, entries: entries.map {
-            ScheduleEntry(date: $0.date, kind: $0.kind, description: $0.description.trimmingCharacters(in: .whitespaces))
-        })
+        return try! YearSchedule(
+            year: schedule.year,
+            entries: entries.map {
+                ScheduleEntry(
+                    date: $0.date, kind: $0.kind, description: $0.description.trimmingCharacters(in: .whitespaces))
+            })
     }
 }

@@ -23,7 +23,9 @@ public struct WorkingCalendar: Sendable {
         rules: HolidayRules = .standard,
         years: ClosedRange<Int> = LunarCalendar.supportedYears
     ) throws(CalendarError) {
-        guard LunarCalendar.supportedYears.contains(years.lowerBound), LunarCalendar.supportedYears.contains(years.upperBound) else {
+        guard LunarCalendar.supportedYears.contains(years.lowerBound),
+            LunarCalendar.supportedYears.contains(years.upperBound)
+        else {
             throw .yearOutOfRange(years.lowerBound)
         }
         self.officeHours = officeHours

@@ -38,11 +38,14 @@ public enum PaymentEffect: Equatable, Sendable {
     case cancel
 
     /// The effect of `action` taken from `from` to `to`, or nil when the payment is untouched.
-    public static func of(_ action: Action, from: DossierState, to: DossierState, inputs: ActionInputs) -> PaymentEffect? {
+    public static func of(_ action: Action, from: DossierState, to: DossierState, inputs: ActionInputs)
+        -> PaymentEffect?
+    {
         switch action {
         case .requestPayment: return .request(amountVND: inputs.amount)
         case .confirmPayment:
-            return .pay(method: inputs.paymentMethod ?? .cash, receipt: inputs.paymentReceipt ?? "", amountVND: inputs.amount)
+            return .pay(
+                method: inputs.paymentMethod ?? .cash, receipt: inputs.paymentReceipt ?? "", amountVND: inputs.amount)
         default: return from.status == .awaitingPayment && to.status != .awaitingPayment ? .cancel : nil
         }
     }

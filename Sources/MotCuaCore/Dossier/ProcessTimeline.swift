@@ -37,14 +37,19 @@ public enum ProcessTimeline {
         public let timeliness: Timeliness?
     }
 
-    /// Side actions (a file, a rating, an apology, a new officer) leave the dossier in its state:
-    /// they do not end a period, unless the state itself changes.
+    /// Actions that hand nothing over: a file attached, a rating, an apology with a new
+    /// appointment. In the same state they never end a period (an upload once closed its step,
+    /// judged at upload time, and opened a second row with no deadline).
+    public static let sideActions = Set([Action.uploadFile, .rate, .apologise].map(\.rawValue))
+
+    /// A period ends when the dossier changes state or gets a new step deadline (a new officer);
+    /// side actions leave it in its state and do not end it.
     public static func periods(_ transitions: [Transition], at now: Date) -> [Period] {
         var periods: [Period] = []
         var current: Transition?
         for t in transitions {
             if let c = current {
-                if c.toState == t.toState && t.stepDueAt == c.stepDueAt { continue }
+                if c.toState == t.toState && (t.stepDueAt == c.stepDueAt || sideActions.contains(t.action)) { continue }
                 periods.append(period(c, endedBy: t, now: now))
             }
             current = t
@@ -61,8 +66,9 @@ public enum ProcessTimeline {
         } else {
             timeliness = nil
         }
-        return Period(state: start.toState, holder: holder(of: start.toState), from: start.at, to: end?.at, dueAt: due,
-                      finishedBy: end?.actorName, finishedWith: end?.action, timeliness: timeliness)
+        return Period(
+            state: start.toState, holder: holder(of: start.toState), from: start.at, to: end?.at, dueAt: due,
+            finishedBy: end?.actorName, finishedWith: end?.action, timeliness: timeliness)
     }
 
     /// The role a state waits for: the applicant while paused (the desk may also take a supplement

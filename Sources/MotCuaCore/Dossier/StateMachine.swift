@@ -56,15 +56,15 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
 
 /// An input an action may require.
 public enum ActionInput: String, Sendable, Codable, CaseIterable, Hashable {
-    case opinion          // ý kiến
-    case reason           // lý do
-    case amount           // số tiền (VND)
-    case officer          // cán bộ được phân công
-    case files            // tệp đính kèm
-    case appointment      // ngày hẹn trả mới
-    case proposal         // đề xuất: approve / refuse
-    case paymentReceipt   // số biên lai
-    case rating           // mức độ hài lòng
+    case opinion  // ý kiến
+    case reason  // lý do
+    case amount  // số tiền (VND)
+    case officer  // cán bộ được phân công
+    case files  // tệp đính kèm
+    case appointment  // ngày hẹn trả mới
+    case proposal  // đề xuất: approve / refuse
+    case paymentReceipt  // số biên lai
+    case rating  // mức độ hài lòng
 
     public var vietnameseName: String {
         switch self {
@@ -139,9 +139,12 @@ public struct ActionInputs: Sendable, Hashable, Codable {
 
     public enum Proposal: String, Sendable, Codable, Hashable, CaseIterable { case approve, refuse }
 
-    public init(opinion: String? = nil, reason: String? = nil, amount: Int? = nil, officer: UUID? = nil, fileCount: Int? = nil,
-                appointment: Date? = nil, proposal: Proposal? = nil, paymentReceipt: String? = nil, rating: Satisfaction? = nil,
-                components: [Int]? = nil, delivery: ResultDelivery? = nil, recipient: String? = nil, paymentMethod: PaymentMethod? = nil) {
+    public init(
+        opinion: String? = nil, reason: String? = nil, amount: Int? = nil, officer: UUID? = nil, fileCount: Int? = nil,
+        appointment: Date? = nil, proposal: Proposal? = nil, paymentReceipt: String? = nil, rating: Satisfaction? = nil,
+        components: [Int]? = nil, delivery: ResultDelivery? = nil, recipient: String? = nil,
+        paymentMethod: PaymentMethod? = nil
+    ) {
         self.paymentMethod = paymentMethod
         self.components = components
         self.delivery = delivery
@@ -240,7 +243,10 @@ public enum DossierError: Error, Hashable, Sendable, CustomStringConvertible {
         case .roleNotAllowed(let a):
             "Bạn không có quyền thực hiện thao tác \"\(a.vietnameseName)\"."
         case .stateNotAllowed(let a, let s):
-            "Không thể thực hiện \"\(a.vietnameseName)\" khi hồ sơ đang ở trạng thái \"\(s?.vietnameseName ?? "chưa tạo")\"."
+            """
+            Không thể thực hiện \"\(a.vietnameseName)\" khi hồ sơ đang ở trạng thái \
+            \"\(s?.vietnameseName ?? "chưa tạo")\".
+            """
         case .missingInput(let a, let i):
             "Thao tác \"\(a.vietnameseName)\" cần nhập \(i.vietnameseName)."
         case .notAssignedOfficer:
@@ -268,45 +274,77 @@ public enum StateMachine {
     static let openStates: Set<DossierState?> = Set(DossierState.all.filter { $0.status.isOpen }.map { Optional($0) })
 
     public static let rules: [Action: ActionRule] = {
-        func rule(_ action: Action, _ clauses: [ActionClause], _ target: Target, _ required: Set<ActionInput> = [],
-                  clock: ClockEffect = .none, assigned: Bool = false) -> ActionRule {
-            ActionRule(action: action, clauses: clauses, target: target, required: required, clock: clock, requiresAssignedOfficer: assigned)
+        func rule(
+            _ action: Action, _ clauses: [ActionClause], _ target: Target, _ required: Set<ActionInput> = [],
+            clock: ClockEffect = .none, assigned: Bool = false
+        ) -> ActionRule {
+            ActionRule(
+                action: action, clauses: clauses, target: target, required: required, clock: clock,
+                requiresAssignedOfficer: assigned)
         }
-        func c(_ roles: Set<Role>, _ from: [DossierState?]) -> ActionClause { ActionClause(roles: roles, from: Set(from)) }
+        func c(_ roles: Set<Role>, _ from: [DossierState?]) -> ActionClause {
+            ActionClause(roles: roles, from: Set(from))
+        }
         let list: [ActionRule] = [
             rule(.submit, [c([.citizen], [nil])], .state(DossierState(.submitted))),
             rule(.receive, [c([.reception], [nil])], .state(DossierState(.received)), clock: .start),
             rule(.accept, [c([.reception], [s(.submitted)])], .state(DossierState(.received)), clock: .start),
             rule(.reject, [c([.reception], [s(.submitted)])], .state(DossierState(.rejected)), [.reason]),
-            rule(.requestSupplement, [c([.reception], [s(.submitted)]), c([.officer], [s(.processing, .inProgress)])],
-                 .state(DossierState(.awaitingSupplement)), [.reason], clock: .pause(.supplement), assigned: true),
-            rule(.supplement, [c([.citizen, .reception], [s(.awaitingSupplement)])], .stateBeforePause, clock: .resume),
-            rule(.requestPayment, [c([.reception], [s(.received)]), c([.officer], [s(.processing, .inProgress)])],
-                 .state(DossierState(.awaitingPayment)), [.amount], clock: .pause(.payment), assigned: true),
-            rule(.confirmPayment, [c([.reception], [s(.awaitingPayment)])], .stateBeforePause, [.paymentReceipt], clock: .resume),
+            rule(
+                .requestSupplement, [c([.reception], [s(.submitted)]), c([.officer], [s(.processing, .inProgress)])],
+                .state(DossierState(.awaitingSupplement)), [.reason], clock: .pause(.supplement), assigned: true),
+            rule(
+                .supplement, [c([.citizen, .reception], [s(.awaitingSupplement)])], .stateBeforePause, clock: .resume),
+            rule(
+                .requestPayment, [c([.reception], [s(.received)]), c([.officer], [s(.processing, .inProgress)])],
+                .state(DossierState(.awaitingPayment)), [.amount], clock: .pause(.payment), assigned: true),
+            rule(
+                .confirmPayment, [c([.reception], [s(.awaitingPayment)])], .stateBeforePause, [.paymentReceipt],
+                clock: .resume),
             rule(.handOver, [c([.reception], [s(.received)])], .state(DossierState(.processing, .awaitingAssignment))),
-            rule(.assign, [c([.head], [s(.processing, .awaitingAssignment)])], .state(DossierState(.processing, .inProgress)), [.officer]),
-            rule(.reassign, [c([.head], [s(.processing, .inProgress)])], .state(DossierState(.processing, .inProgress)), [.officer]),
-            rule(.propose, [c([.officer], [s(.processing, .inProgress)])], .state(DossierState(.processing, .awaitingReview)),
-                 [.proposal, .opinion], assigned: true),
-            rule(.returnForRework, [c([.head], [s(.processing, .awaitingReview)]), c([.leader], [s(.processing, .awaitingSignature)])],
-                 .state(DossierState(.processing, .inProgress))),
-            rule(.submitForSignature, [c([.head], [s(.processing, .awaitingReview)])], .state(DossierState(.processing, .awaitingSignature))),
+            rule(
+                .assign, [c([.head], [s(.processing, .awaitingAssignment)])],
+                .state(DossierState(.processing, .inProgress)), [.officer]),
+            rule(
+                .reassign, [c([.head], [s(.processing, .inProgress)])], .state(DossierState(.processing, .inProgress)),
+                [.officer]),
+            rule(
+                .propose, [c([.officer], [s(.processing, .inProgress)])],
+                .state(DossierState(.processing, .awaitingReview)),
+                [.proposal, .opinion], assigned: true),
+            rule(
+                .returnForRework,
+                [c([.head], [s(.processing, .awaitingReview)]), c([.leader], [s(.processing, .awaitingSignature)])],
+                .state(DossierState(.processing, .inProgress))),
+            rule(
+                .submitForSignature, [c([.head], [s(.processing, .awaitingReview)])],
+                .state(DossierState(.processing, .awaitingSignature))),
             rule(.approve, [c([.leader], [s(.processing, .awaitingSignature)])], .state(DossierState(.completed))),
-            rule(.refuse, [c([.leader], [s(.processing, .awaitingSignature)])], .state(DossierState(.refused)), [.reason]),
-            rule(.apologise, [c([.leader, .head], processing.map { Optional($0) })], .same, [.reason, .appointment], clock: .apology),
-            rule(.withdraw, [c([.citizen, .reception], Array(openStates))], .state(DossierState(.withdrawn)), [.reason]),
+            rule(
+                .refuse, [c([.leader], [s(.processing, .awaitingSignature)])], .state(DossierState(.refused)), [.reason]
+            ),
+            rule(
+                .apologise, [c([.leader, .head], processing.map { Optional($0) })], .same, [.reason, .appointment],
+                clock: .apology),
+            rule(
+                .withdraw, [c([.citizen, .reception], Array(openStates))], .state(DossierState(.withdrawn)), [.reason]),
             rule(.returnResult, [c([.reception], [s(.completed)])], .state(DossierState(.returned))),
             rule(.rate, [c([.citizen], [s(.returned)])], .same, [.rating]),
             // Who adds files, and when: the applicant while submitting or supplementing; the desk
             // until the result is ready; the assigned officer while processing (the draft result);
             // the head in review and the leader at signature. Monitors and administrators never.
-            rule(.uploadFile, [c([.citizen], [s(.submitted), s(.awaitingSupplement)]),
-                               c([.reception], [s(.submitted), s(.received), s(.awaitingSupplement), s(.awaitingPayment), s(.completed)]),
-                               c([.officer], [s(.processing, .inProgress)]),
-                               c([.head], [s(.processing, .awaitingReview)]),
-                               c([.leader], [s(.processing, .awaitingSignature)])],
-                 .same, [.files], assigned: true),
+            rule(
+                .uploadFile,
+                [
+                    c([.citizen], [s(.submitted), s(.awaitingSupplement)]),
+                    c(
+                        [.reception],
+                        [s(.submitted), s(.received), s(.awaitingSupplement), s(.awaitingPayment), s(.completed)]),
+                    c([.officer], [s(.processing, .inProgress)]),
+                    c([.head], [s(.processing, .awaitingReview)]),
+                    c([.leader], [s(.processing, .awaitingSignature)]),
+                ],
+                .same, [.files], assigned: true),
         ]
         return Dictionary(uniqueKeysWithValues: list.map { ($0.action, $0) })
     }()
@@ -314,12 +352,17 @@ public enum StateMachine {
     /// The actions an actor may take on a dossier in `state` (the buttons of its page), by asking
     /// `decide` with every input given, so the answer never differs from what `decide` allows.
     /// New-dossier actions (submit, receive) are not among them.
-    public static func available(from state: DossierState, actor: ActorContext, stateBeforePause: DossierState? = nil) -> [Action] {
-        let everything = ActionInputs(opinion: "-", reason: "-", amount: 1, officer: UUID(), fileCount: 1, appointment: Date(),
-                                      proposal: .approve, paymentReceipt: "-", rating: .satisfied)
+    public static func available(from state: DossierState, actor: ActorContext, stateBeforePause: DossierState? = nil)
+        -> [Action]
+    {
+        let everything = ActionInputs(
+            opinion: "-", reason: "-", amount: 1, officer: UUID(), fileCount: 1, appointment: Date(),
+            proposal: .approve, paymentReceipt: "-", rating: .satisfied)
         return Action.allCases.filter { action in
             guard action != .submit, action != .receive else { return false }
-            return (try? decide(action, from: state, actor: actor, inputs: everything, stateBeforePause: stateBeforePause)) != nil
+            return
+                (try? decide(action, from: state, actor: actor, inputs: everything, stateBeforePause: stateBeforePause))
+                != nil
         }
     }
 
@@ -335,7 +378,11 @@ public enum StateMachine {
         let rule = rules[action]!
         let allowedRoles = rule.clauses.reduce(into: Set<Role>()) { $0.formUnion($1.roles) }
         guard !allowedRoles.isDisjoint(with: actor.roles) else { throw .roleNotAllowed(action) }
-        guard let clause = rule.clauses.first(where: { !$0.roles.isDisjoint(with: actor.roles) && $0.from.contains(state) }) else {
+        guard
+            let clause = rule.clauses.first(where: {
+                !$0.roles.isDisjoint(with: actor.roles) && $0.from.contains(state)
+            })
+        else {
             throw .stateNotAllowed(action, state)
         }
         // The role used: the clause's role the actor holds (deterministic pick).

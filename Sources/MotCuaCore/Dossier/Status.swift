@@ -158,7 +158,11 @@ public struct DossierState: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var vietnameseName: String { step.map { "\(status.manualName) - \($0.vietnameseName)" } ?? status.manualName }
+    /// "Đang thụ lý - Chờ phân công"; a step named as its status is said once ("Đang thụ lý").
+    public var vietnameseName: String {
+        guard let step, step.vietnameseName != status.manualName else { return status.manualName }
+        return "\(status.manualName) - \(step.vietnameseName)"
+    }
 }
 
 /// Roles (DOMAIN.md section 2).

@@ -84,17 +84,49 @@ public enum FormSet: String, Sendable, CaseIterable, Hashable {
         case .receipt: "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
         case .supplementRequest: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"
         case .refusal: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"
-        case .apology: self == .circular03of2025
-            ? "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ"
-            : "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
+        case .apology:
+            self == .circular03of2025
+                ? "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ"
+                : "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
         case .stopNotice: "THÔNG BÁO VỀ VIỆC DỪNG GIẢI QUYẾT HỒ SƠ"
         case .controlSlip: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
         case .logBook: "SỔ THEO DÕI HỒ SƠ"
         }
     }
 
-    /// The template's file name inside the set's folder.
+    /// The form's template, `Resources/Views/Forms/<name>.leaf`, one per form for both sets; nil
+    /// when the set has no such form.
     public func template(of form: PrintedForm) -> String? {
-        number(of: form).map { "mau-\($0)" }
+        number(of: form).map { _ in "Forms/\(form.templateName)" }
+    }
+
+    /// The few sentences a circular words differently, by name, for the form's template
+    /// (`#(phrases.promise)`). Both sets share everything else.
+    public func phrases(of form: PrintedForm) -> [String: String] {
+        switch (form, self) {
+        case (.apology, .circular03of2025):
+            [
+                "lateness": " đúng hạn ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+                "promise": "và đề nghị gia hạn thời gian giải quyết hồ sơ; kết quả sẽ được trả cho Ông/Bà vào",
+            ]
+        case (.apology, .circular01of2018):
+            ["lateness": "", "promise": "và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào"]
+        default: [:]
+        }
+    }
+}
+
+extension PrintedForm {
+    /// The template's file name: what the form is, the same in both sets.
+    public var templateName: String {
+        switch self {
+        case .receipt: "receipt"
+        case .supplementRequest: "supplement-request"
+        case .refusal: "refusal"
+        case .apology: "apology"
+        case .stopNotice: "stop-notice"
+        case .controlSlip: "control-slip"
+        case .logBook: "log-book"
+        }
     }
 }

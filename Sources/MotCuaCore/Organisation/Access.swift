@@ -9,6 +9,8 @@ public enum Feature: String, CaseIterable, Sendable {
     case account, home
     // Dossiers.
     case dossierSearch, dossierDetail, intake, printedForms
+    /// Not a page: the home page's counts of dossiers due today and overdue.
+    case deadlines
     case counter, handOver, logBook, assignment
     // Statistics.
     case reports, evaluationScores
@@ -31,6 +33,7 @@ public enum Feature: String, CaseIterable, Sendable {
         case .dossierDetail: "Xem chi tiết hồ sơ"
         case .intake: "Nộp hồ sơ"
         case .printedForms: "In biểu mẫu"
+        case .deadlines: "Hồ sơ đến hạn, quá hạn"
         case .counter: "Tiếp nhận hồ sơ"
         case .handOver: "Bàn giao hồ sơ"
         case .logBook: "Sổ theo dõi hồ sơ"
@@ -77,34 +80,44 @@ public enum Access {
     static let adminOnly: [Role: Reach] = [.admin: .notDossiers]
 
     /// The table.
-    public static let rules: [Feature: Rule] = Dictionary(uniqueKeysWithValues: [
-        Rule(feature: .portal, reach: nil),
-        Rule(feature: .lookup, reach: nil),
-        Rule(feature: .publicFiles, reach: nil),
-        Rule(feature: .login, reach: nil),
-        Rule(feature: .catalogue, reach: nil),
-        Rule(feature: .blankForms, reach: nil),
-        // Authenticated by the platform's signature over the body, not by an account.
-        Rule(feature: .paymentNotices, reach: nil),
-        Rule(feature: .account, reach: everyone),
-        Rule(feature: .home, reach: everyone),
-        Rule(feature: .dossierSearch, reach: dossierReach),
-        Rule(feature: .dossierDetail, reach: dossierReach),
-        Rule(feature: .intake, reach: [.citizen: .own, .reception: .agency]),
-        Rule(feature: .printedForms, reach: dossierReach),
-        Rule(feature: .counter, reach: [.reception: .agency]),
-        Rule(feature: .handOver, reach: [.reception: .agency]),
-        Rule(feature: .logBook, reach: [.reception: .agency, .leader: .agency]),
-        Rule(feature: .assignment, reach: [.head: .department]),
-        Rule(feature: .reports, reach: [.head: .department, .leader: .agency, .monitor: .province, .admin: .province]),
-        Rule(feature: .evaluationScores, reach: [.leader: .agency, .monitor: .province]),
-        Rule(feature: .users, reach: adminOnly),
-        Rule(feature: .auditLog, reach: adminOnly),
-        Rule(feature: .agencies, reach: adminOnly),
-        Rule(feature: .catalogueLists, reach: adminOnly),
-        Rule(feature: .procedures, reach: adminOnly),
-        Rule(feature: .calendar, reach: adminOnly),
-    ].map { ($0.feature, $0) })
+    public static let rules: [Feature: Rule] = Dictionary(
+        uniqueKeysWithValues: [
+            Rule(feature: .portal, reach: nil),
+            Rule(feature: .lookup, reach: nil),
+            Rule(feature: .publicFiles, reach: nil),
+            Rule(feature: .login, reach: nil),
+            Rule(feature: .catalogue, reach: nil),
+            Rule(feature: .blankForms, reach: nil),
+            // Authenticated by the platform's signature over the body, not by an account.
+            Rule(feature: .paymentNotices, reach: nil),
+            Rule(feature: .account, reach: everyone),
+            Rule(feature: .home, reach: everyone),
+            Rule(feature: .dossierSearch, reach: dossierReach),
+            Rule(feature: .dossierDetail, reach: dossierReach),
+            Rule(feature: .intake, reach: [.citizen: .own, .reception: .agency]),
+            Rule(feature: .printedForms, reach: dossierReach),
+            // The staff who answer for deadlines; not the administrator, not an applicant.
+            Rule(
+                feature: .deadlines,
+                reach: [
+                    .reception: .agency, .officer: .department, .head: .department, .leader: .agency,
+                    .monitor: .province,
+                ]),
+            Rule(feature: .counter, reach: [.reception: .agency]),
+            Rule(feature: .handOver, reach: [.reception: .agency]),
+            Rule(feature: .logBook, reach: [.reception: .agency, .leader: .agency]),
+            Rule(feature: .assignment, reach: [.head: .department]),
+            Rule(
+                feature: .reports,
+                reach: [.head: .department, .leader: .agency, .monitor: .province, .admin: .province]),
+            Rule(feature: .evaluationScores, reach: [.leader: .agency, .monitor: .province]),
+            Rule(feature: .users, reach: adminOnly),
+            Rule(feature: .auditLog, reach: adminOnly),
+            Rule(feature: .agencies, reach: adminOnly),
+            Rule(feature: .catalogueLists, reach: adminOnly),
+            Rule(feature: .procedures, reach: adminOnly),
+            Rule(feature: .calendar, reach: adminOnly),
+        ].map { ($0.feature, $0) })
 
     public static func rule(_ feature: Feature) -> Rule { rules[feature]! }
 

@@ -2,10 +2,10 @@ import Foundation
 
 /// The level of an agency in the administrative tree.
 public enum AgencyKind: String, Sendable, Codable, CaseIterable, Hashable {
-    case province          // UBND tỉnh / thành phố trực thuộc trung ương
+    case province  // UBND tỉnh / thành phố trực thuộc trung ương
     case provincialDepartment = "provincial_department"  // Sở, ban, ngành
-    case district          // UBND huyện / thị xã / thành phố thuộc tỉnh (abolished 1 July 2025)
-    case commune           // UBND xã / phường / thị trấn
+    case district  // UBND huyện / thị xã / thành phố thuộc tỉnh (abolished 1 July 2025)
+    case commune  // UBND xã / phường / thị trấn
 }
 
 /// What a staff user may see and act on.
@@ -22,7 +22,9 @@ public enum Scope: Hashable, Sendable {
         if roles.contains(.monitor) || roles.contains(.admin) { return .everything }
         if let agency {
             if roles.contains(.leader) || roles.contains(.reception) { return .agency(agency) }
-            if let department, roles.contains(.head) || roles.contains(.officer) { return .department(agency: agency, department: department) }
+            if let department, roles.contains(.head) || roles.contains(.officer) {
+                return .department(agency: agency, department: department)
+            }
             if roles.contains(.head) || roles.contains(.officer) { return .agency(agency) }
         }
         return .own(userID)
@@ -41,8 +43,8 @@ public enum Scope: Hashable, Sendable {
 
 /// How a procedure may be done online.
 public enum OnlineLevel: String, Sendable, Codable, CaseIterable, Hashable {
-    case full = "full"          // toàn trình
-    case partial = "partial"    // một phần
+    case full = "full"  // toàn trình
+    case partial = "partial"  // một phần
     case none = "none"
 
     public var vietnameseName: String {
@@ -56,9 +58,9 @@ public enum OnlineLevel: String, Sendable, Codable, CaseIterable, Hashable {
 
 /// When fees are collected.
 public enum FeeTiming: String, Sendable, Codable, CaseIterable, Hashable {
-    case before     // thu trước
-    case after      // thu sau
-    case exempt     // miễn
+    case before  // thu trước
+    case after  // thu sau
+    case exempt  // miễn
 
     public var vietnameseName: String {
         switch self {
@@ -95,9 +97,9 @@ public enum TimeUnit: String, Sendable, Codable, CaseIterable, Hashable {
 /// A required component of a procedure's dossier (thành phần hồ sơ).
 public struct ComponentRequirement: Hashable, Sendable, Codable {
     public enum Form: String, Sendable, Codable, CaseIterable, Hashable {
-        case original          // bản chính
-        case copy              // bản sao
-        case certifiedCopy = "certified_copy"   // bản sao chứng thực
+        case original  // bản chính
+        case copy  // bản sao
+        case certifiedCopy = "certified_copy"  // bản sao chứng thực
 
         public var vietnameseName: String {
             switch self {
@@ -117,7 +119,10 @@ public struct ComponentRequirement: Hashable, Sendable, Codable {
     public var blankForm: String?
     public var blankFormSHA256: String?
 
-    public init(name: String, form: Form, count: Int = 1, mandatory: Bool = true, blankForm: String? = nil, blankFormSHA256: String? = nil) {
+    public init(
+        name: String, form: Form, count: Int = 1, mandatory: Bool = true, blankForm: String? = nil,
+        blankFormSHA256: String? = nil
+    ) {
         self.name = name
         self.form = form
         self.count = count
@@ -155,8 +160,12 @@ public struct ProcedureTerms: Hashable, Sendable, Codable {
     public var steps: [ProcessStep]
     public var resultType: String
 
-    public init(code: String, name: String, timeAmount: Double, timeUnit: TimeUnit, onlineTimeAmount: Double? = nil, feeVND: Int,
-                feeTiming: FeeTiming, onlineLevel: OnlineLevel, components: [ComponentRequirement], steps: [ProcessStep], resultType: String) {
+    public init(
+        code: String, name: String, timeAmount: Double, timeUnit: TimeUnit, onlineTimeAmount: Double? = nil,
+        feeVND: Int,
+        feeTiming: FeeTiming, onlineLevel: OnlineLevel, components: [ComponentRequirement], steps: [ProcessStep],
+        resultType: String
+    ) {
         self.code = code
         self.name = name
         self.timeAmount = timeAmount
@@ -193,8 +202,10 @@ public struct ProcedureTerms: Hashable, Sendable, Codable {
 /// Who may be assigned a dossier (DOMAIN.md section 5, "Phân công thụ lý"): an officer of the
 /// agency that handles it, in its department (or attached to the agency as a whole).
 public enum Assignment {
-    public static func mayBeAssigned(roles: Set<Role>, agency: UUID?, department: UUID?,
-                                     toDossierOf dossierAgency: UUID, department dossierDepartment: UUID) -> Bool {
+    public static func mayBeAssigned(
+        roles: Set<Role>, agency: UUID?, department: UUID?,
+        toDossierOf dossierAgency: UUID, department dossierDepartment: UUID
+    ) -> Bool {
         roles.contains(.officer) && agency == dossierAgency && (department == nil || department == dossierDepartment)
     }
 }

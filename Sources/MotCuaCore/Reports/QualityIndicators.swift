@@ -9,15 +9,19 @@ public struct QualityIndicators: Sendable, Equatable {
     public var satisfactionRate: Double?
 
     /// The indicators' names, in the order of `values`.
-    public static let headings = ["Tỷ lệ giải quyết đúng hạn", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "Tỷ lệ TTHC có hồ sơ trực tuyến",
-                                  "Tỷ lệ thanh toán trực tuyến", "Tỷ lệ kết quả điện tử", "Tỷ lệ hài lòng"]
+    public static let headings = [
+        "Tỷ lệ giải quyết đúng hạn", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "Tỷ lệ TTHC có hồ sơ trực tuyến",
+        "Tỷ lệ thanh toán trực tuyến", "Tỷ lệ kết quả điện tử", "Tỷ lệ hài lòng",
+    ]
 
     public var values: [Double?] {
         [onTimeRate, onlineShare, proceduresOnlineShare, onlinePaymentShare, electronicResultShare, satisfactionRate]
     }
 
-    public init(onTimeRate: Double? = nil, onlineShare: Double? = nil, proceduresOnlineShare: Double? = nil,
-                onlinePaymentShare: Double? = nil, electronicResultShare: Double? = nil, satisfactionRate: Double? = nil) {
+    public init(
+        onTimeRate: Double? = nil, onlineShare: Double? = nil, proceduresOnlineShare: Double? = nil,
+        onlinePaymentShare: Double? = nil, electronicResultShare: Double? = nil, satisfactionRate: Double? = nil
+    ) {
         self.onTimeRate = onTimeRate
         self.onlineShare = onlineShare
         self.proceduresOnlineShare = proceduresOnlineShare
@@ -29,12 +33,17 @@ public struct QualityIndicators: Sendable, Equatable {
     /// From a month's counts: the II.06a numbers, the procedures offered online and those that had an
     /// online dossier, the ratings (very satisfied, satisfied, not satisfied), the results signed
     /// electronically, and the fees paid (online, all).
-    public init(counts c: SummaryCounts, proceduresOffered: Int, proceduresUsed: Int, ratings: [Int],
-                electronicResults: Int, onlinePayments: Int, payments: Int) {
+    public init(
+        counts c: SummaryCounts, proceduresOffered: Int, proceduresUsed: Int, ratings: [Int],
+        electronicResults: Int, onlinePayments: Int, payments: Int
+    ) {
         func share(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
         let r = ratings + [0, 0, 0]
-        self.init(onTimeRate: c.onTimeRate, onlineShare: share(c.newOnline, c.newOnline + c.newDirect),
-                  proceduresOnlineShare: share(proceduresUsed, proceduresOffered), onlinePaymentShare: share(onlinePayments, payments),
-                  electronicResultShare: share(electronicResults, c.resolved), satisfactionRate: share(r[0] + r[1], r[0] + r[1] + r[2]))
+        self.init(
+            onTimeRate: c.onTimeRate, onlineShare: share(c.newOnline, c.newOnline + c.newDirect),
+            proceduresOnlineShare: share(proceduresUsed, proceduresOffered),
+            onlinePaymentShare: share(onlinePayments, payments),
+            electronicResultShare: share(electronicResults, c.resolved),
+            satisfactionRate: share(r[0] + r[1], r[0] + r[1] + r[2]))
     }
 }

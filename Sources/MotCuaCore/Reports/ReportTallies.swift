@@ -16,8 +16,10 @@ public struct CountedDossier: Hashable, Sendable {
     public var completedAt: Date?
     public var returnedAt: Date?
 
-    public init(channel: DossierChannel, clock: DossierClock?, finishedAt: Date?, withdrawn: Bool,
-                status: Status? = nil, submittedAt: Date? = nil, completedAt: Date? = nil, returnedAt: Date? = nil) {
+    public init(
+        channel: DossierChannel, clock: DossierClock?, finishedAt: Date?, withdrawn: Bool,
+        status: Status? = nil, submittedAt: Date? = nil, completedAt: Date? = nil, returnedAt: Date? = nil
+    ) {
         self.channel = channel
         self.clock = clock
         self.finishedAt = finishedAt
@@ -117,7 +119,8 @@ public struct OverdueSpan: Hashable, Sendable {
 /// is in that list (`CountedDossier.currentList`): the count of a list report for any period is
 /// then a difference of cumulative sums too, and equals the dossiers the list shows.
 public enum Tally: Int, Sendable, CaseIterable, Hashable {
-    case receivedOnline, receivedDirect, resolvedEarly, resolvedOnTime, resolvedLate, withdrawn, overdueFrom, overdueUntil
+    case receivedOnline, receivedDirect, resolvedEarly, resolvedOnTime, resolvedLate, withdrawn, overdueFrom,
+        overdueUntil
     case listReturned, listCompleted, listRefused, listWithdrawn, listProcessing, listAwaitingSupplement
     case listAwaitingReception, listAwaitingHandOver, listAwaitingPayment
 
@@ -173,7 +176,9 @@ extension CountedDossier {
     /// The dossier's tallies by local day (Vietnam time).
     public var tallies: [LocalDate: Tallies] {
         var days: [LocalDate: Tallies] = [:]
-        func add(_ tally: Tally, at instant: Date) { days[VietnamTime.local(instant).date, default: Tallies()][tally] += 1 }
+        func add(_ tally: Tally, at instant: Date) {
+            days[VietnamTime.local(instant).date, default: Tallies()][tally] += 1
+        }
         if let list = currentList { add(list.tally, at: list.at) }
         guard let clock else { return days }
         add(channel == .online ? .receivedOnline : .receivedDirect, at: clock.receivedAt)

@@ -2,11 +2,11 @@ import Foundation
 
 /// Timeliness of a dossier (DOMAIN.md section 6).
 public enum Timeliness: String, Sendable, Codable, CaseIterable, Hashable {
-    case early = "early"              // trước hạn
-    case onTime = "on_time"           // đúng hạn
-    case late = "late"                // quá hạn (finished)
-    case withinTime = "within_time"   // trong hạn (open)
-    case overdue = "overdue"          // quá hạn (open)
+    case early = "early"  // trước hạn
+    case onTime = "on_time"  // đúng hạn
+    case late = "late"  // quá hạn (finished)
+    case withinTime = "within_time"  // trong hạn (open)
+    case overdue = "overdue"  // quá hạn (open)
 
     public var vietnameseName: String {
         switch self {

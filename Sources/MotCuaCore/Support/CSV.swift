@@ -32,7 +32,9 @@ public enum CSV {
     public static func quote(_ field: String) -> String {
         // On scalars: "\r\n" is one Character, equal to neither "\r" nor "\n", so a multi-line
         // address went out unquoted and broke its row (found by scripts/fuzz).
-        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            return field
+        }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -46,7 +48,7 @@ public enum CSV {
         var inQuotes = false
         var fieldWasQuoted = false
         var chars = Array(text.unicodeScalars)
-        if chars.first == "\u{FEFF}" { chars.removeFirst() } // byte-order mark written by Excel
+        if chars.first == "\u{FEFF}" { chars.removeFirst() }  // byte-order mark written by Excel
         var i = 0
 
         func endRecord() {

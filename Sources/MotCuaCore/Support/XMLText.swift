@@ -4,7 +4,9 @@
 public enum XMLText {
     public static func escape(_ s: String) -> String {
         // Most text needs nothing: checked on the bytes first (0xEF leads U+FFFE and U+FFFF in UTF-8).
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0xEF }) {
+        if !s.utf8.contains(where: {
+            $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0xEF
+        }) {
             return s
         }
         var out = ""

@@ -20,15 +20,20 @@ enum AuthService {
     /// Failures are counted per username by `Throttle.login` (atomically, in the database), for
     /// unknown usernames exactly as for known ones: the same status, message and work (a Bcrypt
     /// check against a dummy hash), so that nothing tells which accounts exist.
-    static func login(username: String, password: String, kind: String, on req: Request) async throws -> (UserModel, String) {
+    static func login(username: String, password: String, kind: String, on req: Request) async throws -> (
+        UserModel, String
+    ) {
         let now = Date()
         let name = username.trimmingCharacters(in: .whitespaces)
-        guard TextInput.isClean(name), TextInput.isClean(password), name.count <= 200, password.utf8.count <= 1000 else {
-            throw ServiceError(.unprocessableEntity, "Tên đăng nhập hoặc mật khẩu chứa ký tự không hợp lệ hoặc quá dài.")
+        guard TextInput.isClean(name), TextInput.isClean(password), name.count <= 200, password.utf8.count <= 1000
+        else {
+            throw ServiceError(
+                .unprocessableEntity, "Tên đăng nhập hoặc mật khẩu chứa ký tự không hợp lệ hoặc quá dài.")
         }
         do {
             if case .locked(let seconds) = try await Throttle.login.reserve(name.lowercased(), at: now, on: req.db) {
-                throw ServiceError.tooManyAttempts("Tài khoản tạm khoá do đăng nhập sai \(Throttle.login.limit) lần.", retryAfter: seconds)
+                throw ServiceError.tooManyAttempts(
+                    "Tài khoản tạm khoá do đăng nhập sai \(Throttle.login.limit) lần.", retryAfter: seconds)
             }
             let user = try await UserModel.query(on: req.db).filter(\.$username == name).first()
             let matches = try await req.passwordHasher.verify(password, created: user?.passwordHash ?? dummyHash).get()
@@ -41,7 +46,10 @@ enum AuthService {
             }
             try await Throttle.login.reset(name.lowercased(), on: req.db)
             let token = randomToken()
-            try await SessionModel(tokenHash: tokenHash(token), userID: user.id!, kind: kind, createdAt: now, expiresAt: now.addingTimeInterval(sessionLifetime)).create(on: req.db)
+            try await SessionModel(
+                tokenHash: tokenHash(token), userID: user.id!, kind: kind, createdAt: now,
+                expiresAt: now.addingTimeInterval(sessionLifetime)
+            ).create(on: req.db)
             return (user, token)
         } catch let e as ServiceError {
             throw e
@@ -56,27 +64,39 @@ enum AuthService {
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+            of: "/", with: "_"
+        ).replacingOccurrences(of: "=", with: "")
     }
 
     /// "Đổi mật khẩu": the current password is checked (and counted like a login, so a stolen
     /// session cannot guess it), the new one must meet `PasswordRule`; the user's other sessions
     /// end, the one in use stays.
-    static func changePassword(of user: UserModel, current: String, new: String, repeated: String, keeping token: String?,
-                               on req: Request) async throws {
+    static func changePassword(
+        of user: UserModel, current: String, new: String, repeated: String, keeping token: String?,
+        on req: Request
+    ) async throws {
         guard TextInput.isClean(current), TextInput.isClean(new), TextInput.isClean(repeated) else {
             throw ServiceError(.unprocessableEntity, "Mật khẩu chứa ký tự không hợp lệ.")
         }
-        if case .locked(let seconds) = try await Throttle.login.reserve(user.username.lowercased(), at: Date(), on: req.db) {
-            throw ServiceError.tooManyAttempts("Tài khoản tạm khoá do nhập sai mật khẩu \(Throttle.login.limit) lần.", retryAfter: seconds)
+        if case .locked(let seconds) = try await Throttle.login.reserve(
+            user.username.lowercased(), at: Date(), on: req.db)
+        {
+            throw ServiceError.tooManyAttempts(
+                "Tài khoản tạm khoá do nhập sai mật khẩu \(Throttle.login.limit) lần.", retryAfter: seconds)
         }
-        guard current.utf8.count <= 1000, try await req.passwordHasher.verify(current, created: user.passwordHash).get() else {
+        guard current.utf8.count <= 1000, try await req.passwordHasher.verify(current, created: user.passwordHash).get()
+        else {
             throw ServiceError(.unprocessableEntity, "Mật khẩu hiện tại không đúng.")
         }
         try await Throttle.login.reset(user.username.lowercased(), on: req.db)
         guard new == repeated else { throw ServiceError(.unprocessableEntity, "Mật khẩu mới nhập lại không khớp.") }
-        guard new != current else { throw ServiceError(.unprocessableEntity, "Mật khẩu mới phải khác mật khẩu hiện tại.") }
-        if let problem = PasswordRule.message(for: new, username: user.username) { throw ServiceError(.unprocessableEntity, problem) }
+        guard new != current else {
+            throw ServiceError(.unprocessableEntity, "Mật khẩu mới phải khác mật khẩu hiện tại.")
+        }
+        if let problem = PasswordRule.message(for: new, username: user.username) {
+            throw ServiceError(.unprocessableEntity, problem)
+        }
         let hash = try await req.passwordHasher.hash(new).get()
         let id = user.id!
         let kept = token.map(tokenHash)

@@ -33,11 +33,16 @@ extension Request {
 struct SessionTokenAuthenticator: AsyncRequestAuthenticator {
     func authenticate(request: Request) async throws {
         guard let token = AuthService.token(from: request),
-              let session = try await SessionModel.query(on: request.db).filter(\.$tokenHash == AuthService.tokenHash(token)).first(),
-              session.expiresAt > Date(),
-              let user = try await UserModel.find(session.userID, on: request.db), user.disabledAt == nil else { return }
+            let session = try await SessionModel.query(on: request.db).filter(
+                \.$tokenHash == AuthService.tokenHash(token)
+            ).first(),
+            session.expiresAt > Date(),
+            let user = try await UserModel.find(session.userID, on: request.db), user.disabledAt == nil
+        else { return }
         request.auth.login(user)
-        request.sessionCarrier = request.headers.bearerAuthorization != nil ? .bearer : .cookie(csrf: AuthService.csrfToken(forSession: token))
+        request.sessionCarrier =
+            request.headers.bearerAuthorization != nil
+            ? .bearer : .cookie(csrf: AuthService.csrfToken(forSession: token))
     }
 }
 

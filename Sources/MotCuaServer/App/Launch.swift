@@ -22,15 +22,21 @@ public enum Launch {
     }
 
     /// Runs `body` with an application on the given settings, and shuts it down whatever happens.
-    public static func withApplication<T>(settings: Settings, logLevel: Logger.Level = .notice,
-                                          _ body: (Application) async throws -> T) async throws -> T {
+    public static func withApplication<T>(
+        settings: Settings, logLevel: Logger.Level = .notice,
+        _ body: (Application) async throws -> T
+    ) async throws -> T {
         let app = try await application(settings: settings, logLevel: logLevel)
         return try await withCleanup({ try await body(app) }) { try await app.asyncShutdown() }
     }
 
     /// A user's full name and whether they sign results (the leader role), for `motcua ca issue`.
-    public static func signingUser(_ app: Application, username: String) async throws -> (fullName: String, signs: Bool)? {
-        guard let user = try await UserModel.query(on: app.db).filter(\.$username == username).first() else { return nil }
+    public static func signingUser(_ app: Application, username: String) async throws -> (
+        fullName: String, signs: Bool
+    )? {
+        guard let user = try await UserModel.query(on: app.db).filter(\.$username == username).first() else {
+            return nil
+        }
         return (user.fullName, user.roles.contains(.leader))
     }
 
@@ -43,8 +49,9 @@ public enum Launch {
             // A migration that changes what is counted empties the tallies; they are counted here,
             // by the code of today, once the schema is whole.
             if let sql = app.db as? any SQLDatabase,
-               try await sql.raw("SELECT 1 AS one FROM \(unsafeRaw: ReportTallyStore.table) LIMIT 1").all().isEmpty,
-               try await !sql.raw("SELECT 1 AS one FROM dossiers LIMIT 1").all().isEmpty {
+                try await sql.raw("SELECT 1 AS one FROM \(unsafeRaw: ReportTallyStore.table) LIMIT 1").all().isEmpty,
+                try await !sql.raw("SELECT 1 AS one FROM dossiers LIMIT 1").all().isEmpty
+            {
                 app.logger.notice("Đang đếm lại số liệu thống kê từ hồ sơ...")
                 _ = try await ReportTallyStore.rebuild(on: app.db)
             }
@@ -64,8 +71,10 @@ public enum Launch {
     /// sixty thousand dossiers would look as narrow as a search's hundred. ANALYZE (a million dossiers
     /// take about two seconds) gives it the real proportions; PostgreSQL keeps its own.
     static func indexCount(on sql: any SQLDatabase) async throws -> Int {
-        try await sql.count(sql.dialect.name == "sqlite" ? "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index'"
-            : "SELECT count(*) AS n FROM pg_indexes WHERE schemaname = current_schema()")
+        try await sql.count(
+            sql.dialect.name == "sqlite"
+                ? "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index'"
+                : "SELECT count(*) AS n FROM pg_indexes WHERE schemaname = current_schema()")
     }
 
     static func updatePlannerStatistics(on sql: any SQLDatabase, onlyIfMissing: Bool) async throws {
@@ -82,7 +91,8 @@ public enum Launch {
         try await sql.raw("ANALYZE").run()
     }
 
-    static func underMigrationLock(_ app: Application, _ body: @escaping @Sendable () async throws -> Void) async throws {
+    static func underMigrationLock(_ app: Application, _ body: @escaping @Sendable () async throws -> Void) async throws
+    {
         let settings = app.motcua.settings
         if settings.isPostgres {
             try await app.db.withConnection { connection in
@@ -110,7 +120,9 @@ public enum Launch {
             lines.append("HỎNG: hồ sơ \(b.dossierCode), mục \(b.seq): \(b.reason)")
         }
         if report.breaks.count > 50 { lines.append("... và \(report.breaks.count - 50) hồ sơ hỏng khác.") }
-        lines.append(report.breaks.isEmpty ? "Toàn bộ chuỗi nhật ký nguyên vẹn." : "Có \(report.breaks.count) hồ sơ có nhật ký bị sửa đổi.")
+        lines.append(
+            report.breaks.isEmpty
+                ? "Toàn bộ chuỗi nhật ký nguyên vẹn." : "Có \(report.breaks.count) hồ sơ có nhật ký bị sửa đổi.")
         return (lines, report.breaks.isEmpty)
     }
 
@@ -125,8 +137,11 @@ public enum Launch {
         try await ReportTallyStore.check(on: app.db)
     }
 
-    public static func collectFileGarbage(_ app: Application, graceMinutes: Int) async throws -> (removed: Int, removedBytes: Int, kept: Int) {
-        let r = try await FileService.collectGarbage(context: app.motcua, grace: TimeInterval(graceMinutes * 60), on: app.db)
+    public static func collectFileGarbage(_ app: Application, graceMinutes: Int) async throws -> (
+        removed: Int, removedBytes: Int, kept: Int
+    ) {
+        let r = try await FileService.collectGarbage(
+            context: app.motcua, grace: TimeInterval(graceMinutes * 60), on: app.db)
         return (r.removed, r.removedBytes, r.kept)
     }
 

@@ -21,7 +21,8 @@ struct PageLayout: Encodable {
         self.user = user?.fullName
         avatar = user?.avatarSHA256.map { "/tai-khoan/anh-dai-dien?v=\($0.prefix(16))" }
         csrf = req.csrfToken
-        menu = user.map { Menu.items(for: $0.roles, current: req.url.path + (req.url.query.map { "?" + $0 } ?? "")) } ?? []
+        menu =
+            user.map { Menu.items(for: $0.roles, current: req.url.path + (req.url.query.map { "?" + $0 } ?? "")) } ?? []
     }
 }
 
@@ -45,7 +46,7 @@ enum Menu {
         func may(_ feature: Feature) -> Bool { Access.allows(roles, feature) }
         if may(.counter) {
             add("Tiếp nhận hồ sơ", "/tiep-nhan")
-            add("Hồ sơ chờ tiếp nhận", "/ho-so?waiting=reception&sort=received_at")
+            for queue in WorkQueue.desk { add(queue.name, DeskQueueLink.of(queue.status)) }
         }
         if may(.logBook) { add("Sổ theo dõi hồ sơ", "/so-theo-doi") }
         if may(.assignment) {
@@ -73,12 +74,23 @@ enum Menu {
         }
         add("Thông tin tài khoản", "/tai-khoan")
         // The entry for the page shown: the longest link that the address starts with.
-        func under(_ link: String) -> Bool { current == link || current.hasPrefix(link + "?") || current.hasPrefix(link + "/") }
+        func under(_ link: String) -> Bool {
+            current == link || current.hasPrefix(link + "?") || current.hasPrefix(link + "/")
+        }
         if let best = items.indices.filter({ under(items[$0].link) || items[$0].section.map(under) == true })
-            .max(by: { items[$0].link.count < items[$1].link.count }) {
+            .max(by: { items[$0].link.count < items[$1].link.count })
+        {
             items[best].current = true
         }
         return items
+    }
+}
+
+/// A desk queue's list: its dossiers by status, the online submissions in the order they came
+/// (their codes count up), the others by receipt.
+enum DeskQueueLink {
+    static func of(_ status: Status) -> String {
+        "/ho-so?status=\(status.rawValue)&sort=\(status == .submitted ? "code" : "received_at")"
     }
 }
 
@@ -103,7 +115,8 @@ enum PageTime {
         if let iso = LocalDate(iso: t) { return iso }
         let parts = t.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
-              let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
+            let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2])
+        else { return nil }
         return LocalDate(year: y, month: m, day: d)
     }
 
@@ -166,9 +179,52 @@ struct PageLinks {
     static func link(_ path: String, filters: [(String, String?)]) -> String {
         var components = URLComponents()
         components.path = path
-        let items = filters.compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
+        let items = filters.compactMap { name, value in
+            value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) }
+        }
         components.queryItems = items.isEmpty ? nil : items
         return components.string ?? path
+    }
+}
+
+extension View {
+    /// A page under another status than 200: above all a form shown again after a refusal, with
+    /// what was typed and the reason, under the refusal's status (422, 409, ...), so the user
+    /// stays logged in, keeps their input and a script still sees the failure.
+    func encodeResponse(status: HTTPResponseStatus, for req: Request) async throws -> Response {
+        let response = try await encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+}
+
+/// "Xác nhận": an administrative action that changes what others rely on (closing an agency,
+/// deleting a calendar day) is asked once more, saying what it will do; the form's fields travel
+/// in hidden inputs with `xac-nhan=1`, so the second click sends the same request confirmed.
+enum ConfirmPage {
+    struct Field: Encodable { let name: String; let value: String }
+    struct Context: Encodable {
+        let layout: PageLayout
+        let title: String
+        let consequences: [String]
+        let action: String
+        let fields: [Field]
+        let confirm: String
+        let back: String
+    }
+
+    static func confirmed(_ req: Request) -> Bool { (try? req.content.get(String.self, at: "xac-nhan")) == "1" }
+
+    static func response(
+        _ title: String, consequences: [String], action: String, fields: [(String, String)], confirm: String,
+        back: String, req: Request
+    ) async throws -> Response {
+        try await req.view.render(
+            "confirm",
+            Context(
+                layout: PageLayout(title, req), title: title, consequences: consequences, action: action,
+                fields: fields.map { Field(name: $0.0, value: $0.1) }, confirm: confirm, back: back)
+        ).encodeResponse(for: req)
     }
 }
 
@@ -183,11 +239,12 @@ enum ErrorPage {
 
     static func response(status: HTTPResponseStatus, detail: String, on req: Request) async throws -> Response {
         if status == .unauthorized { return req.redirect(to: "/dang-nhap") }
-        let view = try await req.view.render("error", Context(layout: PageLayout("Có lỗi xảy ra", req), title: "Có lỗi xảy ra",
-                                                               status: Int(status.code), detail: detail))
-        let response = try await view.encodeResponse(for: req)
-        response.status = status
-        return response
+        let view = try await req.view.render(
+            "error",
+            Context(
+                layout: PageLayout("Có lỗi xảy ra", req), title: "Có lỗi xảy ra",
+                status: Int(status.code), detail: detail))
+        return try await view.encodeResponse(status: status, for: req)
     }
 }
 
@@ -195,6 +252,8 @@ extension Response {
     /// The headers an error asks for (`Retry-After`, `Allow`).
     func add(headersOf error: any Error) {
         guard let abort = error as? any AbortError else { return }
-        for (name, value) in abort.headers where name.lowercased() != "content-type" { headers.replaceOrAdd(name: name, value: value) }
+        for (name, value) in abort.headers where name.lowercased() != "content-type" {
+            headers.replaceOrAdd(name: name, value: value)
+        }
     }
 }

@@ -18,10 +18,13 @@ struct ProblemMiddleware: AsyncMiddleware {
             if status == .internalServerError { request.logger.report(error: error) }
             let response: Response
             if request.url.path.hasPrefix("/api/") {
-                let problem = Problem(type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail, instance: request.url.path)
+                let problem = Problem(
+                    type: "about:blank", title: status.reasonPhrase, status: Int(status.code), detail: detail,
+                    instance: request.url.path)
                 response = Response(status: status)
                 try response.content.encode(problem, as: .json)
-                response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
+                response.headers.contentType = HTTPMediaType(
+                    type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             } else {
                 response = try await ErrorPage.response(status: status, detail: detail, on: request)
             }
@@ -59,9 +62,11 @@ struct ProblemMiddleware: AsyncMiddleware {
     static func describe(_ e: DecodingError) -> String {
         func path(_ c: DecodingError.Context) -> String { c.codingPath.map(\.stringValue).joined(separator: ".") }
         switch e {
-        case .keyNotFound(let key, let c): return "thiếu trường \"\((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))\""
+        case .keyNotFound(let key, let c):
+            return "thiếu trường \"\((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))\""
         case .typeMismatch(_, let c), .valueNotFound(_, let c): return "trường \"\(path(c))\" sai kiểu"
-        case .dataCorrupted(let c): return c.codingPath.isEmpty ? "không đọc được JSON" : "trường \"\(path(c))\" không hợp lệ"
+        case .dataCorrupted(let c):
+            return c.codingPath.isEmpty ? "không đọc được JSON" : "trường \"\(path(c))\" không hợp lệ"
         @unknown default: return "không đọc được"
         }
     }

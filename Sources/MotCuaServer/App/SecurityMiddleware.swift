@@ -6,17 +6,19 @@ import Vapor
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     let https: Bool
 
-    static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    static let contentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
-        let h = [
-            ("Content-Security-Policy", Self.contentSecurityPolicy),
-            ("X-Frame-Options", "DENY"),
-            ("Referrer-Policy", "same-origin"),
-            ("X-Content-Type-Options", "nosniff"),
-        ] + (https ? [("Strict-Transport-Security", "max-age=31536000")] : [])
+        let h =
+            [
+                ("Content-Security-Policy", Self.contentSecurityPolicy),
+                ("X-Frame-Options", "DENY"),
+                ("Referrer-Policy", "same-origin"),
+                ("X-Content-Type-Options", "nosniff"),
+            ] + (https ? [("Strict-Transport-Security", "max-age=31536000")] : [])
         for (name, value) in h where name != "Content-Security-Policy" || !response.headers.contains(name: name) {
             // A handler's own policy stands (the printed forms: their inline style, no script at all).
             response.headers.replaceOrAdd(name: name, value: value)
@@ -34,7 +36,11 @@ struct CrossSiteGuard: AsyncMiddleware {
     /// The configured public URL (MOTCUA_PUBLIC_URL); without it the request's own host.
     let publicURL: URL?
 
-    static let refused = "Yêu cầu bị từ chối vì không xuất phát từ trang của hệ thống (thiếu hoặc sai mã bảo vệ biểu mẫu). Vui lòng tải lại trang và thử lại."
+    static let refused =
+        """
+        Yêu cầu bị từ chối vì không xuất phát từ trang của hệ thống (thiếu hoặc sai mã bảo vệ biểu mẫu). Vui lòng \
+        tải lại trang và thử lại.
+        """
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else { return try await next.respond(to: request) }
@@ -42,7 +48,9 @@ struct CrossSiteGuard: AsyncMiddleware {
         if let origin, !sameOrigin(origin, request) { throw ServiceError(.forbidden, Self.refused) }
         guard case .cookie(let csrf) = request.sessionCarrier else { return try await next.respond(to: request) }
         if request.url.path.hasPrefix("/api/") {
-            guard origin != nil, request.headers.contentType == .json else { throw ServiceError(.forbidden, Self.refused) }
+            guard origin != nil, request.headers.contentType == .json else {
+                throw ServiceError(.forbidden, Self.refused)
+            }
         } else {
             // Page forms are small: read the body here (the route then finds it collected). A file form
             // (multipart) is streamed by its route, so its token comes in the form's address.
@@ -50,8 +58,10 @@ struct CrossSiteGuard: AsyncMiddleware {
             if !multipart, request.body.data == nil {
                 _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
             }
-            let sent = request.headers.first(name: "X-CSRF-Token")
-                ?? (multipart ? request.query[String.self, at: "_csrf"] : try? request.content.get(String.self, at: "_csrf"))
+            let sent =
+                request.headers.first(name: "X-CSRF-Token")
+                ?? (multipart
+                    ? request.query[String.self, at: "_csrf"] : try? request.content.get(String.self, at: "_csrf"))
             guard let sent, constantTimeEqual(sent, csrf) else { throw ServiceError(.forbidden, Self.refused) }
         }
         return try await next.respond(to: request)
@@ -123,8 +133,10 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
             }.map(\.method.rawValue)
             guard !allowed.isEmpty else { throw notFound }
             let methods = Set(allowed + (allowed.contains("GET") ? ["HEAD"] : [])).sorted().joined(separator: ", ")
-            throw ServiceError(.methodNotAllowed, "Địa chỉ này không hỗ trợ phương thức \(request.method.rawValue); chỉ nhận \(methods).",
-                               headers: ["Allow": methods])
+            throw ServiceError(
+                .methodNotAllowed,
+                "Địa chỉ này không hỗ trợ phương thức \(request.method.rawValue); chỉ nhận \(methods).",
+                headers: ["Allow": methods])
         }
     }
 }

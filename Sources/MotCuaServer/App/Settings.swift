@@ -27,8 +27,8 @@ public struct Settings: Sendable {
     public var listeningURL: URL?
     /// MOTCUA_IDLE_TIMEOUT: seconds a connection may stay silent before the server closes it (60).
     public var idleTimeoutSeconds: Int
-    /// MOTCUA_FORM_SET: the printed forms' templates, Resources/Views/Forms/<set> (tt03-2025 by
-    /// default, or tt01-2018).
+    /// MOTCUA_FORM_SET: the circular the printed forms follow, tt03-2025 (default) or tt01-2018:
+    /// its numbering, titles and phrases; the templates in Resources/Views/Forms serve both.
     public var formSet: FormSet
     /// MOTCUA_CHROMIUM: the headless Chromium that prints forms to PDF (found on PATH by default;
     /// empty turns PDF off).
@@ -39,11 +39,15 @@ public struct Settings: Sendable {
     /// (HMAC-SHA256); without it online payment notices are refused.
     public var paymentSecret: String?
 
-    public init(database: String? = nil, dataDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(
+        database: String? = nil, dataDirectory: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         let data = URL(fileURLWithPath: dataDirectory ?? environment["MOTCUA_DATA_DIR"] ?? "./data")
         self.dataDirectory = data
         self.database = database ?? environment["DATABASE_URL"] ?? data.appendingPathComponent("motcua.sqlite").path
-        self.filesDirectory = environment["MOTCUA_FILES_DIR"].map { URL(fileURLWithPath: $0) } ?? data.appendingPathComponent("files")
+        self.filesDirectory =
+            environment["MOTCUA_FILES_DIR"].map { URL(fileURLWithPath: $0) } ?? data.appendingPathComponent("files")
         self.maxUploadBytes = (environment["MOTCUA_MAX_UPLOAD_MB"].flatMap(Int.init) ?? 20) * 1_048_576
         self.officeHours = try environment["MOTCUA_OFFICE_HOURS"].map { try OfficeHours(parsing: $0) } ?? .standard
         var policy = ReceiptPolicy.none
@@ -58,15 +62,22 @@ public struct Settings: Sendable {
         }
         self.receiptPolicy = policy
         if let url = environment["MOTCUA_PUBLIC_URL"], !url.isEmpty {
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                throw CalendarError.invalidDuration("MOTCUA_PUBLIC_URL=\"\(url)\" phải là địa chỉ http:// hoặc https://")
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil
+            else {
+                throw CalendarError.invalidDuration(
+                    "MOTCUA_PUBLIC_URL=\"\(url)\" phải là địa chỉ http:// hoặc https://")
             }
             self.publicURL = parsed
         } else {
             self.publicURL = nil
         }
         if environment["MOTCUA_TRUST_FORWARDED"] != nil {
-            throw CalendarError.invalidDuration("MOTCUA_TRUST_FORWARDED không còn dùng: đặt MOTCUA_TRUSTED_PROXIES là địa chỉ của reverse proxy (ví dụ 127.0.0.1)")
+            throw CalendarError.invalidDuration(
+                """
+                MOTCUA_TRUST_FORWARDED không còn dùng: đặt MOTCUA_TRUSTED_PROXIES là địa chỉ của reverse proxy \
+                (ví dụ 127.0.0.1)
+                """
+            )
         }
         var proxies = Set<String>()
         for item in (environment["MOTCUA_TRUSTED_PROXIES"] ?? "").split(separator: ",") {
@@ -84,7 +95,12 @@ public struct Settings: Sendable {
         self.idleTimeoutSeconds = environment["MOTCUA_IDLE_TIMEOUT"].flatMap(Int.init) ?? 60
         if let set = environment["MOTCUA_FORM_SET"], !set.isEmpty {
             guard let chosen = FormSet(rawValue: set) else {
-                throw CalendarError.invalidDuration("MOTCUA_FORM_SET=\"\(set)\" phải là một trong: \(FormSet.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw CalendarError.invalidDuration(
+                    """
+                    MOTCUA_FORM_SET=\"\(set)\" phải là một trong: \
+                    \(FormSet.allCases.map(\.rawValue).joined(separator: ", "))
+                    """
+                )
             }
             self.formSet = chosen
         } else {
@@ -141,7 +157,8 @@ struct MotCuaContext: Sendable {
         self.files = files
         self.signing = signing
         printer = PDFPrinter(executable: settings.chromium)
-        live = LiveCalendar(DossierService(calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files))
+        live = LiveCalendar(
+            DossierService(calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files))
     }
 
     var calendar: WorkingCalendar { live.service.calendar }
@@ -149,7 +166,8 @@ struct MotCuaContext: Sendable {
 
     /// Puts a newly stored calendar in force for the requests that follow.
     func replaceCalendar(_ calendar: WorkingCalendar) {
-        live.service = DossierService(calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files)
+        live.service = DossierService(
+            calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files)
     }
 }
 
@@ -167,7 +185,9 @@ extension Application {
 
     var motcua: MotCuaContext {
         get {
-            guard let c = storage[ContextKey.self] else { fatalError("MotCua is not configured: call configure(_:settings:)") }
+            guard let c = storage[ContextKey.self] else {
+                fatalError("MotCua is not configured: call configure(_:settings:)")
+            }
             return c
         }
         set { storage[ContextKey.self] = newValue }

@@ -40,20 +40,24 @@ struct Throttle: Sendable {
         let t = Int64(now.timeIntervalSince1970.rounded(.down))
         let stale = t - Int64(window)
         // The window has passed and no lock holds: counting starts again.
-        let expired: SQLQueryString = "(throttles.window_start <= \(bind: stale) AND COALESCE(throttles.locked_until, 0) <= \(bind: t))"
+        let expired: SQLQueryString =
+            "(throttles.window_start <= \(bind: stale) AND COALESCE(throttles.locked_until, 0) <= \(bind: t))"
         let failures: SQLQueryString = "(CASE WHEN \(expired) THEN 1 ELSE throttles.failures + 1 END)"
-        let row = try await sql.raw("""
+        let row = try await sql.raw(
+            """
             INSERT INTO throttles (throttle_key, failures, window_start, locked_until)
             VALUES (\(bind: key(value)), 1, \(bind: t), \(bind: limit <= 1 ? t + Int64(lockout) : nil))
             ON CONFLICT (throttle_key) DO UPDATE SET
               failures = \(failures),
               window_start = CASE WHEN \(expired) THEN \(bind: t) ELSE throttles.window_start END,
               locked_until = CASE
-                WHEN \(failures) >= \(bind: limit) AND COALESCE(throttles.locked_until, 0) <= \(bind: t) THEN \(bind: t + Int64(lockout))
+                WHEN \(failures) >= \(bind: limit) AND COALESCE(throttles.locked_until, 0) <= \(bind: t) THEN \
+                \(bind: t + Int64(lockout))
                 WHEN \(expired) THEN NULL
                 ELSE throttles.locked_until END
             RETURNING failures, locked_until
-            """).first()
+            """
+        ).first()
         guard let row else { throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.") }
         let count = try row.decode(column: "failures", as: Int.self)
         let until = try row.decode(column: "locked_until", as: Int64?.self)
@@ -65,11 +69,13 @@ struct Throttle: Sendable {
     /// Gives a reservation back: a correct attempt, or one refused by another throttle and never
     /// compared.
     func release(_ value: String, on db: any Database) async throws {
-        try await (db as! any SQLDatabase).raw("""
+        try await (db as! any SQLDatabase).raw(
+            """
             UPDATE throttles SET failures = failures - 1,
               locked_until = CASE WHEN failures - 1 < \(bind: limit) THEN NULL ELSE locked_until END
             WHERE throttle_key = \(bind: key(value)) AND failures > 0
-            """).run()
+            """
+        ).run()
     }
 
     /// Forgets the key's count (a successful login).
@@ -81,9 +87,11 @@ struct Throttle: Sendable {
     static func purge(at now: Date, on db: any Database) async throws {
         let t = Int64(now.timeIntervalSince1970.rounded(.down))
         let oldest = t - Int64([login, lookupCode, lookupAddress].map(\.window).max()!)
-        try await (db as! any SQLDatabase).raw("""
+        try await (db as! any SQLDatabase).raw(
+            """
             DELETE FROM throttles WHERE window_start <= \(bind: oldest) AND COALESCE(locked_until, 0) <= \(bind: t)
-            """).run()
+            """
+        ).run()
     }
 }
 

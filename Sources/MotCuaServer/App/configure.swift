@@ -23,10 +23,13 @@ public func configure(_ app: Application, settings: Settings) async throws {
         configuration.coreConfiguration.options.additionalStartupParameters.append(("work_mem", "16MB"))
         // A burst of writes on the same rows queues for connections behind the row locks; 30 s
         // (not the default 10) lets such a queue drain on a loaded machine instead of failing.
-        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
+        app.databases.use(
+            .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)),
+            as: .psql)
     } else {
         let path = settings.database
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         // SQLite has one writer at a time and a connection per event loop: a burst of writes queues
         // for them. 20 concurrent receptions timed out at the default 10 s, and at 30 s while the
         // whole test suite ran beside them on two cores; a queue that drains is waited for.

@@ -7,16 +7,17 @@ import Vapor
 func routes(_ app: Application) throws {
     func api(_ r: any RoutesBuilder) -> any RoutesBuilder { r.grouped("api", "v1") }
 
-    app.feature(.portal) { r in // The portal's home and the API description.
+    app.feature(.portal) { r in  // The portal's home and the API description.
         r.get(use: LookupPages().home)
         r.get("openapi.yaml") { req async throws -> Response in
             let path = req.application.directory.workingDirectory + "openapi.yaml"
             let response = try await req.fileio.asyncStreamFile(at: path)
-            response.headers.contentType = HTTPMediaType(type: "application", subType: "yaml", parameters: ["charset": "utf-8"])
+            response.headers.contentType = HTTPMediaType(
+                type: "application", subType: "yaml", parameters: ["charset": "utf-8"])
             return response
         }
     }
-    app.feature(.lookup) { r in // The public lookup by code and secret, and the result's copy.
+    app.feature(.lookup) { r in  // The public lookup by code and secret, and the result's copy.
         let pages = LookupPages()
         r.get("tra-cuu", use: pages.lookup)
         r.get("tra-cuu", "ket-qua", use: pages.resultFile)
@@ -25,18 +26,18 @@ func routes(_ app: Application) throws {
     app.feature(.publicFiles) { r in r.get("chu-ky-so", ":file", use: LookupPages().caFile) }
     app.feature(.catalogue) { r in api(r).get("procedures", use: CatalogueAPI().procedures) }
     app.feature(.blankForms) { r in r.get("mau-don", ":code", ":position", use: ProceduresPage().downloadBlankForm) }
-    app.feature(.paymentNotices) { r in // The payment platform's signed notices.
+    app.feature(.paymentNotices) { r in  // The payment platform's signed notices.
         api(r).on(.POST, "payments", "notify", body: .collect(maxSize: "16kb"), use: PaymentNotices().notify)
     }
 
-    app.feature(.login) { r in // Log in and out.
+    app.feature(.login) { r in  // Log in and out.
         let pages = AccountPages()
         r.get("dang-nhap", use: pages.loginForm)
         r.post("dang-nhap", use: pages.login)
         r.post("dang-xuat", use: pages.logout)
         api(r).post("login", use: AccountAPI().login)
     }
-    app.feature(.account) { r in // Thông tin tài khoản.
+    app.feature(.account) { r in  // Thông tin tài khoản.
         let profile = ProfilePage(), account = AccountAPI()
         r.get("tai-khoan", use: profile.show)
         r.post("tai-khoan", "thong-tin", use: profile.updateName)
@@ -55,16 +56,19 @@ func routes(_ app: Application) throws {
         r.get("quan-tri", "nguoi-dung", use: users.show)
         r.post("quan-tri", "nguoi-dung", use: users.create)
         r.post("quan-tri", "nguoi-dung", ":id", "mat-khau", use: users.resetPassword)
+        r.get("quan-tri", "nguoi-dung", ":id", "sua", use: users.editForm)
+        r.post("quan-tri", "nguoi-dung", ":id", "sua", use: users.update)
         r.post("quan-tri", "nguoi-dung", ":id", ":action", use: users.setDisabled)
     }
     app.feature(.auditLog) { r in r.get("quan-tri", "nhat-ky", use: AuditLogPage().show) }
     app.feature(.agencies) { r in
         let agencies = AgenciesPage()
         r.get("quan-tri", "co-quan", use: agencies.show)
+        r.post("quan-tri", "co-quan", use: agencies.create)
         r.post("quan-tri", "co-quan", ":id", "doi-ten", use: agencies.rename)
         r.post("quan-tri", "co-quan", ":id", "giai-the", use: agencies.close)
     }
-    app.feature(.catalogueLists) { r in // phong-ban, linh-vuc
+    app.feature(.catalogueLists) { r in  // phong-ban, linh-vuc
         let lists = CatalogueListsPage()
         r.get("quan-tri", ":list", use: lists.show)
         r.post("quan-tri", ":list", use: lists.create)
@@ -77,8 +81,10 @@ func routes(_ app: Application) throws {
         r.post("quan-tri", "thu-tuc", "moi", use: procedures.create)
         r.get("quan-tri", "thu-tuc", ":id", use: procedures.editForm)
         r.post("quan-tri", "thu-tuc", ":id", use: procedures.update)
-        r.on(.POST, "quan-tri", "thu-tuc", ":id", "mau-don",
-             body: .collect(maxSize: ByteCount(value: app.motcua.settings.maxUploadBytes + 1_048_576)), use: procedures.uploadBlankForm)
+        r.on(
+            .POST, "quan-tri", "thu-tuc", ":id", "mau-don",
+            body: .collect(maxSize: ByteCount(value: app.motcua.settings.maxUploadBytes + 1_048_576)),
+            use: procedures.uploadBlankForm)
     }
     app.feature(.calendar) { r in
         let calendar = CalendarPage()
@@ -97,26 +103,26 @@ func routes(_ app: Application) throws {
         r.post("tiep-nhan", use: counter.receive)
     }
     app.feature(.handOver) { r in r.post("ban-giao", use: HandOverPage().handOver) }
-    app.feature(.logBook) { r in // The day's book on screen; with a date range, the book as printed.
+    app.feature(.logBook) { r in  // The day's book on screen; with a date range, the book as printed.
         r.get("so-theo-doi") { req async throws -> Response in
             let printed = req.query[String.self, at: "from"] != nil || req.query[String.self, at: "to"] != nil
             return printed ? try await LogBookForm().show(req: req) : try await LogBookPage().show(req: req)
         }
     }
 
-    app.feature(.assignment) { r in // The department head's assignment of officers.
+    app.feature(.assignment) { r in  // The department head's assignment of officers.
         let page = AssignmentPage()
         r.get("phan-cong", use: page.show)
         r.post("phan-cong", use: page.assign)
     }
 
-    app.feature(.dossierSearch) { r in // Dossier list and search.
+    app.feature(.dossierSearch) { r in  // Dossier list and search.
         r.get("ho-so", use: DossierListPage().show)
         api(r).get("dossiers", use: DossierListAPI().list)
     }
     app.feature(.intake) { r in api(r).post("dossiers", use: IntakeAPI().create) }
 
-    app.feature(.reports) { r in // Statistics (Thống kê báo cáo).
+    app.feature(.reports) { r in  // Statistics (Thống kê báo cáo).
         let summary = SummaryPage()
         r.get("thong-ke", use: summary.show)
         r.get("thong-ke", "ho-so", use: summary.list)
@@ -140,7 +146,7 @@ func routes(_ app: Application) throws {
         r.post("thong-ke", "danh-gia", "diem", use: scores.save)
     }
 
-    app.feature(.dossierDetail) { r in // One dossier: detail, actions, files.
+    app.feature(.dossierDetail) { r in  // One dossier: detail, actions, files.
         let page = DossierDetailPage(), detail = DossierDetailAPI()
         r.get("ho-so", ":code", use: page.show)
         r.post("ho-so", ":code", "thao-tac", ":action", use: page.act)

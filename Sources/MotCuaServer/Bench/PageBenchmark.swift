@@ -25,13 +25,18 @@ public enum PageBenchmark {
         struct Listed: Decodable { let items: [DossierSummary] }
         let list = try await respond(app, .GET, "/api/v1/dossiers?per=100&page=6&status=returned", headers: headers)
         // A returned one, so received (PostgreSQL lists the not yet received first in newest-first order, SQLite last).
-        guard let latest = try? JSONDecoder().decode(Listed.self, from: Data(buffer: list.body.buffer ?? ByteBuffer())).items.last(where: { $0.receivedAt != nil }),
-              let receivedAt = latest.receivedAt else {
+        guard
+            let latest = try? JSONDecoder().decode(Listed.self, from: Data(buffer: list.body.buffer ?? ByteBuffer()))
+                .items.last(where: { $0.receivedAt != nil }),
+            let receivedAt = latest.receivedAt
+        else {
             throw Abort(.notFound, reason: "Người dùng chưa có đủ hồ sơ để đo: chạy với --dossiers N.")
         }
         let month = String(receivedAt.prefix(7))
         let first = LocalDate(iso: month + "-01")!
-        let lastDay = LocalDate(year: first.year + first.month / 12, month: first.month % 12 + 1, day: 1)!.adding(days: -1).iso
+        let lastDay = LocalDate(year: first.year + first.month / 12, month: first.month % 12 + 1, day: 1)!.adding(
+            days: -1
+        ).iso
         let name = latest.applicantName.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         return [
             ("Tuyến tối thiểu: GET /api/v1/me", "/api/v1/me"),
@@ -57,12 +62,18 @@ public enum PageBenchmark {
         ]
     }
 
-    public static func run(_ app: Application, username: String, password: String, rounds: Int,
-                           progress: (String) -> Void = { _ in }) async throws -> [Figure] {
+    public static func run(
+        _ app: Application, username: String, password: String, rounds: Int,
+        progress: (String) -> Void = { _ in }
+    ) async throws -> [Figure] {
         try await app.asyncBoot()
-        let login = try await respond(app, .POST, "/api/v1/login", headers: ["Content-Type": "application/json"],
-                                      body: #"{"username":"\#(username)","password":"\#(password)"}"#)
-        guard login.status == .ok, let token = try? JSONDecoder().decode([String: AnyToken].self, from: Data(buffer: login.body.buffer ?? ByteBuffer()))["token"]?.text else {
+        let login = try await respond(
+            app, .POST, "/api/v1/login", headers: ["Content-Type": "application/json"],
+            body: #"{"username":"\#(username)","password":"\#(password)"}"#)
+        guard login.status == .ok,
+            let token = try? JSONDecoder().decode(
+                [String: AnyToken].self, from: Data(buffer: login.body.buffer ?? ByteBuffer()))["token"]?.text
+        else {
             throw Abort(.unauthorized, reason: "Không đăng nhập được bằng \(username).")
         }
         var headers = HTTPHeaders()
@@ -78,21 +89,31 @@ public enum PageBenchmark {
                 let response = try await respond(app, .GET, route.1, headers: headers)
                 let elapsed = ContinuousClock.now - start
                 statuses[i] = response.status.code
-                if round >= 0 { times[i].append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000) }
+                if round >= 0 {
+                    times[i].append(
+                        Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                }
             }
             if round >= 0, (round + 1) % 10 == 0 { progress("\(round + 1)/\(rounds) lượt") }
         }
         return routes.enumerated().map { i, route in
             let sorted = times[i].sorted()
-            func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)] }
-            return Figure(name: route.0, path: route.1, p50: at(0.5), p95: at(0.95), max: sorted.last!, status: statuses[i])
+            func at(_ q: Double) -> Double {
+                sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)]
+            }
+            return Figure(
+                name: route.0, path: route.1, p50: at(0.5), p95: at(0.95), max: sorted.last!, status: statuses[i])
         }
     }
 
-    static func respond(_ app: Application, _ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: String? = nil) async throws -> Response {
-        let request = Request(application: app, method: method, url: URI(string: path), headers: headers,
-                              collectedBody: body.map { ByteBuffer(string: $0) }, remoteAddress: try .init(ipAddress: "127.0.0.1", port: 1),
-                              logger: app.logger, on: app.eventLoopGroup.next())
+    static func respond(
+        _ app: Application, _ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: String? = nil
+    ) async throws -> Response {
+        let request = Request(
+            application: app, method: method, url: URI(string: path), headers: headers,
+            collectedBody: body.map { ByteBuffer(string: $0) },
+            remoteAddress: try .init(ipAddress: "127.0.0.1", port: 1),
+            logger: app.logger, on: app.eventLoopGroup.next())
         return try await app.responder.respond(to: request).get()
     }
 

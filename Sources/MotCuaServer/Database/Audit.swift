@@ -3,8 +3,10 @@ import Foundation
 
 /// The audit log of administration: one entry per change, written in the change's transaction.
 enum Audit {
-    static func record(_ summary: String, entity: String, id: String, changes: [LogChain.Change], actor: Actor, at now: Date = Date(),
-                       on db: any Database) async throws {
+    static func record(
+        _ summary: String, entity: String, id: String, changes: [LogChain.Change], actor: Actor, at now: Date = Date(),
+        on db: any Database
+    ) async throws {
         let entry = AuditEntryModel()
         entry.id = UUID.timeOrdered()
         entry.at = now.wholeSeconds

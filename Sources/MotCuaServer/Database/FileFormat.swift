@@ -37,19 +37,24 @@ enum FileFormat {
     }
 
     static func be16(_ b: Bytes, _ i: Int) -> Int { Int(b[i]) << 8 | Int(b[i + 1]) }
-    static func be32(_ b: Bytes, _ i: Int) -> Int { Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3]) }
+    static func be32(_ b: Bytes, _ i: Int) -> Int {
+        Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
+    }
     static func le16(_ b: Bytes, _ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 }
     static func le32(_ b: Bytes, _ i: Int) -> Int { le16(b, i) | le16(b, i + 2) << 16 }
 
     static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-    static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 || c == 0x0C || c == 0x00 }
+    static func isSpace(_ c: UInt8) -> Bool {
+        c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 || c == 0x0C || c == 0x00
+    }
 
     static func isPDF(_ b: Bytes) -> Bool {
         // %PDF-d.d
         guard b.count >= 32, isDigit(b[5]), b[6] == 0x2E, isDigit(b[7]) else { return false }
         let tail = b.count - min(b.count, 2048)
         guard let eof = b.lastIndex(of: Array("%%EOF".utf8), from: tail),
-              let startxref = b.lastIndex(of: Array("startxref".utf8), from: tail), startxref < eof else { return false }
+            let startxref = b.lastIndex(of: Array("startxref".utf8), from: tail), startxref < eof
+        else { return false }
         // Only line ends may follow %%EOF.
         guard (eof + 5..<b.count).allSatisfy({ isSpace(b[$0]) }) else { return false }
         var i = startxref + 9
@@ -78,7 +83,9 @@ enum FileFormat {
             let type = Array(b[i + 4..<i + 8])
             guard length <= b.count - i - 12 else { return false }
             if first {
-                guard type == Array("IHDR".utf8), length == 13, be32(b, i + 8) > 0, be32(b, i + 12) > 0 else { return false }
+                guard type == Array("IHDR".utf8), length == 13, be32(b, i + 8) > 0, be32(b, i + 12) > 0 else {
+                    return false
+                }
                 first = false
             }
             i += 12 + length
@@ -92,14 +99,16 @@ enum FileFormat {
         while i + 4 <= b.count {
             guard b[i] == 0xFF else { return false }
             let marker = b[i + 1]
-            if marker == 0xFF { i += 1; continue }                    // fill byte
+            if marker == 0xFF { i += 1; continue }  // fill byte
             if marker == 0x01 || (0xD0...0xD7).contains(marker) { i += 2; continue }
             let length = be16(b, i + 2)
             guard length >= 2, i + 2 + length <= b.count else { return false }
-            if [0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF].contains(marker) { frame = true }
-            if marker == 0xDA {                                       // start of scan: entropy-coded data to EOI
+            if [0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF].contains(marker) {
+                frame = true
+            }
+            if marker == 0xDA {  // start of scan: entropy-coded data to EOI
                 var end = b.count
-                while end > i, b[end - 1] == 0x00 { end -= 1 }      // some writers pad with zeros
+                while end > i, b[end - 1] == 0x00 { end -= 1 }  // some writers pad with zeros
                 return frame && end >= i + 4 && b[end - 2] == 0xFF && b[end - 1] == 0xD9
             }
             i += 2 + length
@@ -109,8 +118,10 @@ enum FileFormat {
 
     static func officeZip(_ b: Bytes) -> Kind? {
         // The end-of-central-directory record, then every central directory entry's name.
-        guard b.count >= 22, let eocd = b.lastIndex(of: [0x50, 0x4B, 0x05, 0x06], from: b.count - min(b.count, 65_557)),
-              eocd + 22 <= b.count else { return nil }
+        guard b.count >= 22,
+            let eocd = b.lastIndex(of: [0x50, 0x4B, 0x05, 0x06], from: b.count - min(b.count, 65_557)),
+            eocd + 22 <= b.count
+        else { return nil }
         let entries = le16(b, eocd + 10), size = le32(b, eocd + 12), start = le32(b, eocd + 16)
         guard start + size <= eocd, entries > 0 else { return nil }
         var i = start, names = Set<String>()

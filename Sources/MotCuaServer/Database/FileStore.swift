@@ -31,7 +31,13 @@ struct FileStore: Sendable {
             throw ServiceError(.payloadTooLarge, "Tệp vượt quá dung lượng cho phép (\(maxBytes / 1_048_576) MB).")
         }
         guard let kind = known ?? Self.sniff(data) else {
-            throw ServiceError(.unsupportedMediaType, "Loại tệp không được chấp nhận. Chỉ nhận PDF, JPEG, PNG, DOC, DOCX, XLS, XLSX (kiểm tra theo nội dung tệp).")
+            throw ServiceError(
+                .unsupportedMediaType,
+                """
+                Loại tệp không được chấp nhận. Chỉ nhận PDF, JPEG, PNG, DOC, DOCX, XLS, XLSX (kiểm tra theo nội \
+                dung tệp).
+                """
+            )
         }
         let sha = Self.sha256(data)
         let target = path(for: sha)

@@ -25,7 +25,12 @@ enum NameSearchIndex {
     static func create(on sql: any SQLDatabase) async throws {
         guard sql.dialect.name == "postgresql" else { return try await IndexDossierText.create(on: sql) }
         try await sql.raw(SQLQueryString(tokensFunction)).run()
-        try await sql.raw("CREATE INDEX IF NOT EXISTS idx_dossiers_name_tokens ON dossiers USING gin (motcua_name_tokens(applicant_search))").run()
+        try await sql.raw(
+            """
+            CREATE INDEX IF NOT EXISTS idx_dossiers_name_tokens ON dossiers USING gin \
+            (motcua_name_tokens(applicant_search))
+            """
+        ).run()
     }
 
     /// Creates the index if it is missing (a bulk load cut short leaves it to the next start).
@@ -43,10 +48,16 @@ enum NameSearchIndex {
     /// letters and digits only (IndexDossierText.words), bound, never spliced into the SQL.
     static func matching(_ words: [String], dialect: String) -> SQLQueryString {
         guard dialect == "postgresql" else { return IndexDossierText.ftsMatching(words) }
-        let tokens = words.map { w in w.count <= 3 ? "('\(w)_' | '\(w)')" : "'\(w.prefix(3))_'" }.joined(separator: " & ")
-        var condition: SQLQueryString = "motcua_name_tokens(\(ident: "dossiers").\(ident: "applicant_search")) @@ CAST(\(bind: tokens) AS tsquery)"
+        let tokens = words.map { w in w.count <= 3 ? "('\(w)_' | '\(w)')" : "'\(w.prefix(3))_'" }.joined(
+            separator: " & ")
+        var condition: SQLQueryString =
+            "motcua_name_tokens(\(ident: "dossiers").\(ident: "applicant_search")) @@ CAST(\(bind: tokens) AS tsquery)"
         for w in words where w.count > 3 {
-            condition = "\(condition) AND (' ' || \(ident: "dossiers").\(ident: "applicant_search")) LIKE \(bind: "% " + w + "%")"
+            condition =
+                """
+                \(condition) AND (' ' || \(ident: "dossiers").\(ident: "applicant_search")) LIKE \
+                \(bind: "% " + w + "%")
+                """
         }
         return condition
     }

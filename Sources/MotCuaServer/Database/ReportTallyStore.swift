@@ -6,9 +6,11 @@ import SQLKit
 extension DossierModel {
     /// What the statistics count of this dossier.
     var counted: CountedDossier {
-        CountedDossier(channel: DossierChannel(rawValue: channel) ?? .direct, clock: (try? clock) ?? nil,
-                       finishedAt: finishedAt, withdrawn: status == Status.withdrawn.rawValue,
-                       status: Status(rawValue: status), submittedAt: submittedAt, completedAt: completedAt, returnedAt: returnedAt)
+        CountedDossier(
+            channel: DossierChannel(rawValue: channel) ?? .direct, clock: (try? clock) ?? nil,
+            finishedAt: finishedAt, withdrawn: status == Status.withdrawn.rawValue,
+            status: Status(rawValue: status), submittedAt: submittedAt, completedAt: completedAt, returnedAt: returnedAt
+        )
     }
 }
 
@@ -41,8 +43,10 @@ enum ReportTallyStore {
 
         static func all(of day: LocalDate) -> [Bucket] {
             let iso = day.iso
-            return [Bucket(level: .year, text: String(iso.prefix(4))), Bucket(level: .month, text: String(iso.prefix(7))),
-                    Bucket(level: .day, text: iso)]
+            return [
+                Bucket(level: .year, text: String(iso.prefix(4))), Bucket(level: .month, text: String(iso.prefix(7))),
+                Bucket(level: .day, text: iso),
+            ]
         }
     }
 
@@ -62,7 +66,8 @@ enum ReportTallyStore {
     static func record(_ change: [LocalDate: Tallies], of d: DossierModel, on db: any Database) async throws {
         let rows = buckets(change)
         guard !rows.isEmpty else { return }
-        try await add(rows.sorted { $0.key < $1.key }.map { (key(of: d), $0.key, $0.value) }, on: db as! any SQLDatabase)
+        try await add(
+            rows.sorted { $0.key < $1.key }.map { (key(of: d), $0.key, $0.value) }, on: db as! any SQLDatabase)
     }
 
     static let keyColumns = ["level", "bucket", "agency_id", "department_id", "procedure_id", "field_id"]
@@ -71,15 +76,22 @@ enum ReportTallyStore {
     static func add(_ rows: [(Key, Bucket, Tallies)], on sql: any SQLDatabase) async throws {
         let columns = keyColumns + Tally.allCases.map(\.column)
         for chunk in stride(from: 0, to: rows.count, by: 500).map({ rows[$0..<min($0 + 500, rows.count)] }) {
-            var q: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES "
+            var q: SQLQueryString =
+                "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES "
             for (i, (key, bucket, t)) in chunk.enumerated() {
                 q += i == 0 ? "(" : ", ("
-                q += "\(bind: bucket.level.rawValue), \(bind: bucket.text), \(bind: key.agency), \(bind: key.department), \(bind: key.procedure), \(bind: key.field)"
+                q +=
+                    """
+                    \(bind: bucket.level.rawValue), \(bind: bucket.text), \(bind: key.agency), \
+                    \(bind: key.department), \(bind: key.procedure), \(bind: key.field)
+                    """
                 for n in t.counts { q += ", \(bind: n)" }
                 q += ")"
             }
             q += " ON CONFLICT (\(unsafeRaw: keyColumns.joined(separator: ", "))) DO UPDATE SET "
-            q += SQLQueryString(Tally.allCases.map { "\($0.column) = \(table).\($0.column) + excluded.\($0.column)" }.joined(separator: ", "))
+            q += SQLQueryString(
+                Tally.allCases.map { "\($0.column) = \(table).\($0.column) + excluded.\($0.column)" }.joined(
+                    separator: ", "))
             try await sql.raw(q).run()
         }
     }
@@ -97,7 +109,9 @@ enum ReportTallyStore {
             var q = DossierModel.query(on: db).sort(\.$id).limit(5_000)
                 .field(\.$id).field(\.$channel).field(\.$status).field(\.$clockJSON).field(\.$completedAt)
                 .field(\.$submittedAt).field(\.$returnedAt)
-                .field(\.$finishedAt).field(\.$resolution).field(\.$agencyID).field(\.$departmentID).field(\.$procedureID).field(\.$fieldID)
+                .field(\.$finishedAt).field(\.$resolution).field(\.$agencyID).field(\.$departmentID).field(
+                    \.$procedureID
+                ).field(\.$fieldID)
             if let last { q = q.filter(\.$id > last) }
             let batch = try await q.all()
             guard let tail = batch.last else { break }
@@ -109,7 +123,9 @@ enum ReportTallyStore {
                 let status = Status(rawValue: d.status)
                 let missing = d.finishedAt == nil
                 if missing {
-                    if status == .completed || status == .returned || status == .refused { d.finishedAt = d.completedAt }
+                    if status == .completed || status == .returned || status == .refused {
+                        d.finishedAt = d.completedAt
+                    }
                     if status == .withdrawn {
                         d.finishedAt = try await LogEntryModel.query(on: db).filter(\.$dossierID == d.id!)
                             .filter(\.$action == Action.withdraw.rawValue).sort(\.$seq, .descending).first()?.at
@@ -119,7 +135,12 @@ enum ReportTallyStore {
                 let resolution = counted.resolution?.rawValue
                 if repair, d.finishedAt != nil, let resolution, missing || d.resolution != resolution {
                     if status == .withdrawn {
-                        try await sql.raw("UPDATE dossiers SET finished_at = \(bind: d.finishedAt), resolution = \(bind: resolution) WHERE id = \(bind: d.id!)").run()
+                        try await sql.raw(
+                            """
+                            UPDATE dossiers SET finished_at = \(bind: d.finishedAt), resolution = \
+                            \(bind: resolution) WHERE id = \(bind: d.id!)
+                            """
+                        ).run()
                     } else {
                         completedByResolution[resolution, default: []].append(d.id!)
                     }
@@ -127,8 +148,14 @@ enum ReportTallyStore {
                 for (day, t) in counted.tallies { byKey[key(of: d), default: [:]][day, default: Tallies()] += t }
             }
             for (resolution, ids) in completedByResolution {
-                for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-                    try await sql.raw("UPDATE dossiers SET finished_at = completed_at, resolution = \(bind: resolution) WHERE id IN (\(binds: chunk))").run()
+                for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) })
+                {
+                    try await sql.raw(
+                        """
+                        UPDATE dossiers SET finished_at = completed_at, resolution = \(bind: resolution) WHERE id \
+                        IN (\(binds: chunk))
+                        """
+                    ).run()
                 }
             }
         }
@@ -143,7 +170,9 @@ enum ReportTallyStore {
             let counts = try await recount(on: tx, repair: true)
             let sql = tx as! any SQLDatabase
             try await sql.raw("DELETE FROM \(unsafeRaw: table)").run()
-            let rows = counts.sorted { $0.key < $1.key }.flatMap { key, buckets in buckets.sorted { $0.key < $1.key }.map { (key, $0.key, $0.value) } }
+            let rows = counts.sorted { $0.key < $1.key }.flatMap { key, buckets in
+                buckets.sorted { $0.key < $1.key }.map { (key, $0.key, $0.value) }
+            }
             try await add(rows, on: sql)
             return rows.count
         }
@@ -157,9 +186,15 @@ enum ReportTallyStore {
         let keys = Set(expected.keys).union(stored.keys).sorted()
         for key in keys {
             let e = expected[key] ?? [:], s = stored[key] ?? [:]
-            for bucket in Set(e.keys).union(s.keys).sorted() where (e[bucket] ?? Tallies()) != (s[bucket] ?? Tallies()) {
-                differences.append("agency \(key.agency) department \(key.department) procedure \(key.procedure) field \(key.field) "
-                    + "\(bucket.text): stored \((s[bucket] ?? Tallies()).counts), recounted \((e[bucket] ?? Tallies()).counts)")
+            for bucket in Set(e.keys).union(s.keys).sorted() where (e[bucket] ?? Tallies()) != (s[bucket] ?? Tallies())
+            {
+                differences.append(
+                    "agency \(key.agency) department \(key.department) procedure \(key.procedure) field \(key.field) "
+                        + """
+                        \(bucket.text): stored \((s[bucket] ?? Tallies()).counts), recounted \
+                        \((e[bucket] ?? Tallies()).counts)
+                        """
+                )
             }
         }
         return differences
@@ -169,9 +204,14 @@ enum ReportTallyStore {
         var result: [Key: [Bucket: Tallies]] = [:]
         for r in try await sql.raw("SELECT * FROM \(unsafeRaw: table)").all() {
             let t = try tallies(of: r)
-            guard !t.isZero, let level = Bucket.Level(rawValue: try r.decode(column: "level", as: Int.self)) else { continue }
-            let key = Key(agency: try r.decode(column: "agency_id", as: UUID.self), department: try r.decode(column: "department_id", as: UUID.self),
-                          procedure: try r.decode(column: "procedure_id", as: UUID.self), field: try r.decode(column: "field_id", as: UUID.self))
+            guard !t.isZero, let level = Bucket.Level(rawValue: try r.decode(column: "level", as: Int.self)) else {
+                continue
+            }
+            let key = Key(
+                agency: try r.decode(column: "agency_id", as: UUID.self),
+                department: try r.decode(column: "department_id", as: UUID.self),
+                procedure: try r.decode(column: "procedure_id", as: UUID.self),
+                field: try r.decode(column: "field_id", as: UUID.self))
             result[key, default: [:]][Bucket(level: level, text: try r.decode(column: "bucket", as: String.self))] = t
         }
         return result

@@ -66,7 +66,8 @@ extension Sequence where Element: SQLWritableRow {
             while chunk.count < perStatement, let row = rows.next() { chunk.append(row) }
             guard !chunk.isEmpty else { return }
             if let sqlite = db as? any SQLiteDatabase {
-                let sql = "INSERT INTO \(Element.schema) (\(columns)) VALUES "
+                let sql =
+                    "INSERT INTO \(Element.schema) (\(columns)) VALUES "
                     + Array(repeating: placeholders, count: chunk.count).joined(separator: ", ")
                 var binds: [SQLiteData] = []
                 binds.reserveCapacity(chunk.count * Element.columns.count)
@@ -85,44 +86,62 @@ extension Sequence where Element: SQLWritableRow {
 
 extension DossierModel: SQLWritableRow {
     static let columns = [
-        "id", "code", "lookup_secret", "channel", "status", "step", "state_before_pause", "procedure_id", "procedure_code", "field_id",
-        "agency_id", "department_id", "owner_id", "receiving_officer_id", "assigned_officer_id", "applicant_kind", "applicant_name",
-        "applicant_search", "applicant_id_number", "applicant_birth_date", "applicant_address", "applicant_phone", "applicant_email",
-        "representative", "content_summary", "result_delivery", "fee_vnd", "procedure_terms", "submitted_at", "received_at",
-        "received_date", "due_at", "appointment_at", "completed_at", "returned_at", "finished_at", "resolution", "rating", "rated_at", "clock", "result_json", "version",
+        "id", "code", "lookup_secret", "channel", "status", "step", "state_before_pause", "procedure_id",
+        "procedure_code", "field_id",
+        "agency_id", "department_id", "owner_id", "receiving_officer_id", "assigned_officer_id", "applicant_kind",
+        "applicant_name",
+        "applicant_search", "applicant_id_number", "applicant_birth_date", "applicant_address", "applicant_phone",
+        "applicant_email",
+        "representative", "content_summary", "result_delivery", "fee_vnd", "procedure_terms", "submitted_at",
+        "received_at",
+        "received_date", "due_at", "appointment_at", "completed_at", "returned_at", "finished_at", "resolution",
+        "rating", "rated_at", "clock", "result_json", "version",
         "log_seq", "log_hash", "created_at", "updated_at", "supplement_rounds",
     ]
 
     var values: [Cell] {
-        [Cell(id!), Cell(code), Cell(lookupSecret), Cell(channel), Cell(status), Cell(step), Cell(stateBeforePause),
-         Cell(procedureID), Cell(procedureCode), Cell(fieldID), Cell(agencyID), Cell(departmentID), Cell(ownerID),
-         Cell(receivingOfficerID), Cell(assignedOfficerID), Cell(applicantKind), Cell(applicantName),
-         Cell(applicantSearch), Cell(applicantIDNumber), Cell(applicantBirthDate), Cell(applicantAddress),
-         Cell(applicantPhone), Cell(applicantEmail), Cell(representativeJSON), Cell(contentSummary), Cell(resultDelivery),
-         Cell(feeVND), Cell(procedureTermsJSON), Cell(submittedAt), Cell(receivedAt), Cell(receivedDate), Cell(dueAt),
-         Cell(appointmentAt), Cell(completedAt), Cell(returnedAt), Cell(finishedAt), Cell(resolution), Cell(rating), Cell(ratedAt), Cell(clockJSON), Cell(resultJSON), Cell(version),
-         Cell(logSeq), Cell(logHash), Cell(createdAt), Cell(updatedAt), Cell(supplementRounds)]
+        [
+            Cell(id!), Cell(code), Cell(lookupSecret), Cell(channel), Cell(status), Cell(step), Cell(stateBeforePause),
+            Cell(procedureID), Cell(procedureCode), Cell(fieldID), Cell(agencyID), Cell(departmentID), Cell(ownerID),
+            Cell(receivingOfficerID), Cell(assignedOfficerID), Cell(applicantKind), Cell(applicantName),
+            Cell(applicantSearch), Cell(applicantIDNumber), Cell(applicantBirthDate), Cell(applicantAddress),
+            Cell(applicantPhone), Cell(applicantEmail), Cell(representativeJSON), Cell(contentSummary),
+            Cell(resultDelivery),
+            Cell(feeVND), Cell(procedureTermsJSON), Cell(submittedAt), Cell(receivedAt), Cell(receivedDate),
+            Cell(dueAt),
+            Cell(appointmentAt), Cell(completedAt), Cell(returnedAt), Cell(finishedAt), Cell(resolution), Cell(rating),
+            Cell(ratedAt), Cell(clockJSON), Cell(resultJSON), Cell(version),
+            Cell(logSeq), Cell(logHash), Cell(createdAt), Cell(updatedAt), Cell(supplementRounds),
+        ]
     }
 }
 
 extension DossierComponentModel: SQLWritableRow {
-    static let columns = ["id", "dossier_id", "position", "name", "form", "required_count", "mandatory", "handed_in_count"]
+    static let columns = [
+        "id", "dossier_id", "position", "name", "form", "required_count", "mandatory", "handed_in_count",
+    ]
 
     var values: [Cell] {
-        [Cell(id!), Cell(dossierID), Cell(position), Cell(name), Cell(form), Cell(requiredCount), Cell(mandatory),
-         Cell(handedInCount)]
+        [
+            Cell(id!), Cell(dossierID), Cell(position), Cell(name), Cell(form), Cell(requiredCount), Cell(mandatory),
+            Cell(handedInCount),
+        ]
     }
 }
 
 extension LogChain.Entry: SQLWritableRow {
     static let schema = LogEntryModel.schema
-    static let columns = ["id", "dossier_id", "seq", "at", "actor_id", "actor_name", "action", "from_state", "to_state", "opinion",
-                          "changes", "step_due_at", "prev_hash", "hash", "actor_username"]
+    static let columns = [
+        "id", "dossier_id", "seq", "at", "actor_id", "actor_name", "action", "from_state", "to_state", "opinion",
+        "changes", "step_due_at", "prev_hash", "hash", "actor_username",
+    ]
 
     var values: [Cell] {
-        [Cell(id), Cell(content.dossierID), Cell(content.seq), Cell(content.at), Cell(content.actorID),
-         Cell(content.actorName), Cell(content.action), Cell(content.fromState), Cell(content.toState),
-         Cell(content.opinion), Cell(content.changesJSON), Cell(content.stepDueAt), Cell(prevHash), Cell(hash),
-         Cell(content.actorUsername)]
+        [
+            Cell(id), Cell(content.dossierID), Cell(content.seq), Cell(content.at), Cell(content.actorID),
+            Cell(content.actorName), Cell(content.action), Cell(content.fromState), Cell(content.toState),
+            Cell(content.opinion), Cell(content.changesJSON), Cell(content.stepDueAt), Cell(prevHash), Cell(hash),
+            Cell(content.actorUsername),
+        ]
     }
 }

@@ -24,7 +24,10 @@ public struct ScheduleStore: Sendable {
     }
 
     /// The same, with the audit entry written in the transaction.
-    func replace(_ schedules: [YearSchedule], at now: Date = Date(), audit: @escaping @Sendable (any Database) async throws -> Void) async throws {
+    func replace(
+        _ schedules: [YearSchedule], at now: Date = Date(),
+        audit: @escaping @Sendable (any Database) async throws -> Void
+    ) async throws {
         try await db.transaction { tx in
             for schedule in schedules {
                 try await CalendarEntryModel.query(on: tx).filter(\.$year == schedule.year).delete()
@@ -70,13 +73,19 @@ extension ScheduleStore {
     /// first takes the year's row (so that two administrators' changes are one after the other)
     /// and then checks that the schedule is still the one the change was made from; otherwise a
     /// conflict and nothing written.
-    func replace(year: Int, from fingerprint: String, with make: @escaping @Sendable (YearSchedule) throws -> YearSchedule,
-                 prefill: YearSchedule, at now: Date = Date(), audit: @escaping @Sendable (YearSchedule, YearSchedule, any Database) async throws -> Void)
-        async throws {
+    func replace(
+        year: Int, from fingerprint: String, with make: @escaping @Sendable (YearSchedule) throws -> YearSchedule,
+        prefill: YearSchedule, at now: Date = Date(),
+        audit: @escaping @Sendable (YearSchedule, YearSchedule, any Database) async throws -> Void
+    )
+        async throws
+    {
         try await db.transaction { tx in
-            let claimed = try await (tx as! any SQLDatabase).raw("""
+            let claimed = try await (tx as! any SQLDatabase).raw(
+                """
                 UPDATE calendar_years SET updated_at = \(bind: now) WHERE year = \(bind: year) RETURNING year
-                """).all()
+                """
+            ).all()
             let current: YearSchedule
             if claimed.isEmpty {
                 current = prefill
@@ -89,7 +98,9 @@ extension ScheduleStore {
                     throw error
                 }
             } else {
-                current = try YearSchedule(year: year, entries: try await CalendarEntryModel.query(on: tx).filter(\.$year == year).all().map(Self.entry))
+                current = try YearSchedule(
+                    year: year,
+                    entries: try await CalendarEntryModel.query(on: tx).filter(\.$year == year).all().map(Self.entry))
             }
             guard Self.fingerprint(current) == fingerprint else { throw ServiceError.conflict }
             let next = try make(current)

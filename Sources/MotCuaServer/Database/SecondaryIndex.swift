@@ -19,7 +19,12 @@ struct SecondaryIndex: Sendable {
 
     /// Creates the index unless it exists (both databases know `IF NOT EXISTS`; SQLKit's builder does not).
     func create(on sql: any SQLDatabase) async throws {
-        try await sql.raw("CREATE INDEX IF NOT EXISTS \(ident: name) ON \(ident: table) (\(idents: columns, joinedBy: ", "))\(unsafeRaw: condition.map { " WHERE " + $0 } ?? "")").run()
+        try await sql.raw(
+            """
+            CREATE INDEX IF NOT EXISTS \(ident: name) ON \(ident: table) \
+            (\(idents: columns, joinedBy: ", "))\(unsafeRaw: condition.map { " WHERE " + $0 } ?? "")
+            """
+        ).run()
     }
 
     func drop(on sql: any SQLDatabase) async throws {
@@ -28,6 +33,9 @@ struct SecondaryIndex: Sendable {
 
     /// The indexes of the tables a demo load fills.
     static var bulkLoaded: [SecondaryIndex] {
-        (CreateDossier.indexes + IndexListSorts.indexes + IndexDossierText.indexes + IndexReportDates.indexes + IndexDrillDowns.indexes + IndexSignedResults.indexes).filter { $0.table == "dossiers" || $0.table == "dossier_components" }
+        (CreateDossier.indexes + IndexListSorts.indexes + IndexDossierText.indexes + IndexReportDates.indexes
+            + IndexDrillDowns.indexes + IndexSignedResults.indexes).filter {
+                $0.table == "dossiers" || $0.table == "dossier_components"
+            }
     }
 }

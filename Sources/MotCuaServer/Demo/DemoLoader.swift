@@ -9,6 +9,16 @@ import Vapor
 public struct DemoLoader: Sendable {
     public static let password = "MotCua@2026"
 
+    /// The person behind a demo citizen account, the same on each of their dossiers.
+    static func person(of citizen: UserModel) -> DossierService.Applicant {
+        let n = Int(citizen.username.filter(\.isNumber)) ?? 0
+        return DossierService.Applicant(
+            kind: "person", name: citizen.fullName, idNumber: "09219000" + String(format: "%04d", n),
+            birthDate: "1985-0\(1 + n % 9)-1\(n % 9)",
+            address: "Số \(n), đường Trần Hưng Đạo, phường V, thành phố Vị Thanh",
+            phone: "0912" + String(format: "%06d", n), email: nil)
+    }
+
     let db: any Database
     let context: MotCuaContext
     let passwordHash: String
@@ -20,10 +30,10 @@ public struct DemoLoader: Sendable {
     }
 
     struct Staff: Sendable {
-        var reception: [String: UserModel] = [:]        // agency slug -> reception
-        var leader: [String: UserModel] = [:]           // agency slug -> leader
-        var head: [String: UserModel] = [:]             // "agency.dept" -> head
-        var officers: [String: [UserModel]] = [:]       // "agency.dept" -> officers
+        var reception: [String: UserModel] = [:]  // agency slug -> reception
+        var leader: [String: UserModel] = [:]  // agency slug -> leader
+        var head: [String: UserModel] = [:]  // "agency.dept" -> head
+        var officers: [String: [UserModel]] = [:]  // "agency.dept" -> officers
         var citizens: [UserModel] = []
     }
 
@@ -48,8 +58,10 @@ public struct DemoLoader: Sendable {
         try await AgencyModel.query(on: app.db).count() == 0
     }
 
-    public static func load(_ app: Application, dossiers: Int, seed: UInt64 = 2026, now: Date = Date(),
-                            progress: @escaping @Sendable (Int, Int, Double) -> Void = { _, _, _ in }) async throws {
+    public static func load(
+        _ app: Application, dossiers: Int, seed: UInt64 = 2026, now: Date = Date(),
+        progress: @escaping @Sendable (Int, Int, Double) -> Void = { _, _, _ in }
+    ) async throws {
         let loader = try DemoLoader(app: app)
         var rng = SplitMix64(seed: seed)
         let staff = try await loader.organisation(rng: &rng)
@@ -59,7 +71,11 @@ public struct DemoLoader: Sendable {
 
     func person(_ rng: inout SplitMix64) -> String {
         let c = DemoCatalogue.self
-        return "\(c.familyNames.randomElement(using: &rng)!) \(c.middleNames.randomElement(using: &rng)!) \(c.givenNames.randomElement(using: &rng)!)"
+        return
+            """
+            \(c.familyNames.randomElement(using: &rng)!) \(c.middleNames.randomElement(using: &rng)!) \
+            \(c.givenNames.randomElement(using: &rng)!)
+            """
     }
 
     func organisation(rng: inout SplitMix64) async throws -> Staff {
@@ -67,7 +83,8 @@ public struct DemoLoader: Sendable {
         var departmentIDs: [String: UUID] = [:]
         var staff = Staff()
         for a in DemoCatalogue.agencies {
-            let model = AgencyModel(id: UUID(), code: a.code, name: a.name, kind: a.kind, parentID: a.parent.flatMap { agencyIDs[$0] })
+            let model = AgencyModel(
+                id: UUID(), code: a.code, name: a.name, kind: a.kind, parentID: a.parent.flatMap { agencyIDs[$0] })
             try await model.create(on: db)
             agencyIDs[a.slug] = model.id
             for d in a.departments {
@@ -76,9 +93,12 @@ public struct DemoLoader: Sendable {
                 departmentIDs["\(a.slug).\(d.slug)"] = dep.id
             }
         }
-        func user(_ username: String, _ roles: Set<Role>, agency: String?, department: String? = nil) async throws -> UserModel {
-            let u = UserModel(id: UUID(), username: username, passwordHash: passwordHash, fullName: person(&rng), roles: roles,
-                              agencyID: agency.flatMap { agencyIDs[$0] }, departmentID: department.flatMap { departmentIDs[$0] })
+        func user(_ username: String, _ roles: Set<Role>, agency: String?, department: String? = nil) async throws
+            -> UserModel
+        {
+            let u = UserModel(
+                id: UUID(), username: username, passwordHash: passwordHash, fullName: person(&rng), roles: roles,
+                agencyID: agency.flatMap { agencyIDs[$0] }, departmentID: department.flatMap { departmentIDs[$0] })
             try await u.create(on: db)
             return u
         }
@@ -90,8 +110,10 @@ public struct DemoLoader: Sendable {
             for d in a.departments {
                 let key = "\(a.slug).\(d.slug)"
                 staff.head[key] = try await user("\(key).truongphong", [.head], agency: a.slug, department: key)
-                staff.officers[key] = [try await user("\(key).cv1", [.officer], agency: a.slug, department: key),
-                                       try await user("\(key).cv2", [.officer], agency: a.slug, department: key)]
+                staff.officers[key] = [
+                    try await user("\(key).cv1", [.officer], agency: a.slug, department: key),
+                    try await user("\(key).cv2", [.officer], agency: a.slug, department: key),
+                ]
             }
         }
         for i in 1...10 { staff.citizens.append(try await user("congdan\(i)", [.citizen], agency: nil)) }
@@ -106,11 +128,14 @@ public struct DemoLoader: Sendable {
             let days = p.unit == .workingHours ? p.amount / 8 : p.amount
             var steps = ProcedureTerms.defaultSteps(totalDays: days)
             if p.unit == .workingHours { steps = steps.map { ProcessStep(name: $0.name, share: $0.share * 8) } }
-            let terms = ProcedureTerms(code: p.code, name: p.name, timeAmount: p.amount, timeUnit: p.unit, feeVND: p.fee,
-                                       feeTiming: p.fee == 0 ? .exempt : .before, onlineLevel: p.online, components: p.components,
-                                       steps: steps, resultType: p.result)
-            try await ProcedureModel(id: UUID(), terms: terms, fieldID: fieldIDs[p.field]!, agencyID: agencyIDs[p.agency]!,
-                                     departmentID: departmentIDs["\(p.agency).\(p.department)"]!).create(on: db)
+            let terms = ProcedureTerms(
+                code: p.code, name: p.name, timeAmount: p.amount, timeUnit: p.unit, feeVND: p.fee,
+                feeTiming: p.fee == 0 ? .exempt : .before, onlineLevel: p.online, components: p.components,
+                steps: steps, resultType: p.result)
+            try await ProcedureModel(
+                id: UUID(), terms: terms, fieldID: fieldIDs[p.field]!, agencyID: agencyIDs[p.agency]!,
+                departmentID: departmentIDs["\(p.agency).\(p.department)"]!
+            ).create(on: db)
         }
         return staff
     }
@@ -141,8 +166,12 @@ public struct DemoLoader: Sendable {
     /// them at the end: a million dossiers inserted one by one at random places in fourteen indexes
     /// cost more than building the indexes once. They are rebuilt even if the load fails, and
     /// `Launch.migrate` recreates any that are missing.
-    static func withIndexesBuiltAfterwards<T: Sendable>(on db: any Database, _ body: () async throws -> T) async throws -> T {
-        guard let sql = db as? any SQLDatabase, try await DossierModel.query(on: db).count() == 0 else { return try await body() }
+    static func withIndexesBuiltAfterwards<T: Sendable>(on db: any Database, _ body: () async throws -> T) async throws
+        -> T
+    {
+        guard let sql = db as? any SQLDatabase, try await DossierModel.query(on: db).count() == 0 else {
+            return try await body()
+        }
         for index in SecondaryIndex.bulkLoaded { try await index.drop(on: sql) }
         try await NameSearchIndex.drop(on: sql)
         return try await withCleanup(body) {
@@ -157,9 +186,13 @@ public struct DemoLoader: Sendable {
     /// disk), fewer and larger checkpoints, and no sync at each commit (a demo load that is cut short
     /// is simply started again); the server's settings are restored before the connection goes back
     /// to the pool.
-    func withLoadingConnection<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    func withLoadingConnection<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws
+        -> T
+    {
         try await db.withConnection { connection in
-            guard let sql = connection as? any SQLDatabase, sql.dialect.name == "sqlite" else { return try await body(connection) }
+            guard let sql = connection as? any SQLDatabase, sql.dialect.name == "sqlite" else {
+                return try await body(connection)
+            }
             func set(_ pragmas: [String]) async throws {
                 for p in pragmas { try await sql.raw("PRAGMA \(unsafeRaw: p)").run() }
             }
@@ -204,9 +237,12 @@ public struct DemoLoader: Sendable {
 
     /// Generates `count` dossiers in two shards, one per core, each owning a disjoint set of
     /// agencies (so their daily code counters never collide), while batches are written in turn.
-    func dossiers(count: Int, staff: Staff, now: Date, seed: UInt64, progress: @escaping @Sendable (Int, Int, Double) -> Void) async throws {
+    func dossiers(
+        count: Int, staff: Staff, now: Date, seed: UInt64, progress: @escaping @Sendable (Int, Int, Double) -> Void
+    ) async throws {
         let procedures = try await ProcedureModel.query(on: db).all()
-        let users = Array(staff.reception.values) + Array(staff.leader.values) + Array(staff.head.values)
+        let users =
+            Array(staff.reception.values) + Array(staff.leader.values) + Array(staff.head.values)
             + staff.officers.values.flatMap { $0 } + staff.citizens
         let lookups = Lookups(
             procedures: Dictionary(uniqueKeysWithValues: procedures.map { ($0.code, $0) }),
@@ -219,23 +255,30 @@ public struct DemoLoader: Sendable {
         let gate = WriteGate()
         let done = LoadedCount()
         let started = Date()
-        let counters = try await withLoadingConnection { db in try await Self.withIndexesBuiltAfterwards(on: db) {
-          try await withThrowingTaskGroup(of: [String: Int].self) { group in
-            for shard in 0..<shards {
-                let catalogue = DemoCatalogue.procedures.filter { slugs.firstIndex(of: $0.agency)! % shards == shard }
-                let n = count / shards + (shard < count % shards ? 1 : 0)
-                group.addTask(priority: .low) {
-                    var rng = SplitMix64(seed: seed &+ UInt64(shard) &* 0x9E37_79B9)
-                    return try await self.generate(count: n, catalogue: catalogue, staff: staff, now: now, lookups: lookups, rng: &rng) { @Sendable batch in
-                        let written = batch.dossiers.count
-                        try await gate.write(batch, on: db)
-                        let total = await done.add(written)
-                        progress(total, count, Date().timeIntervalSince(started))
+        let counters = try await withLoadingConnection { db in
+            try await Self.withIndexesBuiltAfterwards(on: db) {
+                try await withThrowingTaskGroup(of: [String: Int].self) { group in
+                    for shard in 0..<shards {
+                        let catalogue = DemoCatalogue.procedures.filter {
+                            slugs.firstIndex(of: $0.agency)! % shards == shard
+                        }
+                        let n = count / shards + (shard < count % shards ? 1 : 0)
+                        group.addTask(priority: .low) {
+                            var rng = SplitMix64(seed: seed &+ UInt64(shard) &* 0x9E37_79B9)
+                            return try await self.generate(
+                                count: n, catalogue: catalogue, staff: staff, now: now, lookups: lookups, rng: &rng
+                            ) { @Sendable batch in
+                                let written = batch.dossiers.count
+                                try await gate.write(batch, on: db)
+                                let total = await done.add(written)
+                                progress(total, count, Date().timeIntervalSince(started))
+                            }
+                        }
                     }
+                    return try await group.reduce(into: [String: Int]()) { $0.merge($1) { a, _ in a } }
                 }
             }
-            return try await group.reduce(into: [String: Int]()) { $0.merge($1) { a, _ in a } }
-        } } }
+        }
         // Later receptions continue each agency's numbering of the day.
         let rows = counters.map { key, last in
             let parts = key.split(separator: "|")
@@ -246,19 +289,25 @@ public struct DemoLoader: Sendable {
             row.last = last
             return row
         }
-        for chunk in stride(from: 0, to: rows.count, by: 2000) { try await Array(rows[chunk..<min(chunk + 2000, rows.count)]).create(on: db) }
+        for chunk in stride(from: 0, to: rows.count, by: 2000) {
+            try await Array(rows[chunk..<min(chunk + 2000, rows.count)]).create(on: db)
+        }
         // The rows were written without the services: the statistics count them once, here.
         try await ReportTallyStore.rebuild(on: db)
     }
 
     /// One shard's dossiers, each decided by `DossierService.plan` and `apply`; returns its counters.
-    func generate(count: Int, catalogue: [DemoCatalogue.Procedure], staff: Staff, now: Date, lookups: Lookups, rng: inout SplitMix64,
-                  flush: @escaping @Sendable (Batch) async throws -> Void) async throws -> [String: Int] {
+    func generate(
+        count: Int, catalogue: [DemoCatalogue.Procedure], staff: Staff, now: Date, lookups: Lookups,
+        rng: inout SplitMix64,
+        flush: @escaping @Sendable (Batch) async throws -> Void
+    ) async throws -> [String: Int] {
         let calendar = context.calendar
         let service = context.dossiers
         let yearAgo = now.addingTimeInterval(-365 * 86400)
-        let procedures = lookups.procedures, agencies = lookups.agencies, officersByID = lookups.officers, actors = lookups.actors
-        var counters: [String: Int] = [:]   // "agency code|day" -> last number
+        let procedures = lookups.procedures, agencies = lookups.agencies, officersByID = lookups.officers,
+            actors = lookups.actors
+        var counters: [String: Int] = [:]  // "agency code|day" -> last number
         // Double buffering: one batch is written while the next is generated.
         var batch = Batch()
         var writing: Task<Void, any Error>?
@@ -266,9 +315,12 @@ public struct DemoLoader: Sendable {
         while i < count {
             let p = catalogue.randomElement(using: &rng)!
             let department = "\(p.agency).\(p.department)"
-            guard let reception = staff.reception[p.agency], let head = staff.head[department], let officers = staff.officers[department],
-                  let leader = staff.leader[p.agency], let procedure = procedures[p.code], let agency = agencies[procedure.agencyID],
-                  let procedureTerms = lookups.terms[p.code] else {
+            guard let reception = staff.reception[p.agency], let head = staff.head[department],
+                let officers = staff.officers[department],
+                let leader = staff.leader[p.agency], let procedure = procedures[p.code],
+                let agency = agencies[procedure.agencyID],
+                let procedureTerms = lookups.terms[p.code]
+            else {
                 fatalError("demo catalogue: no staff or procedure for \(department)")
             }
             // Receipt at a random working moment of the past year, denser in recent months.
@@ -280,16 +332,29 @@ public struct DemoLoader: Sendable {
             let online = p.online != .none && rng.next() % 100 < 40
             let citizen = staff.citizens.randomElement(using: &rng)!
             let c = DemoCatalogue.self
-            let input = DossierService.NewDossier(
+            var input = DossierService.NewDossier(
                 procedureCode: p.code, channel: online ? .online : (rng.next() % 100 < 5 ? .postal : .direct),
-                applicant: .init(kind: "person", name: person(&rng), idNumber: "0920" + pad(Int(rng.next() % 100_000_000), 8),
-                                 birthDate: pad(1950 + Int(rng.next() % 55), 4) + "-" + pad(1 + Int(rng.next() % 12), 2) + "-" + pad(1 + Int(rng.next() % 28), 2),
-                                 address: "Số \(1 + rng.next() % 300), \(c.streets.randomElement(using: &rng)!), \(c.places.randomElement(using: &rng)!)",
-                                 phone: "09" + pad(Int(rng.next() % 100_000_000), 8), email: nil),
+                applicant: .init(
+                    kind: "person", name: person(&rng), idNumber: "0920" + pad(Int(rng.next() % 100_000_000), 8),
+                    birthDate: pad(1950 + Int(rng.next() % 55), 4) + "-" + pad(1 + Int(rng.next() % 12), 2) + "-"
+                        + pad(1 + Int(rng.next() % 28), 2),
+                    address:
+                        """
+                        Số \(1 + rng.next() % 300), \(c.streets.randomElement(using: &rng)!), \
+                        \(c.places.randomElement(using: &rng)!)
+                        """,
+                    phone: "09" + pad(Int(rng.next() % 100_000_000), 8), email: nil),
                 representative: nil, contentSummary: nil, resultDelivery: nil, components: nil)
+            // A citizen's online dossier is their own, under their name; one in five is submitted for
+            // someone else (a relative), the account's holder then named as the one who submits it.
+            if online {
+                let me = Self.person(of: citizen)
+                if Int(t.timeIntervalSince1970) % 5 == 0 { input.representative = me } else { input.applicant = me }
+            }
 
             let creator = actors[(online ? citizen : reception).id!]!
-            let plan = try service.plan(input, actor: creator, at: t, procedure: procedure, agency: agency, terms: procedureTerms)
+            let plan = try service.plan(
+                input, actor: creator, at: t, procedure: procedure, agency: agency, terms: procedureTerms)
             let key = "\(plan.agencyCode)|\(plan.day.iso)"
             let number = (counters[key] ?? 0) + 1
             counters[key] = number
@@ -303,15 +368,21 @@ public struct DemoLoader: Sendable {
             let terms = plan.terms
             let totalHours = terms.timeUnit == .workingHours ? terms.timeAmount : terms.timeAmount * 8
             var payment: PaymentModel?
-            func act(_ action: Action, by user: UserModel, share: Double, _ inputs: ActionInputs = ActionInputs(), transaction: String? = nil) throws -> Bool {
+            func act(
+                _ action: Action, by user: UserModel, share: Double, _ inputs: ActionInputs = ActionInputs(),
+                transaction: String? = nil
+            ) throws -> Bool {
                 let next = try calendar.adding(workingSeconds: max(60, Int(share * totalHours * 3600 * speed)), to: t)
                 guard next < now else { return false }
                 t = next
                 let before = d.state
-                let content = try service.apply(action, to: d, inputs: inputs, actor: actors[user.id!]!, at: t,
-                                                officer: inputs.officer.flatMap { officersByID[$0] }, terms: terms)
+                let content = try service.apply(
+                    action, to: d, inputs: inputs, actor: actors[user.id!]!, at: t,
+                    officer: inputs.officer.flatMap { officersByID[$0] }, terms: terms)
                 if let effect = PaymentEffect.of(action, from: before, to: d.state, inputs: inputs) {
-                    payment = PaymentModel.apply(effect, of: d, awaiting: payment?.status == PaymentStatus.awaiting.rawValue ? payment : nil, transactionID: transaction, at: t)
+                    payment = PaymentModel.apply(
+                        effect, of: d, awaiting: payment?.status == PaymentStatus.awaiting.rawValue ? payment : nil,
+                        transactionID: transaction, at: t)
                 }
                 d.version += 1
                 last = LogChain.next(content, after: (last.content.seq, last.hash))
@@ -324,43 +395,82 @@ public struct DemoLoader: Sendable {
                 if online {
                     // Some recent online submissions still wait for reception.
                     if roll % 13 == 5 && now.timeIntervalSince(t) < 10 * 86400 { break run }
-                    if roll < 30 { _ = try act(.reject, by: reception, share: 0.02, ActionInputs(reason: "Hồ sơ không đúng thẩm quyền giải quyết")); break run }
+                    if roll < 30 {
+                        _ = try act(
+                            .reject, by: reception, share: 0.02,
+                            ActionInputs(reason: "Hồ sơ không đúng thẩm quyền giải quyết"));
+                        break run
+                    }
                     guard try act(.accept, by: reception, share: 0.02) else { break run }
                 }
                 if roll >= 30 && roll < 50 {
-                    _ = try act(.withdraw, by: reception, share: 0.05, ActionInputs(reason: "Công dân có đơn xin rút hồ sơ")); break run
+                    _ = try act(
+                        .withdraw, by: reception, share: 0.05, ActionInputs(reason: "Công dân có đơn xin rút hồ sơ"));
+                    break run
                 }
                 if terms.feeVND > 0 && roll % 7 == 0 {
-                    guard try act(.requestPayment, by: reception, share: 0.02, ActionInputs(amount: terms.feeVND)) else { break run }
-                    // Online applicants pay through the payment platform (its transaction id is the receipt), most others in cash.
-                    let paid = online ? ActionInputs(amount: terms.feeVND, paymentReceipt: "PG-" + d.code, paymentMethod: .online)
-                                      : ActionInputs(paymentReceipt: "BL\(100000 + i)", paymentMethod: roll % 3 == 0 ? .transfer : .cash)
-                    guard try act(.confirmPayment, by: reception, share: 0.1, paid, transaction: online ? "PG-" + d.code : nil) else { break run }
+                    guard try act(.requestPayment, by: reception, share: 0.02, ActionInputs(amount: terms.feeVND))
+                    else { break run }
+                    // Online applicants pay through the payment platform (its transaction id is the receipt), most
+                    // others in cash.
+                    let paid =
+                        online
+                        ? ActionInputs(amount: terms.feeVND, paymentReceipt: "PG-" + d.code, paymentMethod: .online)
+                        : ActionInputs(
+                            paymentReceipt: "BL\(100000 + i)", paymentMethod: roll % 3 == 0 ? .transfer : .cash)
+                    guard
+                        try act(
+                            .confirmPayment, by: reception, share: 0.1, paid, transaction: online ? "PG-" + d.code : nil
+                        )
+                    else { break run }
                 }
                 guard try act(.handOver, by: reception, share: 0.05) else { break run }
                 guard try act(.assign, by: head, share: 0.05, ActionInputs(officer: officer.id)) else { break run }
                 if roll % 10 == 1 {
-                    guard try act(.requestSupplement, by: officer, share: 0.1, ActionInputs(reason: "Bổ sung bản sao giấy tờ chứng minh nơi cư trú")) else { break run }
+                    guard
+                        try act(
+                            .requestSupplement, by: officer, share: 0.1,
+                            ActionInputs(reason: "Bổ sung bản sao giấy tờ chứng minh nơi cư trú"))
+                    else { break run }
                     guard try act(.supplement, by: reception, share: 0.3) else { break run }
                 }
                 let refuse = roll % 50 == 3
-                let proposal = refuse ? ActionInputs(opinion: "Đề nghị từ chối", reason: "Hồ sơ không đủ điều kiện theo quy định", proposal: .refuse)
-                                      : ActionInputs(opinion: "Hồ sơ hợp lệ, đề nghị giải quyết", proposal: .approve)
+                let proposal =
+                    refuse
+                    ? ActionInputs(
+                        opinion: "Đề nghị từ chối", reason: "Hồ sơ không đủ điều kiện theo quy định", proposal: .refuse)
+                    : ActionInputs(opinion: "Hồ sơ hợp lệ, đề nghị giải quyết", proposal: .approve)
                 guard try act(.propose, by: officer, share: 0.45, proposal) else { break run }
                 if roll % 10 == 2 {
-                    guard try act(.returnForRework, by: head, share: 0.05, ActionInputs(opinion: "Đề nghị kiểm tra lại thông tin chủ hồ sơ")) else { break run }
+                    guard
+                        try act(
+                            .returnForRework, by: head, share: 0.05,
+                            ActionInputs(opinion: "Đề nghị kiểm tra lại thông tin chủ hồ sơ"))
+                    else { break run }
                     guard try act(.propose, by: officer, share: 0.1, proposal) else { break run }
                 }
-                guard try act(.submitForSignature, by: head, share: 0.1, ActionInputs(opinion: "Kính trình lãnh đạo xem xét")) else { break run }
+                guard
+                    try act(
+                        .submitForSignature, by: head, share: 0.1, ActionInputs(opinion: "Kính trình lãnh đạo xem xét"))
+                else { break run }
                 if late && roll % 3 == 0, let due = d.dueAt {
                     let appointment = try calendar.adding(workingSeconds: Int(totalHours * 3600), to: due)
-                    _ = try act(.apologise, by: leader, share: 0.01, ActionInputs(reason: "Cần thêm thời gian xác minh", appointment: appointment))
+                    _ = try act(
+                        .apologise, by: leader, share: 0.01,
+                        ActionInputs(reason: "Cần thêm thời gian xác minh", appointment: appointment))
                 }
-                guard try act(refuse ? .refuse : .approve, by: leader, share: 0.1, refuse ? ActionInputs(reason: "Không đủ điều kiện") : ActionInputs()) else { break run }
+                guard
+                    try act(
+                        refuse ? .refuse : .approve, by: leader, share: 0.1,
+                        refuse ? ActionInputs(reason: "Không đủ điều kiện") : ActionInputs())
+                else { break run }
                 if refuse { break run }
                 guard try act(.returnResult, by: reception, share: 0.1) else { break run }
-                if online, roll % 2 == 0, let owner = d.ownerID, let citizen = staff.citizens.first(where: { $0.id == owner }) {
-                    let rating: Satisfaction = roll % 9 == 0 ? .dissatisfied : (roll % 3 == 0 ? .satisfied : .verySatisfied)
+                if online, roll % 2 == 0, let owner = d.ownerID,
+                    let citizen = staff.citizens.first(where: { $0.id == owner })
+                {
+                    let rating: Satisfaction =
+                        roll % 9 == 0 ? .dissatisfied : (roll % 3 == 0 ? .satisfied : .verySatisfied)
                     _ = try act(.rate, by: citizen, share: 0.05, ActionInputs(rating: rating))
                 }
             }

@@ -13,14 +13,17 @@ enum DemoSigning {
     static func prepare(_ app: Application, now: Date = Date()) async throws {
         let since = now.addingTimeInterval(-3 * 365.25 * 86_400)
         let signing = app.motcua.signing
-        let secret = try SigningSecret.loadOrCreate(configured: signing.configuredSecret, caDirectory: signing.ca.directory).secret
+        let secret = try SigningSecret.loadOrCreate(
+            configured: signing.configuredSecret, caDirectory: signing.ca.directory
+        ).secret
         if !signing.ca.exists {
             let province = DemoCatalogue.agencies.first { $0.parent == nil }?.name ?? "UBND tỉnh"
             try ProvincialCA.initialise(at: signing.ca.directory, name: province, secret: secret, now: since)
         }
         for leader in try await UserModel.query(on: app.db).all() where leader.roles.contains(.leader) {
             if (try? signing.ca.userCertificate(leader.username)) == nil {
-                try signing.ca.issue(username: leader.username, fullName: leader.fullName, secret: secret, now: since, years: 5)
+                try signing.ca.issue(
+                    username: leader.username, fullName: leader.fullName, secret: secret, now: since, years: 5)
             }
         }
     }

@@ -36,7 +36,9 @@ struct Actor: Sendable {
 
     /// The payment platform confirming a payment of a dossier of `agency`.
     static func paymentPlatform(agency: UUID) -> Actor {
-        var a = Actor(id: nil, name: "Nền tảng thanh toán trực tuyến", roles: [.reception], scope: .agency(agency), agencyID: agency)
+        var a = Actor(
+            id: nil, name: "Nền tảng thanh toán trực tuyến", roles: [.reception], scope: .agency(agency),
+            agencyID: agency)
         a.isPaymentPlatform = true
         return a
     }

@@ -16,19 +16,26 @@ enum BulkAction {
             guard parts.count == 2, let version = Int(parts[1]) else { return nil }
             return (String(parts[0]), version)
         }
-        if picked.isEmpty || picked.count != values.count { return .failure(ServiceError(.unprocessableEntity, "Hãy chọn ít nhất một hồ sơ.")) }
-        if picked.count > maxAtOnce { return .failure(ServiceError(.unprocessableEntity, "Mỗi lần chọn tối đa \(maxAtOnce) hồ sơ.")) }
+        if picked.isEmpty || picked.count != values.count {
+            return .failure(ServiceError(.unprocessableEntity, "Hãy chọn ít nhất một hồ sơ."))
+        }
+        if picked.count > maxAtOnce {
+            return .failure(ServiceError(.unprocessableEntity, "Mỗi lần chọn tối đa \(maxAtOnce) hồ sơ."))
+        }
         return .success(picked)
     }
 
     /// Performs `action` on each; returns how many went through and, for the others, "CODE: reason".
-    static func perform(_ action: Action, on picked: [(code: String, version: Int)], inputs: ActionInputs, actor: Actor,
-                        req: Request) async throws -> (done: Int, failures: [String]) {
+    static func perform(
+        _ action: Action, on picked: [(code: String, version: Int)], inputs: ActionInputs, actor: Actor,
+        req: Request
+    ) async throws -> (done: Int, failures: [String]) {
         var done = 0
         var failures: [String] = []
         for (code, version) in picked {
             do {
-                _ = try await req.motcua.dossiers.perform(action, code: code, inputs: inputs, expectedVersion: version, actor: actor, at: Date(), on: req.db)
+                _ = try await req.motcua.dossiers.perform(
+                    action, code: code, inputs: inputs, expectedVersion: version, actor: actor, at: Date(), on: req.db)
                 done += 1
             } catch {
                 let (status, detail) = ProblemMiddleware.explain(error)

@@ -27,9 +27,12 @@ struct CatalogueNames {
         var seen = Set<String>()
         names.procedureList = inScope.filter { seen.insert($0.code).inserted }.map { ($0.code, $0.name) }
         let fieldIDs = Set(inScope.map(\.fieldID))
-        names.fieldList = try await FieldModel.query(on: db).sort(\.$name).all().filter { fieldIDs.contains($0.id!) }.map { ($0.id!.uuidString, $0.name) }
+        names.fieldList = try await FieldModel.query(on: db).sort(\.$name).all().filter { fieldIDs.contains($0.id!) }
+            .map { ($0.id!.uuidString, $0.name) }
         let agencies = try await AgencyModel.query(on: db).sort(\.$name).all()
-        names.agencyList = agencies.filter { a in agencyFilter.map { a.id == $0 } ?? true }.map { ($0.id!.uuidString, $0.name) }
+        names.agencyList = agencies.filter { a in agencyFilter.map { a.id == $0 } ?? true }.map {
+            ($0.id!.uuidString, $0.name)
+        }
         let departments = try await DepartmentModel.query(on: db).sort(\.$name).all()
         let agencyNames = Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0.name) })
         names.departmentList = departments.filter { d in

@@ -25,7 +25,10 @@ struct FileView: Content {
     var sha256: String
     var uploadedAt: String
 
-    init(id: UUID, component: Int?, version: Int, fileName: String, contentType: String, size: Int, sha256: String, uploadedAt: String) {
+    init(
+        id: UUID, component: Int?, version: Int, fileName: String, contentType: String, size: Int, sha256: String,
+        uploadedAt: String
+    ) {
         self.id = id
         self.component = component
         self.version = version
@@ -38,8 +41,9 @@ struct FileView: Content {
 
     /// A stored file, with the position of its component.
     init(_ f: DossierFileModel, component: Int?) {
-        self.init(id: f.id!, component: component, version: f.version, fileName: f.fileName, contentType: f.contentType,
-                  size: f.size, sha256: f.sha256, uploadedAt: VietnamTime.iso(f.uploadedAt))
+        self.init(
+            id: f.id!, component: component, version: f.version, fileName: f.fileName, contentType: f.contentType,
+            size: f.size, sha256: f.sha256, uploadedAt: VietnamTime.iso(f.uploadedAt))
     }
 }
 
@@ -104,17 +108,24 @@ struct ActionRequest: Content {
         }
         if let amount, amount < 0 { throw ServiceError(.unprocessableEntity, "Số tiền không được âm.") }
         for (text, label) in [(opinion, "Ý kiến"), (reason, "Lý do"), (paymentReceipt, "Số biên lai")] {
-            if let text { try TextInput.require(text, label: label, multiline: label != "Số biên lai", maxLength: 4000) }
+            if let text {
+                try TextInput.require(text, label: label, multiline: label != "Số biên lai", maxLength: 4000)
+            }
         }
-        if let recipient { try TextInput.require(recipient, label: "Người nhận kết quả", multiline: false, maxLength: 200) }
+        if let recipient {
+            try TextInput.require(recipient, label: "Người nhận kết quả", multiline: false, maxLength: 200)
+        }
         if let components, components.count > 50 || Set(components).count != components.count {
-            throw ServiceError(.unprocessableEntity, "Danh sách thành phần cần bổ sung không hợp lệ (mỗi thành phần một lần, tối đa 50).")
+            throw ServiceError(
+                .unprocessableEntity,
+                "Danh sách thành phần cần bổ sung không hợp lệ (mỗi thành phần một lần, tối đa 50).")
         }
-        return ActionInputs(opinion: opinion, reason: reason, amount: amount, officer: officer, fileCount: fileCount,
-                            appointment: date, proposal: proposal, paymentReceipt: paymentReceipt, rating: rating,
-                            components: components?.isEmpty == true ? nil : components, delivery: delivery,
-                            recipient: recipient.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 },
-                            paymentMethod: paymentMethod)
+        return ActionInputs(
+            opinion: opinion, reason: reason, amount: amount, officer: officer, fileCount: fileCount,
+            appointment: date, proposal: proposal, paymentReceipt: paymentReceipt, rating: rating,
+            components: components?.isEmpty == true ? nil : components, delivery: delivery,
+            recipient: recipient.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 },
+            paymentMethod: paymentMethod)
     }
 }
 
@@ -132,14 +143,18 @@ extension DossierDetail {
             procedure: r.procedure,
             clock: r.clock,
             components: r.components.map { c in
-                ComponentView(position: c.position, name: c.name, form: c.form, requiredCount: c.requiredCount, mandatory: c.mandatory,
-                              handedInCount: c.handedInCount, files: files.filter { $0.component == c.position })
+                ComponentView(
+                    position: c.position, name: c.name, form: c.form, requiredCount: c.requiredCount,
+                    mandatory: c.mandatory,
+                    handedInCount: c.handedInCount, files: files.filter { $0.component == c.position })
             },
             files: files,
             log: r.log.map { e in
-                LogView(seq: e.seq, at: VietnamTime.iso(e.at), actorName: e.actorName, actorUsername: e.actorUsername, action: e.action, actionName: e.actionName,
-                        fromState: e.fromState, toState: e.toState, opinion: e.opinion, changes: e.changes,
-                        stepDueAt: e.stepDueAt.map(VietnamTime.iso), hash: e.hash)
+                LogView(
+                    seq: e.seq, at: VietnamTime.iso(e.at), actorName: e.actorName, actorUsername: e.actorUsername,
+                    action: e.action, actionName: e.actionName,
+                    fromState: e.fromState, toState: e.toState, opinion: e.opinion, changes: e.changes,
+                    stepDueAt: e.stepDueAt.map(VietnamTime.iso), hash: e.hash)
             })
     }
 }

@@ -8,7 +8,7 @@ import Vapor
 /// (citizen), decided in memory by `plan` (the demo loader uses it too) and written by `create`.
 extension DossierService {
     struct Applicant: Content, Sendable {
-        var kind: String?            // person / organisation
+        var kind: String?  // person / organisation
         var name: String
         var idNumber: String
         var birthDate: String?
@@ -48,12 +48,16 @@ extension DossierService {
         /// Gives the dossier its code and returns the first log entry.
         func assign(number: Int, actor: Actor, at now: Date, service: DossierService) -> LogChain.Content {
             dossier.code = DossierService.code(agencyCode: agencyCode, day: day, number: number)
-            let changes = [LogChain.Change(field: "code", old: nil, new: dossier.code)]
+            let changes =
+                [LogChain.Change(field: "code", old: nil, new: dossier.code)]
                 + (dossier.dueAt.map { [LogChain.Change(field: "due_at", old: nil, new: VietnamTime.iso($0))] } ?? [])
             return LogChain.Content(
-                dossierID: dossier.id!, seq: 1, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
-                fromState: nil, toState: transition.to.description, opinion: nil, changesJSON: LogChain.Change.json(changes),
-                stepDueAt: terms.stepDue(for: transition.to, at: now, on: service.calendar), actorUsername: actor.username)
+                dossierID: dossier.id!, seq: 1, at: now, actorID: actor.id, actorName: actor.name,
+                action: action.rawValue,
+                fromState: nil, toState: transition.to.description, opinion: nil,
+                changesJSON: LogChain.Change.json(changes),
+                stepDueAt: terms.stepDue(for: transition.to, at: now, on: service.calendar),
+                actorUsername: actor.username)
         }
     }
 
@@ -64,7 +68,8 @@ extension DossierService {
 
     /// `receive` at the counter or by post (reception), or `submit` online (citizen).
     func create(_ input: NewDossier, actor: Actor, at now: Date, on db: any Database) async throws -> DossierModel {
-        guard let procedure = try await ProcedureModel.query(on: db).filter(\.$code == input.procedureCode).first() else {
+        guard let procedure = try await ProcedureModel.query(on: db).filter(\.$code == input.procedureCode).first()
+        else {
             throw ServiceError(.unprocessableEntity, "Không có thủ tục mã \"\(input.procedureCode)\".")
         }
         guard let agency = try await AgencyModel.find(procedure.agencyID, on: db) else { throw ServiceError.notFound }
@@ -84,32 +89,42 @@ extension DossierService {
 
     /// Decides a new dossier without touching the database. `terms` may be given to save decoding the
     /// procedure's terms again (the demo loader does).
-    func plan(_ input: NewDossier, actor: Actor, at now: Date, procedure: ProcedureModel, agency: AgencyModel,
-              terms known: ProcedureTerms? = nil) throws -> NewDossierPlan {
+    func plan(
+        _ input: NewDossier, actor: Actor, at now: Date, procedure: ProcedureModel, agency: AgencyModel,
+        terms known: ProcedureTerms? = nil
+    ) throws -> NewDossierPlan {
         let action: Action = actor.roles.contains(.reception) ? .receive : .submit
         let transition: Transition
-        do { transition = try StateMachine.decide(action, from: nil, actor: ActorContext(roles: actor.roles), inputs: ActionInputs()) }
-        catch { throw ServiceError.from(error) }
+        do {
+            transition = try StateMachine.decide(
+                action, from: nil, actor: ActorContext(roles: actor.roles), inputs: ActionInputs())
+        } catch { throw ServiceError.from(error) }
         let channel: DossierChannel = action == .submit ? .online : (input.channel ?? .direct)
         guard action == .submit || channel != .online else {
-            throw ServiceError(.unprocessableEntity, "Hồ sơ trực tuyến do công dân nộp qua cổng dịch vụ công; tại quầy chọn kênh trực tiếp hoặc bưu chính.")
+            throw ServiceError(
+                .unprocessableEntity,
+                "Hồ sơ trực tuyến do công dân nộp qua cổng dịch vụ công; tại quầy chọn kênh trực tiếp hoặc bưu chính.")
         }
         try validate(input.applicant, label: "người nộp")
-        if let summary = input.contentSummary { try TextInput.require(summary, label: "Trích yếu nội dung", multiline: true, maxLength: 2000) }
+        if let summary = input.contentSummary {
+            try TextInput.require(summary, label: "Trích yếu nội dung", multiline: true, maxLength: 2000)
+        }
         if let delivery = input.resultDelivery, !["counter", "post", "online"].contains(delivery) {
-            throw ServiceError(.unprocessableEntity, "Hình thức nhận kết quả phải là counter (tại quầy), post (bưu chính) hoặc online (trực tuyến).")
+            throw ServiceError(
+                .unprocessableEntity,
+                "Hình thức nhận kết quả phải là counter (tại quầy), post (bưu chính) hoặc online (trực tuyến).")
         }
         if let r = input.representative { try validate(r, label: "người nộp thay") }
         if action == .receive, !actor.scope.contains(agency: procedure.agencyID, department: nil, owner: nil) {
-            throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" không do cơ quan của bạn tiếp nhận.")
+            throw ServiceError(
+                .unprocessableEntity, "Thủ tục \"\(procedure.name)\" không do cơ quan của bạn tiếp nhận.")
         }
         // A closed (merged or dissolved) agency receives nothing from its closing date.
-        if let closed = agency.effectiveTo, VietnamTime.local(now).date.iso >= closed {
-            throw ServiceError(.unprocessableEntity, "\(agency.name) đã ngừng tiếp nhận hồ sơ từ ngày \(LocalDate(iso: closed)?.vietnamese ?? closed).")
-        }
+        if let closed = agency.closedMessage(at: now) { throw ServiceError(.unprocessableEntity, closed) }
         let terms = try known ?? procedure.terms
         if action == .submit, terms.onlineLevel == .none {
-            throw ServiceError(.unprocessableEntity, "Thủ tục \"\(procedure.name)\" chưa cung cấp dịch vụ công trực tuyến.")
+            throw ServiceError(
+                .unprocessableEntity, "Thủ tục \"\(procedure.name)\" chưa cung cấp dịch vụ công trực tuyến.")
         }
         let handedIn = Dictionary((input.components ?? []).map { ($0.position, $0.count) }, uniquingKeysWith: { $1 })
         if let bad = handedIn.keys.first(where: { $0 < 1 || $0 > terms.components.count }) {
@@ -165,42 +180,54 @@ extension DossierService {
             c.handedInCount = handedIn[i + 1] ?? (action == .receive && req.mandatory ? req.count : 0)
             return c
         }
-        return NewDossierPlan(dossier: d, components: components, action: action, transition: transition, terms: terms,
-                              agencyCode: agency.code, day: VietnamTime.local(now).date)
+        return NewDossierPlan(
+            dossier: d, components: components, action: action, transition: transition, terms: terms,
+            agencyCode: agency.code, day: VietnamTime.local(now).date)
     }
 
     /// The next number of the day for an agency, atomically on both databases.
     static func nextNumber(agencyCode: String, day: String, on db: any Database) async throws -> Int {
         let sql = db as! any SQLDatabase
-        let row = try await sql.raw("""
-            INSERT INTO dossier_counters (id, agency_code, day, last) VALUES (\(bind: UUID()), \(bind: agencyCode), \(bind: day), 1)
+        let row = try await sql.raw(
+            """
+            INSERT INTO dossier_counters (id, agency_code, day, last) VALUES (\(bind: UUID()), \(bind: agencyCode), \
+            \(bind: day), 1)
             ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_counters.last + 1
             RETURNING last
-            """).first()
+            """
+        ).first()
         guard let number = try row?.decode(column: "last", as: Int.self) else {
             throw ServiceError(.internalServerError, "Không cấp được số hồ sơ.")
         }
         guard number <= 9999 else {
-            throw ServiceError(.serviceUnavailable, "Cơ quan đã tiếp nhận đủ 9999 hồ sơ trong ngày; không thể cấp thêm mã hồ sơ.")
+            throw ServiceError(
+                .serviceUnavailable, "Cơ quan đã tiếp nhận đủ 9999 hồ sơ trong ngày; không thể cấp thêm mã hồ sơ.")
         }
         return number
     }
 
     func validate(_ a: Applicant, label: String) throws {
-        for (text, field) in [(a.name, "họ tên"), (a.idNumber, "số định danh"), (a.birthDate, "ngày sinh"), (a.phone, "số điện thoại"),
-                              (a.email, "thư điện tử"), (a.kind, "loại chủ hồ sơ")] {
-            if let text { try TextInput.require(text, label: "Trường \(field) của \(label)", multiline: false, maxLength: 200) }
+        for (text, field) in [
+            (a.name, "họ tên"), (a.idNumber, "số định danh"), (a.birthDate, "ngày sinh"), (a.phone, "số điện thoại"),
+            (a.email, "thư điện tử"), (a.kind, "loại chủ hồ sơ"),
+        ] {
+            if let text {
+                try TextInput.require(text, label: "Trường \(field) của \(label)", multiline: false, maxLength: 200)
+            }
         }
         try TextInput.require(a.address, label: "Địa chỉ của \(label)", multiline: true, maxLength: 500)
         func blank(_ s: String) -> Bool { s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         if blank(a.name) { throw ServiceError(.unprocessableEntity, "Thiếu họ tên \(label).") }
-        if blank(a.idNumber) { throw ServiceError(.unprocessableEntity, "Thiếu số định danh (CCCD / mã số thuế) của \(label).") }
+        if blank(a.idNumber) {
+            throw ServiceError(.unprocessableEntity, "Thiếu số định danh (CCCD / mã số thuế) của \(label).")
+        }
         if blank(a.address) { throw ServiceError(.unprocessableEntity, "Thiếu địa chỉ của \(label).") }
         if let b = a.birthDate, LocalDate(iso: b) == nil {
             throw ServiceError(.unprocessableEntity, "Ngày sinh của \(label) phải có dạng YYYY-MM-DD.")
         }
         if let k = a.kind, k != "person", k != "organisation" {
-            throw ServiceError(.unprocessableEntity, "Loại chủ hồ sơ phải là person (cá nhân) hoặc organisation (tổ chức).")
+            throw ServiceError(
+                .unprocessableEntity, "Loại chủ hồ sơ phải là person (cá nhân) hoặc organisation (tổ chức).")
         }
     }
 }

@@ -42,9 +42,11 @@ struct DossierQuery: Content {
     /// The list pages send every filter of their form, empty ones included ("Tất cả trạng thái"); the
     /// API refuses an empty value where its document allows none (an enumeration, a date).
     func requireNoEmptyFilters() throws {
-        for (value, name) in [(status, "status"), (step, "step"), (channel, "channel"), (from, "from"), (to, "to"), (sort, "sort"),
-                              (waiting, "waiting"), (due, "due"), (agency, "agency"), (department, "department"), (field, "field"),
-                              (dueFrom, "dueFrom"), (dueTo, "dueTo")] {
+        for (value, name) in [
+            (status, "status"), (step, "step"), (channel, "channel"), (from, "from"), (to, "to"), (sort, "sort"),
+            (waiting, "waiting"), (due, "due"), (agency, "agency"), (department, "department"), (field, "field"),
+            (dueFrom, "dueFrom"), (dueTo, "dueTo"),
+        ] {
             if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ServiceError(.unprocessableEntity, "Tham số \"\(name)\" không được để trống.")
             }
@@ -57,11 +59,21 @@ struct DossierQuery: Content {
     }
 
     /// One page of the matching dossiers, sorted, and how many match (up to the window).
-    func run(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> (items: [DossierModel], total: MatchCount, page: Int, per: Int) {
-        if let per, !(1...Self.maxPer).contains(per) { throw ServiceError(.unprocessableEntity, "Số hồ sơ mỗi trang (per) phải từ 1 đến \(Self.maxPer).") }
+    func run(actor: Actor, at now: Date = Date(), on db: any Database) async throws -> (
+        items: [DossierModel], total: MatchCount, page: Int, per: Int
+    ) {
+        if let per, !(1...Self.maxPer).contains(per) {
+            throw ServiceError(.unprocessableEntity, "Số hồ sơ mỗi trang (per) phải từ 1 đến \(Self.maxPer).")
+        }
         // Compared before multiplying: a page number near Int.max must not overflow.
         if let page, page < 1 || page > Self.window || (page - 1) * (per ?? 20) >= Self.window {
-            throw ServiceError(.unprocessableEntity, "Chỉ xem được \(PageTime.number(Self.window)) hồ sơ đầu tiên của một danh sách: hãy thu hẹp điều kiện tìm kiếm.")
+            throw ServiceError(
+                .unprocessableEntity,
+                """
+                Chỉ xem được \(PageTime.number(Self.window)) hồ sơ đầu tiên của một danh sách: hãy thu hẹp điều \
+                kiện tìm kiếm.
+                """
+            )
         }
         let sort = sort.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "-received_at"
         let order: (QueryBuilder<DossierModel>) -> Void
@@ -71,8 +83,10 @@ struct DossierQuery: Content {
         // Due today or overdue are few by nature: SQLite should find them by (scope, status, due_at) and
         // sort them, but left alone it walks a due-date index in order past every finished dossier.
         // A unary plus on the sort key (SQLite only) keeps the sort off the index.
-        case "due_at" where due?.isEmpty == false && Self.isSQLite(db): order = { $0.sort(.sql(unsafeRaw: "+\"dossiers\".\"due_at\" ASC, \"dossiers\".\"code\" ASC")) }
-        case "-due_at" where due?.isEmpty == false && Self.isSQLite(db): order = { $0.sort(.sql(unsafeRaw: "+\"dossiers\".\"due_at\" DESC, \"dossiers\".\"code\" DESC")) }
+        case "due_at" where due?.isEmpty == false && Self.isSQLite(db):
+            order = { $0.sort(.sql(unsafeRaw: "+\"dossiers\".\"due_at\" ASC, \"dossiers\".\"code\" ASC")) }
+        case "-due_at" where due?.isEmpty == false && Self.isSQLite(db):
+            order = { $0.sort(.sql(unsafeRaw: "+\"dossiers\".\"due_at\" DESC, \"dossiers\".\"code\" DESC")) }
         case "due_at": order = { $0.sort(\.$dueAt, .ascending).sort(\.$code, .ascending) }
         case "-due_at": order = { $0.sort(\.$dueAt, .descending).sort(\.$code, .descending) }
         case "code": order = { $0.sort(\.$code, .ascending) }
@@ -82,7 +96,9 @@ struct DossierQuery: Content {
         let query = try await filtered(actor: actor, at: now, on: db)
         let per = per ?? 20
         let page = page ?? 1
-        if isNameSearch, !Self.isSQLite(db), let items = try await Self.pageOfFew(query, sort: sort, range: ((page - 1) * per)..<(page * per), on: db) {
+        if isNameSearch, !Self.isSQLite(db),
+            let items = try await Self.pageOfFew(query, sort: sort, range: ((page - 1) * per)..<(page * per), on: db)
+        {
             return (items.page, items.total, page, per)
         }
         let total = try await MatchCount.of(query, on: db)
@@ -102,12 +118,17 @@ struct DossierQuery: Content {
     /// a common name's word prefixes costs 50-150 ms at a million dossiers). When they fit in the
     /// window they are sorted here and the page's rows read by id; when more match, nil, and the
     /// ordinary plan (the order's index, names checked on the way) lists the page.
-    static func pageOfFew(_ query: QueryBuilder<DossierModel>, sort: String, range: Range<Int>, on db: any Database) async throws -> (page: [DossierModel], total: MatchCount)? {
+    static func pageOfFew(_ query: QueryBuilder<DossierModel>, sort: String, range: Range<Int>, on db: any Database)
+        async throws -> (page: [DossierModel], total: MatchCount)?
+    {
         guard let sql = db as? any SQLDatabase else { return nil }
         // Read as four plain columns: making thousands of full models would cost more than the search.
         struct Key: Decodable {
             let id: UUID; let receivedAt: Date?; let dueAt: Date?; let code: String
-            enum CodingKeys: String, CodingKey { case id = "dossiers_id", receivedAt = "dossiers_received_at", dueAt = "dossiers_due_at", code = "dossiers_code" }
+            enum CodingKeys: String, CodingKey {
+                case id = "dossiers_id", receivedAt = "dossiers_received_at", dueAt = "dossiers_due_at", code =
+                    "dossiers_code"
+            }
         }
         let select = query.copy().field(\.$id).field(\.$receivedAt).field(\.$dueAt).field(\.$code)
         select.query.limits = [.count(window + 1)]
@@ -151,10 +172,13 @@ struct DossierQuery: Content {
         let dueFrom = given(dueFrom), dueTo = given(dueTo), idNumber = given(idNumber)
         func id(_ text: String?, _ label: String) throws -> UUID? {
             guard let text = given(text) else { return nil }
-            guard let id = UUID(uuidString: text) else { throw ServiceError(.unprocessableEntity, "\(label) \"\(text)\" không hợp lệ.") }
+            guard let id = UUID(uuidString: text) else {
+                throw ServiceError(.unprocessableEntity, "\(label) \"\(text)\" không hợp lệ.")
+            }
             return id
         }
-        let agency = try id(agency, "Cơ quan"), department = try id(department, "Phòng ban"), field = try id(field, "Lĩnh vực")
+        let agency = try id(agency, "Cơ quan"), department = try id(department, "Phòng ban"),
+            field = try id(field, "Lĩnh vực")
         let query = DossierModel.query(on: db)
         switch scope {
         case .everything: break
@@ -184,7 +208,8 @@ struct DossierQuery: Content {
         if let due {
             // Written as literals (our own constants), so that both planners can see that the partial
             // index of running dossiers by due date (migration 006) covers the condition.
-            let running: DatabaseQuery.Filter = .sql(unsafeRaw: Status.clockRunningCondition(column: "\"dossiers\".\"status\""))
+            let running: DatabaseQuery.Filter = .sql(
+                unsafeRaw: Status.clockRunningCondition(column: "\"dossiers\".\"status\""))
             switch due {
             case "today":
                 let today = VietnamTime.local(now).date
@@ -204,7 +229,9 @@ struct DossierQuery: Content {
             query.filter(\.$status == s.rawValue)
         }
         if let step {
-            guard Step(rawValue: step) != nil else { throw ServiceError(.unprocessableEntity, "Bước xử lý \"\(step)\" không hợp lệ.") }
+            guard Step(rawValue: step) != nil else {
+                throw ServiceError(.unprocessableEntity, "Bước xử lý \"\(step)\" không hợp lệ.")
+            }
             // A step is set exactly when the status is processing: saying so lets the (status, …) indexes serve.
             query.filter(\.$status == Status.processing.rawValue).filter(\.$step == step)
         }
@@ -213,17 +240,25 @@ struct DossierQuery: Content {
         if let procedure { query.filter(\.$procedureCode == procedure) }
         if let field { query.filter(\.$fieldID == field) }
         if let channel {
-            guard DossierChannel(rawValue: channel) != nil else { throw ServiceError(.unprocessableEntity, "Kênh \"\(channel)\" không hợp lệ.") }
+            guard DossierChannel(rawValue: channel) != nil else {
+                throw ServiceError(.unprocessableEntity, "Kênh \"\(channel)\" không hợp lệ.")
+            }
             query.filter(\.$channel == channel)
         }
         if let idNumber {
-            guard idNumber.count <= 20, idNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-                throw ServiceError(.unprocessableEntity, "Số giấy tờ tùy thân \"\(idNumber)\" không hợp lệ (chỉ gồm chữ, số và dấu gạch ngang).")
+            guard idNumber.count <= 20, idNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            else {
+                throw ServiceError(
+                    .unprocessableEntity,
+                    "Số giấy tờ tùy thân \"\(idNumber)\" không hợp lệ (chỉ gồm chữ, số và dấu gạch ngang).")
             }
             query.filter(\.$applicantIDNumber == idNumber)
         }
         var dates: [String: LocalDate] = [:]
-        for (value, name) in [(from, "Tiếp nhận từ ngày"), (to, "Tiếp nhận đến ngày"), (dueFrom, "Hạn xử lý từ ngày"), (dueTo, "Hạn xử lý đến ngày")] {
+        for (value, name) in [
+            (from, "Tiếp nhận từ ngày"), (to, "Tiếp nhận đến ngày"), (dueFrom, "Hạn xử lý từ ngày"),
+            (dueTo, "Hạn xử lý đến ngày"),
+        ] {
             guard let value else { continue }
             guard let date = LocalDate(iso: value) else {
                 throw ServiceError(.unprocessableEntity, "\(name) \"\(value)\" phải có dạng YYYY-MM-DD.")
@@ -232,10 +267,18 @@ struct DossierQuery: Content {
         }
         // Receipt by its instant rather than its local date: the (status,) received_at index then serves
         // both the range and the default order, instead of sorting a month of dossiers.
-        if let start = dates["Tiếp nhận từ ngày"] { query.filter(\.$receivedAt >= VietnamTime.instant(start, secondOfDay: 0)) }
-        if let end = dates["Tiếp nhận đến ngày"] { query.filter(\.$receivedAt < VietnamTime.instant(end.adding(days: 1), secondOfDay: 0)) }
-        if let start = dates["Hạn xử lý từ ngày"] { query.filter(\.$dueAt >= VietnamTime.instant(start, secondOfDay: 0)) }
-        if let end = dates["Hạn xử lý đến ngày"] { query.filter(\.$dueAt < VietnamTime.instant(end.adding(days: 1), secondOfDay: 0)) }
+        if let start = dates["Tiếp nhận từ ngày"] {
+            query.filter(\.$receivedAt >= VietnamTime.instant(start, secondOfDay: 0))
+        }
+        if let end = dates["Tiếp nhận đến ngày"] {
+            query.filter(\.$receivedAt < VietnamTime.instant(end.adding(days: 1), secondOfDay: 0))
+        }
+        if let start = dates["Hạn xử lý từ ngày"] {
+            query.filter(\.$dueAt >= VietnamTime.instant(start, secondOfDay: 0))
+        }
+        if let end = dates["Hạn xử lý đến ngày"] {
+            query.filter(\.$dueAt < VietnamTime.instant(end.adding(days: 1), secondOfDay: 0))
+        }
         if let q, !q.trimmingCharacters(in: .whitespaces).isEmpty {
             guard q.count <= 200, TextInput.isClean(q) else {
                 throw ServiceError(.unprocessableEntity, "Từ khoá tìm kiếm quá dài hoặc chứa ký tự không hợp lệ.")
@@ -245,7 +288,10 @@ struct DossierQuery: Content {
             // text is words of the applicant's name, through the full-text index. One condition, not
             // an OR of both, so that each is answered by its own index.
             if q.contains(where: \.isNumber) {
-                let code = String(q.uppercased().unicodeScalars.filter { CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-").contains($0) }.map(Character.init))
+                let code = String(
+                    q.uppercased().unicodeScalars.filter {
+                        CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-").contains($0)
+                    }.map(Character.init))
                 // SQLite's LIKE ignores case and so cannot use the code's index; GLOB can (the code has no
                 // GLOB metacharacters left). PostgreSQL's LIKE prefix is planned on the index.
                 if Self.isSQLite(db) {
@@ -272,8 +318,12 @@ extension DossierQuery {
     /// the words match: when the words are common (say "nguyen", a tenth of a province) and the other
     /// filters narrow the list more (a status, a step), the names are checked on the rows those
     /// filters leave instead. Both counts are bounded, so deciding costs a few milliseconds.
-    static func nameCondition(_ words: [String], otherFilters: QueryBuilder<DossierModel>, on db: any Database) async throws -> SQLQueryString {
-        guard isSQLite(db), let sql = db as? any SQLDatabase else { return NameSearchIndex.matching(words, dialect: "postgresql") }
+    static func nameCondition(_ words: [String], otherFilters: QueryBuilder<DossierModel>, on db: any Database)
+        async throws -> SQLQueryString
+    {
+        guard isSQLite(db), let sql = db as? any SQLDatabase else {
+            return NameSearchIndex.matching(words, dialect: "postgresql")
+        }
         let few = 2_000, probe = 20_000
         let byIndex = try await IndexDossierText.indexCount(words, limit: probe, on: sql)
         if byIndex > few {
@@ -291,7 +341,9 @@ struct MatchCount: Sendable, Equatable {
     let isExact: Bool
 
     /// `SELECT count(*) FROM (<the query's ids> LIMIT window + 1)`: reads at most one row past the window.
-    static func of(_ query: QueryBuilder<DossierModel>, limit: Int = DossierQuery.window, on db: any Database) async throws -> MatchCount {
+    static func of(_ query: QueryBuilder<DossierModel>, limit: Int = DossierQuery.window, on db: any Database)
+        async throws -> MatchCount
+    {
         guard let sql = db as? any SQLDatabase else {
             let n = try await query.copy().limit(limit + 1).count()
             return MatchCount(value: min(n, limit), isExact: n <= limit)

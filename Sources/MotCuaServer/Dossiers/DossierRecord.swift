@@ -45,35 +45,54 @@ struct DossierRecord {
     let payments: [PaymentModel]
 
     static func load(_ d: DossierModel, on db: any Database) async throws -> DossierRecord {
-        let components = try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$position).all()
+        let components = try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$position)
+            .all()
         let files = try await DossierFileModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$uploadedAt).all()
         let log = try await LogEntryModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$seq).all()
         let positions = Dictionary(uniqueKeysWithValues: components.map { ($0.id!, $0.position) })
         let payments = try await PaymentModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$requestedAt).all()
         return DossierRecord(
             dossier: d,
-            applicant: DossierService.Applicant(kind: d.applicantKind, name: d.applicantName, idNumber: d.applicantIDNumber,
-                                                birthDate: d.applicantBirthDate, address: d.applicantAddress, phone: d.applicantPhone,
-                                                email: d.applicantEmail),
+            applicant: DossierService.Applicant(
+                kind: d.applicantKind, name: d.applicantName, idNumber: d.applicantIDNumber,
+                birthDate: d.applicantBirthDate, address: d.applicantAddress, phone: d.applicantPhone,
+                email: d.applicantEmail),
             representative: try d.representativeJSON.map { try JSON.decode(DossierService.Applicant.self, $0) },
             procedure: try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON),
             clock: try d.clock,
             components: components,
             files: files.map { File(file: $0, component: $0.componentID.flatMap { positions[$0] }) },
             log: try log.map { e in
-                LogLine(seq: e.seq, at: e.at, actorName: e.actorName, actorUsername: e.actorUsername, action: e.action,
-                        actionName: Action(rawValue: e.action)?.vietnameseName ?? e.action, fromState: e.fromState, toState: e.toState,
-                        opinion: e.opinion, changes: try JSON.decode([LogChain.Change].self, e.changesJSON), stepDueAt: e.stepDueAt, hash: e.hash)
+                LogLine(
+                    seq: e.seq, at: e.at, actorName: e.actorName, actorUsername: e.actorUsername, action: e.action,
+                    actionName: Action(rawValue: e.action)?.vietnameseName ?? e.action, fromState: e.fromState,
+                    toState: e.toState,
+                    opinion: e.opinion, changes: try JSON.decode([LogChain.Change].self, e.changesJSON),
+                    stepDueAt: e.stepDueAt, hash: e.hash)
             },
             payments: payments)
     }
 
+    /// What a head reviews and a leader signs now, read by the core from the log.
+    var pendingDecision: PendingDecision? {
+        let events = log.compactMap { e in
+            Action(rawValue: e.action).map { action in
+                PendingDecision.Event(
+                    action: action, by: e.actor, at: e.at, opinion: e.opinion,
+                    values: Dictionary(e.changes.compactMap { c in c.new.map { (c.field, $0) } }) { $1 })
+            }
+        }
+        return PendingDecision.of(events, in: dossier.state)
+    }
+
     /// "Tiến trình thụ lý": the periods of the log (the page's tab and the control slip).
     func timeline(at now: Date) -> [ProcessTimeline.Period] {
-        ProcessTimeline.periods(log.compactMap { e in
-            DossierState(parsing: e.toState).map {
-                ProcessTimeline.Transition(at: e.at, actorName: e.actor, action: e.action, toState: $0, stepDueAt: e.stepDueAt)
-            }
-        }, at: now)
+        ProcessTimeline.periods(
+            log.compactMap { e in
+                DossierState(parsing: e.toState).map {
+                    ProcessTimeline.Transition(
+                        at: e.at, actorName: e.actor, action: e.action, toState: $0, stepDueAt: e.stepDueAt)
+                }
+            }, at: now)
     }
 }

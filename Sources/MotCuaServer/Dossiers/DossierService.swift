@@ -23,8 +23,11 @@ struct DossierService: Sendable {
 
     /// The clock a dossier received at `now` starts (the counter shows its appointment before saving).
     func clock(terms: ProcedureTerms, channel: DossierChannel, receivedAt now: Date) throws -> DossierClock {
-        do { return try DossierClock(receivedAt: now.wholeSeconds, time: terms.processingTime(channel: channel), calendar: calendar, channel: channel, policy: policy) }
-        catch { throw ServiceError.from(error) }
+        do {
+            return try DossierClock(
+                receivedAt: now.wholeSeconds, time: terms.processingTime(channel: channel), calendar: calendar,
+                channel: channel, policy: policy)
+        } catch { throw ServiceError.from(error) }
     }
 
     func save(_ clock: DossierClock, into d: DossierModel) {
@@ -33,25 +36,38 @@ struct DossierService: Sendable {
         d.set(clock: clock)
     }
 
-
     // MARK: Actions
 
     /// Finds a dossier the actor may see; anything else is "not found", so codes cannot be probed.
     func find(code: String, actor: Actor, on db: any Database) async throws -> DossierModel {
         guard let d = try await DossierModel.query(on: db).filter(\.$code == code).first(),
-              actor.scope.contains(agency: d.agencyID, department: d.departmentID, owner: d.ownerID) else {
+            actor.scope.contains(agency: d.agencyID, department: d.departmentID, owner: d.ownerID)
+        else {
             throw ServiceError.notFound
         }
         return d
     }
 
     /// `paymentTransaction` is the payment platform's reference of an online payment it confirms.
-    func perform(_ action: Action, code: String, inputs: ActionInputs, expectedVersion: Int?, actor: Actor, at now: Date,
-                 paymentTransaction: String? = nil, on db: any Database) async throws -> DossierModel {
+    func perform(
+        _ action: Action, code: String, inputs: ActionInputs, expectedVersion: Int?, actor: Actor, at now: Date,
+        paymentTransaction: String? = nil, on db: any Database
+    ) async throws -> DossierModel {
         let d = try await find(code: code, actor: actor, on: db)
-        guard let expectedVersion else { throw ServiceError(.unprocessableEntity, "Thiếu phiên bản hồ sơ (version) để tránh ghi đè.") }
+        guard let expectedVersion else {
+            throw ServiceError(.unprocessableEntity, "Thiếu phiên bản hồ sơ (version) để tránh ghi đè.")
+        }
         var officer: UserModel?
-        if let id = inputs.officer, action == .assign || action == .reassign { officer = try await UserModel.find(id, on: db) }
+        if let id = inputs.officer, action == .assign || action == .reassign {
+            officer = try await UserModel.find(id, on: db)
+        }
+        if action == .rate, let given = d.rating.flatMap(Satisfaction.init(rawValue:)),
+            StateMachine.available(from: d.state, actor: context(of: actor, on: d), stateBeforePause: nil).contains(
+                .rate)
+        {
+            throw ServiceError(
+                .conflict, "Hồ sơ đã được đánh giá “\(given.vietnameseName)”; mỗi hồ sơ được đánh giá một lần.")
+        }
         if inputs.components != nil && action != .requestSupplement {
             throw ServiceError(.unprocessableEntity, "Chỉ chọn thành phần cần bổ sung khi yêu cầu bổ sung hồ sơ.")
         }
@@ -62,12 +78,32 @@ struct DossierService: Sendable {
             throw ServiceError(.unprocessableEntity, "Hình thức thanh toán chỉ dùng khi xác nhận thanh toán.")
         }
         if inputs.paymentMethod == .online && !actor.isPaymentPlatform {
-            throw ServiceError(.unprocessableEntity, "Thanh toán trực tuyến chỉ được ghi nhận từ thông báo của nền tảng thanh toán; tại Bộ phận Một cửa chọn tiền mặt hoặc chuyển khoản.")
+            throw ServiceError(
+                .unprocessableEntity,
+                """
+                Thanh toán trực tuyến chỉ được ghi nhận từ thông báo của nền tảng thanh toán; tại Bộ phận Một cửa \
+                chọn tiền mặt hoặc chuyển khoản.
+                """
+            )
         }
         if let positions = inputs.components {
-            let present = Set(try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).all().map(\.position))
+            let present = Set(
+                try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).all().map(\.position))
             if let missing = positions.first(where: { !present.contains($0) }) {
                 throw ServiceError(.unprocessableEntity, "Hồ sơ không có thành phần số \(missing).")
+            }
+        }
+        // An approval needs a draft result to sign: said to the officer who proposes it and to the head
+        // who submits it, not only to the leader (a wrong role, state or version keeps its own answer).
+        if action == .propose || action == .submitForSignature, expectedVersion == d.version,
+            availableActions(on: d, actor: actor).contains(action)
+        {
+            let proposal =
+                action == .propose ? inputs.proposal : try await DossierRecord.load(d, on: db).pendingDecision?.proposal
+            if PendingDecision.needsDraft(action, proposal: proposal),
+                try await ResultSigning.draft(of: d, on: db) == nil
+            {
+                throw ServiceError(.unprocessableEntity, PendingDecision.missingDraftMessage(action))
             }
         }
         let counted = d.counted, before = d.state
@@ -86,7 +122,8 @@ struct DossierService: Sendable {
             if let signature { try await ResultSigning.signatureFile(signature, of: d, actor: actor).create(on: tx) }
             if let payment {
                 let awaiting = try await PaymentModel.awaiting(of: d.id!, on: tx)
-                try await PaymentModel.apply(payment, of: d, awaiting: awaiting, transactionID: paymentTransaction, at: now)?.save(on: tx)
+                try await PaymentModel.apply(
+                    payment, of: d, awaiting: awaiting, transactionID: paymentTransaction, at: now)?.save(on: tx)
             }
             try await d.update(on: tx)
             try await LogChain.append(log, on: tx)
@@ -102,15 +139,20 @@ struct DossierService: Sendable {
 
     /// The actions the actor may take on the dossier now: the same decision `apply` makes.
     func availableActions(on d: DossierModel, actor: Actor) -> [Action] {
-        StateMachine.available(from: d.state, actor: context(of: actor, on: d), stateBeforePause: d.stateBeforePause.flatMap(DossierState.init(parsing:)))
+        StateMachine.available(
+            from: d.state, actor: context(of: actor, on: d),
+            stateBeforePause: d.stateBeforePause.flatMap(DossierState.init(parsing:))
+        ).filter { $0 != .rate || d.rating == nil }  // a dossier is rated once
     }
 
     /// Decides an action with the core and applies it to the dossier in memory; returns the log
     /// entry to append (its `seq` is set when appended). Touches no database: `officer` is the
     /// user named by `inputs.officer`, looked up by the caller.
     /// `terms` may be given to save decoding the dossier's snapshot again (the demo loader does).
-    func apply(_ action: Action, to d: DossierModel, inputs: ActionInputs, actor: Actor, at now: Date,
-               officer: UserModel?, terms known: ProcedureTerms? = nil, signed: SignedResult? = nil) throws -> LogChain.Content {
+    func apply(
+        _ action: Action, to d: DossierModel, inputs: ActionInputs, actor: Actor, at now: Date,
+        officer: UserModel?, terms known: ProcedureTerms? = nil, signed: SignedResult? = nil
+    ) throws -> LogChain.Content {
         guard action != .submit, action != .receive else {
             throw ServiceError(.unprocessableEntity, "Hồ sơ mới được tạo bằng POST /api/v1/dossiers.")
         }
@@ -120,13 +162,16 @@ struct DossierService: Sendable {
         let from = d.state
         let transition: Transition
         do {
-            transition = try StateMachine.decide(action, from: from, actor: context(of: actor, on: d), inputs: inputs,
-                                                 stateBeforePause: d.stateBeforePause.flatMap(DossierState.init(parsing:)))
+            transition = try StateMachine.decide(
+                action, from: from, actor: context(of: actor, on: d), inputs: inputs,
+                stateBeforePause: d.stateBeforePause.flatMap(DossierState.init(parsing:)))
         } catch { throw ServiceError.from(error) }
 
         let terms = try known ?? JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
         var changes: [LogChain.Change] = []
-        func change(_ field: String, _ old: String?, _ new: String?) { if old != new { changes.append(.init(field: field, old: old, new: new)) } }
+        func change(_ field: String, _ old: String?, _ new: String?) {
+            if old != new { changes.append(.init(field: field, old: old, new: new)) }
+        }
         func iso(_ date: Date?) -> String? { date.map(VietnamTime.iso) }
 
         // The clock.
@@ -154,7 +199,8 @@ struct DossierService: Sendable {
                 d.stateBeforePause = nil
             case .apology:
                 guard var c = clock else { throw ServiceError(.conflict, "Hồ sơ chưa có hạn giải quyết.") }
-                try c.apologise(at: now.wholeSeconds, newAppointment: inputs.appointment!.wholeSeconds, reason: inputs.reason ?? "")
+                try c.apologise(
+                    at: now.wholeSeconds, newAppointment: inputs.appointment!.wholeSeconds, reason: inputs.reason ?? "")
                 clock = c
             }
         } catch let error as CalendarError { throw ServiceError.from(error) }
@@ -166,9 +212,12 @@ struct DossierService: Sendable {
         switch action {
         case .assign, .reassign:
             guard let officer, officer.id == inputs.officer,
-                  Assignment.mayBeAssigned(roles: officer.roles, agency: officer.agencyID, department: officer.departmentID,
-                                           toDossierOf: d.agencyID, department: d.departmentID) else {
-                throw ServiceError(.unprocessableEntity, "Cán bộ được chọn không phải chuyên viên thụ lý của phòng xử lý hồ sơ.")
+                Assignment.mayBeAssigned(
+                    roles: officer.roles, agency: officer.agencyID, department: officer.departmentID,
+                    toDossierOf: d.agencyID, department: d.departmentID)
+            else {
+                throw ServiceError(
+                    .unprocessableEntity, "Cán bộ được chọn không phải chuyên viên thụ lý của phòng xử lý hồ sơ.")
             }
             change("assigned_officer_id", d.assignedOfficerID?.uuidString, officer.id!.uuidString)
             d.assignedOfficerID = officer.id
@@ -177,7 +226,8 @@ struct DossierService: Sendable {
             d.finishedAt = d.completedAt
             change("completed_at", nil, iso(d.completedAt))
             if let signed {
-                // The signed result, in the log as on the dossier: the file, its SHA-256, the signature's, the certificate.
+                // The signed result, in the log as on the dossier: the file, its SHA-256, the signature's, the
+                // certificate.
                 d.resultJSON = JSON.encode(signed)
                 change("result_file", nil, "\(signed.fileName) (sha256 \(signed.sha256))")
                 change("result_signature", nil, "\(signed.fileName).p7s (sha256 \(signed.signatureSHA256))")
@@ -189,10 +239,14 @@ struct DossierService: Sendable {
             d.returnedAt = now.wholeSeconds
             change("returned_at", nil, iso(d.returnedAt))
             // How and to whom: as asked at receipt and to the applicant, unless the desk says otherwise.
-            change("result_delivery", nil, (inputs.delivery ?? ResultDelivery(rawValue: d.resultDelivery) ?? .counter).rawValue)
+            change(
+                "result_delivery", nil,
+                (inputs.delivery ?? ResultDelivery(rawValue: d.resultDelivery) ?? .counter).rawValue)
             change("result_recipient", nil, inputs.recipient ?? d.applicantName)
         case .requestSupplement:
-            change("supplement_components", nil, inputs.components.map { $0.sorted().map(String.init).joined(separator: ",") })
+            change(
+                "supplement_components", nil,
+                inputs.components.map { $0.sorted().map(String.init).joined(separator: ",") })
         case .requestPayment:
             change("amount_vnd", nil, inputs.amount.map(String.init))
         case .confirmPayment:
@@ -219,7 +273,8 @@ struct DossierService: Sendable {
         return LogChain.Content(
             dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: action.rawValue,
             fromState: from.description, toState: transition.to.description, opinion: inputs.opinion,
-            changesJSON: LogChain.Change.json(changes), stepDueAt: from == transition.to ? nil : terms.stepDue(for: transition.to, at: now, on: calendar),
+            changesJSON: LogChain.Change.json(changes),
+            stepDueAt: from == transition.to ? nil : terms.stepDue(for: transition.to, at: now, on: calendar),
             actorUsername: actor.username)
     }
 
@@ -228,9 +283,12 @@ struct DossierService: Sendable {
     /// writers the second waits for the first (SQLite's write lock, PostgreSQL's row lock) and then
     /// finds no row.
     static func claimVersion(of d: DossierModel, expected: Int, on tx: any Database) async throws {
-        let rows = try await (tx as! any SQLDatabase).raw("""
-            UPDATE dossiers SET version = version + 1 WHERE id = \(bind: d.id!) AND version = \(bind: expected) RETURNING version
-            """).all()
+        let rows = try await (tx as! any SQLDatabase).raw(
+            """
+            UPDATE dossiers SET version = version + 1 WHERE id = \(bind: d.id!) AND version = \(bind: expected) \
+            RETURNING version
+            """
+        ).all()
         guard rows.count == 1 else { throw ServiceError.conflict }
         d.version = expected + 1
     }

@@ -10,7 +10,9 @@ import SQLKit
 enum FileService {
     /// The dossier, if the actor may attach files to it now (404 outside the scope, 403 for the
     /// role, 409 for the state). Called before an upload's body is read, and again under the lock.
-    static func authorise(code: String, actor: Actor, context: MotCuaContext, on db: any Database) async throws -> DossierModel {
+    static func authorise(code: String, actor: Actor, context: MotCuaContext, on db: any Database) async throws
+        -> DossierModel
+    {
         let d = try await context.dossiers.find(code: code, actor: actor, on: db)
         try decide(d, actor: actor, context: context)
         return d
@@ -18,24 +20,33 @@ enum FileService {
 
     static func decide(_ d: DossierModel, actor: Actor, context: MotCuaContext) throws {
         do {
-            _ = try StateMachine.decide(.uploadFile, from: d.state, actor: context.dossiers.context(of: actor, on: d), inputs: ActionInputs(fileCount: 1))
+            _ = try StateMachine.decide(
+                .uploadFile, from: d.state, actor: context.dossiers.context(of: actor, on: d),
+                inputs: ActionInputs(fileCount: 1))
         } catch { throw ServiceError.from(error) }
     }
 
     /// Stores a file for a dossier the actor was authorised on (`authorise`, before the body was
     /// read); the decision is taken again under the dossier's lock.
-    static func add(_ data: Data, fileName: String, component: Int?, to d: DossierModel, actor: Actor, at now: Date,
-                    context: MotCuaContext, pool: NIOThreadPool, on db: any Database) async throws -> (file: DossierFileModel, component: Int?) {
+    static func add(
+        _ data: Data, fileName: String, component: Int?, to d: DossierModel, actor: Actor, at now: Date,
+        context: MotCuaContext, pool: NIOThreadPool, on db: any Database
+    ) async throws -> (file: DossierFileModel, component: Int?) {
         var found: DossierComponentModel?
         if let component {
-            guard let c = try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).filter(\.$position == component).first() else {
+            guard
+                let c = try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).filter(
+                    \.$position == component
+                ).first()
+            else {
                 throw ServiceError(.unprocessableEntity, "Thành phần hồ sơ số \(component) không có trong hồ sơ.")
             }
             found = c
         }
         let componentModel = found
         let name = fileName.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 255, TextInput.isClean(name), !name.contains("/"), !name.contains("\\") else {
+        guard !name.isEmpty, name.count <= 255, TextInput.isClean(name), !name.contains("/"), !name.contains("\\")
+        else {
             throw ServiceError(.unprocessableEntity, "Tên tệp không hợp lệ.")
         }
         // Checked, hashed and written off the event loops, before the transaction: file I/O never
@@ -46,12 +57,17 @@ enum FileService {
             // The first write takes the dossier's lock (SQLite's write lock, PostgreSQL's row lock)
             // without touching the version; the dossier's state and officer as they are now (the
             // body took a while to arrive) are read with it, decided on and logged.
-            let locked = try await (tx as! any SQLDatabase).raw("""
+            let locked = try await (tx as! any SQLDatabase).raw(
+                """
                 UPDATE dossiers SET updated_at = \(bind: now.wholeSeconds) WHERE id = \(bind: d.id!)
                 RETURNING status, step, assigned_officer_id
-                """).first()
-            guard let locked, let status = Status(rawValue: try locked.decode(column: "status", as: String.self)) else { throw ServiceError.notFound }
-            d.set(DossierState(status, try locked.decode(column: "step", as: String?.self).flatMap(Step.init(rawValue:))))
+                """
+            ).first()
+            guard let locked, let status = Status(rawValue: try locked.decode(column: "status", as: String.self)) else {
+                throw ServiceError.notFound
+            }
+            d.set(
+                DossierState(status, try locked.decode(column: "step", as: String?.self).flatMap(Step.init(rawValue:))))
             d.assignedOfficerID = try locked.decode(column: "assigned_officer_id", as: UUID?.self)
             try decide(d, actor: actor, context: context)
             let previous = try await DossierFileModel.query(on: tx).filter(\.$dossierID == d.id!)
@@ -68,15 +84,22 @@ enum FileService {
             f.uploadedBy = actor.id
             f.uploadedAt = now.wholeSeconds
             try await f.create(on: tx)
-            let change = LogChain.Change(field: "file", old: previous.map { "\($0.fileName) (v\($0.version))" }, new: "\(name) (v\(f.version), sha256 \(sha))")
-            try await LogChain.append(.init(dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name, action: Action.uploadFile.rawValue,
-                                            fromState: d.state.description, toState: d.state.description, opinion: nil,
-                                            changesJSON: LogChain.Change.json([change]), stepDueAt: nil, actorUsername: actor.username), on: tx)
+            let change = LogChain.Change(
+                field: "file", old: previous.map { "\($0.fileName) (v\($0.version))" },
+                new: "\(name) (v\(f.version), sha256 \(sha))")
+            try await LogChain.append(
+                .init(
+                    dossierID: d.id!, seq: 0, at: now, actorID: actor.id, actorName: actor.name,
+                    action: Action.uploadFile.rawValue,
+                    fromState: d.state.description, toState: d.state.description, opinion: nil,
+                    changesJSON: LogChain.Change.json([change]), stepDueAt: nil, actorUsername: actor.username), on: tx)
             return (file: f, component: componentModel?.position)
         }
         // Now referenced: should a garbage collection have removed the bytes between their check
         // and the commit, they are written again.
-        if !FileManager.default.fileExists(atPath: files.path(for: sha).path) { _ = try await pool.runIfActive { try files.put(data) } }
+        if !FileManager.default.fileExists(atPath: files.path(for: sha).path) {
+            _ = try await pool.runIfActive { try files.put(data) }
+        }
         return stored
     }
 
@@ -89,7 +112,9 @@ enum FileService {
     /// Removes stored files that no row references (an upload whose transaction failed) and
     /// unfinished temporary files, if older than `grace` (an upload in flight writes its bytes
     /// before its row). A referenced file is never removed.
-    static func collectGarbage(context: MotCuaContext, grace: TimeInterval, now: Date = Date(), on db: any Database) async throws -> Collected {
+    static func collectGarbage(context: MotCuaContext, grace: TimeInterval, now: Date = Date(), on db: any Database)
+        async throws -> Collected
+    {
         let sql = db as! any SQLDatabase
         var result = Collected()
         let fm = FileManager.default
@@ -99,18 +124,25 @@ enum FileService {
             ((try? fm.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? now) < cutoff
         }
         // The catalogue's blank forms are files of the store too (in the procedures' terms).
-        let blankForms = Set(try await ProcedureModel.query(on: db).all().flatMap { try $0.terms.components.compactMap(\.blankFormSHA256) })
+        let blankForms = Set(
+            try await ProcedureModel.query(on: db).all().flatMap {
+                try $0.terms.components.compactMap(\.blankFormSHA256)
+            })
         for folder in (try? fm.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)) ?? [] {
             let files = (try? fm.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil, options: [])) ?? []
             let names = files.map(\.lastPathComponent)
             let hashes = names.filter { $0.count == 64 && !$0.hasPrefix(".") }
             var referenced = Set<String>()
-            for chunk in stride(from: 0, to: hashes.count, by: 500).map({ Array(hashes[$0..<min($0 + 500, hashes.count)]) }) {
+            for chunk in stride(from: 0, to: hashes.count, by: 500).map({
+                Array(hashes[$0..<min($0 + 500, hashes.count)])
+            }) {
                 let rows = try await sql.select().distinct().column("sha256").from(DossierFileModel.schema)
                     .where("sha256", .in, chunk).all()
                 referenced.formUnion(try rows.map { try $0.decode(column: "sha256", as: String.self) })
                 // Users' pictures are files of the store too.
-                let pictures = try await sql.select().distinct().column("avatar_sha256").from(UserModel.schema).where("avatar_sha256", .in, chunk).all()
+                let pictures = try await sql.select().distinct().column("avatar_sha256").from(UserModel.schema).where(
+                    "avatar_sha256", .in, chunk
+                ).all()
                 referenced.formUnion(try pictures.map { try $0.decode(column: "avatar_sha256", as: String.self) })
             }
             for file in files {

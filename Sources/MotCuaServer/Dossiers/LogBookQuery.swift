@@ -7,38 +7,58 @@ import Vapor
 /// rows for some dossiers. Shared by the page "Sổ theo dõi hồ sơ" and the book as printed.
 enum LogBookQuery {
     struct Row: Encodable {
-        let number: Int; let code: String; let procedure: String; let sets: Int; let applicant: String; let contact: String
+        let number: Int; let code: String; let procedure: String; let sets: Int; let applicant: String;
+        let contact: String
         let department: String
-        let received: String; let appointment: String; let handedOver: String; let completed: String; let returned: String; let recipient: String; let note: String
+        let received: String; let appointment: String; let handedOver: String; let completed: String;
+        let returned: String; let recipient: String; let note: String
     }
     /// The agency whose book the user keeps: the desk's and its leader's own.
     static func agency(of req: Request) throws -> UUID {
         let actor = try req.actor()
-        guard Access.allows(actor.roles, .logBook), case .agency(let agencyID) = actor.scope else { throw ServiceError(.forbidden, Access.refusal(.logBook)) }
+        guard Access.allows(actor.roles, .logBook), case .agency(let agencyID) = actor.scope else {
+            throw ServiceError(.forbidden, Access.refusal(.logBook))
+        }
         return agencyID
     }
 
     /// The book's rows for these dossiers: the hand-overs and returns come from their log only.
     static func rows(_ dossiers: [DossierModel], firstNumber: Int, on db: any Database) async throws -> [Row] {
         let ids = dossiers.compactMap(\.id)
-        let events = ids.isEmpty ? [] : try await LogEntryModel.query(on: db).filter(\.$dossierID ~~ ids)
-            .filter(\.$action ~~ [Action.handOver.rawValue, Action.returnResult.rawValue]).sort(\.$seq).all()
+        let events =
+            ids.isEmpty
+            ? []
+            : try await LogEntryModel.query(on: db).filter(\.$dossierID ~~ ids)
+                .filter(\.$action ~~ [Action.handOver.rawValue, Action.returnResult.rawValue]).sort(\.$seq).all()
         var handedOver: [UUID: Date] = [:], recipients: [UUID: String] = [:]
         for e in events {
             if e.action == Action.handOver.rawValue, handedOver[e.dossierID] == nil { handedOver[e.dossierID] = e.at }
-            if e.action == Action.returnResult.rawValue, let changes = try? JSON.decode([LogChain.Change].self, e.changesJSON) {
-                let who = changes.first { $0.field == "result_recipient" }?.new, how = changes.first { $0.field == "result_delivery" }?.new.flatMap(ResultDelivery.init(rawValue:))
+            if e.action == Action.returnResult.rawValue,
+                let changes = try? JSON.decode([LogChain.Change].self, e.changesJSON)
+            {
+                let who = changes.first { $0.field == "result_recipient" }?.new,
+                    how = changes.first { $0.field == "result_delivery" }?.new.flatMap(ResultDelivery.init(rawValue:))
                 recipients[e.dossierID] = [who, how?.vietnameseName].compactMap { $0 }.joined(separator: " - ")
             }
         }
-        let procedures = Dictionary(uniqueKeysWithValues: try await ProcedureModel.query(on: db).filter(\.$id ~~ Set(dossiers.map(\.procedureID))).all().map { ($0.id!, $0.name) })
-        let departments = Dictionary(uniqueKeysWithValues: try await DepartmentModel.query(on: db).filter(\.$id ~~ Set(dossiers.map(\.departmentID))).all().map { ($0.id!, $0.name) })
+        let procedures = Dictionary(
+            uniqueKeysWithValues: try await ProcedureModel.query(on: db).filter(
+                \.$id ~~ Set(dossiers.map(\.procedureID))
+            ).all().map { ($0.id!, $0.name) })
+        let departments = Dictionary(
+            uniqueKeysWithValues: try await DepartmentModel.query(on: db).filter(
+                \.$id ~~ Set(dossiers.map(\.departmentID))
+            ).all().map { ($0.id!, $0.name) })
         return dossiers.enumerated().map { i, d in
-            Row(number: firstNumber + i, code: d.code, procedure: procedures[d.procedureID] ?? d.procedureCode, sets: 1,
-                applicant: d.applicantName, contact: [d.applicantAddress, d.applicantPhone].filter { !$0.isEmpty }.joined(separator: " - "),
+            Row(
+                number: firstNumber + i, code: d.code, procedure: procedures[d.procedureID] ?? d.procedureCode, sets: 1,
+                applicant: d.applicantName,
+                contact: [d.applicantAddress, d.applicantPhone].filter { !$0.isEmpty }.joined(separator: " - "),
                 department: departments[d.departmentID] ?? "",
-                received: d.receivedAt.map(PageTime.dateTime) ?? "", appointment: d.appointmentAt.map(PageTime.dateTime) ?? "",
-                handedOver: handedOver[d.id!].map(PageTime.dateTime) ?? "", completed: d.completedAt.map(PageTime.dateTime) ?? "",
+                received: d.receivedAt.map(PageTime.dateTime) ?? "",
+                appointment: d.appointmentAt.map(PageTime.dateTime) ?? "",
+                handedOver: handedOver[d.id!].map(PageTime.dateTime) ?? "",
+                completed: d.completedAt.map(PageTime.dateTime) ?? "",
                 returned: d.returnedAt.map(PageTime.dateTime) ?? "", recipient: recipients[d.id!] ?? "",
                 note: d.returnedAt == nil ? d.state.status.manualName : "")
         }

@@ -16,7 +16,9 @@ enum LogChain {
 
         /// The JSON stored with an entry (keys sorted, as JSONEncoder would write them).
         static func json(_ changes: [Change]) -> String {
-            "[" + changes.map { JSONText.object([("field", $0.field), ("new", $0.new), ("old", $0.old)]) }.joined(separator: ",") + "]"
+            "["
+                + changes.map { JSONText.object([("field", $0.field), ("new", $0.new), ("old", $0.old)]) }.joined(
+                    separator: ",") + "]"
         }
     }
 
@@ -40,8 +42,12 @@ enum LogChain {
         /// a twelfth value when there is one, so older entries hash as they always did.
         var canonical: String {
             func t(_ d: Date?) -> String { d.map { String(Int64($0.timeIntervalSince1970.rounded(.down))) } ?? "" }
-            return JSONText.array([dossierID.uuidString.lowercased(), String(seq), t(at), actorID?.uuidString.lowercased() ?? "", actorName, action,
-                                   fromState ?? "", toState, opinion ?? "", changesJSON, t(stepDueAt)] + (actorUsername.map { [$0] } ?? []))
+            return JSONText.array(
+                [
+                    dossierID.uuidString.lowercased(), String(seq), t(at), actorID?.uuidString.lowercased() ?? "",
+                    actorName, action,
+                    fromState ?? "", toState, opinion ?? "", changesJSON, t(stepDueAt),
+                ] + (actorUsername.map { [$0] } ?? []))
         }
 
         func hash(after previous: String) -> String {
@@ -65,14 +71,18 @@ enum LogChain {
 
         /// An entry as stored (the columns of `Entry.columns`).
         init(row: any SQLRow) throws {
-            func value<T: Decodable>(_ column: String, _ type: T.Type) throws -> T { try row.decode(column: column, as: type) }
+            func value<T: Decodable>(_ column: String, _ type: T.Type) throws -> T {
+                try row.decode(column: column, as: type)
+            }
             id = try value("id", UUID.self)
-            content = Content(dossierID: try value("dossier_id", UUID.self), seq: try value("seq", Int.self), at: try value("at", Date.self),
-                              actorID: try value("actor_id", UUID?.self), actorName: try value("actor_name", String.self),
-                              action: try value("action", String.self), fromState: try value("from_state", String?.self),
-                              toState: try value("to_state", String.self), opinion: try value("opinion", String?.self),
-                              changesJSON: try value("changes", String.self), stepDueAt: try value("step_due_at", Date?.self),
-                              actorUsername: try value("actor_username", String?.self))
+            content = Content(
+                dossierID: try value("dossier_id", UUID.self), seq: try value("seq", Int.self),
+                at: try value("at", Date.self),
+                actorID: try value("actor_id", UUID?.self), actorName: try value("actor_name", String.self),
+                action: try value("action", String.self), fromState: try value("from_state", String?.self),
+                toState: try value("to_state", String.self), opinion: try value("opinion", String?.self),
+                changesJSON: try value("changes", String.self), stepDueAt: try value("step_due_at", Date?.self),
+                actorUsername: try value("actor_username", String?.self))
             prevHash = try value("prev_hash", String.self)
             hash = try value("hash", String.self)
         }
@@ -83,8 +93,10 @@ enum LogChain {
     /// (which takes the row's lock), so that no other writer interleaves.
     @discardableResult
     static func append(_ content: Content, on db: any Database) async throws -> Entry {
-        let last = try await LogEntryModel.query(on: db).filter(\.$dossierID == content.dossierID).sort(\.$seq, .descending)
-            .field(\.$seq).field(\.$hash).first()
+        let last = try await LogEntryModel.query(on: db).filter(\.$dossierID == content.dossierID).sort(
+            \.$seq, .descending
+        )
+        .field(\.$seq).field(\.$hash).first()
         let entry = next(content, after: last.map { ($0.seq, $0.hash) })
         try await [entry].insert(on: db)
         try await (db as! any SQLDatabase).update(DossierModel.schema)
@@ -129,14 +141,25 @@ enum LogChain {
             report.breaks += page.breaks
         }
         while true {
-            let dossiers = try await sql.select().column("id").column("code").column("log_seq").column("log_hash").from(DossierModel.schema)
-                .where("code", .greaterThan, lastCode).orderBy("code").limit(pageSize).all()
-                .map { (id: try $0.decode(column: "id", as: UUID.self), code: try $0.decode(column: "code", as: String.self),
-                        anchor: Anchor(seq: try $0.decode(column: "log_seq", as: Int?.self), hash: try $0.decode(column: "log_hash", as: String?.self))) }
+            let dossiers = try await sql.select().column("id").column("code").column("log_seq").column("log_hash").from(
+                DossierModel.schema
+            )
+            .where("code", .greaterThan, lastCode).orderBy("code").limit(pageSize).all()
+            .map {
+                (
+                    id: try $0.decode(column: "id", as: UUID.self),
+                    code: try $0.decode(column: "code", as: String.self),
+                    anchor: Anchor(
+                        seq: try $0.decode(column: "log_seq", as: Int?.self),
+                        hash: try $0.decode(column: "log_hash", as: String?.self))
+                )
+            }
             guard let lastOfPage = dossiers.last else { break }
             lastCode = lastOfPage.code
             let rows = try await sql.select().columns(Entry.columns.map { SQLColumn($0) }).from(LogEntryModel.schema)
-                .where(SQLColumn("dossier_id"), .in, SQLBind.group(dossiers.map(\.id))).orderBy("dossier_id").orderBy("seq").all()
+                .where(SQLColumn("dossier_id"), .in, SQLBind.group(dossiers.map(\.id))).orderBy("dossier_id").orderBy(
+                    "seq"
+                ).all()
             if let checking { merge(try await checking.value) }
             checking = Task {
                 let byDossier = Dictionary(grouping: try rows.map(Entry.init(row:)), by: \.content.dossierID)
@@ -178,7 +201,13 @@ enum LogChain {
         guard !chain.isEmpty else { return nil }
         if anchor.seq != chain.count || anchor.hash != previous {
             let expected = anchor.seq.map(String.init) ?? "không có"
-            return (chain.count + 1, "mục cuối của nhật ký không khớp mốc lưu trên hồ sơ (mục cuối \(chain.count), mốc \(expected)): nhật ký đã bị xoá bớt hoặc thêm ngoài hệ thống")
+            return (
+                chain.count + 1,
+                """
+                mục cuối của nhật ký không khớp mốc lưu trên hồ sơ (mục cuối \(chain.count), mốc \(expected)): \
+                nhật ký đã bị xoá bớt hoặc thêm ngoài hệ thống
+                """
+            )
         }
         return nil
     }

@@ -17,9 +17,13 @@ struct OfficerWorkload: Encodable {
     /// "Nguyễn Văn A (đang thụ lý 12, quá hạn 1)": the choice as a select shows it.
     var label: String { "\(name) (đang thụ lý \(open), quá hạn \(overdue))" }
 
-    static func of(agency: UUID, department: UUID, at now: Date = Date(), on db: any Database) async throws -> [OfficerWorkload] {
+    static func of(agency: UUID, department: UUID, at now: Date = Date(), on db: any Database) async throws
+        -> [OfficerWorkload]
+    {
         let officers = try await UserModel.query(on: db).filter(\.$agencyID == agency).sort(\.$fullName).all().filter {
-            Assignment.mayBeAssigned(roles: $0.roles, agency: $0.agencyID, department: $0.departmentID, toDossierOf: agency, department: department)
+            Assignment.mayBeAssigned(
+                roles: $0.roles, agency: $0.agencyID, department: $0.departmentID, toDossierOf: agency,
+                department: department)
         }
         guard !officers.isEmpty else { return [] }
         let rows = try await (db as! any SQLDatabase).select()
@@ -36,6 +40,9 @@ struct OfficerWorkload: Encodable {
             counts[try row.decode(column: "assigned_officer_id", as: UUID.self)] =
                 (try row.decode(column: "open", as: Int.self), try row.decode(column: "overdue", as: Int?.self) ?? 0)
         }
-        return officers.map { OfficerWorkload(id: $0.id!, name: $0.fullName, open: counts[$0.id!]?.0 ?? 0, overdue: counts[$0.id!]?.1 ?? 0) }
+        return officers.map {
+            OfficerWorkload(
+                id: $0.id!, name: $0.fullName, open: counts[$0.id!]?.0 ?? 0, overdue: counts[$0.id!]?.1 ?? 0)
+        }
     }
 }

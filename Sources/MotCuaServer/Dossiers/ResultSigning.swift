@@ -33,7 +33,9 @@ struct ResultSigning: Sendable {
         configuredSecret = secret
     }
 
-    func secret() throws -> SigningSecret { try SigningSecret.load(configured: configuredSecret, caDirectory: ca.directory) }
+    func secret() throws -> SigningSecret {
+        try SigningSecret.load(configured: configuredSecret, caDirectory: ca.directory)
+    }
 
     static let signatureContentType = "application/pkcs7-signature"
 
@@ -43,28 +45,42 @@ struct ResultSigning: Sendable {
         let files = try await DossierFileModel.query(on: db).filter(\.$dossierID == d.id!).filter(\.$componentID == nil)
             .filter(\.$contentType != signatureContentType).sort(\.$uploadedAt, .descending).all()
         let uploaders = Set(files.compactMap(\.uploadedBy))
-        let processing = Set(try await UserModel.query(on: db).filter(\.$id ~~ uploaders).all()
-            .filter { !$0.roles.isDisjoint(with: [.officer, .head, .leader]) }.compactMap(\.id))
+        let processing = Set(
+            try await UserModel.query(on: db).filter(\.$id ~~ uploaders).all()
+                .filter { !$0.roles.isDisjoint(with: [.officer, .head, .leader]) }.compactMap(\.id))
         return files.first { $0.uploadedBy.map(processing.contains) == true }
     }
 
     /// Signs the dossier's draft as the actor, before the approval's transaction (file reading and
     /// signing hold no lock). Refused, with the reason, without a draft or a valid certificate.
-    func sign(draftOf d: DossierModel, actor: Actor, at now: Date, files: FileStore, on db: any Database) async throws -> SignedResult {
+    func sign(draftOf d: DossierModel, actor: Actor, at now: Date, files: FileStore, on db: any Database) async throws
+        -> SignedResult
+    {
         guard let draft = try await Self.draft(of: d, on: db) else {
-            throw ServiceError(.conflict, "Chưa có dự thảo kết quả để ký số: chuyên viên thụ lý đính kèm tệp kết quả (mục Tệp khác) trước khi trình ký.")
+            throw ServiceError(.unprocessableEntity, PendingDecision.missingDraftMessage(.approve))
         }
-        guard let id = actor.id, let user = try await UserModel.find(id, on: db) else { throw ServiceError(.forbidden, "Tài khoản không ký được kết quả.") }
+        guard let id = actor.id, let user = try await UserModel.find(id, on: db) else {
+            throw ServiceError(.forbidden, "Tài khoản không ký được kết quả.")
+        }
         do {
             let signer = try ca.signer(username: user.username, secret: try secret(), now: now)
             let content = try await NIOThreadPool.singleton.runIfActive { try files.get(draft.sha256) }
             let signature = Data(try signer.sign(Array(content), at: now.wholeSeconds))
             let (sha, _) = try await NIOThreadPool.singleton.runIfActive { try files.put(signature, as: .cms) }
-            return SignedResult(fileID: draft.id!, fileName: draft.fileName, sha256: draft.sha256, signatureFileID: UUID.timeOrdered(now: now),
-                                signatureSHA256: sha, signatureSize: signature.count, signer: signer.commonName, signerUsername: user.username,
-                                certificateSerial: signer.serial, certificatePEM: signer.certificatePEM, signedAt: now.wholeSeconds)
+            return SignedResult(
+                fileID: draft.id!, fileName: draft.fileName, sha256: draft.sha256,
+                signatureFileID: UUID.timeOrdered(now: now),
+                signatureSHA256: sha, signatureSize: signature.count, signer: signer.commonName,
+                signerUsername: user.username,
+                certificateSerial: signer.serial, certificatePEM: signer.certificatePEM, signedAt: now.wholeSeconds)
         } catch let e as SigningError {
-            throw ServiceError(.forbidden, "Không ký duyệt được: \(e.description) Liên hệ quản trị hệ thống (motcua ca issue --user \(user.username)).")
+            throw ServiceError(
+                .forbidden,
+                """
+                Không ký duyệt được: \(e.description) Liên hệ quản trị hệ thống (motcua ca issue --user \
+                \(user.username)).
+                """
+            )
         }
     }
 
@@ -89,12 +105,24 @@ struct ResultSigning: Sendable {
 
     func check(_ s: SignedResult, files: FileStore) async -> Check {
         do {
-            let (content, signature) = try await NIOThreadPool.singleton.runIfActive { (try files.get(s.sha256), try files.get(s.signatureSHA256)) }
+            let (content, signature) = try await NIOThreadPool.singleton.runIfActive {
+                (try files.get(s.sha256), try files.get(s.signatureSHA256))
+            }
             switch try await ca.verify(content: Array(content), signature: Array(signature), recordedAt: s.signedAt) {
             case .valid(_, _, _, nil): return Check(valid: true, text: "Chữ ký số hợp lệ")
             case .valid(_, _, _, let revoked?):
-                return Check(valid: true, text: "Chữ ký số hợp lệ: ký lúc \(ProvincialCA.dayAndTime(s.signedAt)), trước khi chứng thư số bị thu hồi "
-                    + "ngày \(ProvincialCA.day(revoked.at)) (lý do: \((revoked.reason ?? .keyCompromise).vietnamese)), nên chữ ký vẫn có giá trị")
+                return Check(
+                    valid: true,
+                    text:
+                        """
+                        Chữ ký số hợp lệ: ký lúc \(ProvincialCA.dayAndTime(s.signedAt)), trước khi chứng thư số \
+                        bị thu hồi 
+                        """
+                            + """
+                            ngày \(ProvincialCA.day(revoked.at)) (lý do: \
+                            \((revoked.reason ?? .keyCompromise).vietnamese)), nên chữ ký vẫn có giá trị
+                            """
+                )
             case .invalid(let reason): return Check(valid: false, text: "Chữ ký số không hợp lệ: \(reason)")
             }
         } catch {

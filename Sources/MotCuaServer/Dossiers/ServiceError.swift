@@ -20,7 +20,8 @@ struct ServiceError: Error, AbortError {
     static func from(_ error: DossierError) -> ServiceError {
         switch error {
         case .roleNotAllowed, .notAssignedOfficer: ServiceError(.forbidden, error.message)
-        case .stateNotAllowed, .versionConflict, .apologyAlreadyGiven, .noStateToResume: ServiceError(.conflict, error.message)
+        case .stateNotAllowed, .versionConflict, .apologyAlreadyGiven, .noStateToResume:
+            ServiceError(.conflict, error.message)
         case .missingInput, .invalid: ServiceError(.unprocessableEntity, error.message)
         case .notFound: ServiceError(.notFound, error.message)
         }

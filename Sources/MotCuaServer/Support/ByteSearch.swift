@@ -29,5 +29,7 @@ extension UnsafeBufferPointer where Element == UInt8 {
 }
 
 extension Array where Element == UInt8 {
-    func firstIndex(of needle: [UInt8], from: Int) -> Int? { withUnsafeBufferPointer { $0.firstIndex(of: needle, from: from) } }
+    func firstIndex(of needle: [UInt8], from: Int) -> Int? {
+        withUnsafeBufferPointer { $0.firstIndex(of: needle, from: from) }
+    }
 }

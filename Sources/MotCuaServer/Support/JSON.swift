@@ -20,7 +20,9 @@ enum SearchText {
     /// Lower case, diacritics removed, đ -> d: "Nguyễn Văn Ánh" -> "nguyen van anh".
     static func normalise(_ text: String) -> String {
         let lowered = text.lowercased().replacingOccurrences(of: "đ", with: "d")
-        let scalars = lowered.decomposedStringWithCanonicalMapping.unicodeScalars.filter { !(0x0300...0x036F).contains($0.value) }
+        let scalars = lowered.decomposedStringWithCanonicalMapping.unicodeScalars.filter {
+            !(0x0300...0x036F).contains($0.value)
+        }
         return String(String.UnicodeScalarView(scalars)).split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }

@@ -9,11 +9,14 @@ enum MultipartBody {
 
         /// A parameter of the Content-Disposition header (`name`, `filename`).
         func disposition(_ parameter: String) -> String? {
-            guard let value = headers.first(where: { $0.name.lowercased() == "content-disposition" })?.value else { return nil }
+            guard let value = headers.first(where: { $0.name.lowercased() == "content-disposition" })?.value else {
+                return nil
+            }
             for item in value.split(separator: ";").dropFirst() {
                 let pair = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 if pair.count == 2, pair[0].lowercased() == parameter {
-                    return pair[1].count >= 2 && pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") ? String(pair[1].dropFirst().dropLast()) : pair[1]
+                    return pair[1].count >= 2 && pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"")
+                        ? String(pair[1].dropFirst().dropLast()) : pair[1]
                 }
             }
             return nil
@@ -31,14 +34,16 @@ enum MultipartBody {
         let delimiter = dash + boundary, nextDelimiter = crlf + dash + boundary, headerEnd = crlf + crlf
         // The first delimiter opens the body (or follows a preamble line).
         var i: Int
-        if b.starts(with: delimiter) { i = delimiter.count } else {
+        if b.starts(with: delimiter) {
+            i = delimiter.count
+        } else {
             guard let at = b.firstIndex(of: nextDelimiter, from: 0) else { throw invalid }
             i = at + nextDelimiter.count
         }
         var parts: [Part] = []
         while true {
-            if i + 2 <= b.count, b[i] == 0x2D, b[i + 1] == 0x2D { return parts }         // "--": the closing delimiter
-            while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }                    // transport padding
+            if i + 2 <= b.count, b[i] == 0x2D, b[i + 1] == 0x2D { return parts }  // "--": the closing delimiter
+            while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }  // transport padding
             guard i + 2 <= b.count, b[i] == 0x0D, b[i + 1] == 0x0A else { throw invalid }
             i += 2
             guard let end = b.firstIndex(of: headerEnd, from: i - 2) else { throw invalid }
@@ -47,9 +52,13 @@ enum MultipartBody {
                 for line in b[i..<end].split(separator: 0x0A) {
                     let text = line.last == 0x0D ? line.dropLast() : line[...]
                     guard let colon = text.firstIndex(of: 0x3A), colon > text.startIndex,
-                          text[..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw invalid }
-                    headers.append((String(decoding: text[..<colon], as: UTF8.self),
-                                    String(decoding: text[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespaces)))
+                        text[..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+                    else { throw invalid }
+                    headers.append(
+                        (
+                            String(decoding: text[..<colon], as: UTF8.self),
+                            String(decoding: text[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                        ))
                 }
             }
             let start = end + headerEnd.count

@@ -11,8 +11,13 @@ struct PDFPrinter: Sendable {
     let timeout: Duration
 
     static let busy = ServiceError(.serviceUnavailable, "Máy chủ đang in nhiều bản PDF; vui lòng thử lại sau ít phút.")
-    static let missing = ServiceError(.serviceUnavailable,
-        "Máy chủ chưa cài Chromium nên chưa tạo được bản PDF; hãy dùng nút In của trình duyệt (chọn \"Lưu dưới dạng PDF\") hoặc báo quản trị hệ thống cài gói chromium.")
+    static let missing = ServiceError(
+        .serviceUnavailable,
+        """
+        Máy chủ chưa cài Chromium nên chưa tạo được bản PDF; hãy dùng nút In của trình duyệt (chọn \"Lưu dưới \
+        dạng PDF\") hoặc báo quản trị hệ thống cài gói chromium.
+        """
+    )
 
     init(executable: URL?, running: Int = 2, waiting: Int = 8, timeout: Duration = .seconds(30)) {
         self.executable = executable
@@ -35,7 +40,8 @@ struct PDFPrinter: Sendable {
     func pdf(html: String) async throws -> Data {
         guard let executable else { throw Self.missing }
         return try await limiter.run(busy: Self.busy) {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("motcua-pdf-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "motcua-pdf-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let page = folder.appendingPathComponent("form.html"), output = folder.appendingPathComponent("form.pdf")
@@ -43,7 +49,8 @@ struct PDFPrinter: Sendable {
             let process = Process()
             process.executableURL = executable
             process.arguments = [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions",
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-extensions",
                 "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--no-pdf-header-footer",
                 "--print-to-pdf=\(output.path)", page.absoluteString,
             ]
@@ -51,11 +58,17 @@ struct PDFPrinter: Sendable {
             process.standardError = FileHandle.nullDevice
             let status: Int32 = try await withThrowingTaskGroup(of: Int32?.self) { group in
                 let finished = AsyncStream<Int32> { continuation in
-                    process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
+                    process.terminationHandler = {
+                        continuation.yield($0.terminationStatus); continuation.finish()
+                    }
                 }
                 try process.run()
-                group.addTask { for await s in finished { return s }; return -1 }
-                group.addTask { [timeout] in try? await Task.sleep(for: timeout); return nil }
+                group.addTask {
+                    for await s in finished { return s }; return -1
+                }
+                group.addTask { [timeout] in
+                    try? await Task.sleep(for: timeout); return nil
+                }
                 let first = try await group.next()!
                 if first == nil, process.isRunning {
                     process.terminate()

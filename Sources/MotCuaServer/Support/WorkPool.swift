@@ -10,7 +10,9 @@ extension Application {
     /// also runs every SQLite query (sqlite-nio), so a burst of Bcrypt checks there made the
     /// queries wait past the connection timeout (500 on concurrent logins).
     var workPool: NIOThreadPool {
-        guard let pool = storage[WorkPoolKey.self] else { fatalError("MotCua is not configured: call configure(_:settings:)") }
+        guard let pool = storage[WorkPoolKey.self] else {
+            fatalError("MotCua is not configured: call configure(_:settings:)")
+        }
         return pool
     }
 
@@ -25,7 +27,9 @@ extension Application {
 
 extension Request {
     /// Bcrypt on the work pool.
-    var passwordHasher: AsyncPasswordHasher { application.password.sync.async(on: application.workPool, hopTo: eventLoop) }
+    var passwordHasher: AsyncPasswordHasher {
+        application.password.sync.async(on: application.workPool, hopTo: eventLoop)
+    }
 }
 
 /// At most `running` holders at once, `waiting` more queued in arrival order; beyond that a caller
@@ -43,10 +47,11 @@ actor AsyncLimiter {
     }
 
     /// Runs `body` holding a place; throws `busy` when every place and the queue are taken.
-    func run<T: Sendable>(busy: @autoclosure () -> any Error, _ body: @Sendable () async throws -> T) async throws -> T {
+    func run<T: Sendable>(busy: @autoclosure () -> any Error, _ body: @Sendable () async throws -> T) async throws -> T
+    {
         if active >= running {
             guard queue.count < waiting else { throw busy() }
-            await withCheckedContinuation { queue.append($0) }   // woken holding the place of the one leaving
+            await withCheckedContinuation { queue.append($0) }  // woken holding the place of the one leaving
         } else {
             active += 1
         }
@@ -63,13 +68,16 @@ extension Application {
 
     /// Uploads in progress at once (streaming, checking, storing): 4 running, 64 waiting.
     var uploadLimiter: AsyncLimiter {
-        guard let limiter = storage[UploadLimiterKey.self] else { fatalError("MotCua is not configured: call configure(_:settings:)") }
+        guard let limiter = storage[UploadLimiterKey.self] else {
+            fatalError("MotCua is not configured: call configure(_:settings:)")
+        }
         return limiter
     }
 }
 
 extension Request {
-    static let exportBusy = ServiceError(.serviceUnavailable,
+    static let exportBusy = ServiceError(
+        .serviceUnavailable,
         "Máy chủ đang xuất nhiều tệp báo cáo cùng lúc; vui lòng thử lại sau ít giây.", retryAfter: 10)
 
     /// Makes an Excel or CSV file holding one of the instance's two places for exports: a

@@ -19,7 +19,8 @@ enum SheetCell: Sendable, Hashable {
         case .text(let s): s
         case .integer(let n): String(n)
         case .decimal(let x): String(format: "%.2f", x).replacingOccurrences(of: ".", with: ",")
-        case .rate(let r): r.map { String(format: "%.2f", $0 * 100).replacingOccurrences(of: ".", with: ",") + "%" } ?? ""
+        case .rate(let r):
+            r.map { String(format: "%.2f", $0 * 100).replacingOccurrences(of: ".", with: ",") + "%" } ?? ""
         case .date(let d): d?.vietnamese ?? ""
         case .dateTime(let t): t.map(PageTime.dateTime) ?? ""
         }
@@ -45,9 +46,12 @@ final class XLSXWriter: @unchecked Sendable {
         sheet = try FileHandle(forWritingTo: url)
         self.sheetName = String(sheetName.prefix(31))
         var cols = "<cols>"
-        for (i, w) in columnWidths.enumerated() { cols += "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(w)\" customWidth=\"1\"/>" }
+        for (i, w) in columnWidths.enumerated() {
+            cols += "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(w)\" customWidth=\"1\"/>"
+        }
         cols += "</cols>"
-        buffer = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+        buffer =
+            #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
             + #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
             + (columnWidths.isEmpty ? "" : cols) + "<sheetData>"
     }
@@ -62,7 +66,11 @@ final class XLSXWriter: @unchecked Sendable {
             let ref = (i < Self.letters.count ? Self.letters[i] : Self.column(i)) + String(rowNumber)
             switch cell {
             case .text(let s):
-                buffer += "<c r=\"\(ref)\" t=\"inlineStr\"\(bold ? " s=\"1\"" : "")><is><t xml:space=\"preserve\">\(XMLText.escape(s))</t></is></c>"
+                buffer +=
+                    """
+                    <c r=\"\(ref)\" t=\"inlineStr\"\(bold ? " s=\"1\"" : "")><is><t \
+                    xml:space=\"preserve\">\(XMLText.escape(s))</t></is></c>
+                    """
             case .integer(let n):
                 buffer += "<c r=\"\(ref)\"\(bold ? " s=\"1\"" : "")><v>\(n)</v></c>"
             case .decimal(let x):
@@ -71,13 +79,16 @@ final class XLSXWriter: @unchecked Sendable {
                 buffer += r.map { "<c r=\"\(ref)\" s=\"3\"><v>\($0)</v></c>" } ?? "<c r=\"\(ref)\"/>"
             case .date(let d):
                 // Excel's serial day: days since 1899-12-30.
-                buffer += d.map { "<c r=\"\(ref)\" s=\"2\"><v>\($0.dayNumber - Self.excelEpoch.dayNumber)</v></c>" } ?? "<c r=\"\(ref)\"/>"
+                buffer +=
+                    d.map { "<c r=\"\(ref)\" s=\"2\"><v>\($0.dayNumber - Self.excelEpoch.dayNumber)</v></c>" }
+                    ?? "<c r=\"\(ref)\"/>"
             case .dateTime(let t):
-                buffer += t.map { instant -> String in
-                    let (day, second) = VietnamTime.local(instant)
-                    let serial = Double(day.dayNumber - Self.excelEpoch.dayNumber) + Double(second) / 86_400
-                    return "<c r=\"\(ref)\" s=\"4\"><v>\(serial)</v></c>"
-                } ?? "<c r=\"\(ref)\"/>"
+                buffer +=
+                    t.map { instant -> String in
+                        let (day, second) = VietnamTime.local(instant)
+                        let serial = Double(day.dayNumber - Self.excelEpoch.dayNumber) + Double(second) / 86_400
+                        return "<c r=\"\(ref)\" s=\"4\"><v>\(serial)</v></c>"
+                    } ?? "<c r=\"\(ref)\"/>"
             }
         }
         buffer += "</row>"
@@ -98,42 +109,74 @@ final class XLSXWriter: @unchecked Sendable {
         let archive = try Archive(url: url, accessMode: .create)
         func add(_ path: String, _ text: String) throws {
             let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
+            ) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
         let xml = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
-        try add("[Content_Types].xml", xml + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
-            + #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
-            + #"<Default Extension="xml" ContentType="application/xml"/>"#
-            + #"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
-            + #"<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
-            + #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
-            + "</Types>")
-        try add("_rels/.rels", xml + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
-            + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>"#
-            + "</Relationships>")
-        try add("xl/workbook.xml", xml + #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
-            + "<sheets><sheet name=\"\(XMLText.escape(sheetName))\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>")
-        try add("xl/_rels/workbook.xml.rels", xml + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
-            + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>"#
-            + #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
-            + "</Relationships>")
-        try add("xl/styles.xml", xml + #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
-            + #"<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/></numFmts>"#
-            + #"<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>"#
-            + #"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>"#
-            + #"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#
-            + #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
-            + #"<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
-            + #"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#
-            + #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
-            + #"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
-            + #"<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
-            + #"<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>"#
-            + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
-            + "</styleSheet>")
-        try archive.addEntry(with: "xl/worksheets/sheet1.xml", fileURL: directory.appendingPathComponent("sheet1.xml"), compressionMethod: .deflate)
+        try add(
+            "[Content_Types].xml",
+            xml + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
+                + #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
+                + #"<Default Extension="xml" ContentType="application/xml"/>"#
+                + #"<Override PartName="/xl/workbook.xml" "#
+                + #"ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
+                + #"<Override PartName="/xl/worksheets/sheet1.xml" "#
+                + #"ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+                + #"<Override PartName="/xl/styles.xml" "#
+                + #"ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
+                + "</Types>")
+        try add(
+            "_rels/.rels",
+            xml + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+                + #"<Relationship Id="rId1" "#
+                + #"Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" "#
+                + #"Target="xl/workbook.xml"/>"#
+                + "</Relationships>")
+        try add(
+            "xl/workbook.xml",
+            xml
+                + #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#
+                + #"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+                    + """
+                    <sheets><sheet name=\"\(XMLText.escape(sheetName))\" sheetId=\"1\" \
+                    r:id=\"rId1\"/></sheets></workbook>
+                    """
+        )
+        try add(
+            "xl/_rels/workbook.xml.rels",
+            xml + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+                + #"<Relationship Id="rId1" "#
+                + #"Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" "#
+                + #"Target="worksheets/sheet1.xml"/>"#
+                + #"<Relationship Id="rId2" "#
+                + #"Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" "#
+                + #"Target="styles.xml"/>"#
+                + "</Relationships>")
+        try add(
+            "xl/styles.xml",
+            xml + #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
+                + #"<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/><numFmt numFmtId="165" "#
+                + #"formatCode="dd/mm/yyyy hh:mm"/></numFmts>"#
+                + #"<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name "#
+                + #"val="Calibri"/></font></fonts>"#
+                + #"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill "#
+                + #"patternType="gray125"/></fill></fills>"#
+                + #"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#
+                + #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
+                + #"<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
+                + #"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#
+                + #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+                + #"<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+                + #"<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+                + #"<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>"#
+                + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
+                + "</styleSheet>")
+        try archive.addEntry(
+            with: "xl/worksheets/sheet1.xml", fileURL: directory.appendingPathComponent("sheet1.xml"),
+            compressionMethod: .deflate)
         return url
     }
 

@@ -16,12 +16,24 @@ final class AgencyModel: Model, @unchecked Sendable {
     @OptionalField(key: "successor_id") var successorID: UUID?
 
     init() {}
-    init(id: UUID? = nil, code: String, name: String, kind: AgencyKind, parentID: UUID?, effectiveFrom: String = "2000-01-01") {
+    init(
+        id: UUID? = nil, code: String, name: String, kind: AgencyKind, parentID: UUID?,
+        effectiveFrom: String = "2000-01-01"
+    ) {
         self.id = id
         self.code = code
         self.name = name
         self.kind = kind.rawValue
         self.parentID = parentID
         self.effectiveFrom = effectiveFrom
+    }
+}
+
+extension AgencyModel {
+    /// Why the agency receives nothing now (merged or dissolved from its closing date), in the
+    /// words the counter and the API both give; nil while it receives.
+    func closedMessage(at now: Date) -> String? {
+        guard let closed = effectiveTo, VietnamTime.local(now).date.iso >= closed else { return nil }
+        return "\(name) đã ngừng tiếp nhận hồ sơ từ ngày \(LocalDate(iso: closed)?.vietnamese ?? closed)."
     }
 }

@@ -22,6 +22,8 @@ final class EvaluationScoreModel: Model, @unchecked Sendable {
 
     /// Each agency's scores of a year.
     static func of(year: Int, on db: any Database) async throws -> [UUID: [Int?]] {
-        Dictionary(uniqueKeysWithValues: try await query(on: db).filter(\.$year == year).all().map { ($0.agencyID, $0.scores) })
+        Dictionary(
+            uniqueKeysWithValues: try await query(on: db).filter(\.$year == year).all().map { ($0.agencyID, $0.scores) }
+        )
     }
 }

@@ -35,7 +35,9 @@ final class PaymentModel: Model, @unchecked Sendable {
 
     /// Carries out an action's effect on the dossier's payment: `awaiting` is its open request, if
     /// any. Returns the row to save (new or changed), nil when there is none.
-    static func apply(_ effect: PaymentEffect, of d: DossierModel, awaiting: PaymentModel?, transactionID: String? = nil, at now: Date) -> PaymentModel? {
+    static func apply(
+        _ effect: PaymentEffect, of d: DossierModel, awaiting: PaymentModel?, transactionID: String? = nil, at now: Date
+    ) -> PaymentModel? {
         switch effect {
         case .request(let amount):
             let p = PaymentModel(of: d, at: now)
@@ -58,6 +60,7 @@ final class PaymentModel: Model, @unchecked Sendable {
 
     /// The dossier's open request, if any.
     static func awaiting(of dossierID: UUID, on db: any Database) async throws -> PaymentModel? {
-        try await query(on: db).filter(\.$dossierID == dossierID).filter(\.$status == PaymentStatus.awaiting.rawValue).first()
+        try await query(on: db).filter(\.$dossierID == dossierID).filter(\.$status == PaymentStatus.awaiting.rawValue)
+            .first()
     }
 }

@@ -18,7 +18,10 @@ final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "avatar_sha256") var avatarSHA256: String?
 
     init() {}
-    init(id: UUID? = nil, username: String, passwordHash: String, fullName: String, roles: Set<Role>, agencyID: UUID?, departmentID: UUID?) {
+    init(
+        id: UUID? = nil, username: String, passwordHash: String, fullName: String, roles: Set<Role>, agencyID: UUID?,
+        departmentID: UUID?
+    ) {
         self.id = id
         self.username = username
         self.passwordHash = passwordHash
@@ -39,9 +42,11 @@ extension UserModel {
     static func nameTaken(_ name: String, agency: UUID?, except id: UUID?, on db: any Database) async throws -> Bool {
         func key(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased() }
         let wanted = key(name)
-        let others = try await UserModel.query(on: db).filter(\.$agencyID == agency).field(\.$id).field(\.$fullName).all()
+        let others = try await UserModel.query(on: db).filter(\.$agencyID == agency).field(\.$id).field(\.$fullName)
+            .all()
         return others.contains { $0.id != id && key($0.fullName) == wanted }
     }
 
-    static let nameTakenMessage = "Tên này đã được một tài khoản khác của cùng cơ quan sử dụng; thêm chữ đệm hoặc chức danh để phân biệt."
+    static let nameTakenMessage =
+        "Tên này đã được một tài khoản khác của cùng cơ quan sử dụng; thêm chữ đệm hoặc chức danh để phân biệt."
 }

@@ -5,7 +5,8 @@ import Vapor
 struct AccountAPI {
     func login(req: Request) async throws -> LoginResponse {
         let body = try req.content.decode(LoginRequest.self)
-        let (user, token) = try await AuthService.login(username: body.username, password: body.password, kind: "api", on: req)
+        let (user, token) = try await AuthService.login(
+            username: body.username, password: body.password, kind: "api", on: req)
         return LoginResponse(token: token, user: UserView(user))
     }
 

@@ -4,7 +4,8 @@ import MotCuaCore
 import Vapor
 
 /// "Quản trị người dùng" (role admin): the accounts with their roles, agency and department; create
-/// one, disable or enable it, set a new password. Every change goes to the audit log in the same
+/// one, edit its name, roles, agency and department (UserEditPage), disable or enable it, set a new
+/// password. Every change goes to the audit log in the same
 /// transaction; disabling or a new password ends the account's sessions.
 struct UsersPage {
     struct Typed: Content {
@@ -18,7 +19,8 @@ struct UsersPage {
 
     typealias Option = SelectOption
     struct Row: Encodable {
-        let id: UUID; let username: String; let fullName: String; let roles: String; let agency: String; let department: String
+        let id: UUID; let username: String; let fullName: String; let roles: String; let agency: String;
+        let department: String
         let disabled: Bool; let isSelf: Bool
     }
 
@@ -40,21 +42,27 @@ struct UsersPage {
 
     static let per = 50
 
-
     func show(req: Request) async throws -> View {
         _ = try req.actor()
-        let notices = ["tao": "Đã tạo tài khoản.", "khoa": "Đã khoá tài khoản.", "mo-khoa": "Đã mở khoá tài khoản.", "mat-khau": "Đã đặt lại mật khẩu."]
+        let notices = [
+            "tao": "Đã tạo tài khoản.", "khoa": "Đã khoá tài khoản.", "mo-khoa": "Đã mở khoá tài khoản.",
+            "mat-khau": "Đã đặt lại mật khẩu.", "sua": "Đã lưu thông tin tài khoản.",
+        ]
         let notice = req.query[String.self, at: "da-luu"].flatMap { notices[$0] }
         return try await render(req, typed: Typed(), fieldErrors: [:], notice: notice, error: nil)
     }
 
-    func render(_ req: Request, typed: Typed, fieldErrors: [String: String], notice: String?, error: String?) async throws -> View {
+    func render(_ req: Request, typed: Typed, fieldErrors: [String: String], notice: String?, error: String?)
+        async throws -> View
+    {
         let me = try req.actor()
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
         let query = UserModel.query(on: req.db)
         if !q.isEmpty {
-            guard q.count <= 100, TextInput.isClean(q) else { throw ServiceError(.unprocessableEntity, "Từ khoá tìm kiếm không hợp lệ.") }
+            guard q.count <= 100, TextInput.isClean(q) else {
+                throw ServiceError(.unprocessableEntity, "Từ khoá tìm kiếm không hợp lệ.")
+            }
             // A few thousand accounts: a plain filter is enough here.
             let text = q.filter { $0 != "%" && $0 != "_" && $0 != "\\" }
             query.group(.or) { $0.filter(\.$username ~~ text.lowercased()).filter(\.$fullName ~~ text) }
@@ -66,31 +74,45 @@ struct UsersPage {
         let agencyNames = Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0.name) })
         let departmentNames = Dictionary(uniqueKeysWithValues: departments.map { ($0.id!, $0.name) })
         let rows = users.map { u in
-            Row(id: u.id!, username: u.username, fullName: u.fullName,
+            Row(
+                id: u.id!, username: u.username, fullName: u.fullName,
                 roles: Role.allCases.filter(u.roles.contains).map(\.vietnameseName).joined(separator: ", "),
-                agency: u.agencyID.flatMap { agencyNames[$0] } ?? "", department: u.departmentID.flatMap { departmentNames[$0] } ?? "",
+                agency: u.agencyID.flatMap { agencyNames[$0] } ?? "",
+                department: u.departmentID.flatMap { departmentNames[$0] } ?? "",
                 disabled: u.disabledAt != nil, isSelf: u.id == me.id)
         }
         let paging = PageLinks(page: page, per: Self.per, total: total)
         let links = paging.around("/quan-tri/nguoi-dung", filters: [("q", q)])
         let chosenRoles = Set(typed.roles ?? [])
-        return try await req.view.render("Admin/users", Context(
-            layout: PageLayout("Quản trị người dùng", req), q: q, rows: rows, total: PageTime.number(total), typed: typed,
-            roles: Role.allCases.map { Option(value: $0.rawValue, name: $0.vietnameseName, selected: chosenRoles.contains($0.rawValue)) },
-            agencies: agencies.map { Option(value: $0.id!.uuidString, name: "\($0.name) (\($0.code))", selected: $0.id!.uuidString == typed.agency) },
-            departments: departments.map { d in
-                Option(value: d.id!.uuidString, name: "\(d.name) - \(agencyNames[d.agencyID] ?? "")", selected: d.id!.uuidString == typed.department)
-            },
-            fieldErrors: fieldErrors, notice: notice, error: error, rule: PasswordRule.explanation,
-            page: page, pages: paging.pages, previous: links.previous, next: links.next))
+        return try await req.view.render(
+            "Admin/users",
+            Context(
+                layout: PageLayout("Quản trị người dùng", req), q: q, rows: rows, total: PageTime.number(total),
+                typed: typed,
+                roles: Role.allCases.map {
+                    Option(value: $0.rawValue, name: $0.vietnameseName, selected: chosenRoles.contains($0.rawValue))
+                },
+                agencies: agencies.map {
+                    Option(
+                        value: $0.id!.uuidString, name: "\($0.name) (\($0.code))",
+                        selected: $0.id!.uuidString == typed.agency)
+                },
+                departments: departments.map { d in
+                    Option(
+                        value: d.id!.uuidString, name: "\(d.name) - \(agencyNames[d.agencyID] ?? "")",
+                        selected: d.id!.uuidString == typed.department)
+                },
+                fieldErrors: fieldErrors, notice: notice, error: error, rule: PasswordRule.explanation,
+                page: page, pages: paging.pages, previous: links.previous, next: links.next))
     }
 
-    func again(_ req: Request, typed: Typed, fieldErrors: [String: String] = [:], error: String?, status: HTTPResponseStatus) async throws -> Response {
+    func again(
+        _ req: Request, typed: Typed, fieldErrors: [String: String] = [:], error: String?, status: HTTPResponseStatus
+    ) async throws -> Response {
         var kept = typed
-        kept.password = nil   // a password is never sent back
-        let response = try await render(req, typed: kept, fieldErrors: fieldErrors, notice: nil, error: error).encodeResponse(for: req)
-        response.status = status
-        return response
+        kept.password = nil  // a password is never sent back
+        return try await render(req, typed: kept, fieldErrors: fieldErrors, notice: nil, error: error).encodeResponse(
+            status: status, for: req)
     }
 
     func create(req: Request) async throws -> Response {
@@ -98,24 +120,14 @@ struct UsersPage {
         let typed = try req.content.decode(Typed.self)
         var errors: [String: String] = [:]
         let username = (typed.username ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let fullName = (typed.fullName ?? "").trimmingCharacters(in: .whitespaces)
-        if !(3...50).contains(username.count) || !username.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "." || $0 == "_" }) {
+        if !(3...50).contains(username.count)
+            || !username.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "." || $0 == "_" })
+        {
             errors["username"] = "Tên đăng nhập gồm 3 đến 50 chữ không dấu, số, dấu chấm hoặc gạch dưới."
         } else if try await UserModel.query(on: req.db).filter(\.$username == username).first() != nil {
             errors["username"] = "Tên đăng nhập này đã có."
         }
-        if fullName.isEmpty || fullName.count > 100 || !TextInput.isClean(fullName) { errors["fullName"] = "Nhập họ và tên (tối đa 100 ký tự)." }
-        let roles = Set((typed.roles ?? []).compactMap(Role.init(rawValue:)))
-        if roles.isEmpty || roles.count != (typed.roles ?? []).count { errors["roles"] = "Chọn ít nhất một vai trò." }
-        let agency = try await (typed.agency.flatMap(UUID.init(uuidString:))).asyncMap { try await AgencyModel.find($0, on: req.db) } ?? nil
-        let department = try await (typed.department.flatMap(UUID.init(uuidString:))).asyncMap { try await DepartmentModel.find($0, on: req.db) } ?? nil
-        if errors["fullName"] == nil, try await UserModel.nameTaken(fullName, agency: agency?.id, except: nil, on: req.db) {
-            errors["fullName"] = UserModel.nameTakenMessage
-        }
-        let needsAgency = !roles.isDisjoint(with: [.reception, .officer, .head, .leader])
-        if needsAgency && agency == nil { errors["agency"] = "Vai trò này cần chọn cơ quan." }
-        if !roles.isDisjoint(with: [.officer, .head]) && department == nil { errors["department"] = "Chuyên viên và lãnh đạo phòng cần chọn phòng chuyên môn." }
-        if let department, department.agencyID != agency?.id { errors["department"] = "Phòng chuyên môn không thuộc cơ quan đã chọn." }
+        let profile = try await Self.checkProfile(typed, except: nil, errors: &errors, on: req.db)
         let password = typed.password ?? ""
         if !TextInput.isClean(password) || password.utf8.count > 1000 {
             errors["password"] = "Mật khẩu chứa ký tự không hợp lệ."
@@ -123,19 +135,31 @@ struct UsersPage {
             errors["password"] = problem
         }
         guard errors.isEmpty else {
-            return try await again(req, typed: typed, fieldErrors: errors, error: "Tài khoản chưa được tạo: kiểm tra các trường được đánh dấu.",
-                                   status: .unprocessableEntity)
+            return try await again(
+                req, typed: typed, fieldErrors: errors,
+                error: "Tài khoản chưa được tạo: kiểm tra các trường được đánh dấu.",
+                status: .unprocessableEntity)
         }
         let hash = try await req.passwordHasher.hash(password).get()
-        let user = UserModel(id: UUID(), username: username, passwordHash: hash, fullName: fullName, roles: roles,
-                             agencyID: agency?.id, departmentID: department?.id)
+        let (fullName, roles, agency, department) = (
+            profile.fullName, profile.roles, profile.agency, profile.department
+        )
+        let user = UserModel(
+            id: UUID(), username: username, passwordHash: hash, fullName: fullName, roles: roles,
+            agencyID: agency?.id, departmentID: department?.id)
         try await req.db.transaction { tx in
             try await user.create(on: tx)
-            try await Audit.record("Tạo tài khoản", entity: "user", id: username, changes: [
-                .init(field: "Tên đăng nhập", old: nil, new: username), .init(field: "Họ và tên", old: nil, new: fullName),
-                .init(field: "Vai trò", old: nil, new: Role.allCases.filter(roles.contains).map(\.vietnameseName).joined(separator: ", ")),
-                .init(field: "Cơ quan", old: nil, new: agency?.name), .init(field: "Phòng chuyên môn", old: nil, new: department?.name),
-            ].filter { $0.new != nil }, actor: actor, on: tx)
+            try await Audit.record(
+                "Tạo tài khoản", entity: "user", id: username,
+                changes: [
+                    .init(field: "Tên đăng nhập", old: nil, new: username),
+                    .init(field: "Họ và tên", old: nil, new: fullName),
+                    .init(
+                        field: "Vai trò", old: nil,
+                        new: Role.allCases.filter(roles.contains).map(\.vietnameseName).joined(separator: ", ")),
+                    .init(field: "Cơ quan", old: nil, new: agency?.name),
+                    .init(field: "Phòng chuyên môn", old: nil, new: department?.name),
+                ].filter { $0.new != nil }, actor: actor, on: tx)
         }
         return req.redirect(to: "/quan-tri/nguoi-dung?da-luu=tao")
     }
@@ -144,23 +168,35 @@ struct UsersPage {
     func setDisabled(req: Request) async throws -> Response {
         let actor = try req.actor()
         let disable = req.parameters.get("action") == "khoa"
-        guard let id = req.parameters.get("id", as: UUID.self), let user = try await UserModel.find(id, on: req.db) else {
+        guard let id = req.parameters.get("id", as: UUID.self), let user = try await UserModel.find(id, on: req.db)
+        else {
             throw ServiceError(.notFound, "Không tìm thấy tài khoản.")
         }
         guard user.id != actor.id else {
-            return try await again(req, typed: Typed(), error: "Không thể tự khoá tài khoản của mình.", status: .conflict)
+            return try await again(
+                req, typed: Typed(), error: "Không thể tự khoá tài khoản của mình.", status: .conflict)
         }
         guard (user.disabledAt != nil) != disable else {
-            return try await again(req, typed: Typed(), error: disable ? "Tài khoản \(user.username) đã bị khoá." : "Tài khoản \(user.username) đang hoạt động.",
-                                   status: .conflict)
+            return try await again(
+                req, typed: Typed(),
+                error: disable
+                    ? "Tài khoản \(user.username) đã bị khoá." : "Tài khoản \(user.username) đang hoạt động.",
+                status: .conflict)
         }
         let now = Date()
         try await req.db.transaction { tx in
-            try await UserModel.query(on: tx).filter(\.$id == id).set(\.$disabledAt, to: disable ? now.wholeSeconds : nil).update()
+            try await UserModel.query(on: tx).filter(\.$id == id).set(
+                \.$disabledAt, to: disable ? now.wholeSeconds : nil
+            ).update()
             if disable { try await SessionModel.query(on: tx).filter(\.$userID == id).delete() }
-            try await Audit.record(disable ? "Khoá tài khoản" : "Mở khoá tài khoản", entity: "user", id: user.username,
-                                   changes: [.init(field: "Trạng thái", old: disable ? "Hoạt động" : "Đã khoá", new: disable ? "Đã khoá" : "Hoạt động")],
-                                   actor: actor, at: now, on: tx)
+            try await Audit.record(
+                disable ? "Khoá tài khoản" : "Mở khoá tài khoản", entity: "user", id: user.username,
+                changes: [
+                    .init(
+                        field: "Trạng thái", old: disable ? "Hoạt động" : "Đã khoá",
+                        new: disable ? "Đã khoá" : "Hoạt động")
+                ],
+                actor: actor, at: now, on: tx)
         }
         return req.redirect(to: "/quan-tri/nguoi-dung?da-luu=\(disable ? "khoa" : "mo-khoa")")
     }
@@ -170,22 +206,27 @@ struct UsersPage {
     func resetPassword(req: Request) async throws -> Response {
         struct Form: Content { var password: String }
         let actor = try req.actor()
-        guard let id = req.parameters.get("id", as: UUID.self), let user = try await UserModel.find(id, on: req.db) else {
+        guard let id = req.parameters.get("id", as: UUID.self), let user = try await UserModel.find(id, on: req.db)
+        else {
             throw ServiceError(.notFound, "Không tìm thấy tài khoản.")
         }
         let password = try req.content.decode(Form.self).password
         if !TextInput.isClean(password) || password.utf8.count > 1000 {
-            return try await again(req, typed: Typed(), error: "Mật khẩu chứa ký tự không hợp lệ.", status: .unprocessableEntity)
+            return try await again(
+                req, typed: Typed(), error: "Mật khẩu chứa ký tự không hợp lệ.", status: .unprocessableEntity)
         }
         if let problem = PasswordRule.message(for: password, username: user.username) {
-            return try await again(req, typed: Typed(), error: "\(user.username): \(problem)", status: .unprocessableEntity)
+            return try await again(
+                req, typed: Typed(), error: "\(user.username): \(problem)", status: .unprocessableEntity)
         }
         let hash = try await req.passwordHasher.hash(password).get()
         try await req.db.transaction { tx in
             try await UserModel.query(on: tx).filter(\.$id == id).set(\.$passwordHash, to: hash).update()
             try await SessionModel.query(on: tx).filter(\.$userID == id).delete()
-            try await Audit.record("Đặt lại mật khẩu", entity: "user", id: user.username, changes: [.init(field: "Mật khẩu", old: nil, new: "(đã đặt mới)")],
-                                   actor: actor, on: tx)
+            try await Audit.record(
+                "Đặt lại mật khẩu", entity: "user", id: user.username,
+                changes: [.init(field: "Mật khẩu", old: nil, new: "(đã đặt mới)")],
+                actor: actor, on: tx)
         }
         try await Throttle.login.reset(user.username.lowercased(), on: req.db)
         return req.redirect(to: "/quan-tri/nguoi-dung?da-luu=mat-khau")
@@ -194,8 +235,12 @@ struct UsersPage {
 
 /// "Nhật ký quản trị": the audit log, newest first, 50 a page.
 struct AuditLogPage {
-    struct Row: Encodable { let at: String; let actor: String; let summary: String; let entity: String; let changes: [ChangeText.Line] }
-    struct Context: Encodable { let layout: PageLayout; let rows: [Row]; let page: Int; let pages: Int; let previous: String?; let next: String? }
+    struct Row: Encodable {
+        let at: String; let actor: String; let summary: String; let entity: String; let changes: [ChangeText.Line]
+    }
+    struct Context: Encodable {
+        let layout: PageLayout; let rows: [Row]; let page: Int; let pages: Int; let previous: String?; let next: String?
+    }
 
     func show(req: Request) async throws -> View {
         _ = try req.actor()
@@ -204,13 +249,19 @@ struct AuditLogPage {
         let entries = try await AuditEntryModel.query(on: req.db).sort(\.$at, .descending).sort(\.$id, .descending)
             .range(((page - 1) * 50)..<(page * 50)).all()
         let rows = try entries.map { e in
-            Row(at: PageTime.dateTime(e.at), actor: e.actorName, summary: e.summary, entity: e.entityID,
-                changes: try JSON.decode([LogChain.Change].self, e.changesJSON).map { ChangeText.Line(field: $0.field, old: $0.old ?? "—", new: $0.new ?? "—") })
+            Row(
+                at: PageTime.dateTime(e.at), actor: e.actorName, summary: e.summary, entity: e.entityID,
+                changes: try JSON.decode([LogChain.Change].self, e.changesJSON).map {
+                    ChangeText.Line(field: $0.field, old: $0.old ?? "—", new: $0.new ?? "—")
+                })
         }
         let paging = PageLinks(page: page, per: 50, total: total)
         let links = paging.around("/quan-tri/nhat-ky", filters: [])
-        return try await req.view.render("Admin/audit", Context(layout: PageLayout("Nhật ký quản trị", req), rows: rows, page: page,
-                                                                pages: paging.pages, previous: links.previous, next: links.next))
+        return try await req.view.render(
+            "Admin/audit",
+            Context(
+                layout: PageLayout("Nhật ký quản trị", req), rows: rows, page: page,
+                pages: paging.pages, previous: links.previous, next: links.next))
     }
 }
 

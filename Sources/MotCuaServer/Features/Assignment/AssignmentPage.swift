@@ -32,7 +32,8 @@ struct AssignmentPage {
 
     func show(req: Request) async throws -> View {
         let done = req.query[Int.self, at: "da-phan-cong"]
-        return try await render(req, notice: done.map { "Đã phân công \($0) hồ sơ." }, error: nil, failures: [], kept: nil)
+        return try await render(
+            req, notice: done.map { "Đã phân công \($0) hồ sơ." }, error: nil, failures: [], kept: nil)
     }
 
     struct Submission: Content {
@@ -45,9 +46,8 @@ struct AssignmentPage {
         let actor = try req.actor()
         let form = try req.content.decode(Submission.self)
         func again(_ error: String, failures: [String] = [], status: HTTPResponseStatus) async throws -> Response {
-            let response = try await render(req, notice: nil, error: error, failures: failures, kept: form).encodeResponse(for: req)
-            response.status = status
-            return response
+            return try await render(req, notice: nil, error: error, failures: failures, kept: form).encodeResponse(
+                status: status, for: req)
         }
         guard let officerText = form.officer, let officer = UUID(uuidString: officerText) else {
             return try await again("Hãy chọn cán bộ thụ lý.", status: .unprocessableEntity)
@@ -63,14 +63,18 @@ struct AssignmentPage {
                 return try await again(ProblemMiddleware.explain(error).1, status: .unprocessableEntity)
             }
         }
-        let (assigned, failures) = try await BulkAction.perform(.assign, on: picked, inputs: ActionInputs(opinion: opinion, officer: officer),
-                                                                actor: actor, req: req)
+        let (assigned, failures) = try await BulkAction.perform(
+            .assign, on: picked, inputs: ActionInputs(opinion: opinion, officer: officer),
+            actor: actor, req: req)
         if failures.isEmpty { return req.redirect(to: "/phan-cong?da-phan-cong=\(assigned)") }
-        return try await again(BulkAction.summary(done: assigned, failed: failures.count, verb: "phân công"), failures: failures,
-                               status: assigned > 0 ? .ok : .conflict)
+        return try await again(
+            BulkAction.summary(done: assigned, failed: failures.count, verb: "phân công"), failures: failures,
+            status: assigned > 0 ? .ok : .conflict)
     }
 
-    func render(_ req: Request, notice: String?, error: String?, failures: [String], kept: Submission?) async throws -> View {
+    func render(_ req: Request, notice: String?, error: String?, failures: [String], kept: Submission?) async throws
+        -> View
+    {
         let actor = try req.actor()
         guard let agency = actor.agencyID, let department = actor.departmentID else {
             throw ServiceError(.forbidden, "Tài khoản chưa thuộc phòng chuyên môn nào: liên hệ quản trị hệ thống.")
@@ -85,7 +89,9 @@ struct AssignmentPage {
         let now = Date()
         let keptCodes = Set((kept?.dossier ?? []).map { String($0.split(separator: ":").first ?? "") })
         let rows = result.items.map { d in
-            Row(code: d.code, applicant: d.applicantName, procedure: names.procedures[d.procedureCode] ?? d.procedureCode,
+            Row(
+                code: d.code, applicant: d.applicantName,
+                procedure: names.procedures[d.procedureCode] ?? d.procedureCode,
                 received: d.receivedAt.map(PageTime.dateTime) ?? "", due: d.dueAt.map(PageTime.dateTime) ?? "",
                 urgency: Urgency.of(status: d.state.status, due: d.dueAt, at: now).rawValue,
                 value: "\(d.code):\(d.version)", checked: keptCodes.contains(d.code))
@@ -93,10 +99,15 @@ struct AssignmentPage {
         let officers = try await OfficerWorkload.of(agency: agency, department: department, at: now, on: req.db)
         let paging = PageLinks(page: result.page, per: result.per, total: result.total.value)
         let links = paging.around("/phan-cong", filters: [])
-        return try await req.view.render("Assignment/assign", Context(
-            layout: PageLayout("Phân công thụ lý", req), rows: rows,
-            officers: officers.map { Officer(id: $0.id, label: $0.label, selected: $0.id.uuidString == kept?.officer) },
-            total: result.total.vietnamese, opinion: kept?.opinion ?? "", notice: notice, error: error, failures: failures,
-            page: result.page, pages: paging.pages, previous: links.previous, next: links.next))
+        return try await req.view.render(
+            "Assignment/assign",
+            Context(
+                layout: PageLayout("Phân công thụ lý", req), rows: rows,
+                officers: officers.map {
+                    Officer(id: $0.id, label: $0.label, selected: $0.id.uuidString == kept?.officer)
+                },
+                total: result.total.vietnamese, opinion: kept?.opinion ?? "", notice: notice, error: error,
+                failures: failures,
+                page: result.page, pages: paging.pages, previous: links.previous, next: links.next))
     }
 }

@@ -25,20 +25,25 @@ struct DossierDetailAPI {
         let code = req.parameters.get("code")!
         let context = req.motcua
         let d = try await FileService.authorise(code: code, actor: actor, context: context, on: req.db)
-        let limit = context.settings.maxUploadBytes + 1_048_576   // the file plus the multipart envelope
-        let tooLarge = ServiceError(.payloadTooLarge, "Tệp vượt quá dung lượng cho phép (\(context.settings.maxUploadBytes / 1_048_576) MB).")
+        let limit = context.settings.maxUploadBytes + 1_048_576  // the file plus the multipart envelope
+        let tooLarge = ServiceError(
+            .payloadTooLarge, "Tệp vượt quá dung lượng cho phép (\(context.settings.maxUploadBytes / 1_048_576) MB).")
         if let length = req.headers.first(name: .contentLength).flatMap(Int.init), length > limit { throw tooLarge }
         guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
-              let boundary = type.parameters["boundary"], !boundary.isEmpty else {
+            let boundary = type.parameters["boundary"], !boundary.isEmpty
+        else {
             throw ServiceError(.unsupportedMediaType, "Cần gửi tệp trong trường \"file\" (multipart/form-data).")
         }
-        let busy = ServiceError(.serviceUnavailable, "Hệ thống đang nhận nhiều tệp cùng lúc. Vui lòng thử lại sau ít giây.", retryAfter: 5)
+        let busy = ServiceError(
+            .serviceUnavailable, "Hệ thống đang nhận nhiều tệp cùng lúc. Vui lòng thử lại sau ít giây.", retryAfter: 5)
         let pool = req.application.workPool
         return try await req.application.uploadLimiter.run(busy: busy) {
-            let upload = try await UploadForm.receive(req.body, boundary: boundary, limit: limit, tooLarge: tooLarge,
-                                                      into: context.files.directory.appendingPathComponent(".incoming"), pool: pool)
-            return try await FileService.add(upload.data, fileName: upload.fileName, component: upload.component,
-                                             to: d, actor: actor, at: Date(), context: context, pool: pool, on: req.db)
+            let upload = try await UploadForm.receive(
+                req.body, boundary: boundary, limit: limit, tooLarge: tooLarge,
+                into: context.files.directory.appendingPathComponent(".incoming"), pool: pool)
+            return try await FileService.add(
+                upload.data, fileName: upload.fileName, component: upload.component,
+                to: d, actor: actor, at: Date(), context: context, pool: pool, on: req.db)
         }
     }
 
@@ -55,17 +60,27 @@ struct DossierDetailAPI {
         if let view, view != "1" { throw ServiceError(.unprocessableEntity, "Tham số \"xem\" chỉ nhận giá trị 1.") }
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
         guard let id = req.parameters.get("file", as: UUID.self),
-              let f = try await DossierFileModel.query(on: req.db).filter(\.$id == id).filter(\.$dossierID == d.id!).first() else {
+            let f = try await DossierFileModel.query(on: req.db).filter(\.$id == id).filter(\.$dossierID == d.id!)
+                .first()
+        else {
             throw ServiceError(.notFound, "Không tìm thấy tệp.")
         }
         let data = try req.motcua.files.get(f.sha256)
         let response = Response(status: .ok, body: .init(data: data))
-        response.headers.contentType = HTTPMediaType(type: String(f.contentType.split(separator: "/")[0]), subType: String(f.contentType.split(separator: "/")[1]))
+        response.headers.contentType = HTTPMediaType(
+            type: String(f.contentType.split(separator: "/")[0]),
+            subType: String(f.contentType.split(separator: "/")[1]))
         // `?xem=1` shows a PDF or an image in the browser (the formats checked by structure on upload);
         // anything else is always downloaded.
         let inline = view == "1" && ["application/pdf", "image/jpeg", "image/png"].contains(f.contentType)
-        response.headers.replaceOrAdd(name: .contentDisposition,
-                                      value: "\(inline ? "inline" : "attachment"); filename*=UTF-8''\(f.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "tep")")
+        response.headers.replaceOrAdd(
+            name: .contentDisposition,
+            value:
+                """
+                \(inline ? "inline" : "attachment"); \
+                filename*=UTF-8''\(f.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "tep")
+                """
+        )
         return response
     }
 }

@@ -13,8 +13,9 @@ enum RequestedAction {
             throw ServiceError(.notFound, "Không có thao tác \"\(name)\".")
         }
         let body = try req.content.decode(ActionRequest.self)
-        let d = try await req.motcua.dossiers.perform(action, code: req.parameters.get("code")!, inputs: try body.inputs(),
-                                                      expectedVersion: body.version, actor: actor, at: Date(), on: req.db)
+        let d = try await req.motcua.dossiers.perform(
+            action, code: req.parameters.get("code")!, inputs: try body.inputs(),
+            expectedVersion: body.version, actor: actor, at: Date(), on: req.db)
         return (action, d)
     }
 }

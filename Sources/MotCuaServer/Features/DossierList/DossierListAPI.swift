@@ -9,7 +9,8 @@ struct DossierListAPI {
         try q.requireNoEmptyFilters()
         let result = try await q.run(actor: actor, on: req.db)
         let now = Date()
-        return Paged(items: result.items.map { DossierSummary($0, now: now) }, page: result.page, per: result.per,
-                     total: result.total.value, totalIsExact: result.total.isExact)
+        return Paged(
+            items: result.items.map { DossierSummary($0, now: now) }, page: result.page, per: result.per,
+            total: result.total.value, totalIsExact: result.total.isExact)
     }
 }

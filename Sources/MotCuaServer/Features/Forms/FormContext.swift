@@ -28,7 +28,8 @@ struct FormContext: Encodable {
         let newAppointment: String
     }
     struct Step: Encodable {
-        let number: Int; let giver: String; let receiver: String; let handedAt: String; let due: String; let result: String; let note: String
+        let number: Int; let giver: String; let receiver: String; let handedAt: String; let due: String;
+        let result: String; let note: String
     }
 
     let form: String
@@ -39,6 +40,8 @@ struct FormContext: Encodable {
     let number: String
     let circular: String
     let title: String
+    /// The sentences the set words its own way (`FormSet.phrases`), by name.
+    let phrases: [String: String]
     let heading: Heading
     let code: String
     let lookupSecret: String
@@ -73,9 +76,12 @@ struct FormContext: Encodable {
 
     static let system = "Phần mềm một cửa điện tử MotCua"
 
-    static func load(form: PrintedForm, set: FormSet, dossier d: DossierModel, req: Request) async throws -> FormContext {
+    static func load(form: PrintedForm, set: FormSet, dossier d: DossierModel, req: Request) async throws -> FormContext
+    {
         let record = try await DossierRecord.load(d, on: req.db)
-        guard d.receivedAt != nil || form.recordedAction != nil else { throw ServiceError(.conflict, PrintedForm.receipt.missingEventMessage) }
+        guard d.receivedAt != nil || form.recordedAction != nil else {
+            throw ServiceError(.conflict, PrintedForm.receipt.missingEventMessage)
+        }
         var event: Event?
         if let action = form.recordedAction {
             guard let line = record.log.last(where: { $0.action == action.rawValue }) else {
@@ -92,24 +98,30 @@ struct FormContext: Encodable {
         let title = set.title(of: form)
         let qrText = [
             "Mã hồ sơ: \(d.code)", "Mã thủ tục: \(record.procedure.code)", "Số định danh: \(d.applicantIDNumber)",
-            "Văn bản: \(PageText.sentenceCase(title))", "Hệ thống: \(Self.system)", "Thời gian: \(PageTime.dateTime(now))", lookupURL,
+            "Văn bản: \(PageText.sentenceCase(title))", "Hệ thống: \(Self.system)",
+            "Thời gian: \(PageTime.dateTime(now))", lookupURL,
         ].joined(separator: "\n")
         let qr = try QRCode(qrText).svg(sideInMillimetres: 24, title: "Mã QR tra cứu hồ sơ \(d.code)")
         let bookNumber = try await Self.bookNumber(of: d, on: req.db)
         return FormContext(
-            form: form.rawValue, documentName: d.code, backURL: "/ho-so/\(d.code)", number: set.number(of: form) ?? "", circular: set.circular, title: title, heading: heading,
+            form: form.rawValue, documentName: d.code, backURL: "/ho-so/\(d.code)", number: set.number(of: form) ?? "",
+            circular: set.circular, title: title, phrases: set.phrases(of: form), heading: heading,
             code: d.code, lookupSecret: d.lookupSecret, lookupURL: lookupURL, qrSVG: qr,
             applicant: d.applicantName, applicantKind: d.applicantKind == "person" ? "Cá nhân" : "Tổ chức",
-            idNumber: d.applicantIDNumber, address: d.applicantAddress, phone: d.applicantPhone, email: d.applicantEmail,
+            idNumber: d.applicantIDNumber, address: d.applicantAddress, phone: d.applicantPhone,
+            email: d.applicantEmail,
             procedureCode: record.procedure.code, procedure: record.procedure.name,
-            processingTime: "\(ProcedureTerms.amountText(record.procedure.timeAmount)) \(record.procedure.timeUnit.vietnameseName)",
+            processingTime:
+                "\(ProcedureTerms.amountText(record.procedure.timeAmount)) \(record.procedure.timeUnit.vietnameseName)",
             sets: 1,
             components: record.components.filter { $0.handedInCount > 0 }.map(Self.component),
             receivedTime: d.receivedAt.map(Self.clockTime) ?? "", received: d.receivedAt.map(PageTime.dateTime) ?? "",
             receivedDate: d.receivedAt.map(PageTime.date) ?? "",
-            appointmentTime: d.appointmentAt.map(Self.clockTime) ?? "", appointment: d.appointmentAt.map(PageTime.dateTime) ?? "",
+            appointmentTime: d.appointmentAt.map(Self.clockTime) ?? "",
+            appointment: d.appointmentAt.map(PageTime.dateTime) ?? "",
             appointmentDate: d.appointmentAt.map(PageTime.date) ?? "",
-            resultPlace: Self.resultPlace(ResultDelivery(rawValue: d.resultDelivery), agency: agency?.name ?? "", address: d.applicantAddress),
+            resultPlace: Self.resultPlace(
+                ResultDelivery(rawValue: d.resultDelivery), agency: agency?.name ?? "", address: d.applicantAddress),
             fee: d.feeVND > 0 ? PageTime.number(d.feeVND) + " đồng" : "Không thu",
             bookNumber: bookNumber, receivingOfficer: officer, event: event,
             steps: form == .controlSlip ? Self.steps(record, at: now) : [],
@@ -128,13 +140,23 @@ struct FormContext: Encodable {
     /// The agency above the issuing one, and the province (the top of the tree) for the date line.
     static func heading(_ agency: AgencyModel?, at now: Date, on db: any Database) async throws -> Heading {
         var chain: [AgencyModel] = agency.map { [$0] } ?? []
-        while let parentID = chain.last?.parentID, chain.count < 6, let parent = try await AgencyModel.find(parentID, on: db) { chain.append(parent) }
+        while let parentID = chain.last?.parentID, chain.count < 6,
+            let parent = try await AgencyModel.find(parentID, on: db)
+        { chain.append(parent) }
         let root = chain.last?.name ?? ""
-        let place = ["UBND tỉnh ", "UBND thành phố ", "Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố "]
+        let place =
+            ["UBND tỉnh ", "UBND thành phố ", "Ủy ban nhân dân tỉnh ", "Ủy ban nhân dân thành phố "]
             .first { root.hasPrefix($0) }.map { String(root.dropFirst($0.count)) } ?? root
         let day = VietnamTime.local(now).date
-        return Heading(governingBody: chain.count > 1 ? chain[1].name.uppercased() : "", agency: (agency?.name ?? "").uppercased(), agencyName: agency?.name ?? "",
-                       placeAndDate: "\(place), ngày \(String(format: "%02d", day.day)) tháng \(String(format: "%02d", day.month)) năm \(day.year)")
+        return Heading(
+            governingBody: chain.count > 1 ? chain[1].name.uppercased() : "", agency: (agency?.name ?? "").uppercased(),
+            agencyName: agency?.name ?? "",
+            placeAndDate:
+                """
+                \(place), ngày \(String(format: "%02d", day.day)) tháng \(String(format: "%02d", day.month)) năm \
+                \(day.year)
+                """
+        )
     }
 
     /// "Số thứ tự" in the day's book: the dossier's place among those its agency received that day.
@@ -149,28 +171,45 @@ struct FormContext: Encodable {
     }
 
     static func component(_ c: DossierComponentModel) -> Component {
-        Component(position: c.position, name: c.name, form: ComponentRequirement.Form(rawValue: c.form)?.vietnameseName ?? c.form, count: c.handedInCount)
+        Component(
+            position: c.position, name: c.name,
+            form: ComponentRequirement.Form(rawValue: c.form)?.vietnameseName ?? c.form, count: c.handedInCount)
     }
 
     static func event(_ line: DossierRecord.LogLine, record: DossierRecord) -> Event {
         func change(_ field: String) -> LogChain.Change? { line.changes.first { $0.field == field } }
         let positions = Set((change("supplement_components")?.new ?? "").split(separator: ",").compactMap { Int($0) })
-        let asked = record.components.filter { positions.contains($0.position) }.map(Self.component)
+        // What to bring: the copies still missing, or all the required ones again when those handed in
+        // were not acceptable (never "0").
+        let asked = record.components.filter { positions.contains($0.position) }.map { c in
+            let missing = c.requiredCount - c.handedInCount
+            return Component(
+                position: c.position, name: c.name, form: Self.component(c).form,
+                count: max(missing > 0 ? missing : c.requiredCount, 1))
+        }
         func appointment(_ text: String?) -> String { text.flatMap(VietnamTime.parseISO).map(PageTime.dateTime) ?? "" }
-        return Event(at: PageTime.dateTime(line.at), date: PageTime.date(line.at), by: line.actor,
-                     reason: change("reason")?.new ?? line.opinion ?? "", components: asked,
-                     previousAppointment: appointment(change("appointment_at")?.old), newAppointment: appointment(change("appointment_at")?.new))
+        return Event(
+            at: PageTime.dateTime(line.at), date: PageTime.date(line.at), by: line.actor,
+            reason: change("reason")?.new ?? line.opinion ?? "", components: asked,
+            previousAppointment: appointment(change("appointment_at")?.old),
+            newAppointment: appointment(change("appointment_at")?.new))
     }
 
     /// The control slip's rows: who handed the dossier to whom, when, and the step's result.
     static func steps(_ record: DossierRecord, at now: Date) -> [Step] {
         let periods = record.timeline(at: now)
+        // A finished dossier goes back to the applicant, or to whom the desk handed the result.
+        let recipient =
+            record.log.last { $0.action == Action.returnResult.rawValue }?.changes
+            .first { $0.field == "result_recipient" }?.new ?? record.applicant.name
         return periods.enumerated().map { i, p in
-            Step(number: i + 1, giver: i == 0 ? record.applicant.name : (periods[i - 1].finishedBy ?? ""),
-                 receiver: p.finishedBy ?? p.holder?.vietnameseName ?? p.state.vietnameseName,
-                 handedAt: PageTime.dateTime(p.from), due: p.dueAt.map(PageTime.dateTime) ?? "",
-                 result: p.timeliness?.vietnameseName ?? (p.to == nil && p.holder != nil ? "Đang xử lý" : ""),
-                 note: [p.state.vietnameseName, p.finishedWith.flatMap { Action(rawValue: $0)?.vietnameseName }].compactMap { $0 }.joined(separator: " → "))
+            Step(
+                number: i + 1, giver: i == 0 ? record.applicant.name : (periods[i - 1].finishedBy ?? ""),
+                receiver: p.finishedBy ?? p.holder?.vietnameseName ?? recipient,
+                handedAt: PageTime.dateTime(p.from), due: p.dueAt.map(PageTime.dateTime) ?? "",
+                result: p.timeliness?.vietnameseName ?? (p.to == nil && p.holder != nil ? "Đang xử lý" : ""),
+                note: [p.state.vietnameseName, p.finishedWith.flatMap { Action(rawValue: $0)?.vietnameseName }]
+                    .compactMap { $0 }.joined(separator: " → "))
         }
     }
 

@@ -11,7 +11,13 @@ struct FormPages {
         let set = req.application.motcua.settings.formSet
         let number = req.parameters.get("number") ?? ""
         guard let form = set.form(number: number) else {
-            throw ServiceError(.notFound, "Bộ mẫu theo \(set.circular) không có mẫu số \"\(number)\"; các mẫu từ 01 đến \(set.number(of: set.forms.last!)!).")
+            throw ServiceError(
+                .notFound,
+                """
+                Bộ mẫu theo \(set.circular) không có mẫu số \"\(number)\"; các mẫu từ 01 đến \
+                \(set.number(of: set.forms.last!)!).
+                """
+            )
         }
         let format = try Self.format(req)
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
@@ -21,23 +27,32 @@ struct FormPages {
             return req.redirect(to: "/so-theo-doi?from=\(day)&to=\(day)" + (format == .pdf ? "&format=pdf" : ""))
         }
         let context = try await FormContext.load(form: form, set: set, dossier: d, req: req)
-        return try await Self.respond(template: "Forms/\(set.rawValue)/\(set.template(of: form)!)", context,
-                                      fileName: "\(d.code)-mau-\(set.number(of: form)!)", format: format, req: req)
+        return try await Self.respond(
+            template: set.template(of: form)!, context,
+            fileName: "\(d.code)-mau-\(set.number(of: form)!)", format: format, req: req)
     }
 
     enum Format: String { case html, pdf }
 
     static func format(_ req: Request) throws -> Format {
         let text = req.query[String.self, at: "format"] ?? "html"
-        guard let format = Format(rawValue: text) else { throw ServiceError(.badRequest, "Định dạng \"\(text)\" không hỗ trợ; dùng format=pdf để tải bản PDF.") }
+        guard let format = Format(rawValue: text) else {
+            throw ServiceError(.badRequest, "Định dạng \"\(text)\" không hỗ trợ; dùng format=pdf để tải bản PDF.")
+        }
         return format
     }
 
     /// The forms carry their own style (the PDF is printed from a file, with nothing to fetch), and
     /// run no script: the policy allows exactly that.
-    static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    static let contentSecurityPolicy =
+        """
+        default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
+        frame-ancestors 'none'
+        """
 
-    static func respond<C: Encodable>(template: String, _ context: C, fileName: String, format: Format, req: Request) async throws -> Response {
+    static func respond<C: Encodable>(template: String, _ context: C, fileName: String, format: Format, req: Request)
+        async throws -> Response
+    {
         let view = try await req.view.render(template, context)
         let response: Response
         switch format {
@@ -83,29 +98,48 @@ struct LogBookForm {
         let set = req.application.motcua.settings.formSet
         let format = try FormPages.format(req)
         let fromText = req.query[String.self, at: "from"] ?? "", toText = req.query[String.self, at: "to"] ?? ""
-        guard let from = PageTime.parseDate(fromText.isEmpty ? toText : fromText), let to = PageTime.parseDate(toText.isEmpty ? fromText : toText),
-              LunarCalendar.supportedYears.contains(from.year), LunarCalendar.supportedYears.contains(to.year) else {
-            throw ServiceError(.unprocessableEntity, "Từ ngày \"\(fromText)\" đến ngày \"\(toText)\" không hợp lệ; nhập dạng dd/mm/yyyy.")
+        guard let from = PageTime.parseDate(fromText.isEmpty ? toText : fromText),
+            let to = PageTime.parseDate(toText.isEmpty ? fromText : toText),
+            LunarCalendar.supportedYears.contains(from.year), LunarCalendar.supportedYears.contains(to.year)
+        else {
+            throw ServiceError(
+                .unprocessableEntity,
+                "Từ ngày \"\(fromText)\" đến ngày \"\(toText)\" không hợp lệ; nhập dạng dd/mm/yyyy.")
         }
-        guard from <= to else { throw ServiceError(.unprocessableEntity, "Từ ngày \(from.vietnamese) phải không sau đến ngày \(to.vietnamese).") }
+        guard from <= to else {
+            throw ServiceError(
+                .unprocessableEntity, "Từ ngày \(from.vietnamese) phải không sau đến ngày \(to.vietnamese).")
+        }
         guard from.adding(days: Self.maxDays) > to else {
-            throw ServiceError(.unprocessableEntity, "Mỗi lần in sổ tối đa \(Self.maxDays) ngày; hãy chọn khoảng ngắn hơn.")
+            throw ServiceError(
+                .unprocessableEntity, "Mỗi lần in sổ tối đa \(Self.maxDays) ngày; hãy chọn khoảng ngắn hơn.")
         }
-        let start = VietnamTime.instant(from, secondOfDay: 0), end = VietnamTime.instant(to.adding(days: 1), secondOfDay: 0)
-        let query = DossierModel.query(on: req.db).filter(\.$agencyID == agencyID).filter(\.$receivedAt >= start).filter(\.$receivedAt < end)
+        let start = VietnamTime.instant(from, secondOfDay: 0),
+            end = VietnamTime.instant(to.adding(days: 1), secondOfDay: 0)
+        let query = DossierModel.query(on: req.db).filter(\.$agencyID == agencyID).filter(\.$receivedAt >= start)
+            .filter(\.$receivedAt < end)
         let total = try await query.count()
         guard total <= Self.maxRows else {
-            throw ServiceError(.unprocessableEntity, "Từ \(from.vietnamese) đến \(to.vietnamese) có \(PageTime.number(total)) hồ sơ, quá \(PageTime.number(Self.maxRows)) hồ sơ của một lần in; hãy chọn khoảng ngắn hơn.")
+            throw ServiceError(
+                .unprocessableEntity,
+                """
+                Từ \(from.vietnamese) đến \(to.vietnamese) có \(PageTime.number(total)) hồ sơ, quá \
+                \(PageTime.number(Self.maxRows)) hồ sơ của một lần in; hãy chọn khoảng ngắn hơn.
+                """
+            )
         }
         let dossiers = try await query.sort(\.$receivedAt).sort(\.$code).all()
         let rows = try await LogBookQuery.rows(dossiers, firstNumber: 1, on: req.db)
         let now = Date()
-        let heading = try await FormContext.heading(try await AgencyModel.find(agencyID, on: req.db), at: now, on: req.db)
+        let heading = try await FormContext.heading(
+            try await AgencyModel.find(agencyID, on: req.db), at: now, on: req.db)
         let period = from == to ? "Ngày \(from.vietnamese)" : "Từ ngày \(from.vietnamese) đến ngày \(to.vietnamese)"
-        let context = Context(documentName: period, backURL: "/so-theo-doi?ngay=\(from.vietnamese)", number: set.number(of: .logBook)!,
-                              circular: set.circular, title: set.title(of: .logBook), heading: heading, period: period, rows: rows,
-                              total: PageTime.number(total), printedAt: PageTime.dateTime(now))
-        return try await FormPages.respond(template: "Forms/\(set.rawValue)/\(set.template(of: .logBook)!)", context,
-                                           fileName: "so-theo-doi-\(from.iso)-\(to.iso)", format: format, req: req)
+        let context = Context(
+            documentName: period, backURL: "/so-theo-doi?ngay=\(from.vietnamese)", number: set.number(of: .logBook)!,
+            circular: set.circular, title: set.title(of: .logBook), heading: heading, period: period, rows: rows,
+            total: PageTime.number(total), printedAt: PageTime.dateTime(now))
+        return try await FormPages.respond(
+            template: set.template(of: .logBook)!, context,
+            fileName: "so-theo-doi-\(from.iso)-\(to.iso)", format: format, req: req)
     }
 }

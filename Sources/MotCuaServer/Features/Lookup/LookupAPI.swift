@@ -6,6 +6,7 @@ struct LookupAPI {
         guard let code = req.query[String.self, at: "code"], let secret = req.query[String.self, at: "secret"] else {
             throw ServiceError(.unprocessableEntity, "Cần nhập mã hồ sơ và mã tra cứu.")
         }
-        return PublicLookup(try await LookupQuery.run(code: code, secret: secret, client: req.clientAddress, on: req.db))
+        return PublicLookup(
+            try await LookupQuery.run(code: code, secret: secret, client: req.clientAddress, on: req.db))
     }
 }

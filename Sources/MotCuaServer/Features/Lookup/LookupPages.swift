@@ -5,7 +5,8 @@ import Vapor
 struct LookupPages {
     func home(req: Request) async throws -> View {
         struct Context: Encodable { let layout: PageLayout }
-        return try await req.view.render("Lookup/home", Context(layout: PageLayout("Cổng dịch vụ công trực tuyến", req)))
+        return try await req.view.render(
+            "Lookup/home", Context(layout: PageLayout("Cổng dịch vụ công trực tuyến", req)))
     }
 
     func lookup(req: Request) async throws -> Response {
@@ -24,18 +25,19 @@ struct LookupPages {
                 let found = try await LookupQuery.run(code: code, secret: secret, client: req.clientAddress, on: req.db)
                 result = PublicLookup(found, time: PageTime.dateTime)
                 if let signed = found.signed { check = await req.motcua.signing.check(signed, files: req.motcua.files) }
-            }
-            catch let e as ServiceError { failure = e }
+            } catch let e as ServiceError { failure = e }
         }
         let query = "code=\(Self.encoded(code))&secret=\(Self.encoded(secret))"
-        let response = try await req.view.render("Lookup/lookup", Context(
-            layout: PageLayout("Tra cứu hồ sơ", req), result: result, error: failure?.reason, code: code, secret: secret,
-            signatureValid: check?.valid ?? false, signatureText: check?.text,
-            resultHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)", signatureHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)&tep=chu-ky")).encodeResponse(for: req)
-        if let failure {
-            response.status = failure.status
-            response.add(headersOf: failure)
-        }
+        let response = try await req.view.render(
+            "Lookup/lookup",
+            Context(
+                layout: PageLayout("Tra cứu hồ sơ", req), result: result, error: failure?.reason, code: code,
+                secret: secret,
+                signatureValid: check?.valid ?? false, signatureText: check?.text,
+                resultHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)",
+                signatureHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)&tep=chu-ky")
+        ).encodeResponse(status: failure?.status ?? .ok, for: req)
+        if let failure { response.add(headersOf: failure) }
         return response
     }
 
@@ -44,8 +46,9 @@ struct LookupPages {
     /// The applicant's electronic copy of the signed result (`tep=chu-ky`: its signature), with the
     /// dossier's code and secret, throttled like the lookup itself.
     func resultFile(req: Request) async throws -> Response {
-        let found = try await LookupQuery.run(code: req.query[String.self, at: "code"] ?? "", secret: req.query[String.self, at: "secret"] ?? "",
-                                              client: req.clientAddress, on: req.db)
+        let found = try await LookupQuery.run(
+            code: req.query[String.self, at: "code"] ?? "", secret: req.query[String.self, at: "secret"] ?? "",
+            client: req.clientAddress, on: req.db)
         guard let signed = found.signed else { throw ServiceError(.notFound, "Hồ sơ chưa có kết quả được ký số.") }
         let signature = req.query[String.self, at: "tep"] == "chu-ky"
         let files = req.motcua.files
@@ -55,7 +58,14 @@ struct LookupPages {
         let name = signature ? signed.fileName + ".p7s" : signed.fileName
         let row = try await DossierFileModel.find(signature ? signed.signatureFileID : signed.fileID, on: req.db)
         response.headers.replaceOrAdd(name: .contentType, value: row?.contentType ?? "application/octet-stream")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name.filter { $0 != "\"" && $0.isASCII })\"; filename*=UTF-8''\(Self.encoded(name))")
+        response.headers.replaceOrAdd(
+            name: .contentDisposition,
+            value:
+                """
+                attachment; filename=\"\(name.filter { $0 != "\"" && $0.isASCII })\"; \
+                filename*=UTF-8''\(Self.encoded(name))
+                """
+        )
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
@@ -69,7 +79,8 @@ struct LookupPages {
             throw ServiceError(.notFound, "Không có tệp \(name); các tệp công khai: ca.pem, crl.pem, ca-crl.pem.")
         }
         let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: name == "crl.pem" ? "application/pkix-crl" : "application/x-pem-file")
+        response.headers.replaceOrAdd(
+            name: .contentType, value: name == "crl.pem" ? "application/pkix-crl" : "application/x-pem-file")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
         return response
     }

@@ -36,24 +36,32 @@ struct PaymentNotices {
     /// for an integer literal, "d" for one with a fraction or an exponent).
     static func amountIsWhole(_ body: Data) -> Bool {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-              let amount = object["amount"] as? NSNumber else { return false }
+            let amount = object["amount"] as? NSNumber
+        else { return false }
         return ["q", "i", "l", "s"].contains(String(cString: amount.objCType))
     }
 
     func notify(req: Request) async throws -> Answer {
         guard let secret = req.motcua.settings.paymentSecret else {
-            throw ServiceError(.serviceUnavailable, "Chưa cấu hình khoá dùng chung với nền tảng thanh toán (MOTCUA_PAYMENT_SECRET).")
+            throw ServiceError(
+                .serviceUnavailable, "Chưa cấu hình khoá dùng chung với nền tảng thanh toán (MOTCUA_PAYMENT_SECRET).")
         }
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
         guard let sent = req.headers.first(name: Self.signatureHeader),
-              HMAC<SHA256>.isValidAuthenticationCode(Self.code(sent) ?? [], authenticating: body, using: SymmetricKey(data: Data(secret.utf8))) else {
+            HMAC<SHA256>.isValidAuthenticationCode(
+                Self.code(sent) ?? [], authenticating: body, using: SymmetricKey(data: Data(secret.utf8)))
+        else {
             throw ServiceError(.unauthorized, "Chữ ký của thông báo thanh toán không hợp lệ.")
         }
         let notice: Notice
-        do { notice = try JSONDecoder().decode(Notice.self, from: body) }
-        catch { throw ServiceError(.unprocessableEntity, "Thông báo thanh toán phải là JSON có dossierCode, transactionId và amount.") }
+        do { notice = try JSONDecoder().decode(Notice.self, from: body) } catch {
+            throw ServiceError(
+                .unprocessableEntity, "Thông báo thanh toán phải là JSON có dossierCode, transactionId và amount.")
+        }
         guard Self.amountIsWhole(body) else {
-            throw ServiceError(.unprocessableEntity, "Số tiền (amount) phải là số nguyên đồng, viết không có phần thập phân hay số mũ (ví dụ 200000).")
+            throw ServiceError(
+                .unprocessableEntity,
+                "Số tiền (amount) phải là số nguyên đồng, viết không có phần thập phân hay số mũ (ví dụ 200000).")
         }
         try TextInput.require(notice.transactionId, label: "Mã giao dịch", multiline: false, maxLength: 100)
         guard notice.dossierCode.count <= 100, notice.amount > 0 else {
@@ -74,15 +82,24 @@ struct PaymentNotices {
             }
             if let answer = try await Self.alreadyRecorded(notice, on: req.db) { return answer }
             if let due = awaiting.amountVND, due != notice.amount {
-                throw ServiceError(.unprocessableEntity, "Số tiền đã thanh toán (\(PageTime.number(notice.amount)) đồng) khác số tiền phải nộp (\(PageTime.number(due)) đồng).")
+                throw ServiceError(
+                    .unprocessableEntity,
+                    """
+                    Số tiền đã thanh toán (\(PageTime.number(notice.amount)) đồng) khác số tiền phải nộp \
+                    (\(PageTime.number(due)) đồng).
+                    """
+                )
             }
             do {
                 _ = try await req.motcua.dossiers.perform(
                     .confirmPayment, code: d.code,
-                    inputs: ActionInputs(amount: notice.amount, paymentReceipt: notice.transactionId, paymentMethod: .online),
+                    inputs: ActionInputs(
+                        amount: notice.amount, paymentReceipt: notice.transactionId, paymentMethod: .online),
                     expectedVersion: d.version, actor: .paymentPlatform(agency: d.agencyID), at: Date(),
                     paymentTransaction: notice.transactionId, on: req.db)
-                return Answer(dossierCode: d.code, transactionId: notice.transactionId, status: PaymentStatus.paid.rawValue, recorded: true)
+                return Answer(
+                    dossierCode: d.code, transactionId: notice.transactionId, status: PaymentStatus.paid.rawValue,
+                    recorded: true)
             } catch let error as ServiceError where error.status == .conflict && attempt < 4 {
                 continue
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 4 {
@@ -95,7 +112,8 @@ struct PaymentNotices {
     /// The answer to a notice whose transaction is already recorded; another dossier's transaction
     /// under the same id is a conflict.
     static func alreadyRecorded(_ notice: Notice, on db: any Database) async throws -> Answer? {
-        guard let paid = try await PaymentModel.query(on: db).filter(\.$transactionID == notice.transactionId).first() else { return nil }
+        guard let paid = try await PaymentModel.query(on: db).filter(\.$transactionID == notice.transactionId).first()
+        else { return nil }
         guard let d = try await DossierModel.find(paid.dossierID, on: db), d.code == notice.dossierCode else {
             throw ServiceError(.conflict, "Mã giao dịch \(notice.transactionId) đã được ghi nhận cho hồ sơ khác.")
         }

@@ -9,8 +9,10 @@ extension PaymentModel {
         let amount = amountVND.map { " " + PageTime.number($0) + " đồng" } ?? ""
         switch PaymentStatus(rawValue: status) {
         case .paid:
-            let how = [method.flatMap(PaymentMethod.init(rawValue:))?.vietnameseName, receipt.map { "biên lai " + $0 }].compactMap { $0 }
-            return "Đã thanh toán\(amount) lúc \(paidAt.map(PageTime.dateTime) ?? "")" + (how.isEmpty ? "" : " (\(how.joined(separator: ", ")))")
+            let how = [method.flatMap(PaymentMethod.init(rawValue:))?.vietnameseName, receipt.map { "biên lai " + $0 }]
+                .compactMap { $0 }
+            return "Đã thanh toán\(amount) lúc \(paidAt.map(PageTime.dateTime) ?? "")"
+                + (how.isEmpty ? "" : " (\(how.joined(separator: ", ")))")
         case .awaiting: return "Chờ thanh toán\(amount) (yêu cầu lúc \(PageTime.dateTime(requestedAt)))"
         case .cancelled, nil: return "Đã huỷ yêu cầu thanh toán\(amount)"
         }

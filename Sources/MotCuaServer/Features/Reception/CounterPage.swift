@@ -10,7 +10,8 @@ import Vapor
 struct CounterPage {
     struct ProcedureChoice: Encodable { let code: String; let name: String; let time: String }
     struct ComponentRow: Encodable {
-        let position: Int; let name: String; let form: String; let required: Int; let mandatory: Bool; let ticked: Bool; let count: Int; let error: String?
+        let position: Int; let name: String; let form: String; let required: Int; let mandatory: Bool; let ticked: Bool;
+        let count: Int; let error: String?
         /// The blank form to print for the applicant, if the catalogue has its file.
         let blankForm: String?
     }
@@ -38,6 +39,10 @@ struct CounterPage {
         let procedure: ProcedureChoice?
         let typed: Typed
         let components: [ComponentRow]
+        /// The agency no longer receives (merged or dissolved): no form, the reason instead.
+        let closed: String?
+        /// A procedure search that found nothing.
+        let noMatch: String?
         let appointment: String?
         let fee: String
         let found: String?
@@ -79,9 +84,14 @@ struct CounterPage {
         if blank(typed.name) { fieldErrors["name"] = "Nhập họ tên người nộp." }
         if blank(typed.idNumber) { fieldErrors["idNumber"] = "Nhập số CCCD / mã số thuế." }
         if blank(typed.address) { fieldErrors["address"] = "Nhập địa chỉ." }
-        if let b = typed.birthDate, !b.isEmpty, PageTime.parseDate(b) == nil { fieldErrors["birthDate"] = "Ngày sinh không hợp lệ (dd/mm/yyyy)." }
-        guard let procedureCode = typed.procedure, let procedure = try await Self.procedure(procedureCode, actor: actor, on: req.db) else {
-            return try await again(req, actor: actor, typed: typed, error: "Hãy chọn thủ tục hành chính.", fieldErrors: fieldErrors)
+        if let b = typed.birthDate, !b.isEmpty, PageTime.parseDate(b) == nil {
+            fieldErrors["birthDate"] = "Ngày sinh không hợp lệ (dd/mm/yyyy)."
+        }
+        guard let procedureCode = typed.procedure,
+            let procedure = try await Self.procedure(procedureCode, actor: actor, on: req.db)
+        else {
+            return try await again(
+                req, actor: actor, typed: typed, error: "Hãy chọn thủ tục hành chính.", fieldErrors: fieldErrors)
         }
         let terms = try procedure.terms
         var handedIn: [DossierService.HandedIn] = []
@@ -93,14 +103,19 @@ struct CounterPage {
             handedIn.append(.init(position: position, count: max(0, count)))
         }
         guard fieldErrors.isEmpty else {
-            return try await again(req, actor: actor, typed: typed, error: "Hồ sơ chưa được lưu: kiểm tra các trường được đánh dấu.", fieldErrors: fieldErrors)
+            return try await again(
+                req, actor: actor, typed: typed, error: "Hồ sơ chưa được lưu: kiểm tra các trường được đánh dấu.",
+                fieldErrors: fieldErrors)
         }
         func given(_ s: String?) -> String? { blank(s) ? nil : s!.trimmingCharacters(in: .whitespacesAndNewlines) }
         let input = DossierService.NewDossier(
             procedureCode: procedure.code, channel: typed.channel.flatMap(DossierChannel.init(rawValue:)) ?? .direct,
-            applicant: .init(kind: "person", name: given(typed.name)!, idNumber: given(typed.idNumber)!, birthDate: given(typed.birthDate).flatMap(PageTime.parseDate)?.iso,
-                             address: given(typed.address)!, phone: given(typed.phone), email: given(typed.email)),
-            representative: nil, contentSummary: given(typed.summary), resultDelivery: given(typed.resultDelivery), components: handedIn)
+            applicant: .init(
+                kind: "person", name: given(typed.name)!, idNumber: given(typed.idNumber)!,
+                birthDate: given(typed.birthDate).flatMap(PageTime.parseDate)?.iso,
+                address: given(typed.address)!, phone: given(typed.phone), email: given(typed.email)),
+            representative: nil, contentSummary: given(typed.summary), resultDelivery: given(typed.resultDelivery),
+            components: handedIn)
         do {
             let d = try await req.motcua.dossiers.create(input, actor: actor, at: Date(), on: req.db)
             return req.redirect(to: "/ho-so/\(d.code)/mau/01")
@@ -111,14 +126,18 @@ struct CounterPage {
         }
     }
 
-    func again(_ req: Request, actor: Actor, typed: Typed, error: String, fieldErrors: [String: String],
-               status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
-        let response = try await render(req, actor: actor, typed: typed, found: nil, error: error, fieldErrors: fieldErrors).encodeResponse(for: req)
-        response.status = status
-        return response
+    func again(
+        _ req: Request, actor: Actor, typed: Typed, error: String, fieldErrors: [String: String],
+        status: HTTPResponseStatus = .unprocessableEntity
+    ) async throws -> Response {
+        return try await render(
+            req, actor: actor, typed: typed, found: nil, error: error, fieldErrors: fieldErrors
+        ).encodeResponse(status: status, for: req)
     }
 
-    func render(_ req: Request, actor: Actor, typed: Typed, found: String?, error: String?, fieldErrors: [String: String]) async throws -> View {
+    func render(
+        _ req: Request, actor: Actor, typed: Typed, found: String?, error: String?, fieldErrors: [String: String]
+    ) async throws -> View {
         let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces) ?? ""
         let all = try await ProcedureModel.query(on: req.db).filter(\.$agencyID == actor.agencyID!).sort(\.$name).all()
         func choice(_ p: ProcedureModel) -> ProcedureChoice {
@@ -126,13 +145,18 @@ struct CounterPage {
             return ProcedureChoice(code: p.code, name: p.name, time: terms.map { Self.time($0) } ?? "")
         }
         let words = SearchText.normalise(q).split(separator: " ")
-        let choices = typed.procedure == nil || !q.isEmpty
-            ? all.filter { p in words.allSatisfy { SearchText.normalise(p.name + " " + p.code).contains($0) } }.prefix(50).map(choice) : []
+        let choices =
+            typed.procedure == nil || !q.isEmpty
+            ? all.filter { p in words.allSatisfy { SearchText.normalise(p.name + " " + p.code).contains($0) } }.prefix(
+                50
+            ).map(choice) : []
         var chosen: ProcedureChoice?
         var rows: [ComponentRow] = []
         var appointment: String?
         var fee = ""
-        if let code = typed.procedure, let p = all.first(where: { $0.code == code }) {
+        // A closed agency's desk is told so at once, not after filling in the whole form.
+        let closed = try await AgencyModel.find(actor.agencyID!, on: req.db)?.closedMessage(at: Date())
+        if let code = typed.procedure, let p = all.first(where: { $0.code == code }), closed == nil {
             chosen = choice(p)
             let terms = try p.terms
             rows = terms.components.enumerated().map { i, c in
@@ -140,9 +164,11 @@ struct CounterPage {
                 let kept = typed.components
                 let ticked = kept.map { $0["c\(position)"] != nil } ?? c.mandatory
                 let count = kept?["n\(position)"].flatMap { Int($0) } ?? c.count
-                return ComponentRow(position: position, name: c.name, form: c.form.vietnameseName, required: c.count, mandatory: c.mandatory,
-                                    ticked: ticked, count: count, error: fieldErrors["n\(position)"],
-                                    blankForm: c.blankFormSHA256 == nil ? nil : "/mau-don/\(terms.code)/\(position)")
+                return ComponentRow(
+                    position: position, name: c.name, form: c.form.vietnameseName, required: c.count,
+                    mandatory: c.mandatory,
+                    ticked: ticked, count: count, error: fieldErrors["n\(position)"],
+                    blankForm: c.blankFormSHA256 == nil ? nil : "/mau-don/\(terms.code)/\(position)")
             }
             // The appointment if received now, by the same clock the intake starts.
             let channel = typed.channel.flatMap(DossierChannel.init(rawValue:)) ?? .direct
@@ -151,15 +177,22 @@ struct CounterPage {
             }
             fee = terms.feeVND > 0 ? PageTime.number(terms.feeVND) + " đồng" : "Không thu"
         }
-        return try await req.view.render("Reception/counter", Context(
-            layout: PageLayout("Tiếp nhận hồ sơ", req), q: q, choices: choices, procedure: chosen, typed: typed, components: rows,
-            appointment: appointment, fee: fee, found: found, error: error, fieldErrors: fieldErrors))
+        return try await req.view.render(
+            "Reception/counter",
+            Context(
+                layout: PageLayout("Tiếp nhận hồ sơ", req), q: q, choices: choices, procedure: chosen, typed: typed,
+                components: rows, closed: closed.map { $0 + " Không tiếp nhận được hồ sơ mới tại quầy này." },
+                noMatch: !q.isEmpty && choices.isEmpty
+                    ? "Không tìm thấy thủ tục nào của cơ quan khớp với “\(q)”: thử tên ngắn hơn hoặc mã thủ tục." : nil,
+                appointment: appointment, fee: fee, found: found, error: error, fieldErrors: fieldErrors))
     }
 
     static func desk(_ req: Request) throws -> Actor {
         let actor = try req.actor()
         // The route's guard let only the desk in; a desk account must also belong to an agency.
-        guard actor.agencyID != nil else { throw ServiceError(.forbidden, "Tài khoản tiếp nhận chưa thuộc cơ quan nào: liên hệ quản trị hệ thống.") }
+        guard actor.agencyID != nil else {
+            throw ServiceError(.forbidden, "Tài khoản tiếp nhận chưa thuộc cơ quan nào: liên hệ quản trị hệ thống.")
+        }
         return actor
     }
 
@@ -168,7 +201,9 @@ struct CounterPage {
     }
 
     static func time(_ t: ProcedureTerms) -> String {
-        let amount = t.timeAmount.rounded() == t.timeAmount ? String(Int(t.timeAmount)) : String(t.timeAmount).replacingOccurrences(of: ".", with: ",")
+        let amount =
+            t.timeAmount.rounded() == t.timeAmount
+            ? String(Int(t.timeAmount)) : String(t.timeAmount).replacingOccurrences(of: ".", with: ",")
         switch t.timeUnit {
         case .workingDays: return "\(amount) ngày làm việc"
         case .workingHours: return "\(amount) giờ làm việc"

@@ -11,7 +11,8 @@ struct LogBookPage {
     enum Kind: String, CaseIterable { case received = "tiep-nhan", returned = "tra-ket-qua" }
     struct Context: Encodable {
         let layout: PageLayout; let agency: String; let day: String; let kind: String; let heading: String
-        let rows: [LogBookQuery.Row]; let total: String; let page: Int; let pages: Int; let previous: String?; let next: String?
+        let rows: [LogBookQuery.Row]; let total: String; let page: Int; let pages: Int; let previous: String?;
+        let next: String?
         let previousDay: String; let nextDay: String; let error: String?
     }
 
@@ -24,15 +25,22 @@ struct LogBookPage {
         var error: String?
         var day = today
         if let text = req.query[String.self, at: "ngay"], !text.isEmpty {
-            if let d = PageTime.parseDate(text), LunarCalendar.supportedYears.contains(d.year) { day = d } else { error = "Ngày \"\(text)\" không hợp lệ; nhập dạng dd/mm/yyyy. Đang hiển thị sổ hôm nay." }
+            if let d = PageTime.parseDate(text), LunarCalendar.supportedYears.contains(d.year) {
+                day = d
+            } else {
+                error = "Ngày \"\(text)\" không hợp lệ; nhập dạng dd/mm/yyyy. Đang hiển thị sổ hôm nay."
+            }
         }
         let kind = Kind(rawValue: req.query[String.self, at: "loai"] ?? "") ?? .received
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
-        let start = VietnamTime.instant(day, secondOfDay: 0), end = VietnamTime.instant(day.adding(days: 1), secondOfDay: 0)
+        let start = VietnamTime.instant(day, secondOfDay: 0),
+            end = VietnamTime.instant(day.adding(days: 1), secondOfDay: 0)
         let query = DossierModel.query(on: req.db).filter(\.$agencyID == agencyID)
         switch kind {
-        case .received: query.filter(\.$receivedAt >= start).filter(\.$receivedAt < end).sort(\.$receivedAt).sort(\.$code)
-        case .returned: query.filter(\.$returnedAt >= start).filter(\.$returnedAt < end).sort(\.$returnedAt).sort(\.$code)
+        case .received:
+            query.filter(\.$receivedAt >= start).filter(\.$receivedAt < end).sort(\.$receivedAt).sort(\.$code)
+        case .returned:
+            query.filter(\.$returnedAt >= start).filter(\.$returnedAt < end).sort(\.$returnedAt).sort(\.$code)
         }
         let total = try await query.count()
         let dossiers = try await query.range(((page - 1) * Self.per)..<(page * Self.per)).all()
@@ -40,12 +48,15 @@ struct LogBookPage {
         let paging = PageLinks(page: page, per: Self.per, total: total)
         let links = paging.around(Self.path, filters: [("ngay", day.vietnamese), ("loai", kind.rawValue)])
         let agency = try await AgencyModel.find(agencyID, on: req.db)?.name ?? ""
-        let response = try await req.view.render("Reception/log-book", Context(
-            layout: PageLayout("Sổ theo dõi hồ sơ", req), agency: agency, day: day.vietnamese, kind: kind.rawValue,
-            heading: kind == .received ? "Hồ sơ tiếp nhận ngày \(day.vietnamese)" : "Hồ sơ trả kết quả ngày \(day.vietnamese)",
-            rows: rows, total: PageTime.number(total), page: page, pages: paging.pages, previous: links.previous, next: links.next,
-            previousDay: day.adding(days: -1).vietnamese, nextDay: day.adding(days: 1).vietnamese, error: error)).encodeResponse(for: req)
-        if error != nil { response.status = .unprocessableEntity }
-        return response
+        return try await req.view.render(
+            "Reception/log-book",
+            Context(
+                layout: PageLayout("Sổ theo dõi hồ sơ", req), agency: agency, day: day.vietnamese, kind: kind.rawValue,
+                heading: kind == .received
+                    ? "Hồ sơ tiếp nhận ngày \(day.vietnamese)" : "Hồ sơ trả kết quả ngày \(day.vietnamese)",
+                rows: rows, total: PageTime.number(total), page: page, pages: paging.pages, previous: links.previous,
+                next: links.next,
+                previousDay: day.adding(days: -1).vietnamese, nextDay: day.adding(days: 1).vietnamese, error: error)
+        ).encodeResponse(status: error == nil ? .ok : .unprocessableEntity, for: req)
     }
 }

@@ -21,18 +21,24 @@ enum AgencyEvaluation {
         "9. Tiến độ cung cấp dịch vụ công trực tuyến",
     ]
 
-    static func make(_ c: ReportCriteria, scope: SQLQueryString, title: String, sheet: String,
-                     on db: any Database) async throws -> StandardReportResult {
+    static func make(
+        _ c: ReportCriteria, scope: SQLQueryString, title: String, sheet: String,
+        on db: any Database
+    ) async throws -> StandardReportResult {
         let sql = db as! any SQLDatabase
         struct Row: Decodable { let g: UUID; let p: UUID; let resolution: String; let rounds: Int; let n: Int }
         // Counted by what a dossier's scores depend on; the scores are the core's.
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT agency_id AS g, procedure_id AS p, resolution,
               CASE WHEN supplement_rounds > 2 THEN 2 ELSE supplement_rounds END AS rounds, count(*) AS n
-            FROM dossiers WHERE resolution IN ('early', 'on_time', 'late') AND finished_at >= \(bind: c.start) AND finished_at < \(bind: c.end)
+            FROM dossiers WHERE resolution IN ('early', 'on_time', 'late') AND finished_at >= \(bind: c.start) AND \
+            finished_at < \(bind: c.end)
               AND \(scope)
-            GROUP BY agency_id, procedure_id, resolution, CASE WHEN supplement_rounds > 2 THEN 2 ELSE supplement_rounds END
-            """).all(decoding: Row.self)
+            GROUP BY agency_id, procedure_id, resolution, CASE WHEN supplement_rounds > 2 THEN 2 ELSE \
+            supplement_rounds END
+            """
+        ).all(decoding: Row.self)
         var online: [UUID: Int] = [:]
         for p in try await ProcedureModel.query(on: db).all() {
             switch try p.terms.onlineLevel {
@@ -61,18 +67,26 @@ enum AgencyEvaluation {
             if entered.contains(where: { $0 == nil }) { missing = true }
             let scores = computed + entered.map { $0.map(Double.init) ?? 0 } + [Double(a.i9) / n]
             let total = scores.reduce(0, +)
-            cells.append([.integer(i + 1), .text(names.name(of: id)), .integer(a.n)] + scores.map { SheetCell.decimal($0) }
-                         + [.decimal(total), .text(AgencyEvaluationScores.band(total))])
+            cells.append(
+                [.integer(i + 1), .text(names.name(of: id)), .integer(a.n)] + scores.map { SheetCell.decimal($0) }
+                    + [.decimal(total), .text(AgencyEvaluationScores.band(total))])
             links.append("co-quan=\(id.uuidString)&nam=\(c.to.year)")
         }
-        let note = ["Chỉ số 5 đến 8: điểm người đánh giá nhập cho từng cơ quan, năm \(c.to.year)"]
+        let note =
+            ["Chỉ số 5 đến 8: điểm người đánh giá nhập cho từng cơ quan, năm \(c.to.year)"]
             + (missing ? ["Chỉ số 5 đến 8 chưa nhập được tính 0 điểm."] : [])
         return StandardReportResult(
-            table: ReportTable(title: title, sheet: sheet,
-                               criteria: ["Hồ sơ giải quyết từ ngày \(c.from.vietnamese) đến \(c.to.vietnamese)",
-                                          "Chỉ số 1-4 và 9 tính từ hồ sơ (điểm trung bình mỗi hồ sơ: 2, 1 hoặc 0); chỉ số 2 tính như chỉ số 1 vì mỗi hồ sơ do một cơ quan giải quyết; chỉ số 4 là 2 điểm vì hồ sơ chỉ nộp tại một nơi"] + note,
-                               headings: ["STT", "Cơ quan", "Số hồ sơ"] + indicators + ["Tổng điểm", "Xếp loại"],
-                               rows: cells, widths: [6, 40, 10] + Array(repeating: 12, count: 9) + [10, 12]),
+            table: ReportTable(
+                title: title, sheet: sheet,
+                criteria: [
+                    "Hồ sơ giải quyết từ ngày \(c.from.vietnamese) đến \(c.to.vietnamese)",
+                    """
+                    Chỉ số 1-4 và 9 tính từ hồ sơ (điểm trung bình mỗi hồ sơ: 2, 1 hoặc 0); chỉ số 2 tính như chỉ \
+                    số 1 vì mỗi hồ sơ do một cơ quan giải quyết; chỉ số 4 là 2 điểm vì hồ sơ chỉ nộp tại một nơi
+                    """,
+                ] + note,
+                headings: ["STT", "Cơ quan", "Số hồ sơ"] + indicators + ["Tổng điểm", "Xếp loại"],
+                rows: cells, widths: [6, 40, 10] + Array(repeating: 12, count: 9) + [10, 12]),
             links: links)
     }
 }

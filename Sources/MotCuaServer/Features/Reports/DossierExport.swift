@@ -32,9 +32,19 @@ struct ExportedDossier: Decodable, Sendable {
     let fee_vnd: Int
     let resolution: String?
 
-    static let columns = "id, code, procedure_id, procedure_code, field_id, agency_id, department_id, applicant_name, applicant_id_number, "
-        + "applicant_address, applicant_phone, applicant_email, content_summary, channel, status, step, submitted_at, received_at, "
-        + "due_at, completed_at, returned_at, result_delivery, receiving_officer_id, assigned_officer_id, fee_vnd, resolution"
+    static let columns =
+        """
+        id, code, procedure_id, procedure_code, field_id, agency_id, department_id, applicant_name, \
+        applicant_id_number, 
+        """
+            + """
+            applicant_address, applicant_phone, applicant_email, content_summary, channel, status, step, \
+            submitted_at, received_at, 
+            """
+            + """
+            due_at, completed_at, returned_at, result_delivery, receiving_officer_id, assigned_officer_id, fee_vnd, \
+            resolution
+            """
 }
 
 /// Names of everything a dossier refers to, loaded once per export.
@@ -76,7 +86,10 @@ extension ExportedDossier {
         case .completedAt: .dateTime(completed_at)
         case .returnedAt: .dateTime(returned_at)
         case .resultDelivery: .text(result_delivery)
-        case .status: .text(Status(rawValue: status).map { DossierState($0, step.flatMap(Step.init(rawValue:))).vietnameseName } ?? status)
+        case .status:
+            .text(
+                Status(rawValue: status).map { DossierState($0, step.flatMap(Step.init(rawValue:))).vietnameseName }
+                    ?? status)
         case .receivingOfficer: .text(receiving_officer_id.flatMap { names.users[$0] } ?? "")
         case .processingOfficer: .text(assigned_officer_id.flatMap { names.users[$0] } ?? "")
         case .fee: .integer(fee_vnd)
@@ -108,17 +121,21 @@ enum DossierExport {
     /// Reads the dossiers `condition` (SQL on the dossiers table) chooses, a page at a time, in the
     /// order they were created (ids are time-ordered), which is also the order they lie in the
     /// table, so that a large export reads it front to back rather than jumping about.
-    static func forEachPage(condition: SQLQueryString, limit: Int, on db: any Database,
-                            _ body: ([ExportedDossier]) throws -> Void) async throws -> Int {
+    static func forEachPage(
+        condition: SQLQueryString, limit: Int, on db: any Database,
+        _ body: ([ExportedDossier]) throws -> Void
+    ) async throws -> Int {
         let sql = db as! any SQLDatabase
         var written = 0
         var last: UUID?
         while written < limit {
             let after: SQLQueryString = last.map { "id > \(bind: $0) AND " } ?? ""
-            let page = try await sql.raw("""
+            let page = try await sql.raw(
+                """
                 SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(after)\(condition)
                 ORDER BY id LIMIT \(literal: min(2_000, limit - written))
-                """).all(decoding: ExportedDossier.self)
+                """
+            ).all(decoding: ExportedDossier.self)
             guard let tail = page.last else { break }
             last = tail.id
             try body(page)
@@ -128,8 +145,10 @@ enum DossierExport {
     }
 
     /// An Excel file of the dossiers; answers the writer (its file lives as long as it does) and the rows written.
-    static func xlsx(columns: [DossierColumn], condition: SQLQueryString, limit: Int = maximumRows, now: Date,
-                     on db: any Database) async throws -> (XLSXWriter, Int) {
+    static func xlsx(
+        columns: [DossierColumn], condition: SQLQueryString, limit: Int = maximumRows, now: Date,
+        on db: any Database
+    ) async throws -> (XLSXWriter, Int) {
         let names = try await ExportNames.load(on: db)
         let writer = try XLSXWriter(sheetName: "Hồ sơ", columnWidths: columns.map(\.width))
         try writer.append(columns.map { SheetCell.text($0.heading) }, bold: true)
@@ -140,12 +159,18 @@ enum DossierExport {
     }
 
     /// The same as CSV (UTF-8 with a byte-order mark).
-    static func csv(columns: [DossierColumn], condition: SQLQueryString, limit: Int = maximumRows, now: Date,
-                    on db: any Database) async throws -> String {
+    static func csv(
+        columns: [DossierColumn], condition: SQLQueryString, limit: Int = maximumRows, now: Date,
+        on db: any Database
+    ) async throws -> String {
         let names = try await ExportNames.load(on: db)
         var out = "\u{FEFF}" + columns.map { CSV.quote(CSV.textCell($0.heading)) }.joined(separator: ",") + "\r\n"
         _ = try await forEachPage(condition: condition, limit: limit, on: db) { page in
-            for d in page { out += columns.map { CSV.quote(d.cell($0, names: names, now: now).csvText) }.joined(separator: ",") + "\r\n" }
+            for d in page {
+                out +=
+                    columns.map { CSV.quote(d.cell($0, names: names, now: now).csvText) }.joined(separator: ",")
+                    + "\r\n"
+            }
         }
         return out
     }

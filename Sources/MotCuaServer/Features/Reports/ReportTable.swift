@@ -19,7 +19,9 @@ struct ReportTable: Sendable {
     /// UTF-8 with a byte-order mark, so that Excel shows the diacritics; CRLF line ends (RFC 4180).
     var csv: String {
         var out = "\u{FEFF}"
-        for line in [headings.map(CSV.textCell)] + rows.map({ $0.map(\.csvText) }) { out += line.map(CSV.quote).joined(separator: ",") + "\r\n" }
+        for line in [headings.map(CSV.textCell)] + rows.map({ $0.map(\.csvText) }) {
+            out += line.map(CSV.quote).joined(separator: ",") + "\r\n"
+        }
         return out
     }
 
@@ -53,7 +55,9 @@ extension XLSXWriter {
     func response(name: String, for req: Request) async throws -> Response {
         let url = try finish()
         let response = try await req.fileio.asyncStreamFile(
-            at: url.path, mediaType: HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            at: url.path,
+            mediaType: HTTPMediaType(
+                type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             onCompleted: { _ in withExtendedLifetime(self) {} })
         response.headers.contentDisposition = .init(.attachment, filename: name + ".xlsx")
         return response
@@ -78,15 +82,22 @@ extension SummaryReport {
     var table: ReportTable {
         let c = criteria
         var rows: [[SheetCell]] = rows.enumerated().map { i, r in
-            [.integer(i + 1), .text(r.key), .text(r.name)] + r.counts.columns.map(SheetCell.integer) + [.rate(r.counts.onTimeRate)]
+            [.integer(i + 1), .text(r.key), .text(r.name)] + r.counts.columns.map(SheetCell.integer) + [
+                .rate(r.counts.onTimeRate)
+            ]
         }
-        rows.append([.text(""), .text(""), .text("Tổng cộng")] + total.columns.map(SheetCell.integer) + [.rate(total.onTimeRate)])
+        rows.append(
+            [.text(""), .text(""), .text("Tổng cộng")] + total.columns.map(SheetCell.integer) + [
+                .rate(total.onTimeRate)
+            ])
         return ReportTable(
             title: "Tổng hợp tình hình giải quyết TTHC",
             sheet: "Biểu II.06a",
-            criteria: ["Nhóm dữ liệu: \(c.group.vietnameseName)",
-                       "Từ ngày \(c.from.vietnamese) đến ngày \(c.to.vietnamese)",
-                       "Số liệu đang giải quyết tính đến \(PageTime.dateTime(asOf))"]
+            criteria: [
+                "Nhóm dữ liệu: \(c.group.vietnameseName)",
+                "Từ ngày \(c.from.vietnamese) đến ngày \(c.to.vietnamese)",
+                "Số liệu đang giải quyết tính đến \(PageTime.dateTime(asOf))",
+            ]
                 + (c.underSuccessor && c.group == .agency ? ["Cơ quan đã sáp nhập được gộp vào cơ quan kế thừa"] : []),
             headings: ["STT", "Mã", c.group.vietnameseName] + SummaryCounts.headings + ["Tỷ lệ đúng hạn"],
             rows: rows,

@@ -40,7 +40,11 @@ struct ReportsAPI {
             if let key { try c.encode(key, forKey: Key("key")) }
             try c.encode(name, forKey: Key("name"))
             for column in SummaryColumn.allCases { try c.encode(counts[column], forKey: Key(column.rawValue)) }
-            if let rate = counts.onTimeRate { try c.encode(rate, forKey: Key("onTimeRate")) } else { try c.encodeNil(forKey: Key("onTimeRate")) }
+            if let rate = counts.onTimeRate {
+                try c.encode(rate, forKey: Key("onTimeRate"))
+            } else {
+                try c.encodeNil(forKey: Key("onTimeRate"))
+            }
         }
     }
 
@@ -89,10 +93,13 @@ struct ReportsAPI {
         let format = try Self.format(q.format)
         let report = try await SummaryReport.make(criteria, now: Date(), on: req.db)
         if let format {
-            return try await report.table.file(format, name: "bieu-II.06a-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
+            return try await report.table.file(
+                format, name: "bieu-II.06a-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
         }
-        return try await Summary(group: criteria.group.rawValue, from: criteria.from.iso, to: criteria.to.iso, asOf: report.asOf,
-                                 rows: report.rows.map { Counts(key: $0.key, name: $0.name, counts: $0.counts) },
-                                 total: Counts(key: nil, name: "Tổng cộng", counts: report.total)).encodeResponse(for: req)
+        return try await Summary(
+            group: criteria.group.rawValue, from: criteria.from.iso, to: criteria.to.iso, asOf: report.asOf,
+            rows: report.rows.map { Counts(key: $0.key, name: $0.name, counts: $0.counts) },
+            total: Counts(key: nil, name: "Tổng cộng", counts: report.total)
+        ).encodeResponse(for: req)
     }
 }

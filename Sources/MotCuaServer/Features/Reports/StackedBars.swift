@@ -5,7 +5,9 @@ import Foundation
 /// for shares, each bar to 100%.
 struct StackedBars: Encodable, Sendable {
     struct Segment: Encodable, Sendable { let x: Int; let width: Int; let color: String; let title: String }
-    struct Bar: Encodable, Sendable { let label: String; let y: Int; let textY: Int; let segments: [Segment]; let value: String; let valueX: Int }
+    struct Bar: Encodable, Sendable {
+        let label: String; let y: Int; let textY: Int; let segments: [Segment]; let value: String; let valueX: Int
+    }
     struct Legend: Encodable, Sendable { let name: String; let color: String; let x: Int; let textX: Int }
 
     let caption: String
@@ -28,14 +30,23 @@ struct StackedBars: Encodable, Sendable {
             var segments: [Segment] = []
             for (k, v) in row.1.enumerated() where v > 0 {
                 let w = max(1, Int((Double(v) * scale).rounded()))
-                segments.append(Segment(x: x, width: w, color: Self.colors[k % Self.colors.count], title: "\(series[k]): \(PageTime.number(v))"))
+                segments.append(
+                    Segment(
+                        x: x, width: w, color: Self.colors[k % Self.colors.count],
+                        title: "\(series[k]): \(PageTime.number(v))"))
                 x += w
             }
             let y = 30 + i * 24
-            bars.append(Bar(label: String(row.0.prefix(36)), y: y, textY: y + 14, segments: segments, value: PageTime.number(total), valueX: x + 6))
+            bars.append(
+                Bar(
+                    label: String(row.0.prefix(36)), y: y, textY: y + 14, segments: segments,
+                    value: PageTime.number(total), valueX: x + 6))
         }
         self.bars = bars
-        legend = series.enumerated().map { Legend(name: $1, color: Self.colors[$0 % Self.colors.count], x: left + $0 * 150, textX: left + $0 * 150 + 16) }
+        legend = series.enumerated().map {
+            Legend(
+                name: $1, color: Self.colors[$0 % Self.colors.count], x: left + $0 * 150, textX: left + $0 * 150 + 16)
+        }
         height = 40 + rows.count * 24
     }
 }

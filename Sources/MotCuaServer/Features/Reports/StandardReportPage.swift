@@ -54,18 +54,27 @@ struct StandardReportPage {
         let actor = try req.actor()
         _ = try ReportCriteria.scope(of: actor)
         struct IndexContext: Encodable { let layout: PageLayout; let entries: [Entry] }
-        let entries = [Entry(number: "II.06a", title: "Tổng hợp tình hình giải quyết TTHC (Biểu số II.06a)", link: "/thong-ke")]
-            + StandardReport.allCases.map { Entry(number: $0.number, title: $0.title, link: "/thong-ke/bao-cao/\($0.rawValue)") }
-            + [Entry(number: "766", title: "Chỉ số chất lượng phục vụ (Quyết định 766/QĐ-TTg)", link: "/thong-ke/chi-so-766"),
-               Entry(number: "Tuỳ chọn", title: "Báo cáo tuỳ chọn: tạo báo cáo theo cột", link: "/thong-ke/tuy-chon")]
-        return try await req.view.render("Reports/index", IndexContext(layout: PageLayout("Thống kê báo cáo", req), entries: entries))
+        let entries =
+            [Entry(number: "II.06a", title: "Tổng hợp tình hình giải quyết TTHC (Biểu số II.06a)", link: "/thong-ke")]
+            + StandardReport.allCases.map {
+                Entry(number: $0.number, title: $0.title, link: "/thong-ke/bao-cao/\($0.rawValue)")
+            }
+            + [
+                Entry(
+                    number: "766", title: "Chỉ số chất lượng phục vụ (Quyết định 766/QĐ-TTg)",
+                    link: "/thong-ke/chi-so-766"),
+                Entry(number: "Tuỳ chọn", title: "Báo cáo tuỳ chọn: tạo báo cáo theo cột", link: "/thong-ke/tuy-chon"),
+            ]
+        return try await req.view.render(
+            "Reports/index", IndexContext(layout: PageLayout("Thống kê báo cáo", req), entries: entries))
     }
 
     /// The unit a report is narrowed to: an agency within the user's scope, or none.
     static func unit(_ text: String?, actor: Actor, on db: any Database) async throws -> UUID? {
         guard let text, !text.isEmpty else { return nil }
         guard let id = UUID(uuidString: text), let agency = try await AgencyModel.find(id, on: db),
-              actor.scope.contains(agency: agency.id!, department: actor.departmentID, owner: nil) else {
+            actor.scope.contains(agency: agency.id!, department: actor.departmentID, owner: nil)
+        else {
             throw ServiceError(.unprocessableEntity, "Đơn vị không hợp lệ hoặc ngoài phạm vi của bạn.")
         }
         return id
@@ -85,52 +94,67 @@ struct StandardReportPage {
             criteria = try SummaryPage.criteria(form.summaryForm, actor: actor, now: now)
             unit = try await Self.unit(form.donVi, actor: actor, on: req.db)
         } catch let error as ServiceError {
-            let response = try await render(req, report: report, form: form, result: nil, criteria: nil, error: error.reason, print: false).encodeResponse(for: req)
-            response.status = .unprocessableEntity
-            return response
+            return try await render(
+                req, report: report, form: form, result: nil, criteria: nil, error: error.reason, print: false
+            ).encodeResponse(status: .unprocessableEntity, for: req)
         }
         if report == .unitYearly || report == .satisfactionYearly, form.tuNgay == nil {
             criteria.from = LocalDate(year: criteria.to.year, month: 1, day: 1)!
         }
         let result = try await report.make(criteria, unit: unit, now: now, on: req.db)
         if let tep = form.tep {
-            guard let format = ReportTable.Format(rawValue: tep) else { throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.") }
-            return try await result.table.file(format, name: "bao-cao-\(report.rawValue)-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
+            guard let format = ReportTable.Format(rawValue: tep) else {
+                throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.")
+            }
+            return try await result.table.file(
+                format, name: "bao-cao-\(report.rawValue)-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
         }
-        return try await render(req, report: report, form: form, result: result, criteria: criteria, unit: unit, error: nil, print: form.in == "1").encodeResponse(for: req)
+        return try await render(
+            req, report: report, form: form, result: result, criteria: criteria, unit: unit, error: nil,
+            print: form.in == "1"
+        ).encodeResponse(for: req)
     }
 
     /// `unit`: the form's unit, already checked against the user's scope (nil with no criteria).
-    func render(_ req: Request, report: StandardReport, form: Form, result: StandardReportResult?, criteria c: ReportCriteria?,
-                unit: UUID? = nil, error: String?, print: Bool) async throws -> View {
+    func render(
+        _ req: Request, report: StandardReport, form: Form, result: StandardReportResult?, criteria c: ReportCriteria?,
+        unit: UUID? = nil, error: String?, print: Bool
+    ) async throws -> View {
         let actor = try req.actor()
         let group = c?.group ?? SummaryPage.groupSlugs.first { $0.slug == form.nhom }?.group ?? .agency
         var query = c.map(SummaryPage.query) ?? ""
         if let unit = form.donVi, !unit.isEmpty { query += "&don-vi=\(unit)" }
         let base = "/thong-ke/bao-cao/\(report.rawValue)?\(query)"
         // The unit summary is II.06a by procedure: its numbers open the summary's own drill-down.
-        let summaryQuery = c.map { c in
-            var byProcedure = c
-            byProcedure.group = .procedure
-            return SummaryPage.query(byProcedure) + (form.donVi.flatMap { $0.isEmpty ? nil : "&don-vi=\($0)" } ?? "")
-        } ?? ""
-        let rows = result.map { r in
-            r.table.rows.enumerated().map { i, cells in
-                cells.enumerated().map { k, cell -> Cell in
-                    var link: String?
-                    if cell != .integer(0), let row = r.links[i] {
-                        // A list report's count opens its dossiers; a unit summary's number its column's.
-                        if report.isList && k == 3 { link = base + "&" + row + "#ho-so" }
-                        // An agency's evaluation opens the scores of indicators 5 to 8, for those who enter them.
-                        if report == .agencyEvaluation && k == 1 && EvaluationScoresPage.mayEnter(actor) { link = EvaluationScoresPage.path + "?" + row }
-                        if report == .unitSummary, (3..<14).contains(k) {
-                            link = "/thong-ke/ho-so?\(summaryQuery)&cot=\(SummaryColumn.allCases[k - 3].rawValue)" + (row.isEmpty ? "" : "&" + row)
+        let summaryQuery =
+            c.map { c in
+                var byProcedure = c
+                byProcedure.group = .procedure
+                return SummaryPage.query(byProcedure)
+                    + (form.donVi.flatMap { $0.isEmpty ? nil : "&don-vi=\($0)" } ?? "")
+            } ?? ""
+        let rows =
+            result.map { r in
+                r.table.rows.enumerated().map { i, cells in
+                    cells.enumerated().map { k, cell -> Cell in
+                        var link: String?
+                        if cell != .integer(0), let row = r.links[i] {
+                            // A list report's count opens its dossiers; a unit summary's number its column's.
+                            if report.isList && k == 3 { link = base + "&" + row + "#ho-so" }
+                            // An agency's evaluation opens the scores of indicators 5 to 8, for those who enter them.
+                            if report == .agencyEvaluation && k == 1 && Access.allows(actor.roles, .evaluationScores) {
+                                link = EvaluationScoresPage.path + "?" + row
+                            }
+                            if report == .unitSummary, (3..<14).contains(k) {
+                                link =
+                                    "/thong-ke/ho-so?\(summaryQuery)&cot=\(SummaryColumn.allCases[k - 3].rawValue)"
+                                    + (row.isEmpty ? "" : "&" + row)
+                            }
                         }
+                        return Cell(text: cell.pageText, link: link, numeric: cell.isNumber)
                     }
-                    return Cell(text: cell.pageText, link: link, numeric: cell.isNumber)
                 }
-            }
-        } ?? []
+            } ?? []
         var list: SummaryPage.ListContext?
         if report.isList, let c, form.ma != nil || form.trang != nil {
             list = try await Self.dossiers(report, criteria: c, unit: unit, form: form, base: base, req: req)
@@ -138,17 +162,26 @@ struct StandardReportPage {
         let scope = try await SummaryPage.scopeName(actor, on: req.db)
         let agencies = try await AgencyModel.query(on: req.db).sort(\.$code).all()
             .filter { actor.scope.contains(agency: $0.id!, department: actor.departmentID, owner: nil) }
-        return try await req.view.render(print ? "Reports/report-print" : "Reports/report", Context(
-            layout: PageLayout("Thống kê báo cáo", req), title: report.title, number: report.number,
-            action: "/thong-ke/bao-cao/\(report.rawValue)",
-            groups: SummaryPage.groupSlugs.map { Choice(value: $0.slug, label: $0.group.vietnameseName, selected: $0.group == group) },
-            units: [Choice(value: "", label: "Tất cả trong phạm vi", selected: (form.donVi ?? "").isEmpty)]
-                + agencies.map { Choice(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == form.donVi) },
-            showGroup: report.isList || report == .satisfaction, showUnit: agencies.count > 1, evaluation: report == .agencyEvaluation,
-            from: c?.from.vietnamese ?? form.tuNgay ?? "", to: c?.to.vietnamese ?? form.denNgay ?? "", error: error,
-            criteria: (result?.table.criteria ?? []) + ["Phạm vi: \(scope)"], issuer: try await SummaryPage.issuer(actor, on: req.db) ?? scope,
-            headings: result?.table.headings ?? [], rows: rows, query: query, printedAt: PageTime.dateTime(Date()), list: list,
-            chart: result.flatMap { Self.chart(report, $0.table) }))
+        return try await req.view.render(
+            print ? "Reports/report-print" : "Reports/report",
+            Context(
+                layout: PageLayout("Thống kê báo cáo", req), title: report.title, number: report.number,
+                action: "/thong-ke/bao-cao/\(report.rawValue)",
+                groups: SummaryPage.groupSlugs.map {
+                    Choice(value: $0.slug, label: $0.group.vietnameseName, selected: $0.group == group)
+                },
+                units: [Choice(value: "", label: "Tất cả trong phạm vi", selected: (form.donVi ?? "").isEmpty)]
+                    + agencies.map {
+                        Choice(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == form.donVi)
+                    },
+                showGroup: report.isList || report == .satisfaction, showUnit: agencies.count > 1,
+                evaluation: report == .agencyEvaluation,
+                from: c?.from.vietnamese ?? form.tuNgay ?? "", to: c?.to.vietnamese ?? form.denNgay ?? "", error: error,
+                criteria: (result?.table.criteria ?? []) + ["Phạm vi: \(scope)"],
+                issuer: try await SummaryPage.issuer(actor, on: req.db) ?? scope,
+                headings: result?.table.headings ?? [], rows: rows, query: query, printedAt: PageTime.dateTime(Date()),
+                list: list,
+                chart: result.flatMap { Self.chart(report, $0.table) }))
     }
 
     /// The chart a leader would rather look at: receipts per month by channel for the year,
@@ -157,28 +190,35 @@ struct StandardReportPage {
         func int(_ c: SheetCell) -> Int { if case .integer(let n) = c { n } else { 0 } }
         switch report {
         case .unitYearly:
-            return StackedBars(caption: "Hồ sơ tiếp nhận mới theo tháng và kênh", series: ["Trực tuyến", "Trực tiếp, bưu chính"],
-                               rows: table.rows.dropLast().map { ($0[0].text, [int($0[2]), int($0[3])]) }, shares: false)
+            return StackedBars(
+                caption: "Hồ sơ tiếp nhận mới theo tháng và kênh", series: ["Trực tuyến", "Trực tiếp, bưu chính"],
+                rows: table.rows.dropLast().map { ($0[0].text, [int($0[2]), int($0[3])]) }, shares: false)
         case .satisfaction:
-            return StackedBars(caption: "Tỷ lệ các mức đánh giá", series: ["Rất hài lòng", "Hài lòng", "Không hài lòng"],
-                               rows: table.rows.map { ($0[2].text, [int($0[4]), int($0[5]), int($0[6])]) }, shares: true)
+            return StackedBars(
+                caption: "Tỷ lệ các mức đánh giá", series: ["Rất hài lòng", "Hài lòng", "Không hài lòng"],
+                rows: table.rows.map { ($0[2].text, [int($0[4]), int($0[5]), int($0[6])]) }, shares: true)
         case .satisfactionYearly:
-            return StackedBars(caption: "Số lượt đánh giá theo tháng", series: ["Rất hài lòng", "Hài lòng", "Không hài lòng"],
-                               rows: table.rows.dropLast().map { ($0[0].text, [int($0[2]), int($0[3]), int($0[4])]) }, shares: false)
+            return StackedBars(
+                caption: "Số lượt đánh giá theo tháng", series: ["Rất hài lòng", "Hài lòng", "Không hài lòng"],
+                rows: table.rows.dropLast().map { ($0[0].text, [int($0[2]), int($0[3]), int($0[4])]) }, shares: false)
         default:
             return nil
         }
     }
 
     /// The dossiers behind one count of a list report (or all of them), 20 a page.
-    static func dossiers(_ report: StandardReport, criteria c: ReportCriteria, unit: UUID?, form: Form, base: String,
-                         req: Request) async throws -> SummaryPage.ListContext {
+    static func dossiers(
+        _ report: StandardReport, criteria c: ReportCriteria, unit: UUID?, form: Form, base: String,
+        req: Request
+    ) async throws -> SummaryPage.ListContext {
         let sql = req.db as! any SQLDatabase
         let c = c.narrowed(to: unit)
         var filters = SummaryReport.scopeCondition(c.scope)
         var group: String?, groupID: UUID?
         if let ma = form.ma, !ma.isEmpty {
-            guard let id = UUID(uuidString: ma) else { throw ServiceError(.unprocessableEntity, "Mã nhóm không hợp lệ.") }
+            guard let id = UUID(uuidString: ma) else {
+                throw ServiceError(.unprocessableEntity, "Mã nhóm không hợp lệ.")
+            }
             filters += " AND \(unsafeRaw: c.group.column) = \(bind: id)"
             group = "\(c.group.vietnameseName): \(try await ReportNames.load(c.group, on: req.db).name(of: id))"
             groupID = id
@@ -189,83 +229,34 @@ struct StandardReportPage {
         // the dossiers this condition selects); the page walks the index of the list's date from
         // the period's end, so neither reads the period's dossiers.
         let counted = try await report.counts(c, on: sql)
-        let total = groupID.map { id in counted.first { $0.group == id }?.count ?? 0 } ?? counted.reduce(0) { $0 + $1.count }
+        let total =
+            groupID.map { id in counted.first { $0.group == id }?.count ?? 0 } ?? counted.reduce(0) { $0 + $1.count }
         // A status list of few dossiers among many dates (results awaiting collection among years of
         // returned ones) is read by its status and sorted: walking the dates would pass them all.
-        let sparse = total <= 2_000 && sql.dialect.name == "sqlite" && report != .receivedDirect && report != .receivedOnline
+        let sparse =
+            total <= 2_000 && sql.dialect.name == "sqlite" && report != .receivedDirect && report != .receivedOnline
         let condition = report.condition(start: c.start, end: c.end, datesUnindexed: sparse)! + " AND " + filters
-        let items = total == 0 ? [] : try await sql.raw("""
-            SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(condition)
-            ORDER BY \(unsafeRaw: report.listDate.column) DESC, id DESC LIMIT 20 OFFSET \(literal: (page - 1) * 20)
-            """).all(decoding: ExportedDossier.self)
+        let items =
+            total == 0
+            ? []
+            : try await sql.raw(
+                """
+                SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(condition)
+                ORDER BY \(unsafeRaw: report.listDate.column) DESC, id DESC LIMIT 20 OFFSET \(literal: (page - 1) * 20)
+                """
+            ).all(decoding: ExportedDossier.self)
         let names = try await ExportNames.load(on: req.db)
         let here = base + (form.ma.map { "&ma=\($0)" } ?? "")
         return SummaryPage.ListContext(
             layout: PageLayout("Thống kê báo cáo", req), title: report.title, group: group, criteria: [], total: total,
             items: items.map { d in
-                SummaryPage.ListContext.Item(code: d.code, applicant: d.applicant_name, procedure: names.procedures[d.procedure_id] ?? "",
-                                             agency: names.agencies[d.agency_id] ?? "", received: d.received_at.map(PageTime.dateTime) ?? "",
-                                             due: d.due_at.map(PageTime.dateTime) ?? "", finished: d.completed_at.map(PageTime.dateTime) ?? "",
-                                             status: d.cell(.status, names: names, now: Date()).text)
+                SummaryPage.ListContext.Item(
+                    code: d.code, applicant: d.applicant_name, procedure: names.procedures[d.procedure_id] ?? "",
+                    agency: names.agencies[d.agency_id] ?? "", received: d.received_at.map(PageTime.dateTime) ?? "",
+                    due: d.due_at.map(PageTime.dateTime) ?? "", finished: d.completed_at.map(PageTime.dateTime) ?? "",
+                    status: d.cell(.status, names: names, now: Date()).text)
             },
-            back: base, page: page, per: 20) { here + "&trang=\($0)#ho-so" }
-    }
-}
-
-/// `GET /api/v1/reports/{report}`: the same table as the page, as JSON or as a file.
-struct StandardReportsAPI {
-    struct Query: Content {
-        var group: String?
-        var from: String?
-        var to: String?
-        var unit: String?
-        var format: String?
-    }
-
-    struct Table: Content {
-        let report: String
-        let title: String
-        let criteria: [String]
-        let columns: [String]
-        /// Numbers as numbers (rates from 0 to 1, null when undefined), text as text, dates as YYYY-MM-DD.
-        let rows: [[JSONCell]]
-
-        init(from decoder: any Decoder) throws { fatalError("encoded only") }
-        init(report: String, title: String, criteria: [String], columns: [String], rows: [[JSONCell]]) {
-            self.report = report; self.title = title; self.criteria = criteria; self.columns = columns; self.rows = rows
-        }
-    }
-
-    struct JSONCell: Encodable, Sendable {
-        let cell: SheetCell
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.singleValueContainer()
-            switch cell {
-            case .text(let s): try c.encode(s)
-            case .integer(let n): try c.encode(n)
-            case .decimal(let x): try c.encode((x * 100).rounded() / 100)
-            case .rate(let r): if let r { try c.encode(r) } else { try c.encodeNil() }
-            case .date(let d): if let d { try c.encode(d.iso) } else { try c.encodeNil() }
-            case .dateTime(let t): if let t { try c.encode(VietnamTime.iso(t)) } else { try c.encodeNil() }
-            }
-        }
-    }
-
-    func show(req: Request) async throws -> Response {
-        let actor = try req.actor()
-        guard let report = req.parameters.get("report").flatMap(StandardReport.init(rawValue:)) else {
-            throw ServiceError(.notFound, "Không có báo cáo này.")
-        }
-        let q = try req.query.decode(Query.self)
-        let criteria = try ReportsAPI.criteria(ReportsAPI.Query(group: q.group, from: q.from, to: q.to), actor: actor)
-        let format = try ReportsAPI.format(q.format)
-        // The page's form sends an empty unit for "all"; the API takes an agency id or nothing.
-        if q.unit?.isEmpty == true { throw ServiceError(.unprocessableEntity, "Đơn vị (unit) phải là mã định danh của một cơ quan.") }
-        let unit = try await StandardReportPage.unit(q.unit, actor: actor, on: req.db)
-        let result = try await report.make(criteria, unit: unit, now: Date(), on: req.db)
-        if let format { return try await result.table.file(format, name: "bao-cao-\(report.rawValue)-\(criteria.from.iso)-\(criteria.to.iso)", for: req) }
-        let t = result.table
-        return try await Table(report: report.rawValue, title: t.title, criteria: t.criteria, columns: t.headings,
-                               rows: t.rows.map { $0.map(JSONCell.init) }).encodeResponse(for: req)
+            back: base, page: page, per: 20
+        ) { here + "&trang=\($0)#ho-so" }
     }
 }

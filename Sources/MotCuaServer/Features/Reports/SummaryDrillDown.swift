@@ -28,11 +28,14 @@ struct SummaryDrillDown {
             struct Candidate: Decodable {
                 let id: UUID; let channel: String; let status: String; let clock: String?; let finishedAt: Date?
                 enum CodingKeys: String, CodingKey {
-                    case id = "dossiers_id", channel = "dossiers_channel", status = "dossiers_status", clock = "dossiers_clock", finishedAt = "dossiers_finished_at"
+                    case id = "dossiers_id", channel = "dossiers_channel", status = "dossiers_status", clock =
+                        "dossiers_clock", finishedAt = "dossiers_finished_at"
                 }
                 var counted: CountedDossier {
-                    CountedDossier(channel: DossierChannel(rawValue: channel) ?? .direct, clock: clock.flatMap { try? JSON.decode(DossierClock.self, $0) },
-                                   finishedAt: finishedAt, withdrawn: status == Status.withdrawn.rawValue)
+                    CountedDossier(
+                        channel: DossierChannel(rawValue: channel) ?? .direct,
+                        clock: clock.flatMap { try? JSON.decode(DossierClock.self, $0) },
+                        finishedAt: finishedAt, withdrawn: status == Status.withdrawn.rawValue)
                 }
             }
             let select = q.field(\.$id).field(\.$channel).field(\.$status).field(\.$clockJSON).field(\.$finishedAt)
@@ -44,18 +47,23 @@ struct SummaryDrillDown {
                 let overdue = d.counted.overdueSpans.contains { $0.contains(asOf) }
                 return overdue == (column == .overdue)
             }
-            return (try await Self.dossiers(wanted.dropFirst((page - 1) * per).prefix(per).map(\.id), on: db), wanted.count)
+            return (
+                try await Self.dossiers(wanted.dropFirst((page - 1) * per).prefix(per).map(\.id), on: db), wanted.count
+            )
         default:
             // The count: what reaches back before the period (every dossier received before its end,
             // or before its start) is the tallies' difference of cumulative sums, the summary's own
             // number; the period's receipts and finishes are counted on the covering indexes
             // (IndexDrillDowns). The page: newest first, where the dossiers of a period and the ones
             // still open are, its ids from the indexes, then its dossiers by id.
-            let total = [.received, .carriedOver, .inProgress].contains(column) ? try await tallied(on: db) : try await q.count()
+            let total =
+                [.received, .carriedOver, .inProgress].contains(column)
+                ? try await tallied(on: db) : try await q.count()
             struct Row: Decodable { let id: UUID; enum CodingKeys: String, CodingKey { case id = "dossiers_id" } }
             let page = q.copy().field(\.$id).sort(\.$receivedAt, .descending).sort(\.$code, .descending)
                 .range(((page - 1) * per)..<(page * per))
-            let ids = try await (db as! any SQLDatabase).raw("\(MatchCount.sql(of: page))").all(decoding: Row.self).map(\.id)
+            let ids = try await (db as! any SQLDatabase).raw("\(MatchCount.sql(of: page))").all(decoding: Row.self).map(
+                \.id)
             return (try await Self.dossiers(ids, on: db), total)
         }
     }
@@ -99,7 +107,11 @@ struct SummaryDrillDown {
         func notFinished(before instant: Date) {
             // Nothing finishes after now: for a period running to today, open means unfinished, which
             // the index on finished_at finds, where the OR read every dossier received before the end.
-            if instant > now { q.filter(\.$finishedAt == nil) } else { q.group(.or) { $0.filter(\.$finishedAt == nil).filter(\.$finishedAt >= instant) } }
+            if instant > now {
+                q.filter(\.$finishedAt == nil)
+            } else {
+                q.group(.or) { $0.filter(\.$finishedAt == nil).filter(\.$finishedAt >= instant) }
+            }
         }
         switch column {
         case .received:
@@ -107,7 +119,11 @@ struct SummaryDrillDown {
             notFinished(before: start)
         case .newOnline, .newDirect:
             q.filter(\.$receivedAt >= start).filter(\.$receivedAt < end)
-            if column == .newOnline { q.filter(\.$channel == DossierChannel.online.rawValue) } else { q.filter(\.$channel != DossierChannel.online.rawValue) }
+            if column == .newOnline {
+                q.filter(\.$channel == DossierChannel.online.rawValue)
+            } else {
+                q.filter(\.$channel != DossierChannel.online.rawValue)
+            }
         case .carriedOver:
             q.filter(\.$receivedAt < start)
             notFinished(before: start)

@@ -26,12 +26,16 @@ struct SummaryPage {
         }
     }
 
-    static let groupSlugs: [(slug: String, group: ReportGroup)] = [("co-quan", .agency), ("thu-tuc", .procedure), ("linh-vuc", .field)]
+    static let groupSlugs: [(slug: String, group: ReportGroup)] = [
+        ("co-quan", .agency), ("thu-tuc", .procedure), ("linh-vuc", .field),
+    ]
 
     struct Choice: Encodable { let value: String; let label: String; let selected: Bool }
     struct Cell: Encodable { let text: String; let link: String? }
     struct Row: Encodable { let cells: [Cell]; let total: Bool }
-    struct Bar: Encodable { let label: String; let y: Int; let width: Int; let value: String; let textY: Int; let valueX: Int }
+    struct Bar: Encodable {
+        let label: String; let y: Int; let width: Int; let value: String; let textY: Int; let valueX: Int
+    }
 
     struct Context: Encodable {
         let layout: PageLayout
@@ -64,7 +68,8 @@ struct SummaryPage {
     /// The criteria as a query string, for links that keep them.
     static func query(_ c: ReportCriteria) -> String {
         let slug = groupSlugs.first { $0.group == c.group }!.slug
-        return "nhom=\(slug)&tu-ngay=\(c.from.vietnamese)&den-ngay=\(c.to.vietnamese)" + (c.underSuccessor ? "&gop=1" : "")
+        return "nhom=\(slug)&tu-ngay=\(c.from.vietnamese)&den-ngay=\(c.to.vietnamese)"
+            + (c.underSuccessor ? "&gop=1" : "")
     }
 
     func show(req: Request) async throws -> Response {
@@ -74,16 +79,19 @@ struct SummaryPage {
         let now = Date()
         let criteria: ReportCriteria
         do { criteria = try Self.criteria(form, actor: actor, now: now) } catch let error as ServiceError {
-            let response = try await render(req, form: form, report: nil, error: error.reason, print: false).encodeResponse(for: req)
-            response.status = .unprocessableEntity
-            return response
+            return try await render(req, form: form, report: nil, error: error.reason, print: false).encodeResponse(
+                status: .unprocessableEntity, for: req)
         }
         let report = try await SummaryReport.make(criteria, now: now, on: req.db)
         if let tep = form.tep {
-            guard let format = ReportTable.Format(rawValue: tep) else { throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.") }
-            return try await report.table.file(format, name: "bieu-II.06a-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
+            guard let format = ReportTable.Format(rawValue: tep) else {
+                throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.")
+            }
+            return try await report.table.file(
+                format, name: "bieu-II.06a-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
         }
-        return try await render(req, form: form, report: report, error: nil, print: form.in == "1").encodeResponse(for: req)
+        return try await render(req, form: form, report: report, error: nil, print: form.in == "1").encodeResponse(
+            for: req)
     }
 
     func render(_ req: Request, form: Form, report: SummaryReport?, error: String?, print: Bool) async throws -> View {
@@ -101,23 +109,35 @@ struct SummaryPage {
                 // STT, code, name, then the eleven numbers (each a link to its dossiers), the rate.
                 let numbers = SummaryColumn.allCases.enumerated().map { k, column -> Cell in
                     let cell = cells[3 + k]
-                    let link = cell == .integer(0) ? nil : "/thong-ke/ho-so?\(query)&cot=\(column.rawValue)" + (id.map { "&ma=\($0.uuidString)" } ?? "")
+                    let link =
+                        cell == .integer(0)
+                        ? nil
+                        : "/thong-ke/ho-so?\(query)&cot=\(column.rawValue)" + (id.map { "&ma=\($0.uuidString)" } ?? "")
                     return Cell(text: cell.pageText, link: link)
                 }
-                rows.append(Row(cells: [Cell(text: cells[0].pageText, link: nil), Cell(text: cells[1].pageText, link: nil),
-                                        Cell(text: cells[2].pageText, link: nil)] + numbers + [Cell(text: cells[14].pageText, link: nil)],
-                                total: id == nil))
+                rows.append(
+                    Row(
+                        cells: [
+                            Cell(text: cells[0].pageText, link: nil), Cell(text: cells[1].pageText, link: nil),
+                            Cell(text: cells[2].pageText, link: nil),
+                        ] + numbers + [Cell(text: cells[14].pageText, link: nil)],
+                        total: id == nil))
             }
             for (i, r) in report.rows.filter({ $0.counts.onTimeRate != nil }).prefix(30).enumerated() {
                 let rate = r.counts.onTimeRate!
                 let width = Int((rate * 420).rounded())
-                bars.append(Bar(label: String(r.name.prefix(44)), y: 10 + i * 24, width: width, value: SheetCell.rate(rate).text,
-                                textY: 25 + i * 24, valueX: 345 + width))
+                bars.append(
+                    Bar(
+                        label: String(r.name.prefix(44)), y: 10 + i * 24, width: width,
+                        value: SheetCell.rate(rate).text,
+                        textY: 25 + i * 24, valueX: 345 + width))
             }
         }
         let context = Context(
             layout: PageLayout("Thống kê báo cáo", req),
-            groups: Self.groupSlugs.map { Choice(value: $0.slug, label: $0.group.vietnameseName, selected: $0.group == selected) },
+            groups: Self.groupSlugs.map {
+                Choice(value: $0.slug, label: $0.group.vietnameseName, selected: $0.group == selected)
+            },
             from: c?.from.vietnamese ?? form.tuNgay ?? "", to: c?.to.vietnamese ?? form.denNgay ?? "",
             underSuccessor: c?.underSuccessor ?? (form.gop == "1"), error: error, scope: scope,
             issuer: try await Self.issuer(actor, on: req.db) ?? scope,
@@ -150,7 +170,8 @@ struct SummaryPage {
 
     struct ListContext: Encodable {
         struct Item: Encodable {
-            let code: String, applicant: String, procedure: String, agency: String, received: String, due: String, finished: String, status: String
+            let code: String, applicant: String, procedure: String, agency: String, received: String, due: String,
+                finished: String, status: String
         }
         let layout: PageLayout
         let title: String
@@ -164,8 +185,11 @@ struct SummaryPage {
 
         /// A page of `per` of a list of `total` dossiers; `link(n)` is the address of page n. The
         /// drill-downs of II.06a and of the list reports share it.
-        init(layout: PageLayout, title: String, group: String?, criteria: [String], total: Int, items: [Item], back: String,
-             page: Int, per: Int, link: (Int) -> String) {
+        init(
+            layout: PageLayout, title: String, group: String?, criteria: [String], total: Int, items: [Item],
+            back: String,
+            page: Int, per: Int, link: (Int) -> String
+        ) {
             self.layout = layout
             self.title = title
             self.group = group
@@ -192,7 +216,9 @@ struct SummaryPage {
         }
         var groupID: UUID?
         if let ma = form.ma, !ma.isEmpty {
-            guard let id = UUID(uuidString: ma) else { throw ServiceError(.unprocessableEntity, "Mã nhóm không hợp lệ.") }
+            guard let id = UUID(uuidString: ma) else {
+                throw ServiceError(.unprocessableEntity, "Mã nhóm không hợp lệ.")
+            }
             groupID = id
         }
         let page = form.trang ?? 1
@@ -203,21 +229,29 @@ struct SummaryPage {
         let names = try await ReportNames.load(criteria.group, on: req.db)
         let agencies = criteria.group == .agency ? names : try await ReportNames.load(.agency, on: req.db)
         let procedures = criteria.group == .procedure ? names : try await ReportNames.load(.procedure, on: req.db)
-        let query = Self.query(criteria) + "&cot=\(column.rawValue)" + (groupID.map { "&ma=\($0.uuidString)" } ?? "") + (unit.map { "&don-vi=\($0.uuidString)" } ?? "")
-        return try await req.view.render("Reports/summary-list", ListContext(
-            layout: PageLayout("Thống kê báo cáo", req),
-            title: column.description,
-            group: groupID.map { "\(criteria.group.vietnameseName): \(names.name(of: $0))" },
-            criteria: ["Từ ngày \(criteria.from.vietnamese) đến ngày \(criteria.to.vietnamese)",
-                       "Số liệu đang giải quyết tính đến \(PageTime.dateTime(drill.asOf))"],
-            total: total,
-            items: items.map { d in
-                ListContext.Item(code: d.code, applicant: d.applicantName, procedure: procedures.name(of: d.procedureID),
-                                 agency: agencies.name(of: d.agencyID), received: d.receivedAt.map(PageTime.dateTime) ?? "",
-                                 due: d.dueAt.map(PageTime.dateTime) ?? "", finished: d.finishedAt.map(PageTime.dateTime) ?? "",
-                                 status: d.state.vietnameseName)
-            },
-            back: "/thong-ke?" + Self.query(criteria), page: page, per: per) { "/thong-ke/ho-so?\(query)&trang=\($0)" })
+        let query =
+            Self.query(criteria) + "&cot=\(column.rawValue)" + (groupID.map { "&ma=\($0.uuidString)" } ?? "")
+            + (unit.map { "&don-vi=\($0.uuidString)" } ?? "")
+        return try await req.view.render(
+            "Reports/summary-list",
+            ListContext(
+                layout: PageLayout("Thống kê báo cáo", req),
+                title: column.description,
+                group: groupID.map { "\(criteria.group.vietnameseName): \(names.name(of: $0))" },
+                criteria: [
+                    "Từ ngày \(criteria.from.vietnamese) đến ngày \(criteria.to.vietnamese)",
+                    "Số liệu đang giải quyết tính đến \(PageTime.dateTime(drill.asOf))",
+                ],
+                total: total,
+                items: items.map { d in
+                    ListContext.Item(
+                        code: d.code, applicant: d.applicantName, procedure: procedures.name(of: d.procedureID),
+                        agency: agencies.name(of: d.agencyID), received: d.receivedAt.map(PageTime.dateTime) ?? "",
+                        due: d.dueAt.map(PageTime.dateTime) ?? "", finished: d.finishedAt.map(PageTime.dateTime) ?? "",
+                        status: d.state.vietnameseName)
+                },
+                back: "/thong-ke?" + Self.query(criteria), page: page, per: per
+            ) { "/thong-ke/ho-so?\(query)&trang=\($0)" })
     }
 }
 

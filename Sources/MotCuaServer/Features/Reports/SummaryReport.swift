@@ -46,9 +46,12 @@ struct ReportCriteria: Sendable {
 
     /// Checks the period; the message is the one a page or the API shows.
     static func validate(from: LocalDate, to: LocalDate) throws {
-        guard from <= to else { throw ServiceError(.unprocessableEntity, "\"Từ ngày\" phải trước hoặc bằng \"Đến ngày\".") }
+        guard from <= to else {
+            throw ServiceError(.unprocessableEntity, "\"Từ ngày\" phải trước hoặc bằng \"Đến ngày\".")
+        }
         guard to.dayNumber - from.dayNumber <= longestPeriodDays, from.year >= 1990, to.year <= 2200 else {
-            throw ServiceError(.unprocessableEntity, "Khoảng thời gian báo cáo không hợp lệ (từ năm 1990, tối đa 20 năm).")
+            throw ServiceError(
+                .unprocessableEntity, "Khoảng thời gian báo cáo không hợp lệ (từ năm 1990, tối đa 20 năm).")
         }
     }
 
@@ -58,7 +61,9 @@ struct ReportCriteria: Sendable {
         let today = VietnamTime.local(now).date
         func date(_ text: String?, _ value: LocalDate, _ label: String) throws -> LocalDate {
             guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return value }
-            guard let d = PageTime.parseDate(text) else { throw ServiceError(.unprocessableEntity, "\(label) không đúng dạng ngày/tháng/năm (dd/mm/yyyy).") }
+            guard let d = PageTime.parseDate(text) else {
+                throw ServiceError(.unprocessableEntity, "\(label) không đúng dạng ngày/tháng/năm (dd/mm/yyyy).")
+            }
             return d
         }
         let from = try date(fromText, LocalDate(year: today.year, month: 1, day: 1)!, "Từ ngày")
@@ -73,7 +78,9 @@ struct ReportCriteria: Sendable {
         // The access table says who may see reports; the route's guard asked it already, and the
         // drill-down and the API ask again here because they read dossiers.
         guard Access.allows(actor.roles, .reports) else { throw ServiceError(.forbidden, Access.refusal(.reports)) }
-        if case .own = actor.scope { throw ServiceError(.forbidden, "Tài khoản chưa thuộc cơ quan nào: liên hệ quản trị hệ thống.") }
+        if case .own = actor.scope {
+            throw ServiceError(.forbidden, "Tài khoản chưa thuộc cơ quan nào: liên hệ quản trị hệ thống.")
+        }
         return actor.scope
     }
 }
@@ -109,18 +116,23 @@ struct SummaryReport: Sendable {
         let (b, e) = try await (before, atEnd)
         var byGroup: [UUID: SummaryCounts] = [:]
         for id in Set(b.keys).union(e.keys) {
-            byGroup[id] = SummaryCounts(before: b[id] ?? Tallies(), atEnd: e[id] ?? Tallies(), notYetOverdue: notYet[id] ?? 0)
+            byGroup[id] = SummaryCounts(
+                before: b[id] ?? Tallies(), atEnd: e[id] ?? Tallies(), notYetOverdue: notYet[id] ?? 0)
         }
         let names = try await ReportNames.load(criteria.group, on: db)
         if criteria.group == .agency, criteria.underSuccessor {
             var merged: [UUID: SummaryCounts] = [:]
-            for (id, counts) in byGroup { merged[names.successor(of: id), default: SummaryCounts()] = merged[names.successor(of: id), default: SummaryCounts()] + counts }
+            for (id, counts) in byGroup {
+                merged[names.successor(of: id), default: SummaryCounts()] =
+                    merged[names.successor(of: id), default: SummaryCounts()] + counts
+            }
             byGroup = merged
         }
         let rows = byGroup.filter { $0.value != SummaryCounts() }
             .map { Row(key: names.code(of: $0.key), name: names.name(of: $0.key), id: $0.key, counts: $0.value) }
             .sorted { ($0.key, $0.name) < ($1.key, $1.name) }
-        return SummaryReport(criteria: criteria, rows: rows, total: rows.reduce(SummaryCounts()) { $0 + $1.counts }, asOf: asOf)
+        return SummaryReport(
+            criteria: criteria, rows: rows, total: rows.reduce(SummaryCounts()) { $0 + $1.counts }, asOf: asOf)
     }
 
     /// The scope as a SQL condition on a table with agency and department columns.
@@ -131,25 +143,30 @@ struct SummaryReport: Sendable {
         return switch scope {
         case .everything: "1 = 1"
         case .agency(let a): "\(unsafeRaw: plus)agency_id = \(bind: a)"
-        case .department(let a, let d): "\(unsafeRaw: plus)agency_id = \(bind: a) AND \(unsafeRaw: plus)department_id = \(bind: d)"
+        case .department(let a, let d):
+            "\(unsafeRaw: plus)agency_id = \(bind: a) AND \(unsafeRaw: plus)department_id = \(bind: d)"
         case .own: "1 = 0"
         }
     }
 
     /// Each group's tallies summed over the days before `day`: whole years, then the months of
     /// `day`'s year, then the days of its month.
-    static func tallies(before day: LocalDate, _ c: ReportCriteria, on sql: any SQLDatabase) async throws -> [UUID: Tallies] {
+    static func tallies(before day: LocalDate, _ c: ReportCriteria, on sql: any SQLDatabase) async throws -> [UUID:
+        Tallies]
+    {
         let iso = day.iso, year = String(iso.prefix(4)), month = String(iso.prefix(7))
         // PostgreSQL sums BIGINT as NUMERIC: cast back.
         let sums = Tally.allCases.map { "CAST(SUM(\($0.column)) AS BIGINT) AS \($0.column)" }.joined(separator: ", ")
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(unsafeRaw: c.group.column) AS g, \(unsafeRaw: sums) FROM \(unsafeRaw: ReportTallyStore.table)
             WHERE ((level = 0 AND bucket < \(bind: year))
                 OR (level = 1 AND bucket >= \(bind: year + "-01") AND bucket < \(bind: month))
                 OR (level = 2 AND bucket >= \(bind: month + "-01") AND bucket < \(bind: iso)))
               AND \(scopeCondition(c.scope))
             GROUP BY \(unsafeRaw: c.group.column)
-            """).all()
+            """
+        ).all()
         var result: [UUID: Tallies] = [:]
         for r in rows { result[try r.decode(column: "g", as: UUID.self)] = try ReportTallyStore.tallies(of: r) }
         return result
@@ -162,12 +179,14 @@ struct SummaryReport: Sendable {
     /// of running dossiers by due date, so it costs one day's dossiers at most.
     static func dueLaterToday(_ c: ReportCriteria, now: Date, on sql: any SQLDatabase) async throws -> [UUID: Int] {
         let tomorrow = VietnamTime.instant(VietnamTime.local(now).date.adding(days: 1), secondOfDay: 0)
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(unsafeRaw: c.group.column) AS g, count(*) AS n FROM dossiers
             WHERE \(unsafeRaw: Status.clockRunningCondition()) AND due_at >= \(bind: now) AND due_at < \(bind: tomorrow)
               AND \(scopeCondition(c.scope))
             GROUP BY \(unsafeRaw: c.group.column)
-            """).all(decoding: CountRow.self)
+            """
+        ).all(decoding: CountRow.self)
         return Dictionary(rows.map { ($0.g, $0.n) }, uniquingKeysWith: +)
     }
 }

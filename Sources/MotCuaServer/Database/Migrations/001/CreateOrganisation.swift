@@ -60,7 +60,8 @@ struct CreateOrganisation: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await sql.create(index: "idx_departments_agency").on("departments").column("agency_id").run()
         try await sql.create(index: "idx_procedures_agency").on("procedures").column("agency_id").run()
-        try await sql.create(index: "idx_users_department").on("users").column("agency_id").column("department_id").run()
+        try await sql.create(index: "idx_users_department").on("users").column("agency_id").column("department_id")
+            .run()
     }
 
     func revert(on database: any Database) async throws {

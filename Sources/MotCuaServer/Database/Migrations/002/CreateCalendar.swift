@@ -18,7 +18,8 @@ struct CreateCalendar: AsyncMigration {
             .field("description", .string, .required)
             .unique(on: "date")
             .create()
-        try await (database as! any SQLDatabase).create(index: "idx_calendar_entries_year").on("calendar_entries").column("year").run()
+        try await (database as! any SQLDatabase).create(index: "idx_calendar_entries_year").on("calendar_entries")
+            .column("year").run()
     }
 
     func revert(on database: any Database) async throws {

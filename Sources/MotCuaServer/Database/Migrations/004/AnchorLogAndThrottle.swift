@@ -11,11 +11,13 @@ struct AnchorLogAndThrottle: AsyncMigration {
         try await database.schema("dossiers").field("log_hash", .string).update()
         let sql = database as! any SQLDatabase
         // Dossiers written before the anchor existed take their chain's current end.
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE dossiers SET
               log_seq = (SELECT max(seq) FROM log_entries e WHERE e.dossier_id = dossiers.id),
               log_hash = (SELECT hash FROM log_entries e WHERE e.dossier_id = dossiers.id ORDER BY seq DESC LIMIT 1)
-            """).run()
+            """
+        ).run()
         try await database.schema("throttles")
             .field("throttle_key", .string, .identifier(auto: false))
             .field("failures", .int, .required)

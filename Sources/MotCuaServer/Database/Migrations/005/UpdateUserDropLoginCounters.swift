@@ -14,6 +14,11 @@ struct UpdateUserDropLoginCounters: AsyncMigration {
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         try await sql.raw("ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0").run()
-        try await sql.raw("ALTER TABLE users ADD COLUMN locked_until \(unsafeRaw: sql.dialect.name == "sqlite" ? "REAL" : "TIMESTAMPTZ")").run()
+        try await sql.raw(
+            """
+            ALTER TABLE users ADD COLUMN locked_until \
+            \(unsafeRaw: sql.dialect.name == "sqlite" ? "REAL" : "TIMESTAMPTZ")
+            """
+        ).run()
     }
 }

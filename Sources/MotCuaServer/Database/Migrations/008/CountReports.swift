@@ -10,8 +10,10 @@ struct CountReports: AsyncMigration {
     /// The table and its count columns as released (frozen: a later change to `Tally` or to the
     /// tally store must not change what this migration makes).
     static let table = "report_tallies"
-    static let columns = ["received_online", "received_direct", "resolved_early", "resolved_on_time", "resolved_late",
-                          "withdrawn", "overdue_from", "overdue_until"]
+    static let columns = [
+        "received_online", "received_direct", "resolved_early", "resolved_on_time", "resolved_late",
+        "withdrawn", "overdue_from", "overdue_until",
+    ]
 
     /// In one transaction: counting a large database takes minutes, and a migration cut short must
     /// leave nothing behind to trip the next attempt.

@@ -14,7 +14,9 @@ struct CreateSavedReports: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()
-        try await (database as! any SQLDatabase).create(index: "idx_saved_reports_owner").on("saved_reports").column("owner_id").run()
+        try await (database as! any SQLDatabase).create(index: "idx_saved_reports_owner").on("saved_reports").column(
+            "owner_id"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

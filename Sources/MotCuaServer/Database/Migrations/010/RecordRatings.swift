@@ -13,11 +13,18 @@ struct RecordRatings: AsyncMigration {
             struct Rated: Decodable { let dossier_id: UUID; let at: Date; let changes: String }
             struct Change: Decodable { let field: String; let new: String? }
             let sql = tx as! any SQLDatabase
-            let rows = try await sql.raw("SELECT dossier_id, at, changes FROM log_entries WHERE action = \(bind: Action.rate.rawValue)").all(decoding: Rated.self)
+            let rows = try await sql.raw(
+                "SELECT dossier_id, at, changes FROM log_entries WHERE action = \(bind: Action.rate.rawValue)"
+            ).all(decoding: Rated.self)
             for r in rows {
                 let changes = (try? JSON.decode([Change].self, r.changes)) ?? []
                 guard let rating = changes.first(where: { $0.field == "rating" })?.new else { continue }
-                try await sql.raw("UPDATE dossiers SET rating = \(bind: rating), rated_at = \(bind: r.at) WHERE id = \(bind: r.dossier_id)").run()
+                try await sql.raw(
+                    """
+                    UPDATE dossiers SET rating = \(bind: rating), rated_at = \(bind: r.at) WHERE id = \
+                    \(bind: r.dossier_id)
+                    """
+                ).run()
             }
         }
     }

@@ -10,8 +10,12 @@ struct IndexReportDates: AsyncMigration {
     static let groups = ["agency_id", "department_id", "procedure_id", "field_id"]
     static let indexes: [SecondaryIndex] = [
         .init("idx_dossiers_finished", on: "dossiers", ["finished_at"]),
-        .init("idx_dossiers_returned", on: "dossiers", ["returned_at", "status"] + groups, where: "returned_at IS NOT NULL"),
-        .init("idx_dossiers_completed", on: "dossiers", ["completed_at", "status"] + groups, where: "completed_at IS NOT NULL"),
+        .init(
+            "idx_dossiers_returned", on: "dossiers", ["returned_at", "status"] + groups,
+            where: "returned_at IS NOT NULL"),
+        .init(
+            "idx_dossiers_completed", on: "dossiers", ["completed_at", "status"] + groups,
+            where: "completed_at IS NOT NULL"),
         .init("idx_dossiers_rated", on: "dossiers", ["rated_at", "rating"] + groups, where: "rated_at IS NOT NULL"),
     ]
 

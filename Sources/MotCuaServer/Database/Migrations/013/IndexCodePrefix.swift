@@ -8,7 +8,8 @@ import SQLKit
 struct IndexCodePrefix: AsyncMigration {
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
-        try await sql.raw("CREATE INDEX IF NOT EXISTS idx_dossiers_code_pattern ON dossiers (code text_pattern_ops)").run()
+        try await sql.raw("CREATE INDEX IF NOT EXISTS idx_dossiers_code_pattern ON dossiers (code text_pattern_ops)")
+            .run()
         try await sql.raw("ANALYZE dossiers").run()
     }
 

@@ -14,7 +14,12 @@ struct IndexNameTokens: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
-        try await sql.raw("CREATE INDEX IF NOT EXISTS idx_dossiers_applicant_text ON dossiers USING gin (to_tsvector('simple', applicant_search))").run()
+        try await sql.raw(
+            """
+            CREATE INDEX IF NOT EXISTS idx_dossiers_applicant_text ON dossiers USING gin (to_tsvector('simple', \
+            applicant_search))
+            """
+        ).run()
         try await NameSearchIndex.drop(on: sql)
         try await sql.raw("DROP FUNCTION IF EXISTS motcua_name_tokens(text)").run()
     }

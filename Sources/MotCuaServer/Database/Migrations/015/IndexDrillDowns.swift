@@ -12,10 +12,14 @@ import SQLKit
 struct IndexDrillDowns: AsyncMigration {
     static let groups = ["agency_id", "department_id", "procedure_id", "field_id"]
     static let indexes: [SecondaryIndex] = [
-        .init("idx_dossiers_finish_drill", on: "dossiers", ["resolution", "finished_at", "received_at", "code", "id"] + groups,
-              where: "finished_at IS NOT NULL"),
-        .init("idx_dossiers_receipt_drill", on: "dossiers", ["received_at", "code", "finished_at", "channel", "id"] + groups,
-              where: "received_at IS NOT NULL"),
+        .init(
+            "idx_dossiers_finish_drill", on: "dossiers",
+            ["resolution", "finished_at", "received_at", "code", "id"] + groups,
+            where: "finished_at IS NOT NULL"),
+        .init(
+            "idx_dossiers_receipt_drill", on: "dossiers",
+            ["received_at", "code", "finished_at", "channel", "id"] + groups,
+            where: "received_at IS NOT NULL"),
     ]
 
     func prepare(on database: any Database) async throws {

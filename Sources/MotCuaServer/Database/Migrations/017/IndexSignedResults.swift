@@ -6,7 +6,9 @@ import SQLKit
 /// alone, next to the completions of `idx_dossiers_completed`.
 struct IndexSignedResults: AsyncMigration {
     static let indexes: [SecondaryIndex] = [
-        .init("idx_dossiers_signed_results", on: "dossiers", ["completed_at", "agency_id", "department_id"], where: "result_json IS NOT NULL"),
+        .init(
+            "idx_dossiers_signed_results", on: "dossiers", ["completed_at", "agency_id", "department_id"],
+            where: "result_json IS NOT NULL")
     ]
 
     func prepare(on database: any Database) async throws {

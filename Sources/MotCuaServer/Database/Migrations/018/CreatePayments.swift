@@ -6,7 +6,9 @@ import SQLKit
 struct CreatePayments: AsyncMigration {
     static let indexes: [SecondaryIndex] = [
         .init("idx_payments_dossier", on: "payments", ["dossier_id"]),
-        .init("idx_payments_paid", on: "payments", ["paid_at", "agency_id", "department_id", "method"], where: "status = 'paid'"),
+        .init(
+            "idx_payments_paid", on: "payments", ["paid_at", "agency_id", "department_id", "method"],
+            where: "status = 'paid'"),
     ]
 
     func prepare(on database: any Database) async throws {

@@ -6,8 +6,10 @@ import SQLKit
 /// per list (`Tally.list...`); every dossier is counted again after the migrations.
 struct CountListReports: AsyncMigration {
     /// The columns it adds, as released (frozen: a later change to `Tally` must not change them).
-    static let added = ["list_returned", "list_completed", "list_refused", "list_withdrawn", "list_processing",
-                        "list_awaiting_supplement", "list_awaiting_reception", "list_awaiting_hand_over", "list_awaiting_payment"]
+    static let added = [
+        "list_returned", "list_completed", "list_refused", "list_withdrawn", "list_processing",
+        "list_awaiting_supplement", "list_awaiting_reception", "list_awaiting_hand_over", "list_awaiting_payment",
+    ]
 
     func prepare(on database: any Database) async throws {
         try await database.transaction { tx in

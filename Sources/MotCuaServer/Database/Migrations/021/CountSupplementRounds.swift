@@ -10,10 +10,13 @@ struct CountSupplementRounds: AsyncMigration {
         try await database.transaction { tx in
             try await tx.schema("dossiers").field("supplement_rounds", .int, .required, .sql(.default(0))).update()
             let marker = #""reason":"supplement""#
-            try await (tx as! any SQLDatabase).raw("""
-                UPDATE dossiers SET supplement_rounds = (length(clock) - length(replace(clock, \(bind: marker), ''))) / \(bind: marker.count)
+            try await (tx as! any SQLDatabase).raw(
+                """
+                UPDATE dossiers SET supplement_rounds = (length(clock) - length(replace(clock, \(bind: marker), ''))) \
+                / \(bind: marker.count)
                 WHERE clock LIKE '%"reason":"supplement"%'
-                """).run()
+                """
+            ).run()
         }
     }
 
