@@ -27,8 +27,8 @@ def test_head_and_leader_see_the_proposal_and_the_draft_before_they_decide(brows
     as_user(browser, server, "stp.hctp.cv1")
     browser.get(server + f"/ho-so/{code}")
     box = browser.find_element(By.ID, "thao-tac-propose")
-    assert "Chưa có dự thảo kết quả" in box.text
     box.find_element(By.TAG_NAME, "summary").click()
+    assert "Chưa có dự thảo kết quả" in box.text
     box.find_element(By.NAME, "opinion").send_keys("Đủ điều kiện")
     box.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for(browser, "trước khi đề xuất giải quyết")
@@ -37,7 +37,9 @@ def test_head_and_leader_see_the_proposal_and_the_draft_before_they_decide(brows
     # With the draft attached, the proposal goes through.
     attach_draft(browser, server, code, tmp_path)
     browser.get(server + f"/ho-so/{code}")
-    assert "Dự thảo kết quả sẽ trình ký: du-thao-ket-qua.pdf" in browser.find_element(By.ID, "thao-tac-propose").text
+    box = browser.find_element(By.ID, "thao-tac-propose")
+    box.find_element(By.TAG_NAME, "summary").click()
+    assert "Dự thảo kết quả sẽ trình ký: du-thao-ket-qua.pdf" in box.text
     act(browser, server, code, "propose", opinion="Hồ sơ hợp lệ, đề nghị cấp phiếu")
 
     # The head sees what the officer proposes, with the draft, above the actions.
@@ -56,7 +58,9 @@ def test_head_and_leader_see_the_proposal_and_the_draft_before_they_decide(brows
     decision = browser.find_element(By.CSS_SELECTOR, "section.decision").text
     for text in ["Nội dung trình ký duyệt", "Đề nghị giải quyết", "Kính trình lãnh đạo ký", "du-thao-ket-qua.pdf"]:
         assert text in decision, text
-    assert "Ký duyệt sẽ ký số tệp: du-thao-ket-qua.pdf" in browser.find_element(By.ID, "thao-tac-approve").text
+    box = browser.find_element(By.ID, "thao-tac-approve")
+    box.find_element(By.TAG_NAME, "summary").click()
+    assert "Ký duyệt sẽ ký số tệp: du-thao-ket-qua.pdf (phiên bản 1)" in box.text
 
 
 def test_uploads_are_not_hand_overs_in_the_timeline(browser, server, tmp_path):
@@ -76,7 +80,12 @@ def test_uploads_are_not_hand_overs_in_the_timeline(browser, server, tmp_path):
 
 
 def test_queues_show_their_dossiers_first(browser, server):
+    # One dossier in each queue looked at: the desk's hand-over, the head's assignment, the officer's work.
     receive_at_desk(server, "Lâm Thị Mai", "092190007003", "Phường I, thành phố Vị Thanh")
+    desk, = tokens(server, "stp.tiepnhan")
+    waiting, _ = receive_at_desk(server, "Lâm Văn Nam", "092190007004", "Phường I, thành phố Vị Thanh", token=desk)
+    api(server, f"/api/v1/dossiers/{waiting}/actions/hand_over", desk, {"version": 1})
+    assigned_dossier(server, "Lâm Thị Oanh", "092190007005")
     browser.set_window_size(1366, 768)
     try:
         as_user(browser, server, "stp.tiepnhan")
@@ -120,8 +129,10 @@ def test_lists_and_reports_fit_a_phone(phone, server):
             left, right = cell.rect["x"], cell.rect["x"] + cell.rect["width"]
             assert left >= 0 and right <= width + 0.5, (path, cell.text, cell.rect)
         # Each cell says what it is: the column's name beside the value.
-        assert phone.execute_script(
-            "return getComputedStyle(document.querySelector('table.list tbody td'), '::before').content") == '"Mã hồ sơ"'
+        labels = phone.execute_script(
+            "return Array.from(document.querySelector('table.list tbody tr').cells)"
+            ".map(c => getComputedStyle(c, '::before').content)")
+        assert '"Mã hồ sơ"' in labels and '"Hạn xử lý"' in labels and '"Thao tác"' in labels, labels
     phone.delete_all_cookies()
     login(phone, server, "lanhdaotinh")
     phone.get(server + "/thong-ke?tu-ngay=01/01/2025")
