@@ -51,6 +51,10 @@ public enum PageBenchmark {
             ("Tìm \"nguyen van\"", "/ho-so?q=nguyen%20van"),
             ("Tìm \"tran thi h\"", "/ho-so?q=tran%20thi%20h"),
             ("Tìm họ tên đầy đủ", "/ho-so?q=\(name)"),
+            // One word: a given name with its diacritics, a common middle name, a common family name.
+            ("Tìm một tên \"Hiếu\"", "/ho-so?q=Hi%E1%BA%BFu"),
+            ("Tìm một chữ \"Văn\"", "/ho-so?q=V%C4%83n"),
+            ("Tìm một chữ \"nguyen\"", "/ho-so?q=nguyen"),
             ("Tìm đầu mã hồ sơ (cơ quan và ngày)", "/ho-so?q=\(latest.code.prefix(20))"),
             ("Chờ ký duyệt + tìm tên, theo hạn", "/ho-so?step=awaiting_signature&q=nguyen&sort=due_at"),
             ("Xem chi tiết hồ sơ", "/ho-so/\(latest.code)"),
@@ -58,6 +62,7 @@ public enum PageBenchmark {
             ("API: lọc trạng thái", "/api/v1/dossiers?status=processing"),
             ("API: một tháng", "/api/v1/dossiers?from=\(month)-01&to=\(lastDay)"),
             ("API: tìm \"nguyen van\"", "/api/v1/dossiers?q=nguyen%20van"),
+            ("API: tìm một tên \"Hiếu\"", "/api/v1/dossiers?q=Hi%E1%BA%BFu"),
             ("API: chi tiết", "/api/v1/dossiers/\(latest.code)"),
         ]
     }

@@ -34,7 +34,7 @@ struct SecondaryIndex: Sendable {
     /// The indexes of the tables a demo load fills.
     static var bulkLoaded: [SecondaryIndex] {
         (CreateDossier.indexes + IndexListSorts.indexes + IndexDossierText.indexes + IndexReportDates.indexes
-            + IndexDrillDowns.indexes + IndexSignedResults.indexes).filter {
+            + IndexDrillDowns.indexes + IndexSignedResults.indexes + IndexScopedNames.indexes).filter {
                 $0.table == "dossiers" || $0.table == "dossier_components"
             }
     }

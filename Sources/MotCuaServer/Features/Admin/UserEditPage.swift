@@ -53,6 +53,31 @@ extension UsersPage {
         return Profile(fullName: fullName, roles: roles, agency: agency, department: department)
     }
 
+    /// The roles, agencies and departments to choose from, those typed selected (both forms).
+    static func choices(_ typed: Typed, on db: any Database) async throws -> (
+        roles: [Option], agencies: [Option], departments: [Option]
+    ) {
+        let agencies = try await AgencyModel.query(on: db).sort(\.$name).all()
+        let departments = try await DepartmentModel.query(on: db).sort(\.$name).all()
+        let agencyNames = Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0.name) })
+        let chosenRoles = Set(typed.roles ?? [])
+        return (
+            Role.allCases.map {
+                Option(value: $0.rawValue, name: $0.vietnameseName, selected: chosenRoles.contains($0.rawValue))
+            },
+            agencies.map {
+                Option(
+                    value: $0.id!.uuidString, name: "\($0.name) (\($0.code))",
+                    selected: $0.id!.uuidString == typed.agency)
+            },
+            departments.map { d in
+                Option(
+                    value: d.id!.uuidString, name: "\(d.name) - \(agencyNames[d.agencyID] ?? "")",
+                    selected: d.id!.uuidString == typed.department)
+            }
+        )
+    }
+
     struct EditContext: Encodable {
         let layout: PageLayout
         let id: UUID
@@ -92,28 +117,13 @@ extension UsersPage {
     func renderEdit(
         _ req: Request, user: UserModel, typed: Typed, shown: String, fieldErrors: [String: String], error: String?
     ) async throws -> View {
-        let agencies = try await AgencyModel.query(on: req.db).sort(\.$name).all()
-        let departments = try await DepartmentModel.query(on: req.db).sort(\.$name).all()
-        let agencyNames = Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0.name) })
-        let chosenRoles = Set(typed.roles ?? [])
+        let choices = try await Self.choices(typed, on: req.db)
         return try await req.view.render(
             "Admin/user-edit",
             EditContext(
                 layout: PageLayout("Sửa thông tin tài khoản", req), id: user.id!,
                 username: user.username, typed: typed, shown: shown,
-                roles: Role.allCases.map {
-                    Option(value: $0.rawValue, name: $0.vietnameseName, selected: chosenRoles.contains($0.rawValue))
-                },
-                agencies: agencies.map {
-                    Option(
-                        value: $0.id!.uuidString, name: "\($0.name) (\($0.code))",
-                        selected: $0.id!.uuidString == typed.agency)
-                },
-                departments: departments.map { d in
-                    Option(
-                        value: d.id!.uuidString, name: "\(d.name) - \(agencyNames[d.agencyID] ?? "")",
-                        selected: d.id!.uuidString == typed.department)
-                },
+                roles: choices.roles, agencies: choices.agencies, departments: choices.departments,
                 fieldErrors: fieldErrors, error: error))
     }
 

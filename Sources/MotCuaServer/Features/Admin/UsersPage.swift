@@ -83,25 +83,13 @@ struct UsersPage {
         }
         let paging = PageLinks(page: page, per: Self.per, total: total)
         let links = paging.around("/quan-tri/nguoi-dung", filters: [("q", q)])
-        let chosenRoles = Set(typed.roles ?? [])
+        let choices = try await Self.choices(typed, on: req.db)
         return try await req.view.render(
             "Admin/users",
             Context(
                 layout: PageLayout("Quản trị người dùng", req), q: q, rows: rows, total: PageTime.number(total),
                 typed: typed,
-                roles: Role.allCases.map {
-                    Option(value: $0.rawValue, name: $0.vietnameseName, selected: chosenRoles.contains($0.rawValue))
-                },
-                agencies: agencies.map {
-                    Option(
-                        value: $0.id!.uuidString, name: "\($0.name) (\($0.code))",
-                        selected: $0.id!.uuidString == typed.agency)
-                },
-                departments: departments.map { d in
-                    Option(
-                        value: d.id!.uuidString, name: "\(d.name) - \(agencyNames[d.agencyID] ?? "")",
-                        selected: d.id!.uuidString == typed.department)
-                },
+                roles: choices.roles, agencies: choices.agencies, departments: choices.departments,
                 fieldErrors: fieldErrors, notice: notice, error: error, rule: PasswordRule.explanation,
                 page: page, pages: paging.pages, previous: links.previous, next: links.next))
     }
