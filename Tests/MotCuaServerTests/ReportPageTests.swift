@@ -114,7 +114,10 @@ import Vapor
             // Columns in the order ticked.
             let page = try await t.request(.GET, "/thong-ke/tuy-chon?cot[]=20&cot[]=1&cot[]=24&\(criteria)", headers: session.headers)
             #expect(page.status == .ok)
-            #expect(page.text.contains("<thead><tr><th>Trạng thái</th><th>Mã hồ sơ</th><th>Tình trạng hạn xử lý</th></tr></thead>"))
+            // The headings in the ticked order, each sortable one a link that sorts by it.
+            let headings = page.text.matches(of: #/<th>(?:<a href="[^"]*">)?([^<]+)(?:</a>)?</th>/#).map { String($0.1) }
+            #expect(headings.suffix(3) == ["Trạng thái", "Mã hồ sơ", "Tình trạng hạn xử lý"], "\(headings)")
+            #expect(page.text.contains("sap-xep=20\">Trạng thái</a>") && page.text.contains("<th>Tình trạng hạn xử lý</th>"))
             #expect(page.text.contains("class=\"total\">\(PageTime.number(expected))<"))
             let file = t.directory.appendingPathComponent("custom.xlsx")
             try await t.request(.GET, "/thong-ke/tuy-chon?cot[]=20&cot[]=1&cot[]=24&\(criteria)&tep=xlsx", headers: session.headers).body.write(to: file)
@@ -146,7 +149,7 @@ import Vapor
             #expect(!(try await t.request(.GET, "/thong-ke/tuy-chon", headers: other.headers).text.contains("Hồ sơ STP")))
             // Reopened: the saved columns and criteria.
             let reopened = try await t.request(.GET, "/thong-ke/tuy-chon?" + saved.query, headers: head.headers)
-            #expect(reopened.text.contains("<thead><tr><th>Mã hồ sơ</th><th>Chủ hồ sơ</th></tr></thead>"))
+            #expect(reopened.text.contains(">Mã hồ sơ</a></th><th><a href=") && reopened.text.contains(">Chủ hồ sơ</a></th></tr></thead>"))
             // Only the owner renames or deletes; a form without its token is refused.
             var headForm = head.headers
             headForm.contentType = .urlEncodedForm

@@ -144,6 +144,7 @@ struct CustomReportPage {
         let actor = try req.actor()
         let picked = Set(result?.0.columns.map(\.rawValue) ?? criteria.cot ?? [1, 3, 7, 15, 16, 20, 24])
         var headings: [Heading] = [], rows: [[Cell]] = []
+        var sortRefused: String?
         var total: String?
         var pages = 1
         let per = 20
@@ -162,8 +163,19 @@ struct CustomReportPage {
             total = n > window ? "hơn \(PageTime.number(window))" : PageTime.number(n)
             pages = max(1, (min(n, window) + per - 1) / per)
             let names = try await ExportNames.load(on: req.db)
-            // In the chosen order, ties by id; the receipt time (the default) walks its index in order.
-            let key = checked.order.column.sortColumn!, direction = checked.order.descending ? "DESC" : "ASC"
+            // In the chosen order, ties by id. The receipt time (the default) walks its index in order;
+            // another column sorts every match, so only up to the window (a year of a province sorted
+            // by name read a million rows: 52 s): beyond it the receipt order, and the reason.
+            var order = checked.order
+            if n > window, order.column != .receivedAt {
+                sortRefused =
+                    """
+                    Chỉ sắp xếp theo “\(order.column.heading)” khi báo cáo có tối đa \(PageTime.number(window)) hồ \
+                    sơ: hãy thu hẹp khoảng ngày hoặc chọn trạng thái. Bảng dưới đây theo ngày tiếp nhận.
+                    """
+                order = (.receivedAt, false)
+            }
+            let key = order.column.sortColumn!, direction = order.descending ? "DESC" : "ASC"
             let items = try await sql.raw(
                 """
                 SELECT \(unsafeRaw: ExportedDossier.columns) FROM dossiers WHERE \(checked.condition)
@@ -177,9 +189,9 @@ struct CustomReportPage {
                     of: #"&sap-xep=-?\d+"#, with: "", options: .regularExpression)
             headings = checked.columns.map { column in
                 guard column.sortColumn != nil else { return Heading(label: column.heading, link: nil) }
-                let current = checked.order.column == column
-                let arrow = current ? (checked.order.descending ? " ▼" : " ▲") : ""
-                let next = current && !checked.order.descending ? "-\(column.rawValue)" : "\(column.rawValue)"
+                let current = order.column == column
+                let arrow = current ? (order.descending ? " ▼" : " ▲") : ""
+                let next = current && !order.descending ? "-\(column.rawValue)" : "\(column.rawValue)"
                 return Heading(label: column.heading + arrow, link: base + "&sap-xep=\(next)")
             }
             rows = items.map { d in
@@ -208,7 +220,8 @@ struct CustomReportPage {
                     },
                 from: result?.0.from.vietnamese ?? criteria.tuNgay ?? "",
                 to: result?.0.to.vietnamese ?? criteria.denNgay ?? "",
-                error: error, notice: notice, headings: headings, sort: criteria.sapXep, rows: rows, total: total,
+                error: error ?? sortRefused, notice: notice, headings: headings, sort: criteria.sapXep, rows: rows,
+                total: total,
                 query: query,
                 saved: saved, name: "", page: page, pages: pages,
                 previous: result != nil && page > 1 ? "/thong-ke/tuy-chon?\(query)&trang=\(page - 1)" : nil,
