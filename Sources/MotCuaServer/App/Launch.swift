@@ -79,9 +79,10 @@ public enum Launch {
 
     static func updatePlannerStatistics(on sql: any SQLDatabase, onlyIfMissing: Bool) async throws {
         guard sql.dialect.name == "sqlite" else {
-            // PostgreSQL's autovacuum analyses a table a while after large changes; a bulk load
-            // should not leave the first queries to plan without statistics.
-            if !onlyIfMissing { try await sql.raw("ANALYZE").run() }
+            // PostgreSQL's autovacuum analyses and vacuums a table a while after large changes; a bulk
+            // load should not leave the first queries to plan without statistics, nor to read every
+            // row that an index-only count skips once the visibility map marks its page (NameSearchIndex).
+            if !onlyIfMissing { try await sql.raw("VACUUM (ANALYZE)").run() }
             return
         }
         if onlyIfMissing {

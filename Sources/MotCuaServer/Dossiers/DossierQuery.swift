@@ -97,7 +97,12 @@ struct DossierQuery: Content {
         let per = per ?? 20
         let page = page ?? 1
         var known: MatchCount?
-        if isNameSearch, !Self.isSQLite(db) {
+        if isNameSearch, actor.scope == .everything, !hasFiltersBesidesName, let sql = db as? any SQLDatabase {
+            // The whole province and nothing but the name: the full-text index counts its own matches.
+            let n = try await NameSearchIndex.indexCount(IndexDossierText.words(q ?? ""), limit: Self.window, on: sql)
+            known = MatchCount(value: min(n, Self.window), isExact: n <= Self.window)
+        }
+        if isNameSearch, !Self.isSQLite(db), (known?.value ?? 0) <= Self.fewToSortHere {
             if let items = try await Self.pageOfFew(
                 query, sort: sort, range: ((page - 1) * per)..<(page * per), on: db)
             {
@@ -105,13 +110,6 @@ struct DossierQuery: Content {
             }
             // More than the window match: said so without counting them again.
             known = MatchCount(value: Self.window, isExact: false)
-        }
-        if isNameSearch, Self.isSQLite(db), actor.scope == .everything, !hasFiltersBesidesName,
-            let sql = db as? any SQLDatabase
-        {
-            // The whole province and nothing but the name: the full-text index counts its own matches.
-            let n = try await IndexDossierText.indexCount(IndexDossierText.words(q ?? ""), limit: Self.window, on: sql)
-            known = MatchCount(value: min(n, Self.window), isExact: n <= Self.window)
         }
         let total: MatchCount
         if let known { total = known } else { total = try await MatchCount.of(query, on: db) }
@@ -180,6 +178,11 @@ struct DossierQuery: Content {
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0) })
         return (ids.compactMap { byID[$0] }, MatchCount(value: keys.count, isExact: true))
     }
+
+    /// PostgreSQL, a province's name search counted by the index: up to this many matches, their rows
+    /// are read and sorted here (pageOfFew); beyond, the order's index is walked and the names checked
+    /// on its way, which meets a page of a common word's matches within a few thousand rows.
+    static let fewToSortHere = 2_000
 
     static func isSQLite(_ db: any Database) -> Bool { (db as? any SQLDatabase)?.dialect.name == "sqlite" }
 
