@@ -24,7 +24,12 @@ func routes(_ app: Application) throws {
         api(r).get("lookup", use: LookupAPI().lookup)
     }
     app.feature(.publicFiles) { r in r.get("chu-ky-so", ":file", use: LookupPages().caFile) }
-    app.feature(.catalogue) { r in api(r).get("procedures", use: CatalogueAPI().procedures) }
+    app.feature(.catalogue) { r in  // The catalogue of procedures, and each procedure's page.
+        let pages = CataloguePages()
+        r.get("thu-tuc", use: pages.list)
+        r.get("thu-tuc", ":code", use: pages.show)
+        api(r).get("procedures", use: CatalogueAPI().procedures)
+    }
     app.feature(.blankForms) { r in r.get("mau-don", ":code", ":position", use: ProceduresPage().downloadBlankForm) }
     app.feature(.paymentNotices) { r in  // The payment platform's signed notices.
         api(r).on(.POST, "payments", "notify", body: .collect(maxSize: "16kb"), use: PaymentNotices().notify)

@@ -72,8 +72,8 @@ enum NameSearchIndex {
     /// PostgreSQL: the condition on the token index alone.
     static func tokensCondition(_ words: [String]) -> SQLQueryString {
         let tokens = words.map { "('\($0)_' | '\($0)')" }.joined(separator: " & ")
-        return
-            "motcua_name_prefixes(\(ident: "dossiers").\(ident: "applicant_search")) @@ CAST(\(bind: tokens) AS tsquery)"
+        let name: SQLQueryString = "\(ident: "dossiers").\(ident: "applicant_search")"
+        return "motcua_name_prefixes(\(name)) @@ CAST(\(bind: tokens) AS tsquery)"
     }
 
     /// How many dossiers of the province have these name words, up to `limit + 1`, read from the
