@@ -107,6 +107,32 @@ import Vapor
         }
     }
 
+    /// The three ways a name search can be answered find the same dossiers as a scan of the names:
+    /// the index's condition, the check on each row (a common word over many dossiers), and the
+    /// index's own count of the province (which decides between them).
+    @Test(arguments: TestDatabase.available)
+    func theIndexTheRowCheckAndTheCountAgree(db: TestDatabase) async throws {
+        try await TestApp.with(db, dossiers: 120) { t in
+            let sql = try #require(t.app.db as? any SQLDatabase)
+            let all = try await DossierModel.query(on: t.app.db).all()
+            struct Row: Decodable { let id: UUID }
+            for typed in ["nguyen", "van", "h", "thi h", "nguyen van", "le", "tran thi h", "xyz"] {
+                let words = IndexDossierText.words(typed)
+                let expected = Set(all.filter { d in
+                    let name = d.applicantSearch.split(separator: " ")
+                    return words.allSatisfy { w in name.contains { $0.hasPrefix(w) } }
+                }.map(\.id!))
+                func ids(_ condition: SQLQueryString) async throws -> Set<UUID> {
+                    Set(try await sql.raw("SELECT id FROM dossiers WHERE \(condition)").all(decoding: Row.self).map(\.id))
+                }
+                #expect(try await ids(NameSearchIndex.matching(words, dialect: sql.dialect.name)) == expected, "\(typed)")
+                #expect(try await ids(IndexDossierText.checkedPerRow(words)) == expected, "\(typed)")
+                #expect(try await NameSearchIndex.indexCount(words, limit: 10_000, on: sql) == expected.count, "\(typed)")
+                #expect(try await NameSearchIndex.indexCount(words, limit: 2, on: sql) == min(expected.count, 3), "\(typed)")
+            }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func everyFilterFindsWhatAScanFinds(db: TestDatabase) async throws {
         try await TestApp.with(db, dossiers: 80) { t in

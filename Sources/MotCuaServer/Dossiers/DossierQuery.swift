@@ -93,16 +93,23 @@ struct DossierQuery: Content {
         case "-code": order = { $0.sort(\.$code, .descending) }
         default: throw ServiceError(.unprocessableEntity, "Cách sắp xếp \"\(sort)\" không hợp lệ.")
         }
-        let query = try await filtered(actor: actor, at: now, on: db)
         let per = per ?? 20
         let page = page ?? 1
         var known: MatchCount?
+        var nameMatches: Int?
         if isNameSearch, actor.scope == .everything, !hasFiltersBesidesName, let sql = db as? any SQLDatabase {
-            // The whole province and nothing but the name: the full-text index counts its own matches.
+            // The whole province and nothing but the name: the full-text index counts its own matches,
+            // once, and the count decides how the page is read (nameCondition).
             let n = try await NameSearchIndex.indexCount(IndexDossierText.words(q ?? ""), limit: Self.window, on: sql)
+            nameMatches = n
             known = MatchCount(value: min(n, Self.window), isExact: n <= Self.window)
         }
-        if isNameSearch, !Self.isSQLite(db), (known?.value ?? 0) <= Self.fewToSortHere {
+        let query = try await filtered(actor: actor, at: now, on: db, nameMatches: nameMatches)
+        // PostgreSQL: the matches are read once with their sort keys and sorted here when they fit in
+        // the window (a province's counted ones, or a scope's, read up to the window); the planner
+        // would otherwise walk the order's index building each row's name tokens (300 ms for "nguyen
+        // van" at a million dossiers).
+        if isNameSearch, !Self.isSQLite(db), (known?.value ?? 0) <= Self.window, known?.isExact ?? true {
             if let items = try await Self.pageOfFew(
                 query, sort: sort, range: ((page - 1) * per)..<(page * per), on: db)
             {
@@ -179,15 +186,18 @@ struct DossierQuery: Content {
         return (ids.compactMap { byID[$0] }, MatchCount(value: keys.count, isExact: true))
     }
 
-    /// PostgreSQL, a province's name search counted by the index: up to this many matches, their rows
-    /// are read and sorted here (pageOfFew); beyond, the order's index is walked and the names checked
-    /// on its way, which meets a page of a common word's matches within a few thousand rows.
+    /// SQLite, a name search counted by the index: up to this many matches, they are read through it;
+    /// beyond, the order's index is walked and the names checked on its way, which meets a page of
+    /// a common word's matches within a few thousand rows.
     static let fewToSortHere = 2_000
 
     static func isSQLite(_ db: any Database) -> Bool { (db as? any SQLDatabase)?.dialect.name == "sqlite" }
 
     /// The query of the user's scope with every filter given.
-    func filtered(actor: Actor, at now: Date, on db: any Database) async throws -> QueryBuilder<DossierModel> {
+    /// `nameMatches`: how many dossiers of the province the name words match, when already counted.
+    func filtered(actor: Actor, at now: Date, on db: any Database, nameMatches: Int? = nil) async throws
+        -> QueryBuilder<DossierModel>
+    {
         let scope = actor.scope
         // An empty form field ("Tất cả trạng thái") means no filter.
         func given(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
@@ -331,7 +341,8 @@ struct DossierQuery: Content {
                     query.filter(
                         .sql(
                             embed: try await Self.nameCondition(
-                                words, otherFilters: query, onlyScope: !hasFiltersBesidesName, on: db)))
+                                words, otherFilters: query, onlyScope: !hasFiltersBesidesName, counted: nameMatches,
+                                on: db)))
                 }
             }
         }
@@ -340,24 +351,36 @@ struct DossierQuery: Content {
 }
 
 extension DossierQuery {
-    /// The name words' condition. PostgreSQL's planner weighs its GIN index against the other indexes
-    /// itself. SQLite turns the full-text matches into a list of ids first, which costs as many ids as
-    /// the words match: when the words are common (say "nguyen", a tenth of a province) and the other
-    /// filters narrow the list more (a status, a step), the names are checked on the rows those
-    /// filters leave instead. So they are too when the words are common and nothing but the user's
-    /// scope narrows: the page then walks the order's index and meets its 20 matches within a few
-    /// hundred rows, and the count is the full-text index's own (the province) or read from the
-    /// scope's name index (IndexScopedNames); the list of ids would cost as many ids as the words
-    /// match (a given name, "van", "nguyen": 260-520 ms at a million dossiers, now 10-60 ms). Both
-    /// counts that decide are bounded, so deciding costs a few milliseconds.
+    /// The name words' condition. When the words are common (say "nguyen", a tenth of a province)
+    /// the names are checked on the rows the page walks instead of read from the full-text index:
+    /// the order's index (or the other filters' index) meets a page's 20 matches within a few
+    /// hundred rows, where the index would hand over every match to be sorted (260-520 ms at a
+    /// million dossiers for one common word). The count that decides is the province's, made once
+    /// by the caller (`counted`), or on SQLite a bounded count of the index; PostgreSQL otherwise
+    /// leaves the choice to its planner, which weighs its token index against the other indexes
+    /// with statistics of each token. SQLite turns the full-text matches into a list of ids, so it
+    /// also checks per row when the other filters (a status, a step) leave fewer rows than the words
+    /// match; a department's or an agency's count is then read from the scope's name index
+    /// (IndexScopedNames).
     static func nameCondition(
-        _ words: [String], otherFilters: QueryBuilder<DossierModel>, onlyScope: Bool, on db: any Database
+        _ words: [String], otherFilters: QueryBuilder<DossierModel>, onlyScope: Bool, counted: Int?,
+        on db: any Database
     ) async throws -> SQLQueryString {
+        let few = fewToSortHere, probe = 20_000
         guard isSQLite(db), let sql = db as? any SQLDatabase else {
+            // One word matching more than the window: walk the order's index, checking the name with a
+            // LIKE, which the planner prices as selective enough to walk. Fewer matches, or several
+            // words (whose LIKEs it would multiply into "one row" and answer by reading the whole
+            // table), are the token index's, whose statistics it knows.
+            if let counted, counted > window, words.count == 1 { return IndexDossierText.checkedPerRow(words) }
             return NameSearchIndex.matching(words, dialect: "postgresql")
         }
-        let few = 2_000, probe = 20_000
-        let byIndex = try await IndexDossierText.indexCount(words, limit: probe, on: sql)
+        let byIndex: Int
+        if let counted {
+            byIndex = counted
+        } else {
+            byIndex = try await IndexDossierText.indexCount(words, limit: probe, on: sql)
+        }
         if byIndex > few {
             if onlyScope { return IndexDossierText.checkedPerRow(words) }
             let byOthers = try await MatchCount.of(otherFilters, limit: probe, on: db)
