@@ -87,7 +87,7 @@ def test_public_lookup_by_code_and_secret(browser, server):
     browser.get(server + "/")
     browser.find_element(By.NAME, "code").send_keys(code)
     browser.find_element(By.NAME, "secret").send_keys(secret)
-    browser.find_element(By.CSS_SELECTOR, "form.card button").click()
+    browser.find_element(By.CSS_SELECTOR, "form[action='/tra-cuu'] button").click()
     wait_for(browser, "Chờ bàn giao")
     assert "Lê Thị Hồng Nhung" in browser.page_source
     browser.get(server + f"/tra-cuu?code={code}&secret={'0000' if secret != '0000' else '1111'}")

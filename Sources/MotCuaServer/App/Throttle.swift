@@ -66,6 +66,20 @@ struct Throttle: Sendable {
         return .locked(retryAfter: max(1, Int((until ?? t + Int64(lockout)) - t)))
     }
 
+    /// Whether any of these keys is locked now, read without writing: the seconds to wait, or nil.
+    static func lockedFor(_ keys: [(Throttle, String)], at now: Date, on db: any Database) async throws -> Int? {
+        let sql = db as! any SQLDatabase
+        let t = Int64(now.timeIntervalSince1970.rounded(.down))
+        let wanted = keys.map { $0.0.key($0.1) }
+        let rows = try await sql.raw(
+            """
+            SELECT locked_until FROM throttles WHERE throttle_key IN (\(binds: wanted)) AND locked_until > \(bind: t)
+            """
+        ).all()
+        let until = try rows.compactMap { try $0.decode(column: "locked_until", as: Int64?.self) }.max()
+        return until.map { max(1, Int($0 - t)) }
+    }
+
     /// Gives a reservation back: a correct attempt, or one refused by another throttle and never
     /// compared.
     func release(_ value: String, on db: any Database) async throws {

@@ -53,9 +53,17 @@ struct PublicLookup: Content {
 }
 
 enum LookupQuery {
-    /// The public lookup: the code and its secret must both match, else "not found". Guesses are
-    /// limited per code and per client address (`Throttle`): past the limit even the right secret
-    /// gets 429 until the lock passes.
+    /// The public lookup: the code and its secret must both match, else "not found".
+    ///
+    /// Guesses are limited per code (5 wrong secrets in 15 minutes) and per client address (20),
+    /// and a locked code or address gets 429 until the lock passes, the right secret included (or a
+    /// guesser would tell the right secret by its answer). A right secret never counts and writes
+    /// nothing: a family refreshing the page, or a commune office behind one address, is never
+    /// refused for looking up its own dossier. A wrong one counts in one atomic statement per
+    /// throttle. Within a server the comparisons of one code happen one at a time (`LookupGate`),
+    /// each after reading the locks and, when wrong, counted before the next: so at most five wrong
+    /// secrets of a code are ever compared and answered, concurrent guesses included (with several
+    /// server instances, at most one more per other instance, in flight at the lock's moment).
     static func run(code rawCode: String, secret rawSecret: String, client: String, on db: any Database) async throws
         -> LookupResult
     {
@@ -66,25 +74,28 @@ enum LookupQuery {
         else {
             throw ServiceError(.unprocessableEntity, "Mã hồ sơ hoặc mã tra cứu không hợp lệ.")
         }
-        // One reservation per code and per client address; one that is refused gives the other back.
+        let dossier = try await DossierModel.query(on: db).filter(\.$code == code).first()
         let throttles = [(Throttle.lookupCode, code), (Throttle.lookupAddress, client)]
-        var waits: [Int] = []
-        for (throttle, value) in throttles {
-            if case .locked(let seconds) = try await throttle.reserve(value, at: Date(), on: db) {
-                waits.append(seconds)
-            } else {
-                waits.append(0)
+        let found: DossierModel = try await LookupGate.shared.one(at: code) {
+            let now = Date()
+            if let wait = try await Throttle.lockedFor(throttles, at: now, on: db) {
+                throw ServiceError.tooManyAttempts("Đã nhập sai mã tra cứu quá nhiều lần.", retryAfter: wait)
             }
-        }
-        if let wait = waits.max(), wait > 0 {
-            for ((throttle, value), waited) in zip(throttles, waits) where waited == 0 {
-                try await throttle.release(value, on: db)
+            guard let dossier, Self.same(dossier.lookupSecret, secret) else {
+                var waits: [Int] = []
+                for (throttle, value) in throttles {
+                    if case .locked(let seconds) = try await throttle.reserve(value, at: now, on: db) {
+                        waits.append(seconds)
+                    }
+                }
+                if let wait = waits.max() {
+                    throw ServiceError.tooManyAttempts("Đã nhập sai mã tra cứu quá nhiều lần.", retryAfter: wait)
+                }
+                throw notFound
             }
-            throw ServiceError.tooManyAttempts("Đã nhập sai mã tra cứu quá nhiều lần.", retryAfter: wait)
+            return dossier
         }
-        guard let d = try await DossierModel.query(on: db).filter(\.$code == code).first(), d.lookupSecret == secret
-        else { throw notFound }
-        for (throttle, value) in throttles { try await throttle.release(value, on: db) }
+        let d = found
         let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
         return LookupResult(
             code: d.code, statusName: d.state.status.manualName, procedureName: terms.name,
@@ -93,5 +104,51 @@ enum LookupQuery {
             returnedAt: d.returnedAt,
             signed: try d.resultJSON.map { try JSON.decode(SignedResult.self, $0) },
             payment: try await PaymentModel.latest(of: d.id!, on: db)?.summary)
+    }
+
+    /// Compares two secrets in a time that does not depend on where they differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// One comparison at a time per dossier code within this server (LookupQuery): a lookup waits for
+/// the one before it on the same code, never for lookups of other codes. Only codes being looked up
+/// at the moment are held.
+actor LookupGate {
+    static let shared = LookupGate()
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func one<T: Sendable>(at key: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        await enter(key)
+        do {
+            let value = try await body()
+            leave(key)
+            return value
+        } catch {
+            leave(key)
+            throw error
+        }
+    }
+
+    private func enter(_ key: String) async {
+        if waiting[key] == nil {
+            waiting[key] = []
+            return
+        }
+        await withCheckedContinuation { waiting[key]!.append($0) }
+    }
+
+    private func leave(_ key: String) {
+        guard var queue = waiting[key] else { return }
+        if queue.isEmpty {
+            waiting[key] = nil
+        } else {
+            let next = queue.removeFirst()
+            waiting[key] = queue
+            next.resume()
+        }
     }
 }
