@@ -10,6 +10,7 @@ import time
 import urllib.request
 
 import pytest
+import vnpay_sandbox
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -27,14 +28,25 @@ def free_port():
 
 
 @pytest.fixture(scope="session")
-def server():
+def vnpay():
+    """VNPay's stand-in, which the server sends citizens to (MOTCUA_VNPAY_PAY_URL)."""
+    sandbox = vnpay_sandbox.Sandbox()
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture(scope="session")
+def server(vnpay):
     data = tempfile.mkdtemp(prefix="motcua-e2e-")
     port = free_port()
     log = open(os.path.join(data, "server.log"), "w")
     # Started outside the checkout: the server finds its templates from its own location.
     proc = subprocess.Popen([BINARY, "serve", "--port", str(port), "--data-dir", data, "--demo-dossiers", "150"],
                             cwd=data, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "MOTCUA_PAYMENT_SECRET": PAYMENT_SECRET})
+                            env={**os.environ, "MOTCUA_PAYMENT_SECRET": PAYMENT_SECRET,
+                                 "MOTCUA_VNPAY_TMN_CODE": vnpay_sandbox.TERMINAL,
+                                 "MOTCUA_VNPAY_HASH_SECRET": vnpay_sandbox.SECRET,
+                                 "MOTCUA_VNPAY_PAY_URL": vnpay.pay_url})
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
     while time.time() < deadline:
@@ -48,6 +60,7 @@ def server():
     else:
         proc.kill()
         raise RuntimeError("server did not start")
+    vnpay.ipn_url = base + "/api/v1/payments/vnpay/ipn"
     yield base
     proc.terminate()
     proc.wait(timeout=20)

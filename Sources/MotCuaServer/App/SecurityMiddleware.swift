@@ -10,6 +10,12 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+    /// The policy of a page whose form leads to another site (the lookup's "Thanh toán trực tuyến
+    /// qua VNPay", answered by a redirect there): browsers apply `form-action` to the redirect too.
+    static func contentSecurityPolicy(formsAlsoTo origin: String) -> String {
+        contentSecurityPolicy.replacingOccurrences(of: "form-action 'self'", with: "form-action 'self' \(origin)")
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         let h =

@@ -38,6 +38,10 @@ public struct Settings: Sendable {
     /// MOTCUA_PAYMENT_SECRET: the key shared with the payment platform, which signs its notices
     /// (HMAC-SHA256); without it online payment notices are refused.
     public var paymentSecret: String?
+    /// VNPay's merchant settings (MOTCUA_VNPAY_TMN_CODE, MOTCUA_VNPAY_HASH_SECRET, MOTCUA_VNPAY_PAY_URL,
+    /// MOTCUA_VNPAY_API_URL); nil without a terminal code and secret: the citizen is told to pay at
+    /// the counter.
+    public var vnpay: VNPaySettings?
 
     public init(
         database: String? = nil, dataDirectory: String? = nil,
@@ -109,6 +113,7 @@ public struct Settings: Sendable {
         self.chromium = PDFPrinter.find(environment: environment)
         self.signingSecret = environment["MOTCUA_SIGNING_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         self.paymentSecret = environment["MOTCUA_PAYMENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        self.vnpay = try VNPaySettings(environment: environment)
         self.resourceDirectory = Self.findResources(environment: environment)
     }
 

@@ -22,6 +22,9 @@ func routes(_ app: Application) throws {
         r.get("tra-cuu", use: pages.lookup)
         r.get("tra-cuu", "ket-qua", use: pages.resultFile)
         api(r).get("lookup", use: LookupAPI().lookup)
+        let vnpay = VNPayPages()  // Paying the fee through VNPay, with the code and secret.
+        r.post("thanh-toan", "vnpay", use: vnpay.start)
+        r.get("thanh-toan", "vnpay", "ket-qua", use: vnpay.returned)
     }
     app.feature(.publicFiles) { r in r.get("chu-ky-so", ":file", use: LookupPages().caFile) }
     app.feature(.catalogue) { r in  // The catalogue of procedures, and each procedure's page.
@@ -33,6 +36,7 @@ func routes(_ app: Application) throws {
     app.feature(.blankForms) { r in r.get("mau-don", ":code", ":position", use: ProceduresPage().downloadBlankForm) }
     app.feature(.paymentNotices) { r in  // The payment platform's signed notices.
         api(r).on(.POST, "payments", "notify", body: .collect(maxSize: "16kb"), use: PaymentNotices().notify)
+        api(r).get("payments", "vnpay", "ipn", use: VNPayPages().ipn)
     }
 
     app.feature(.login) { r in  // Log in and out.

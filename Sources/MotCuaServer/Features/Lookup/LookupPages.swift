@@ -14,16 +14,20 @@ struct LookupPages {
             let layout: PageLayout; let result: PublicLookup?; let error: String?; let code: String; let secret: String
             /// The signed result's check and downloads (the electronic copy and its signature).
             let signatureValid: Bool; let signatureText: String?; let resultHref: String?; let signatureHref: String?
+            /// The fee still to pay, and whether it can be paid here through VNPay.
+            let dueAmount: String?; let payOnline: Bool
         }
         let code = req.query[String.self, at: "code"] ?? ""
         let secret = req.query[String.self, at: "secret"] ?? ""
         var result: PublicLookup?
         var failure: ServiceError?
         var check: ResultSigning.Check?
+        var due: Int?
         if !code.isEmpty || !secret.isEmpty {
             do {
                 let found = try await LookupQuery.run(code: code, secret: secret, client: req.clientAddress, on: req.db)
                 result = PublicLookup(found, time: PageTime.dateTime)
+                due = found.awaitingPaymentVND
                 if let signed = found.signed { check = await req.motcua.signing.check(signed, files: req.motcua.files) }
             } catch let e as ServiceError { failure = e }
         }
@@ -35,9 +39,18 @@ struct LookupPages {
                 secret: secret,
                 signatureValid: check?.valid ?? false, signatureText: check?.text,
                 resultHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)",
-                signatureHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)&tep=chu-ky")
+                signatureHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)&tep=chu-ky",
+                dueAmount: due.map { PageTime.number($0) + " đồng" }, payOnline: req.motcua.settings.vnpay != nil)
         ).encodeResponse(status: failure?.status ?? .ok, for: req)
         if let failure { response.add(headersOf: failure) }
+        if due != nil, let vnpay = req.motcua.settings.vnpay, let url = URL(string: vnpay.paymentURL),
+            let scheme = url.scheme, let host = url.host
+        {
+            let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+            response.headers.replaceOrAdd(
+                name: "Content-Security-Policy",
+                value: SecurityHeadersMiddleware.contentSecurityPolicy(formsAlsoTo: origin))
+        }
         return response
     }
 

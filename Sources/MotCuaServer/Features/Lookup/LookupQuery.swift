@@ -5,6 +5,7 @@ import Vapor
 
 /// What anyone may learn of a dossier with its code and 4-digit secret.
 struct LookupResult {
+    let dossierID: UUID
     let code: String
     let statusName: String
     let procedureName: String
@@ -17,6 +18,8 @@ struct LookupResult {
     let signed: SignedResult?
     /// The fee's payment ("Chờ thanh toán 200.000 đồng ..."), if one was requested.
     let payment: String?
+    /// The fee still to pay, while a payment request is open.
+    let awaitingPaymentVND: Int?
 }
 
 /// The lookup as shown: by the API with instants in ISO 8601 (+07:00), by the page as
@@ -97,13 +100,15 @@ enum LookupQuery {
         }
         let d = found
         let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
+        let payment = try await PaymentModel.latest(of: d.id!, on: db)
         return LookupResult(
-            code: d.code, statusName: d.state.status.manualName, procedureName: terms.name,
+            dossierID: d.id!, code: d.code, statusName: d.state.status.manualName, procedureName: terms.name,
             applicantName: d.applicantName,
             receivedAt: d.receivedAt, appointmentAt: d.appointmentAt, completedAt: d.completedAt,
             returnedAt: d.returnedAt,
             signed: try d.resultJSON.map { try JSON.decode(SignedResult.self, $0) },
-            payment: try await PaymentModel.latest(of: d.id!, on: db)?.summary)
+            payment: payment?.summary,
+            awaitingPaymentVND: payment?.status == PaymentStatus.awaiting.rawValue ? payment?.amountVND : nil)
     }
 
     /// Compares two secrets in a time that does not depend on where they differ.

@@ -67,25 +67,37 @@ struct PaymentNotices {
         guard notice.dossierCode.count <= 100, notice.amount > 0 else {
             throw ServiceError(.unprocessableEntity, "Mã hồ sơ hoặc số tiền của thông báo thanh toán không hợp lệ.")
         }
+        return try await Self.record(
+            dossierCode: notice.dossierCode, transactionId: notice.transactionId, receipt: notice.transactionId,
+            amount: notice.amount, req: req)
+    }
+
+    /// Records a fee paid online, as a platform reports it (this notice, VNPay's IPN): the dossier's
+    /// open payment request becomes paid by the "confirm payment" action of the payment platform,
+    /// once per `transactionId` (unique in `payments`): a repeated or concurrent report answers
+    /// `recorded: false`. An amount other than the one requested is refused (422).
+    static func record(dossierCode: String, transactionId: String, receipt: String, amount: Int, req: Request)
+        async throws -> Answer
+    {
         // A lost race (another copy of the notice, or the desk acting at the same moment) is
         // retried: the copy then finds its transaction recorded.
         // The request is read before the transaction: the payment that ends it commits with its
         // transaction id, so a request gone means the id is visible.
         for attempt in 0..<5 {
-            guard let d = try await DossierModel.query(on: req.db).filter(\.$code == notice.dossierCode).first() else {
-                if let answer = try await Self.alreadyRecorded(notice, on: req.db) { return answer }
+            guard let d = try await DossierModel.query(on: req.db).filter(\.$code == dossierCode).first() else {
+                if let answer = try await alreadyRecorded(dossierCode, transactionId, on: req.db) { return answer }
                 throw ServiceError.notFound
             }
             guard let awaiting = try await PaymentModel.awaiting(of: d.id!, on: req.db) else {
-                if let answer = try await Self.alreadyRecorded(notice, on: req.db) { return answer }
+                if let answer = try await alreadyRecorded(dossierCode, transactionId, on: req.db) { return answer }
                 throw ServiceError(.conflict, "Hồ sơ \(d.code) không chờ thanh toán.")
             }
-            if let answer = try await Self.alreadyRecorded(notice, on: req.db) { return answer }
-            if let due = awaiting.amountVND, due != notice.amount {
+            if let answer = try await alreadyRecorded(dossierCode, transactionId, on: req.db) { return answer }
+            if let due = awaiting.amountVND, due != amount {
                 throw ServiceError(
                     .unprocessableEntity,
                     """
-                    Số tiền đã thanh toán (\(PageTime.number(notice.amount)) đồng) khác số tiền phải nộp \
+                    Số tiền đã thanh toán (\(PageTime.number(amount)) đồng) khác số tiền phải nộp \
                     (\(PageTime.number(due)) đồng).
                     """
                 )
@@ -93,12 +105,11 @@ struct PaymentNotices {
             do {
                 _ = try await req.motcua.dossiers.perform(
                     .confirmPayment, code: d.code,
-                    inputs: ActionInputs(
-                        amount: notice.amount, paymentReceipt: notice.transactionId, paymentMethod: .online),
+                    inputs: ActionInputs(amount: amount, paymentReceipt: receipt, paymentMethod: .online),
                     expectedVersion: d.version, actor: .paymentPlatform(agency: d.agencyID), at: Date(),
-                    paymentTransaction: notice.transactionId, on: req.db)
+                    paymentTransaction: transactionId, on: req.db)
                 return Answer(
-                    dossierCode: d.code, transactionId: notice.transactionId, status: PaymentStatus.paid.rawValue,
+                    dossierCode: d.code, transactionId: transactionId, status: PaymentStatus.paid.rawValue,
                     recorded: true)
             } catch let error as ServiceError where error.status == .conflict && attempt < 4 {
                 continue
@@ -111,13 +122,15 @@ struct PaymentNotices {
 
     /// The answer to a notice whose transaction is already recorded; another dossier's transaction
     /// under the same id is a conflict.
-    static func alreadyRecorded(_ notice: Notice, on db: any Database) async throws -> Answer? {
-        guard let paid = try await PaymentModel.query(on: db).filter(\.$transactionID == notice.transactionId).first()
+    static func alreadyRecorded(_ dossierCode: String, _ transactionId: String, on db: any Database) async throws
+        -> Answer?
+    {
+        guard let paid = try await PaymentModel.query(on: db).filter(\.$transactionID == transactionId).first()
         else { return nil }
-        guard let d = try await DossierModel.find(paid.dossierID, on: db), d.code == notice.dossierCode else {
-            throw ServiceError(.conflict, "Mã giao dịch \(notice.transactionId) đã được ghi nhận cho hồ sơ khác.")
+        guard let d = try await DossierModel.find(paid.dossierID, on: db), d.code == dossierCode else {
+            throw ServiceError(.conflict, "Mã giao dịch \(transactionId) đã được ghi nhận cho hồ sơ khác.")
         }
-        return Answer(dossierCode: d.code, transactionId: notice.transactionId, status: paid.status, recorded: false)
+        return Answer(dossierCode: d.code, transactionId: transactionId, status: paid.status, recorded: false)
     }
 
     /// The bytes of "sha256=<64 hex digits>", nil if it is not that.

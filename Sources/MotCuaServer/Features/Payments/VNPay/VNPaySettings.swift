@@ -1,0 +1,41 @@
+import Foundation
+import MotCuaCore
+
+/// The merchant's settings VNPay gives with the contract: the terminal code (`vnp_TmnCode`), the
+/// secret the hashes are made with, the payment address and the merchant API (`querydr`).
+public struct VNPaySettings: Sendable {
+    public var terminalCode: String
+    public var hashSecret: String
+    /// Where the citizen is sent to pay (VNPay's sandbox by default).
+    public var paymentURL: String
+    /// The merchant API that answers `querydr` (VNPay's sandbox by default).
+    public var apiURL: String
+    /// How long an order may be paid: `vnp_ExpireDate` is this after `vnp_CreateDate`.
+    public var orderMinutes: Int = 15
+
+    public static let sandboxPaymentURL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+    public static let sandboxAPIURL = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
+
+    /// nil when neither the terminal code nor the secret is set; one without the other is an error.
+    init?(environment: [String: String]) throws {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let code = value("MOTCUA_VNPAY_TMN_CODE"), secret = value("MOTCUA_VNPAY_HASH_SECRET")
+        guard code != nil || secret != nil else { return nil }
+        guard let code, let secret else {
+            throw CalendarError.invalidDuration(
+                "Cần đặt cả MOTCUA_VNPAY_TMN_CODE và MOTCUA_VNPAY_HASH_SECRET (hoặc không đặt cả hai)")
+        }
+        guard code.count <= 8, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw CalendarError.invalidDuration(
+                "MOTCUA_VNPAY_TMN_CODE=\"\(code)\" phải là mã website (tối đa 8 chữ, số)")
+        }
+        terminalCode = code
+        hashSecret = secret
+        paymentURL = value("MOTCUA_VNPAY_PAY_URL") ?? Self.sandboxPaymentURL
+        apiURL = value("MOTCUA_VNPAY_API_URL") ?? Self.sandboxAPIURL
+        for (name, url) in [("MOTCUA_VNPAY_PAY_URL", paymentURL), ("MOTCUA_VNPAY_API_URL", apiURL)] {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil
+            else { throw CalendarError.invalidDuration("\(name)=\"\(url)\" phải là địa chỉ http:// hoặc https://") }
+        }
+    }
+}
