@@ -80,6 +80,22 @@ import Vapor
             #expect(statuses.filter { $0.key != 39 }.allSatisfy { [.notFound, .tooManyRequests].contains($0.value) })
             #expect([.ok, .tooManyRequests].contains(statuses[39]))
             #expect(try await t.request(.GET, "/api/v1/lookup?code=\(d.dossier.code)&secret=\(d.lookupSecret)").status == .tooManyRequests)
+
+            // Three wrong secrets already counted, then 20 at once that all read that count: two more
+            // are compared, never five more.
+            let other = try await received(t)
+            for n in 1...3 {
+                #expect(try await t.request(.GET, "/api/v1/lookup?code=\(other.dossier.code)&secret=\(wrong(other.lookupSecret, n))").status == .notFound)
+            }
+            let late = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for n in 0..<20 {
+                    let secret = wrong(other.lookupSecret, n + 10)
+                    group.addTask { try await t.request(.GET, "/api/v1/lookup?code=\(other.dossier.code)&secret=\(secret)").status }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(late.filter { $0 == .notFound }.count == 2, "\(late)")
+            #expect(try await t.request(.GET, "/api/v1/lookup?code=\(other.dossier.code)&secret=\(other.lookupSecret)").status == .tooManyRequests)
         }
     }
 

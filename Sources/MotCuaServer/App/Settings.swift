@@ -153,6 +153,8 @@ struct MotCuaContext: Sendable {
     let files: FileStore
     let printer: PDFPrinter
     let signing: ResultSigning
+    /// This instance's wrong lookup secrets per code (LookupQuery).
+    let lookupGuesses = LookupGuesses()
     private let live: LiveCalendar
 
     init(settings: Settings, calendar: WorkingCalendar) {

@@ -7,6 +7,6 @@ struct LookupAPI {
             throw ServiceError(.unprocessableEntity, "Cần nhập mã hồ sơ và mã tra cứu.")
         }
         return PublicLookup(
-            try await LookupQuery.run(code: code, secret: secret, client: req.clientAddress, on: req.db))
+            try await LookupQuery.run(code: code, secret: secret, req: req))
     }
 }

@@ -25,7 +25,7 @@ struct LookupPages {
         var due: Int?
         if !code.isEmpty || !secret.isEmpty {
             do {
-                let found = try await LookupQuery.run(code: code, secret: secret, client: req.clientAddress, on: req.db)
+                let found = try await LookupQuery.run(code: code, secret: secret, req: req)
                 result = PublicLookup(found, time: PageTime.dateTime)
                 due = found.awaitingPaymentVND
                 if let signed = found.signed { check = await req.motcua.signing.check(signed, files: req.motcua.files) }
@@ -61,7 +61,7 @@ struct LookupPages {
     func resultFile(req: Request) async throws -> Response {
         let found = try await LookupQuery.run(
             code: req.query[String.self, at: "code"] ?? "", secret: req.query[String.self, at: "secret"] ?? "",
-            client: req.clientAddress, on: req.db)
+            req: req)
         guard let signed = found.signed else { throw ServiceError(.notFound, "Hồ sơ chưa có kết quả được ký số.") }
         let signature = req.query[String.self, at: "tep"] == "chu-ky"
         let files = req.motcua.files

@@ -1,6 +1,8 @@
 import Fluent
 import Foundation
 import MotCuaCore
+import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
 /// What anyone may learn of a dossier with its code and 4-digit secret.
@@ -62,53 +64,57 @@ enum LookupQuery {
     /// and a locked code or address gets 429 until the lock passes, the right secret included (or a
     /// guesser would tell the right secret by its answer). A right secret never counts and writes
     /// nothing: a family refreshing the page, or a commune office behind one address, is never
-    /// refused for looking up its own dossier. A wrong one counts in one atomic statement per
-    /// throttle. Within a server the comparisons of one code happen one at a time (`LookupGate`),
-    /// each after reading the locks and, when wrong, counted before the next: so at most five wrong
-    /// secrets of a code are ever compared and answered, concurrent guesses included (with several
-    /// server instances, at most one more per other instance, in flight at the lock's moment).
-    static func run(code rawCode: String, secret rawSecret: String, client: String, on db: any Database) async throws
-        -> LookupResult
-    {
+    /// refused for looking up its own dossier. One read brings the dossier, its payment and the
+    /// locks; the comparison then happens in `LookupGuesses`, which holds this server's wrong
+    /// guesses per code until the database counts them: a sixth guess in a burst reads the count
+    /// again once the five are written, and meets the lock. So at most five wrong secrets of a code
+    /// are compared and answered, concurrent guesses included (with several server instances, at
+    /// most one more per other instance, in flight when the lock falls). A wrong one is counted in
+    /// the database, one atomic statement per throttle, for every instance.
+    static func run(code rawCode: String, secret rawSecret: String, req: Request) async throws -> LookupResult {
+        let db = req.db, client = req.clientAddress
         let code = rawCode.trimmingCharacters(in: .whitespaces).uppercased(),
             secret = rawSecret.trimmingCharacters(in: .whitespaces)
-        let notFound = ServiceError(.notFound, "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập.")
         guard !code.isEmpty, code.count <= 40, TextInput.isClean(code), secret.count <= 10, TextInput.isClean(secret)
         else {
             throw ServiceError(.unprocessableEntity, "Mã hồ sơ hoặc mã tra cứu không hợp lệ.")
         }
-        let dossier = try await DossierModel.query(on: db).filter(\.$code == code).first()
         let throttles = [(Throttle.lookupCode, code), (Throttle.lookupAddress, client)]
-        let found: DossierModel = try await LookupGate.shared.one(at: code) {
-            let now = Date()
-            if let wait = try await Throttle.lockedFor(throttles, at: now, on: db) {
-                throw ServiceError.tooManyAttempts("Đã nhập sai mã tra cứu quá nhiều lần.", retryAfter: wait)
+        let tooMany = "Đã nhập sai mã tra cứu quá nhiều lần."
+        let guesses = req.motcua.lookupGuesses
+        var now: Date, read: LookupRead, decision: LookupGuesses.Decision
+        var attempts = 0
+        repeat {
+            // Wrong guesses whose count is being written: read again once they are.
+            if attempts > 0 { try await Task.sleep(for: .milliseconds(5)) }
+            attempts += 1
+            guard attempts <= 200 else {
+                throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.")
             }
-            guard let dossier, Self.same(dossier.lookupSecret, secret) else {
-                var waits: [Int] = []
-                for (throttle, value) in throttles {
-                    if case .locked(let seconds) = try await throttle.reserve(value, at: now, on: db) {
-                        waits.append(seconds)
-                    }
-                }
-                if let wait = waits.max() {
-                    throw ServiceError.tooManyAttempts("Đã nhập sai mã tra cứu quá nhiều lần.", retryAfter: wait)
-                }
-                throw notFound
+            now = Date()
+            read = try await LookupRead.fetch(code: code, locks: throttles, at: now, on: db)
+            if let wait = read.lockedFor { throw ServiceError.tooManyAttempts(tooMany, retryAfter: wait) }
+            decision = guesses.compare(code: code, read: now, failuresRead: read.codeFailures, at: Date()) {
+                read.secret.map { same($0, secret) } ?? false
             }
-            return dossier
+        } while decision == .readAgain
+        switch decision {
+        case .right:
+            break
+        case .readAgain:
+            throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.")
+        case .wrong(let id):
+            var waits: [Int] = []
+            defer { guesses.written(code: code, id: id, at: Date()) }
+            for (throttle, value) in throttles {
+                if case .locked(let seconds) = try await throttle.reserve(value, at: now, on: db) {
+                    waits.append(seconds)
+                }
+            }
+            if let wait = waits.max() { throw ServiceError.tooManyAttempts(tooMany, retryAfter: wait) }
+            throw ServiceError(.notFound, "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập.")
         }
-        let d = found
-        let terms = try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
-        let payment = try await PaymentModel.latest(of: d.id!, on: db)
-        return LookupResult(
-            dossierID: d.id!, code: d.code, statusName: d.state.status.manualName, procedureName: terms.name,
-            applicantName: d.applicantName,
-            receivedAt: d.receivedAt, appointmentAt: d.appointmentAt, completedAt: d.completedAt,
-            returnedAt: d.returnedAt,
-            signed: try d.resultJSON.map { try JSON.decode(SignedResult.self, $0) },
-            payment: payment?.summary,
-            awaitingPaymentVND: payment?.status == PaymentStatus.awaiting.rawValue ? payment?.amountVND : nil)
+        return try read.result()
     }
 
     /// Compares two secrets in a time that does not depend on where they differ.
@@ -119,41 +125,134 @@ enum LookupQuery {
     }
 }
 
-/// One comparison at a time per dossier code within this server (LookupQuery): a lookup waits for
-/// the one before it on the same code, never for lookups of other codes. Only codes being looked up
-/// at the moment are held.
-actor LookupGate {
-    static let shared = LookupGate()
-    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+/// This server's wrong lookup secrets per dossier code, while the database may not show them yet.
+/// A lookup reads the code's count of wrong secrets with the dossier, then compares under one lock:
+/// the count it read, plus the wrong secrets this server compared whose count was not yet written
+/// when it read, must stay under the limit, else it reads the count again once they are written
+/// (then a count at the limit is a lock, 429). So a burst of guesses that all read "no failure"
+/// still gets exactly five comparisons. A guess is forgotten a
+/// minute after its count is written (a lookup's read is older than that only if the server hangs).
+/// The lock is held for a comparison of a few bytes, never across a read or a write.
+final class LookupGuesses: Sendable {
+    enum Decision: Equatable {
+        case right
+        case wrong(id: UInt64)
+        /// The count read and this server's guesses not yet seen by that read reach the limit, while
+        /// some of those may already be in the count: read the count again once they are written.
+        case readAgain
+    }
 
-    func one<T: Sendable>(at key: String, _ body: @Sendable () async throws -> T) async throws -> T {
-        await enter(key)
-        do {
-            let value = try await body()
-            leave(key)
-            return value
-        } catch {
-            leave(key)
-            throw error
+    private struct Guess {
+        let id: UInt64
+        var written: Date?
+    }
+
+    private struct State {
+        var next: UInt64 = 0
+        var byCode: [String: [Guess]] = [:]
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    func compare(code: String, read: Date, failuresRead: Int, at now: Date, _ isRight: () -> Bool) -> Decision {
+        let throttle = Throttle.lookupCode
+        let forgotten = now.addingTimeInterval(-60)
+        return state.withLockedValue { state in
+            let guesses = (state.byCode[code] ?? []).filter { $0.written.map { $0 > forgotten } ?? true }
+            let unseen = guesses.filter { $0.written.map { $0 > read } ?? true }.count
+            state.byCode[code] = guesses.isEmpty ? nil : guesses
+            if unseen > 0, failuresRead + unseen >= throttle.limit { return .readAgain }
+            if isRight() { return .right }
+            state.next += 1
+            state.byCode[code, default: []].append(Guess(id: state.next, written: nil))
+            return .wrong(id: state.next)
         }
     }
 
-    private func enter(_ key: String) async {
-        if waiting[key] == nil {
-            waiting[key] = []
-            return
+    /// The wrong guess's count is in the database (or its write failed): lookups that read after
+    /// this see it there.
+    func written(code: String, id: UInt64, at now: Date) {
+        state.withLockedValue { state in
+            guard let i = state.byCode[code]?.firstIndex(where: { $0.id == id }) else { return }
+            state.byCode[code]![i].written = now
+            // Codes whose guesses are all forgotten are dropped now and then.
+            if state.byCode.count > 10_000 {
+                let forgotten = now.addingTimeInterval(-60)
+                state.byCode = state.byCode.filter { $0.value.contains { $0.written.map { $0 > forgotten } ?? true } }
+            }
         }
-        await withCheckedContinuation { waiting[key]!.append($0) }
+    }
+}
+
+/// What the lookup reads, in one statement: the locks of its throttles, and the dossier with its
+/// latest payment when the code exists.
+struct LookupRead {
+    let lockedFor: Int?
+    /// The wrong secrets counted for the code (the first throttle) in its current window.
+    let codeFailures: Int
+    let secret: String?
+    let row: any SQLRow
+
+    static func fetch(code: String, locks: [(Throttle, String)], at now: Date, on db: any Database) async throws
+        -> LookupRead
+    {
+        let t = Int64(now.timeIntervalSince1970.rounded(.down))
+        let keys = locks.map { $0.0.key($0.1) }
+        let row = try await (db as! any SQLDatabase).raw(
+            """
+            SELECT (SELECT MAX(locked_until) FROM throttles WHERE throttle_key IN (\(binds: keys)) \
+            AND locked_until > \(bind: t)) AS locked_until,
+            (SELECT CASE WHEN window_start <= \(bind: t - Int64(Throttle.lookupCode.window)) \
+            AND COALESCE(locked_until, 0) <= \(bind: t) THEN 0 ELSE failures END \
+            FROM throttles WHERE throttle_key = \(bind: keys[0])) AS code_failures,
+            d.id, d.code, d.lookup_secret, d.status, d.procedure_terms, d.applicant_name, d.received_at,
+            d.appointment_at, d.completed_at, d.returned_at, d.result_json,
+            p.status AS payment_status, p.amount_vnd AS payment_amount, p.method AS payment_method,
+            p.receipt AS payment_receipt, p.paid_at AS payment_paid_at, p.requested_at AS payment_requested_at
+            FROM (SELECT 1 AS one) AS lookup
+            LEFT JOIN dossiers d ON d.code = \(bind: code)
+            LEFT JOIN payments p ON p.id = (SELECT q.id FROM payments q WHERE q.dossier_id = d.id \
+            ORDER BY q.requested_at DESC LIMIT 1)
+            """
+        ).first()
+        guard let row else { throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.") }
+        let until = try row.decode(column: "locked_until", as: Int64?.self)
+        return LookupRead(
+            lockedFor: until.map { max(1, Int($0 - t)) },
+            codeFailures: try row.decode(column: "code_failures", as: Int?.self) ?? 0,
+            secret: try row.decode(column: "lookup_secret", as: String?.self),
+            row: row)
     }
 
-    private func leave(_ key: String) {
-        guard var queue = waiting[key] else { return }
-        if queue.isEmpty {
-            waiting[key] = nil
-        } else {
-            let next = queue.removeFirst()
-            waiting[key] = queue
-            next.resume()
+    /// The procedure's name as received; the rest of its terms is not needed here.
+    private struct Named: Decodable { let name: String }
+
+    func result() throws -> LookupResult {
+        func value<T: Decodable>(_ column: String, _ type: T.Type = T.self) throws -> T {
+            try row.decode(column: column, as: T.self)
         }
+        var payment: PaymentModel?
+        if let status: String = try value("payment_status") {
+            let p = PaymentModel()
+            p.status = status
+            p.amountVND = try value("payment_amount")
+            p.method = try value("payment_method")
+            p.receipt = try value("payment_receipt")
+            p.paidAt = try value("payment_paid_at")
+            p.requestedAt = try value("payment_requested_at")
+            payment = p
+        }
+        guard let status = Status(rawValue: try value("status")) else {
+            throw ServiceError(.internalServerError, "Trạng thái hồ sơ không hợp lệ.")
+        }
+        return LookupResult(
+            dossierID: try value("id"), code: try value("code"), statusName: status.manualName,
+            procedureName: try JSON.decode(Named.self, try value("procedure_terms")).name,
+            applicantName: try value("applicant_name"),
+            receivedAt: try value("received_at"), appointmentAt: try value("appointment_at"),
+            completedAt: try value("completed_at"), returnedAt: try value("returned_at"),
+            signed: try (try value("result_json", String?.self)).map { try JSON.decode(SignedResult.self, $0) },
+            payment: payment?.summary,
+            awaitingPaymentVND: payment?.status == PaymentStatus.awaiting.rawValue ? payment?.amountVND : nil)
     }
 }

@@ -26,7 +26,7 @@ struct VNPayPages {
             throw ServiceError(.unprocessableEntity, "Thiếu mã hồ sơ hoặc mã tra cứu.")
         }
         let found = try await LookupQuery.run(
-            code: form.code, secret: form.secret, client: req.clientAddress, on: req.db)
+            code: form.code, secret: form.secret, req: req)
         guard let awaiting = try await PaymentModel.awaiting(of: found.dossierID, on: req.db),
             let amount = awaiting.amountVND, amount > 0
         else {
