@@ -25,6 +25,9 @@ func routes(_ app: Application) throws {
         let vnpay = VNPayPages()  // Paying the fee through VNPay, with the code and secret.
         r.post("thanh-toan", "vnpay", use: vnpay.start)
         r.get("thanh-toan", "vnpay", "ket-qua", use: vnpay.returned)
+        let rating = RatingPages()  // Đánh giá mức độ hài lòng, with the code and secret.
+        r.get("danh-gia", use: rating.show)
+        r.post("danh-gia", use: rating.submit)
     }
     app.feature(.publicFiles) { r in r.get("chu-ky-so", ":file", use: LookupPages().caFile) }
     app.feature(.catalogue) { r in  // The catalogue of procedures, and each procedure's page.

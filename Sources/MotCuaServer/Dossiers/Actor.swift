@@ -34,6 +34,12 @@ struct Actor: Sendable {
         self.departmentID = departmentID
     }
 
+    /// The applicant, proven by the dossier's code and lookup secret (the portal's rating, the
+    /// receipt's QR code): a citizen for the state machine, reaching only that dossier's agency.
+    static func applicant(named name: String, agency: UUID) -> Actor {
+        Actor(id: nil, name: name, roles: [.citizen], scope: .agency(agency), agencyID: agency)
+    }
+
     /// The payment platform confirming a payment of a dossier of `agency`.
     static func paymentPlatform(agency: UUID) -> Actor {
         var a = Actor(

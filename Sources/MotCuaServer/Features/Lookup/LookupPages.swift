@@ -1,4 +1,5 @@
 import Foundation
+import MotCuaCore
 import Vapor
 
 /// The portal's home page and "Tra cứu hồ sơ" by code and secret.
@@ -16,6 +17,8 @@ struct LookupPages {
             let signatureValid: Bool; let signatureText: String?; let resultHref: String?; let signatureHref: String?
             /// The fee still to pay, and whether it can be paid here through VNPay.
             let dueAmount: String?; let payOnline: Bool
+            /// Once returned: the rating given, or the link to give it.
+            let rating: String?; let rateHref: String?
         }
         let code = req.query[String.self, at: "code"] ?? ""
         let secret = req.query[String.self, at: "secret"] ?? ""
@@ -23,11 +26,16 @@ struct LookupPages {
         var failure: ServiceError?
         var check: ResultSigning.Check?
         var due: Int?
+        var rating: String?, rateHref: String?
         if !code.isEmpty || !secret.isEmpty {
             do {
                 let found = try await LookupQuery.run(code: code, secret: secret, req: req)
                 result = PublicLookup(found, time: PageTime.dateTime)
                 due = found.awaitingPaymentVND
+                rating = found.rating?.vietnameseName
+                if found.status == .returned, found.rating == nil {
+                    rateHref = "/danh-gia?code=\(Self.encoded(found.code))&secret=\(Self.encoded(secret))"
+                }
                 if let signed = found.signed { check = await req.motcua.signing.check(signed, files: req.motcua.files) }
             } catch let e as ServiceError { failure = e }
         }
@@ -40,7 +48,8 @@ struct LookupPages {
                 signatureValid: check?.valid ?? false, signatureText: check?.text,
                 resultHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)",
                 signatureHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)&tep=chu-ky",
-                dueAmount: due.map { PageTime.number($0) + " đồng" }, payOnline: req.motcua.settings.vnpay != nil)
+                dueAmount: due.map { PageTime.number($0) + " đồng" }, payOnline: req.motcua.settings.vnpay != nil,
+                rating: rating, rateHref: rateHref)
         ).encodeResponse(status: failure?.status ?? .ok, for: req)
         if let failure { response.add(headersOf: failure) }
         if due != nil, let vnpay = req.motcua.settings.vnpay, let url = URL(string: vnpay.paymentURL),

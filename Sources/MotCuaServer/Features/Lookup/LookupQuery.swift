@@ -22,6 +22,12 @@ struct LookupResult {
     let payment: String?
     /// The fee still to pay, while a payment request is open.
     let awaitingPaymentVND: Int?
+    /// What the applicant's rating needs: the state, the answer once given, the version to act on.
+    let status: Status
+    let rating: Satisfaction?
+    let ratedAt: Date?
+    let version: Int
+    let agencyID: UUID
 }
 
 /// The lookup as shown: by the API with instants in ISO 8601 (+07:00), by the page as
@@ -206,7 +212,8 @@ struct LookupRead {
             AND COALESCE(locked_until, 0) <= \(bind: t) THEN 0 ELSE failures END \
             FROM throttles WHERE throttle_key = \(bind: keys[0])) AS code_failures,
             d.id, d.code, d.lookup_secret, d.status, d.procedure_terms, d.applicant_name, d.received_at,
-            d.appointment_at, d.completed_at, d.returned_at, d.result_json,
+            d.appointment_at, d.completed_at, d.returned_at, d.result_json, d.rating, d.rated_at, d.version,
+            d.agency_id,
             p.status AS payment_status, p.amount_vnd AS payment_amount, p.method AS payment_method,
             p.receipt AS payment_receipt, p.paid_at AS payment_paid_at, p.requested_at AS payment_requested_at
             FROM (SELECT 1 AS one) AS lookup
@@ -253,6 +260,8 @@ struct LookupRead {
             completedAt: try value("completed_at"), returnedAt: try value("returned_at"),
             signed: try (try value("result_json", String?.self)).map { try JSON.decode(SignedResult.self, $0) },
             payment: payment?.summary,
-            awaitingPaymentVND: payment?.status == PaymentStatus.awaiting.rawValue ? payment?.amountVND : nil)
+            awaitingPaymentVND: payment?.status == PaymentStatus.awaiting.rawValue ? payment?.amountVND : nil,
+            status: status, rating: try value("rating", String?.self).flatMap(Satisfaction.init(rawValue:)),
+            ratedAt: try value("rated_at"), version: try value("version"), agencyID: try value("agency_id"))
     }
 }
