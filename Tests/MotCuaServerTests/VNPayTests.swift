@@ -4,6 +4,7 @@ import Foundation
 import MotCuaCore
 import Testing
 import MotCuaTestSupport
+import NIOConcurrencyHelpers
 import Vapor
 @testable import MotCuaServer
 
@@ -202,5 +203,121 @@ struct VNPaySandbox {
         #expect(throws: (any Error).self) {
             try Settings(environment: ["MOTCUA_VNPAY_TMN_CODE": "MOTCUA01", "MOTCUA_VNPAY_HASH_SECRET": "s", "MOTCUA_VNPAY_PAY_URL": "ftp://x"])
         }
+    }
+}
+
+/// VNPay's merchant API (`querydr`) as a stand-in on a real port: it checks each request's hash with
+/// its own code and answers, signed, what the test says of each order.
+final class QueryDRStandIn: Sendable {
+    enum Behaviour: Sendable { case paid, notFound, slow, forged }
+    let sandbox = VNPaySandbox()
+    let app: Application
+    let port: Int
+    let behaviour = NIOLockedValueBox<[String: Behaviour]>([:])
+    let requests = NIOLockedValueBox<[[String: String]]>([])
+
+    static let requestFields = ["vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef",
+                                "vnp_TransactionDate", "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo"]
+    static let answerFields = ["vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode",
+                               "vnp_TxnRef", "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo",
+                               "vnp_TransactionType", "vnp_TransactionStatus", "vnp_OrderInfo", "vnp_PromotionCode",
+                               "vnp_PromotionAmount"]
+
+    static func mac(_ fields: [String], _ values: [String: String], secret: String) -> String {
+        let text = fields.map { values[$0] ?? "" }.joined(separator: "|")
+        return HMAC<SHA512>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+            .map { String(format: "%02x", $0) }.joined()
+    }
+
+    func mac(_ fields: [String], _ values: [String: String]) -> String { Self.mac(fields, values, secret: sandbox.secret) }
+
+    init() async throws {
+        app = try await Application.make(.testing)
+        let standIn = (behaviour, requests), secret = sandbox.secret
+        let secretMac: @Sendable ([String], [String: String]) -> String = { Self.mac($0, $1, secret: secret) }
+        app.post("merchant_webapi", "api", "transaction") { req async throws -> Response in
+            let sent = try req.content.decode([String: String].self)
+            standIn.1.withLockedValue { $0.append(sent) }
+            guard sent["vnp_SecureHash"] == secretMac(Self.requestFields, sent), sent["vnp_Command"] == "querydr" else {
+                return try await ["vnp_ResponseCode": "97", "vnp_Message": "Checksum failed"].encodeResponse(for: req)
+            }
+            let ref = sent["vnp_TxnRef"] ?? ""
+            let what = standIn.0.withLockedValue { $0[ref] } ?? .notFound
+            if what == .slow { try await Task.sleep(for: .seconds(3)) }
+            var answer: [String: String] = [
+                "vnp_ResponseId": UUID().uuidString, "vnp_Command": "querydr", "vnp_TmnCode": sent["vnp_TmnCode"] ?? "",
+                "vnp_TxnRef": ref, "vnp_OrderInfo": sent["vnp_OrderInfo"] ?? "",
+            ]
+            if what == .notFound {
+                answer["vnp_ResponseCode"] = "91"
+                answer["vnp_Message"] = "Transaction not found"
+            } else {
+                answer.merge([
+                    "vnp_ResponseCode": "00", "vnp_Message": "QueryDR Success", "vnp_Amount": "20000000",
+                    "vnp_BankCode": "NCB", "vnp_PayDate": "20261203101500", "vnp_TransactionNo": "14700001",
+                    "vnp_TransactionType": "01", "vnp_TransactionStatus": "00",
+                ]) { $1 }
+            }
+            answer["vnp_SecureHash"] = secretMac(Self.answerFields, answer)
+            if what == .forged { answer["vnp_TransactionStatus"] = "00"; answer["vnp_Amount"] = "20000000"; answer["vnp_SecureHash"] = String(repeating: "a", count: 128) }
+            return try await answer.encodeResponse(for: req)
+        }
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        port = try #require(app.http.server.shared.localAddress?.port)
+    }
+
+    func stop() async throws {
+        await app.server.shutdown()
+        try await app.asyncShutdown()
+    }
+}
+
+extension VNPayTests {
+    @Test(arguments: TestDatabase.available)
+    func ordersLeftWithoutAnIPNAreAskedAboutWithQueryDR(db: TestDatabase) async throws {
+        let api = try await QueryDRStandIn()
+        do {
+            var environment = sandbox.environment
+            environment["MOTCUA_VNPAY_API_URL"] = "http://127.0.0.1:\(api.port)/merchant_webapi/api/transaction"
+            try await TestApp.with(db, environment: environment) { t in
+                var dossiers: [(code: String, ref: String)] = []
+                for _ in 0..<4 {
+                    let (code, secret) = try await awaitingPayment(t)
+                    let order = try sandbox.acceptedOrder(try #require(try await startPayment(t, code, secret).headers.first(name: .location)))
+                    dossiers.append((code, try #require(order["vnp_TxnRef"])))
+                }
+                let behaviours: [QueryDRStandIn.Behaviour] = [.paid, .notFound, .slow, .forged]
+                api.behaviour.withLockedValue { b in for (d, what) in zip(dossiers, behaviours) { b[d.ref] = what } }
+
+                // Orders still within their time are not asked about.
+                #expect(try await VNPayReconciliation.run(t.app, at: Date(), timeout: .seconds(1)) == .init())
+                #expect(api.requests.withLockedValue { $0.count } == 0)
+
+                let later = Date().addingTimeInterval(25 * 60)
+                let first = try await VNPayReconciliation.run(t.app, at: later, timeout: .seconds(1))
+                #expect(first == .init(paid: 1, failed: 1, unanswered: 2), "\(first)")
+                #expect(api.requests.withLockedValue { sent in sent.allSatisfy { $0["vnp_SecureHash"] == api.mac(QueryDRStandIn.requestFields, $0) } })
+                #expect(api.requests.withLockedValue { $0.first?["vnp_TransactionDate"]?.count } == 14)
+                #expect(try await payments(t, dossiers[0].code).first?.status == "paid")
+                #expect(try await payments(t, dossiers[0].code).first?.receipt == "VNPay 14700001")
+                #expect(try await t.dossier(dossiers[0].code).status != "awaiting_payment")
+                for d in dossiers.dropFirst() { #expect(try await payments(t, d.code).map(\.status) == ["awaiting"]) }
+                let statuses = try await VNPayOrderModel.query(on: t.app.db).all()
+                    .reduce(into: [String: String]()) { $0[$1.txnRef] = $1.status }
+                #expect(dossiers.map { statuses[$0.ref] } == ["paid", "failed", "pending", "pending"])
+
+                // The next run asks only about those still pending; a late IPN of the paid one changes nothing.
+                let asked = api.requests.withLockedValue { $0.count }
+                #expect(try await VNPayReconciliation.run(t.app, at: later, timeout: .seconds(1)) == .init(unanswered: 2))
+                #expect(api.requests.withLockedValue { $0.count } == asked + 2)
+                let paidOrder = ["vnp_Amount": "20000000", "vnp_OrderInfo": "x", "vnp_TmnCode": sandbox.terminalCode, "vnp_TxnRef": dossiers[0].ref]
+                #expect(try await ipn(t, sandbox.result(of: paidOrder)) == "02")
+                #expect(try await payments(t, dossiers[0].code).count == 1)
+            }
+        } catch {
+            try await api.stop()
+            throw error
+        }
+        try await api.stop()
     }
 }

@@ -152,6 +152,20 @@ public enum Launch {
     public static func serve(_ app: Application, hostname: String, port: Int) async throws {
         for warning in DataPermissions.warnings(app.motcua.settings) { app.logger.warning("\(warning)") }
         app.http.server.configuration.address = .hostname(hostname, port: port)
+        if app.motcua.settings.vnpay != nil {
+            // VNPay orders left pending when no IPN came are asked about every five minutes.
+            let loop = app.eventLoopGroup.next()
+            loop.scheduleRepeatedAsyncTask(initialDelay: .minutes(1), delay: .minutes(5)) { _ in
+                loop.makeFutureWithTask {
+                    do {
+                        let r = try await VNPayReconciliation.run(app, at: Date())
+                        if r != VNPayReconciliation.Outcome() { app.logger.notice("VNPay querydr: \(r)") }
+                    } catch {
+                        app.logger.error("VNPay querydr: \(String(describing: error))")
+                    }
+                }
+            }
+        }
         try await app.execute()
     }
 }

@@ -69,30 +69,31 @@ struct PaymentNotices {
         }
         return try await Self.record(
             dossierCode: notice.dossierCode, transactionId: notice.transactionId, receipt: notice.transactionId,
-            amount: notice.amount, req: req)
+            amount: notice.amount, context: req.motcua, on: req.db)
     }
 
     /// Records a fee paid online, as a platform reports it (this notice, VNPay's IPN): the dossier's
     /// open payment request becomes paid by the "confirm payment" action of the payment platform,
     /// once per `transactionId` (unique in `payments`): a repeated or concurrent report answers
     /// `recorded: false`. An amount other than the one requested is refused (422).
-    static func record(dossierCode: String, transactionId: String, receipt: String, amount: Int, req: Request)
-        async throws -> Answer
-    {
+    static func record(
+        dossierCode: String, transactionId: String, receipt: String, amount: Int, context: MotCuaContext,
+        on db: any Database
+    ) async throws -> Answer {
         // A lost race (another copy of the notice, or the desk acting at the same moment) is
         // retried: the copy then finds its transaction recorded.
         // The request is read before the transaction: the payment that ends it commits with its
         // transaction id, so a request gone means the id is visible.
         for attempt in 0..<5 {
-            guard let d = try await DossierModel.query(on: req.db).filter(\.$code == dossierCode).first() else {
-                if let answer = try await alreadyRecorded(dossierCode, transactionId, on: req.db) { return answer }
+            guard let d = try await DossierModel.query(on: db).filter(\.$code == dossierCode).first() else {
+                if let answer = try await alreadyRecorded(dossierCode, transactionId, on: db) { return answer }
                 throw ServiceError.notFound
             }
-            guard let awaiting = try await PaymentModel.awaiting(of: d.id!, on: req.db) else {
-                if let answer = try await alreadyRecorded(dossierCode, transactionId, on: req.db) { return answer }
+            guard let awaiting = try await PaymentModel.awaiting(of: d.id!, on: db) else {
+                if let answer = try await alreadyRecorded(dossierCode, transactionId, on: db) { return answer }
                 throw ServiceError(.conflict, "Hồ sơ \(d.code) không chờ thanh toán.")
             }
-            if let answer = try await alreadyRecorded(dossierCode, transactionId, on: req.db) { return answer }
+            if let answer = try await alreadyRecorded(dossierCode, transactionId, on: db) { return answer }
             if let due = awaiting.amountVND, due != amount {
                 throw ServiceError(
                     .unprocessableEntity,
@@ -103,11 +104,11 @@ struct PaymentNotices {
                 )
             }
             do {
-                _ = try await req.motcua.dossiers.perform(
+                _ = try await context.dossiers.perform(
                     .confirmPayment, code: d.code,
                     inputs: ActionInputs(amount: amount, paymentReceipt: receipt, paymentMethod: .online),
                     expectedVersion: d.version, actor: .paymentPlatform(agency: d.agencyID), at: Date(),
-                    paymentTransaction: transactionId, on: req.db)
+                    paymentTransaction: transactionId, on: db)
                 return Answer(
                     dossierCode: d.code, transactionId: transactionId, status: PaymentStatus.paid.rawValue,
                     recorded: true)

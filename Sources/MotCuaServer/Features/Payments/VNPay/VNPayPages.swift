@@ -88,26 +88,38 @@ struct VNPayPages {
             guard parameters["vnp_Amount"] == String(order.amountVND * 100) else { return .invalidAmount }
             guard order.status == VNPayOrderModel.Status.pending.rawValue else { return .alreadyConfirmed }
             let paid = parameters["vnp_ResponseCode"] == "00" && parameters["vnp_TransactionStatus"] == "00"
-            var recorded = true
-            if paid {
-                let bankNumber = parameters["vnp_TransactionNo"] ?? reference
-                recorded = try await PaymentNotices.record(
-                    dossierCode: dossier.code, transactionId: "VNPAY-" + reference, receipt: "VNPay " + bankNumber,
-                    amount: order.amountVND, req: req
-                ).recorded
-            }
-            try await VNPayOrderModel.query(on: req.db).filter(\.$id == order.id!)
-                .filter(\.$status == VNPayOrderModel.Status.pending.rawValue)
-                .set(\.$status, to: (paid ? VNPayOrderModel.Status.paid : .failed).rawValue)
-                .set(\.$responseCode, to: parameters["vnp_ResponseCode"])
-                .set(\.$bankTransactionNo, to: parameters["vnp_TransactionNo"])
-                .set(\.$answeredAt, to: Date())
-                .update()
+            let recorded = try await Self.settle(
+                order, of: dossier, paid: paid, responseCode: parameters["vnp_ResponseCode"],
+                transactionNo: parameters["vnp_TransactionNo"], context: req.motcua, on: req.db)
             return recorded ? .confirmed : .alreadyConfirmed
         } catch {
             req.logger.error("VNPay IPN: \(String(reflecting: error))")
             return .other
         }
+    }
+
+    /// Ends a pending order as VNPay answered (its IPN, or `querydr`): a payment is recorded once
+    /// whatever the number of answers (the payments' unique transaction id); a failure only closes the
+    /// order, the request stays open for another try. False when another answer came first.
+    static func settle(
+        _ order: VNPayOrderModel, of dossier: DossierModel, paid: Bool, responseCode: String?, transactionNo: String?,
+        context: MotCuaContext, on db: any Database
+    ) async throws -> Bool {
+        var recorded = true
+        if paid {
+            recorded = try await PaymentNotices.record(
+                dossierCode: dossier.code, transactionId: "VNPAY-" + order.txnRef,
+                receipt: "VNPay " + (transactionNo ?? order.txnRef), amount: order.amountVND, context: context, on: db
+            ).recorded
+        }
+        try await VNPayOrderModel.query(on: db).filter(\.$id == order.id!)
+            .filter(\.$status == VNPayOrderModel.Status.pending.rawValue)
+            .set(\.$status, to: (paid ? VNPayOrderModel.Status.paid : .failed).rawValue)
+            .set(\.$responseCode, to: responseCode)
+            .set(\.$bankTransactionNo, to: transactionNo)
+            .set(\.$answeredAt, to: Date())
+            .update()
+        return recorded
     }
 
     func returned(req: Request) async throws -> Response {

@@ -10,6 +10,8 @@ public struct VNPaySettings: Sendable {
     public var paymentURL: String
     /// The merchant API that answers `querydr` (VNPay's sandbox by default).
     public var apiURL: String
+    /// The server's own address, sent with `querydr` (`vnp_IpAddr`; MOTCUA_VNPAY_SERVER_IP).
+    public var serverAddress: String
     /// How long an order may be paid: `vnp_ExpireDate` is this after `vnp_CreateDate`.
     public var orderMinutes: Int = 15
 
@@ -33,6 +35,7 @@ public struct VNPaySettings: Sendable {
         hashSecret = secret
         paymentURL = value("MOTCUA_VNPAY_PAY_URL") ?? Self.sandboxPaymentURL
         apiURL = value("MOTCUA_VNPAY_API_URL") ?? Self.sandboxAPIURL
+        serverAddress = value("MOTCUA_VNPAY_SERVER_IP") ?? "127.0.0.1"
         for (name, url) in [("MOTCUA_VNPAY_PAY_URL", paymentURL), ("MOTCUA_VNPAY_API_URL", apiURL)] {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil
             else { throw CalendarError.invalidDuration("\(name)=\"\(url)\" phải là địa chỉ http:// hoặc https://") }
