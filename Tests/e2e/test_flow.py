@@ -80,7 +80,7 @@ def test_counter_to_returned_result_through_the_pages(browser, server, tmp_path)
     form.find_element(By.NAME, "name").send_keys("Võ Thị Thu Hà")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for(browser, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
-    code = browser.find_element(By.CSS_SELECTOR, "p.subtitle strong").text
+    code, secret = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "p.subtitle strong")][:2]
     assert "Võ Thị Thu Hà" in browser.page_source
 
     # Hand-over from the desk's own queue, "Hồ sơ chờ bàn giao" in the menu.
@@ -128,6 +128,22 @@ def test_counter_to_returned_result_through_the_pages(browser, server, tmp_path)
     as_user(browser, server, "stp.tiepnhan")
     act(browser, server, code, "return_result")
     assert "Đã trả kết quả" in browser.page_source
+
+    # The applicant, logged out, opens the lookup (the receipt's QR code) and rates the service once.
+    browser.delete_all_cookies()
+    browser.get(server + f"/tra-cuu?code={code}&secret={secret}")
+    browser.find_element(By.LINK_TEXT, "Đánh giá mức độ hài lòng").click()
+    wait_for(browser, "Gửi đánh giá")
+    browser.find_element(By.CSS_SELECTOR, "input[name=overall][value=very_satisfied]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=convenience][value='1']").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=attitude][value='1']").click()
+    browser.find_element(By.NAME, "comment").send_keys("Cán bộ hướng dẫn tận tình.")
+    browser.find_element(By.CSS_SELECTOR, "form.rating button").click()
+    wait_for(browser, "Cảm ơn bạn đã đánh giá")
+    assert "Bạn đã đánh giá hồ sơ này: " in browser.page_source and "Gửi đánh giá" not in browser.page_source
+    as_user(browser, server, "stp.tiepnhan")
+    browser.get(server + f"/ho-so/{code}?tab=nhat-ky")
+    assert "Ý kiến: Cán bộ hướng dẫn tận tình." in browser.page_source
 
     # Every step in the timeline and the log.
     browser.get(server + f"/ho-so/{code}?tab=tien-trinh")
