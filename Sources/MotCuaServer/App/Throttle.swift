@@ -6,11 +6,12 @@ import SQLKit
 /// database, so every server instance shares them, and each count moves in one atomic statement,
 /// so concurrent guesses cannot slip through between a check and an update.
 ///
-/// An attempt is reserved before the secret is compared: at most `limit` comparisons happen per
-/// window whatever the concurrency, and from the `limit`-th on the key is locked for `lockout`,
-/// a correct secret included. A correct attempt gives its reservation back (`release`), or
-/// forgets the key's count (`reset`, after a successful login). An attempt that starts a new
-/// window removes the rows whose window and lock have passed, so the table stays small.
+/// A login reserves an attempt before the password is compared: at most `limit` comparisons happen
+/// per window whatever the concurrency, and from the `limit`-th on the key is locked for `lockout`,
+/// a correct secret included; a successful login forgets the key's count (`reset`). The public
+/// lookup reserves only after a wrong secret (LookupQuery, with LookupGuesses for bursts). An
+/// attempt that starts a new window removes the rows whose window and lock have passed, so the
+/// table stays small.
 struct Throttle: Sendable {
     let name: String
     let limit: Int
@@ -64,32 +65,6 @@ struct Throttle: Sendable {
         if count == 1 { try await Self.purge(at: now, on: db) }
         if count <= limit { return .allowed }
         return .locked(retryAfter: max(1, Int((until ?? t + Int64(lockout)) - t)))
-    }
-
-    /// Whether any of these keys is locked now, read without writing: the seconds to wait, or nil.
-    static func lockedFor(_ keys: [(Throttle, String)], at now: Date, on db: any Database) async throws -> Int? {
-        let sql = db as! any SQLDatabase
-        let t = Int64(now.timeIntervalSince1970.rounded(.down))
-        let wanted = keys.map { $0.0.key($0.1) }
-        let rows = try await sql.raw(
-            """
-            SELECT locked_until FROM throttles WHERE throttle_key IN (\(binds: wanted)) AND locked_until > \(bind: t)
-            """
-        ).all()
-        let until = try rows.compactMap { try $0.decode(column: "locked_until", as: Int64?.self) }.max()
-        return until.map { max(1, Int($0 - t)) }
-    }
-
-    /// Gives a reservation back: a correct attempt, or one refused by another throttle and never
-    /// compared.
-    func release(_ value: String, on db: any Database) async throws {
-        try await (db as! any SQLDatabase).raw(
-            """
-            UPDATE throttles SET failures = failures - 1,
-              locked_until = CASE WHEN failures - 1 < \(bind: limit) THEN NULL ELSE locked_until END
-            WHERE throttle_key = \(bind: key(value)) AND failures > 0
-            """
-        ).run()
     }
 
     /// Forgets the key's count (a successful login).
