@@ -71,9 +71,11 @@ import Testing
     }
 
     func settings(_ relay: Relay, port: Int, security: SMTPSettings.Security, password: String = "mật-khẩu-thư") throws -> SMTPSettings {
-        SMTPSettings(host: "localhost", port: port, security: security, username: "motcua", password: password,
-                     fromAddress: "motcua@haugiang.gov.vn", fromName: "Cổng dịch vụ công tỉnh Hậu Giang",
-                     trustRoots: .file(relay.certificate), timeout: .seconds(10))
+        var s = SMTPSettings(host: "localhost", port: port, security: security, username: "motcua", password: password,
+                             fromAddress: "motcua@haugiang.gov.vn", fromName: "Cổng dịch vụ công tỉnh Hậu Giang")
+        s.trustRoots = .file(relay.certificate)
+        s.timeout = .seconds(10)
+        return s
     }
 
     @Test func sendsOverStartTLSAndImplicitTLSWithALogin() async throws {

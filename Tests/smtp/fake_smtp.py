@@ -1,6 +1,7 @@
 """Two SMTP relays for the SMTP client's tests, on Python's aiosmtpd (PyPI): one asks for STARTTLS
 and then a login (PLAIN or LOGIN), one speaks TLS from the first byte and offers LOGIN only. Each
-message received is saved as JSON in OUT (envelope, decoded subject and body, TLS, login).
+message received is saved as JSON in OUT (envelope, decoded subject and body, TLS, login). A recipient
+starting "tam-thoi" is answered 451 (try later), one starting "khong-ton-tai" 550 (no such user).
 
     python3 fake_smtp.py CERT KEY STARTTLS_PORT TLS_PORT OUT
 """
@@ -22,6 +23,15 @@ USER, PASSWORD = b"motcua", "mật-khẩu-thư".encode()
 
 
 class Saver:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # Mailboxes that answer like real relays do: busy for now (4xx), unknown for good (5xx).
+        if address.startswith("tam-thoi"):
+            return "451 4.3.0 Mailbox busy, try again later"
+        if address.startswith("khong-ton-tai"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         record = {

@@ -4,7 +4,7 @@
 /// dossier is the action table's (StateMachine); this table only opens the doors.
 public enum Feature: String, CaseIterable, Sendable {
     // Open to anyone.
-    case portal, lookup, publicFiles, login, catalogue, blankForms, paymentNotices
+    case portal, lookup, publicFiles, login, registration, catalogue, blankForms, paymentNotices
     // Any signed-in account.
     case account, home
     // Dossiers.
@@ -24,6 +24,7 @@ public enum Feature: String, CaseIterable, Sendable {
         case .lookup: "Tra cứu kết quả"
         case .publicFiles: "Chứng thư số công khai"
         case .login: "Đăng nhập"
+        case .registration: "Đăng ký tài khoản"
         case .catalogue: "Danh mục thủ tục hành chính"
         case .blankForms: "Mẫu đơn, tờ khai"
         case .paymentNotices: "Thông báo thanh toán trực tuyến"
@@ -86,6 +87,7 @@ public enum Access {
             Rule(feature: .lookup, reach: nil),
             Rule(feature: .publicFiles, reach: nil),
             Rule(feature: .login, reach: nil),
+            Rule(feature: .registration, reach: nil),
             Rule(feature: .catalogue, reach: nil),
             Rule(feature: .blankForms, reach: nil),
             // Authenticated by the platform's signature over the body, not by an account.

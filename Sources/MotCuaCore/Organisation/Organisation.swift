@@ -13,12 +13,14 @@ public enum Scope: Hashable, Sendable {
     case department(agency: UUID, department: UUID)
     case agency(UUID)
     case everything
-    /// A citizen sees only their own dossiers.
-    case own(UUID)
+    /// A citizen sees only their own dossiers, and those of the organisation account they are a member of.
+    case own(UUID, organisation: UUID? = nil)
 
     /// The scope given by a user's roles (DOMAIN.md section 2): monitors and admins everything;
     /// leaders and reception their agency; heads and officers their department.
-    public static func of(roles: Set<Role>, userID: UUID, agency: UUID?, department: UUID?) -> Scope {
+    public static func of(
+        roles: Set<Role>, userID: UUID, agency: UUID?, department: UUID?, organisation: UUID? = nil
+    ) -> Scope {
         if roles.contains(.monitor) || roles.contains(.admin) { return .everything }
         if let agency {
             if roles.contains(.leader) || roles.contains(.reception) { return .agency(agency) }
@@ -27,7 +29,7 @@ public enum Scope: Hashable, Sendable {
             }
             if roles.contains(.head) || roles.contains(.officer) { return .agency(agency) }
         }
-        return .own(userID)
+        return .own(userID, organisation: organisation)
     }
 
     /// Whether a dossier received by `agency`, processed by `department`, owned by `owner`, is visible.
@@ -36,7 +38,7 @@ public enum Scope: Hashable, Sendable {
         case .everything: true
         case .agency(let a): a == agency
         case .department(let a, let d): a == agency && d == department
-        case .own(let u): owner == u
+        case .own(let u, let o): owner != nil && (owner == u || owner == o)
         }
     }
 }

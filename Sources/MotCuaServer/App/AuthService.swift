@@ -15,6 +15,9 @@ enum AuthService {
 
     static func tokenHash(_ token: String) -> String { Checksum.sha256(token) }
 
+    static let unverifiedMessage =
+        "Thư điện tử của tài khoản chưa được xác minh: mở đường liên kết trong thư xác minh, hoặc gửi lại thư."
+
     /// Checks a password and opens a session; returns the user and the session's token.
     ///
     /// Failures are counted per username by `Throttle.login` (atomically, in the database), for
@@ -31,11 +34,23 @@ enum AuthService {
                 .unprocessableEntity, "Tên đăng nhập hoặc mật khẩu chứa ký tự không hợp lệ hoặc quá dài.")
         }
         do {
-            if case .locked(let seconds) = try await Throttle.login.reserve(name.lowercased(), at: now, on: req.db) {
-                throw ServiceError.tooManyAttempts(
-                    "Tài khoản tạm khoá do đăng nhập sai \(Throttle.login.limit) lần.", retryAfter: seconds)
+            // A portal account also logs in by its e-mail; attempts count per account, whichever name
+            // was typed (and per typed name when there is no such account).
+            let byEmail = name.contains("@") ? name.lowercased() : nil
+            let user = try await UserModel.query(on: req.db).group(.or) {
+                $0.filter(\.$username == name)
+                if let byEmail { $0.filter(\.$email == byEmail) }
+            }.first()
+            let key = (user?.username ?? name).lowercased()
+            if case .locked(let seconds) = try await Throttle.login.reserve(key, at: now, on: req.db) {
+                throw ServiceError(
+                    .tooManyRequests,
+                    """
+                    Tài khoản tạm khoá đến \(PageTime.dateTime(now.addingTimeInterval(TimeInterval(seconds)))) do \
+                    đăng nhập sai \(Throttle.login.limit) lần. Nếu quên mật khẩu, dùng “Quên mật khẩu”.
+                    """,
+                    retryAfter: seconds)
             }
-            let user = try await UserModel.query(on: req.db).filter(\.$username == name).first()
             let matches = try await req.passwordHasher.verify(password, created: user?.passwordHash ?? dummyHash).get()
             guard let user, matches else {
                 throw ServiceError(.unauthorized, "Tên đăng nhập hoặc mật khẩu không đúng.")
@@ -44,7 +59,10 @@ enum AuthService {
             guard user.disabledAt == nil else {
                 throw ServiceError(.forbidden, "Tài khoản đã bị khoá. Vui lòng liên hệ quản trị hệ thống.")
             }
-            try await Throttle.login.reset(name.lowercased(), on: req.db)
+            guard user.accountKind == nil || user.emailVerifiedAt != nil else {
+                throw ServiceError(.forbidden, unverifiedMessage)
+            }
+            try await Throttle.login.reset(key, on: req.db)
             let token = randomToken()
             try await SessionModel(
                 tokenHash: tokenHash(token), userID: user.id!, kind: kind, createdAt: now,

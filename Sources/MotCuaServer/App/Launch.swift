@@ -166,6 +166,7 @@ public enum Launch {
                 }
             }
         }
+        if let smtp = app.motcua.settings.smtp { NotificationWorker.schedule(app, smtp: smtp) }
         try await app.execute()
     }
 }

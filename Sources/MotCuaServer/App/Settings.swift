@@ -42,6 +42,8 @@ public struct Settings: Sendable {
     /// MOTCUA_VNPAY_API_URL); nil without a terminal code and secret: the citizen is told to pay at
     /// the counter.
     public var vnpay: VNPaySettings?
+    /// The mail relay (MOTCUA_SMTP_*); nil without a host: the e-mails wait in the outbox.
+    var smtp: SMTPSettings?
 
     public init(
         database: String? = nil, dataDirectory: String? = nil,
@@ -114,6 +116,7 @@ public struct Settings: Sendable {
         self.signingSecret = environment["MOTCUA_SIGNING_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         self.paymentSecret = environment["MOTCUA_PAYMENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         self.vnpay = try VNPaySettings(environment: environment)
+        self.smtp = try SMTPSettings(environment: environment)
         self.resourceDirectory = Self.findResources(environment: environment)
     }
 
@@ -165,7 +168,9 @@ struct MotCuaContext: Sendable {
         self.signing = signing
         printer = PDFPrinter(executable: settings.chromium)
         live = LiveCalendar(
-            DossierService(calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files))
+            DossierService(
+                calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files,
+                site: settings.siteURL))
     }
 
     var calendar: WorkingCalendar { live.service.calendar }
@@ -174,7 +179,7 @@ struct MotCuaContext: Sendable {
     /// Puts a newly stored calendar in force for the requests that follow.
     func replaceCalendar(_ calendar: WorkingCalendar) {
         live.service = DossierService(
-            calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files)
+            calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files, site: settings.siteURL)
     }
 }
 

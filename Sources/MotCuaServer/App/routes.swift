@@ -49,6 +49,18 @@ func routes(_ app: Application) throws {
         r.post("dang-xuat", use: pages.logout)
         api(r).post("login", use: AccountAPI().login)
     }
+    app.feature(.registration) { r in  // The portal's accounts: register, verify the e-mail, reset the password.
+        let register = RegistrationPages(), reset = PasswordResetPages()
+        r.get("dang-ky", use: register.show)
+        r.post("dang-ky", use: register.register)
+        r.get("xac-minh-email", use: register.verify)
+        r.get("gui-lai-xac-minh", use: register.resendForm)
+        r.post("gui-lai-xac-minh", use: register.resend)
+        r.get("quen-mat-khau", use: reset.forgotForm)
+        r.post("quen-mat-khau", use: reset.forgot)
+        r.get("dat-lai-mat-khau", use: reset.resetForm)
+        r.post("dat-lai-mat-khau", use: reset.reset)
+    }
     app.feature(.account) { r in  // Thông tin tài khoản.
         let profile = ProfilePage(), account = AccountAPI()
         r.get("tai-khoan", use: profile.show)
@@ -57,6 +69,9 @@ func routes(_ app: Application) throws {
         r.get("tai-khoan", "anh-dai-dien", use: profile.avatar)
         r.on(.POST, "tai-khoan", "anh-dai-dien", body: .collect(maxSize: "2mb"), use: profile.uploadAvatar)
         r.post("tai-khoan", "anh-dai-dien", "xoa", use: profile.removeAvatar)
+        r.post("tai-khoan", "thong-bao", use: PortalAccountSection.setNotifications)
+        r.post("tai-khoan", "thanh-vien", use: PortalAccountSection.addMember)
+        r.post("tai-khoan", "thanh-vien", "xoa", use: PortalAccountSection.removeMember)
         api(r).post("logout", use: account.logout)
         api(r).get("me", use: account.me)
     }

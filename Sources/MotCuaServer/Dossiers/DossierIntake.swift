@@ -83,6 +83,8 @@ extension DossierService {
             try await plan.components.insert(on: tx)
             try await LogChain.append(log, on: tx)
             try await ReportTallyStore.record(plan.dossier.counted.tallies, of: plan.dossier, on: tx)
+            try await NotificationOutbox.enqueue(
+                plan.action, of: plan.dossier, inputs: ActionInputs(), site: site, at: now, on: tx)
             return plan.dossier
         }
     }

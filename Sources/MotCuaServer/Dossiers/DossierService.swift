@@ -12,6 +12,8 @@ struct DossierService: Sendable {
     /// "Ký duyệt" signs the result (Features/Signing); the files it reads and writes.
     let signing: ResultSigning
     let files: FileStore
+    /// The portal's address, for the links in the applicant's e-mails.
+    let site: URL
 
     /// Receipt: the due date from the procedure terms and the working calendar.
     func startClock(_ d: DossierModel, terms: ProcedureTerms, channel: DossierChannel, at now: Date) throws {
@@ -128,6 +130,7 @@ struct DossierService: Sendable {
             try await d.update(on: tx)
             try await LogChain.append(log, on: tx)
             try await ReportTallyStore.record(CountedDossier.change(from: counted, to: d.counted), of: d, on: tx)
+            try await NotificationOutbox.enqueue(action, of: d, inputs: inputs, site: site, at: now, on: tx)
             return d
         }
     }

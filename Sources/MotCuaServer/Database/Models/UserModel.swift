@@ -16,6 +16,22 @@ final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "disabled_at") var disabledAt: Date?
     /// The picture shown beside the name, a JPEG or PNG of the file store.
     @OptionalField(key: "avatar_sha256") var avatarSHA256: String?
+    // A citizen's or organisation's account of the portal (AddCitizenAccounts).
+    /// Lower case; unique.
+    @OptionalField(key: "email") var email: String?
+    @OptionalField(key: "email_verified_at") var emailVerifiedAt: Date?
+    /// A citizen's 12-digit identity number (CCCD); an organisation's tax code.
+    @OptionalField(key: "id_number") var idNumber: String?
+    @OptionalField(key: "phone") var phone: String?
+    /// `person` or `organisation`; nil for staff.
+    @OptionalField(key: "account_kind") var accountKind: String?
+    /// The organisation account a citizen is a member of: they see its dossiers.
+    @OptionalField(key: "organisation_id") var organisationID: UUID?
+    /// An external identity (the national portal's SSO): who vouches for it, and its id there.
+    @OptionalField(key: "identity_issuer") var identityIssuer: String?
+    @OptionalField(key: "identity_subject") var identitySubject: String?
+    /// Set when the applicant turned e-mail notifications off.
+    @OptionalField(key: "email_opt_out_at") var emailOptOutAt: Date?
 
     init() {}
     init(
@@ -32,7 +48,9 @@ final class UserModel: Model, @unchecked Sendable {
     }
 
     var roles: Set<Role> { Set(rolesText.split(separator: ",").compactMap { Role(rawValue: String($0)) }) }
-    var scope: Scope { Scope.of(roles: roles, userID: id!, agency: agencyID, department: departmentID) }
+    var scope: Scope {
+        Scope.of(roles: roles, userID: id!, agency: agencyID, department: departmentID, organisation: organisationID)
+    }
 }
 
 extension UserModel {

@@ -3,7 +3,12 @@ import Vapor
 
 /// "Đăng nhập" and "Đăng xuất": the session cookie of the pages.
 struct AccountPages {
-    struct LoginContext: Encodable { let layout: PageLayout; let error: String?; let username: String }
+    struct LoginContext: Encodable {
+        let layout: PageLayout
+        let error: String?
+        let username: String
+        var unverified = false
+    }
 
     func loginForm(req: Request) async throws -> View {
         try await req.view.render(
@@ -28,7 +33,8 @@ struct AccountPages {
             let view = try await req.view.render(
                 "Account/login",
                 LoginContext(
-                    layout: PageLayout("Đăng nhập", req, showingUser: false), error: e.reason, username: form.username))
+                    layout: PageLayout("Đăng nhập", req, showingUser: false), error: e.reason, username: form.username,
+                    unverified: e.reason == AuthService.unverifiedMessage))
             let response = try await view.encodeResponse(status: e.status, for: req)
             response.add(headersOf: e)
             return response

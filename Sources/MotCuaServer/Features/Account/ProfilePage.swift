@@ -20,6 +20,7 @@ struct ProfilePage {
         let avatarError: String?
         let notice: String?
         let rule: String
+        let portal: PortalAccountSection?
     }
 
     func show(req: Request) async throws -> View {
@@ -29,6 +30,9 @@ struct ProfilePage {
             case "mat-khau": "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."
             case "anh": "Đã lưu ảnh đại diện."
             case "xoa-anh": "Đã bỏ ảnh đại diện."
+            case "bat-thong-bao": "Đã bật thông báo qua thư điện tử."
+            case "tat-thong-bao": "Đã tắt thông báo qua thư điện tử."
+            case "thanh-vien": "Đã cập nhật thành viên của tổ chức."
             default: nil
             }
         return try await render(req, fullName: nil, nameError: nil, passwordError: nil, notice: notice)
@@ -51,7 +55,7 @@ struct ProfilePage {
                 roles: Role.allCases.filter(user.roles.contains).map(\.vietnameseName).joined(separator: ", "),
                 agency: agency, department: department, nameError: nameError, passwordError: passwordError,
                 avatarError: avatarError, notice: notice,
-                rule: PasswordRule.explanation))
+                rule: PasswordRule.explanation, portal: try await PortalAccountSection.of(user, on: req.db)))
     }
 
     func updateName(req: Request) async throws -> Response {

@@ -130,10 +130,16 @@ struct FormContext: Encodable {
 
     /// The public lookup with the code and secret filled in: scanning the receipt opens the status.
     static func lookupURL(code: String, secret: String, req: Request) -> String {
+        lookupURL(code: code, secret: secret, site: req.application.motcua.settings.siteURL)
+    }
+
+    /// Without `secret`, the lookup with the code only (the e-mails, which state the secret apart).
+    static func lookupURL(code: String, secret: String?, site: URL) -> String {
         // The configured address, never the request's `Host` (a client's word).
-        let base = req.application.motcua.settings.siteURL.absoluteString
+        let base = site.absoluteString
         var query = URLComponents()
-        query.queryItems = [URLQueryItem(name: "code", value: code), URLQueryItem(name: "secret", value: secret)]
+        query.queryItems =
+            [URLQueryItem(name: "code", value: code)] + (secret.map { [URLQueryItem(name: "secret", value: $0)] } ?? [])
         return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/tra-cuu?" + (query.percentEncodedQuery ?? "")
     }
 

@@ -4,31 +4,6 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// Where and how e-mail is sent (MOTCUA_SMTP_*): the relay, its security and account, the sender.
-struct SMTPSettings: Sendable {
-    enum Security: String, Sendable {
-        /// Plain text (a relay on the same machine only).
-        case none
-        /// STARTTLS after the greeting (port 587), required: a relay that does not offer it is refused.
-        case startTLS = "starttls"
-        /// TLS from the first byte (port 465).
-        case tls
-    }
-
-    var host: String
-    var port: Int
-    var security: Security
-    var username: String?
-    var password: String?
-    var fromAddress: String
-    var fromName: String
-    /// The name this server gives itself in EHLO.
-    var heloName = "motcua.local"
-    /// The certificates the relay's is checked against (the system's by default).
-    var trustRoots: NIOSSLTrustRoots = .default
-    var timeout: TimeAmount = .seconds(30)
-}
-
 /// One e-mail to one applicant: plain text in UTF-8.
 struct EmailMessage: Sendable {
     var to: String

@@ -1,0 +1,43 @@
+import Fluent
+import Foundation
+
+/// One e-mail of the notification outbox (CreateNotificationOutbox).
+final class OutboxMailModel: Model, @unchecked Sendable {
+    static let schema = "notification_outbox"
+
+    enum Status: String {
+        case pending, sent
+        /// Refused for good by the relay, or out of tries: not sent, kept to be seen.
+        case dead
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "event") var event: String
+    @OptionalField(key: "dossier_id") var dossierID: UUID?
+    @OptionalField(key: "user_id") var userID: UUID?
+    @Field(key: "to_address") var toAddress: String
+    @Field(key: "subject") var subject: String
+    @Field(key: "body") var body: String
+    @Field(key: "status") var status: String
+    @Field(key: "attempts") var attempts: Int
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "next_attempt_at") var nextAttemptAt: Date
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    @OptionalField(key: "last_error") var lastError: String?
+
+    init() {}
+
+    init(event: String, dossierID: UUID?, userID: UUID?, to: String, subject: String, body: String, at now: Date) {
+        self.id = UUID.timeOrdered()
+        self.event = event
+        self.dossierID = dossierID
+        self.userID = userID
+        self.toAddress = to
+        self.subject = subject
+        self.body = body
+        self.status = Status.pending.rawValue
+        self.attempts = 0
+        self.createdAt = now.wholeSeconds
+        self.nextAttemptAt = now.wholeSeconds
+    }
+}
