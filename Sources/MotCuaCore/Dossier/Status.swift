@@ -65,6 +65,22 @@ public enum Status: String, Sendable, Codable, CaseIterable, Hashable {
         }
     }
 
+    /// The status as the applicant reads it in "Hồ sơ của tôi": what it means for them.
+    public var applicantName: String {
+        switch self {
+        case .submitted: "Đã nộp, chờ Bộ phận Một cửa tiếp nhận"
+        case .received: "Đã tiếp nhận"
+        case .rejected: "Không được tiếp nhận"
+        case .processing: "Đang giải quyết"
+        case .awaitingSupplement: "Cần bổ sung hồ sơ"
+        case .awaitingPayment: "Chờ nộp phí, lệ phí"
+        case .withdrawn: "Đã rút hồ sơ"
+        case .refused: "Từ chối giải quyết"
+        case .completed: "Đã có kết quả, chờ trả"
+        case .returned: "Đã trả kết quả"
+        }
+    }
+
     /// Still being handled by the agency (withdrawal is possible).
     public var isOpen: Bool {
         switch self {

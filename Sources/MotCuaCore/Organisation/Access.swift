@@ -9,6 +9,8 @@ public enum Feature: String, CaseIterable, Sendable {
     case account, home
     // Dossiers.
     case dossierSearch, dossierDetail, intake, printedForms
+    // The applicant's own pages of the portal.
+    case onlineSubmission, myDossiers
     /// Not a page: the home page's counts of dossiers due today and overdue.
     case deadlines
     case counter, handOver, logBook, assignment
@@ -34,6 +36,8 @@ public enum Feature: String, CaseIterable, Sendable {
         case .dossierDetail: "Xem chi tiết hồ sơ"
         case .intake: "Nộp hồ sơ"
         case .printedForms: "In biểu mẫu"
+        case .onlineSubmission: "Nộp hồ sơ trực tuyến"
+        case .myDossiers: "Hồ sơ của tôi"
         case .deadlines: "Hồ sơ đến hạn, quá hạn"
         case .counter: "Tiếp nhận hồ sơ"
         case .handOver: "Bàn giao hồ sơ"
@@ -98,6 +102,9 @@ public enum Access {
             Rule(feature: .dossierDetail, reach: dossierReach),
             Rule(feature: .intake, reach: [.citizen: .own, .reception: .agency]),
             Rule(feature: .printedForms, reach: dossierReach),
+            // A citizen's or organisation's own dossiers and drafts, never anyone else's.
+            Rule(feature: .onlineSubmission, reach: [.citizen: .own]),
+            Rule(feature: .myDossiers, reach: [.citizen: .own]),
             // The staff who answer for deadlines; not the administrator, not an applicant.
             Rule(
                 feature: .deadlines,

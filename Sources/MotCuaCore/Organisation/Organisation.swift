@@ -161,12 +161,14 @@ public struct ProcedureTerms: Hashable, Sendable, Codable {
     public var components: [ComponentRequirement]
     public var steps: [ProcessStep]
     public var resultType: String
+    /// The declaration as an e-form the applicant fills online (EForm); nil when it is a paper to upload.
+    public var declaration: EForm?
 
     public init(
         code: String, name: String, timeAmount: Double, timeUnit: TimeUnit, onlineTimeAmount: Double? = nil,
         feeVND: Int,
         feeTiming: FeeTiming, onlineLevel: OnlineLevel, components: [ComponentRequirement], steps: [ProcessStep],
-        resultType: String
+        resultType: String, declaration: EForm? = nil
     ) {
         self.code = code
         self.name = name
@@ -179,6 +181,7 @@ public struct ProcedureTerms: Hashable, Sendable, Codable {
         self.components = components
         self.steps = steps
         self.resultType = resultType
+        self.declaration = declaration
     }
 
     /// The legal processing time for a channel.

@@ -62,6 +62,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateVNPayOrders())
     app.migrations.add(CreateNotificationOutbox())
     app.migrations.add(AddCitizenAccounts())
+    app.migrations.add(CreateOnlineDrafts())
     if !settings.isPostgres, let sql = app.db as? any SQLDatabase {
         // WAL lets readers run beside the writer; the busy handler of sqlite-nio waits for locks.
         try await sql.raw("PRAGMA journal_mode=WAL").run()

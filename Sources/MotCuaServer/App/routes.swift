@@ -148,6 +148,29 @@ func routes(_ app: Application) throws {
         api(r).get("dossiers", use: DossierListAPI().list)
     }
     app.feature(.intake) { r in api(r).post("dossiers", use: IntakeAPI().create) }
+    app.feature(.onlineSubmission) { r in  // Nộp hồ sơ trực tuyến: the draft, its files, the review, the submission.
+        let pages = DraftPages()
+        let upload = ByteCount(value: app.motcua.settings.maxUploadBytes + 1_048_576)
+        r.get("nop-truc-tuyen", ":code", use: pages.start)
+        r.get("nop-truc-tuyen", "ban-nhap", ":id", use: pages.show)
+        r.post("nop-truc-tuyen", "ban-nhap", ":id", use: pages.save)
+        r.on(.POST, "nop-truc-tuyen", "ban-nhap", ":id", "tep", body: .collect(maxSize: upload), use: pages.upload)
+        r.post("nop-truc-tuyen", "ban-nhap", ":id", "tep", "xoa", use: pages.removeFile)
+        r.get("nop-truc-tuyen", "ban-nhap", ":id", "xem-lai", use: pages.review)
+        r.post("nop-truc-tuyen", "ban-nhap", ":id", "nop", use: pages.submit)
+    }
+    app.feature(.myDossiers) { r in  // Hồ sơ của tôi: the list, a dossier, supplementation, withdrawal, the result.
+        let pages = MyDossierPages()
+        let upload = ByteCount(value: app.motcua.settings.maxUploadBytes + 1_048_576)
+        r.get("ho-so-cua-toi", use: pages.list)
+        r.get("ho-so-cua-toi", ":code", use: pages.show)
+        r.post("ho-so-cua-toi", ":code", "rut", use: pages.withdraw)
+        r.on(
+            .POST, "ho-so-cua-toi", ":code", "bo-sung", "tep", body: .collect(maxSize: upload),
+            use: pages.uploadSupplement)
+        r.post("ho-so-cua-toi", ":code", "bo-sung", use: pages.sendSupplement)
+        r.get("ho-so-cua-toi", ":code", "ket-qua", use: pages.result)
+    }
 
     app.feature(.reports) { r in  // Statistics (Thống kê báo cáo).
         let summary = SummaryPage()

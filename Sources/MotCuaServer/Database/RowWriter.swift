@@ -96,7 +96,7 @@ extension DossierModel: SQLWritableRow {
         "received_at",
         "received_date", "due_at", "appointment_at", "completed_at", "returned_at", "finished_at", "resolution",
         "rating", "rated_at", "clock", "result_json", "version",
-        "log_seq", "log_hash", "created_at", "updated_at", "supplement_rounds",
+        "log_seq", "log_hash", "created_at", "updated_at", "supplement_rounds", "declaration",
     ]
 
     var values: [Cell] {
@@ -112,6 +112,7 @@ extension DossierModel: SQLWritableRow {
             Cell(appointmentAt), Cell(completedAt), Cell(returnedAt), Cell(finishedAt), Cell(resolution), Cell(rating),
             Cell(ratedAt), Cell(clockJSON), Cell(resultJSON), Cell(version),
             Cell(logSeq), Cell(logHash), Cell(createdAt), Cell(updatedAt), Cell(supplementRounds),
+            Cell(declarationJSON),
         ]
     }
 }

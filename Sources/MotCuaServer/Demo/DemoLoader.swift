@@ -131,7 +131,7 @@ public struct DemoLoader: Sendable {
             let terms = ProcedureTerms(
                 code: p.code, name: p.name, timeAmount: p.amount, timeUnit: p.unit, feeVND: p.fee,
                 feeTiming: p.fee == 0 ? .exempt : .before, onlineLevel: p.online, components: p.components,
-                steps: steps, resultType: p.result)
+                steps: steps, resultType: p.result, declaration: DemoEForms.form(forCode: p.code))
             try await ProcedureModel(
                 id: UUID(), terms: terms, fieldID: fieldIDs[p.field]!, agencyID: agencyIDs[p.agency]!,
                 departmentID: departmentIDs["\(p.agency).\(p.department)"]!

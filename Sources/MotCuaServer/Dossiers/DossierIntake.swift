@@ -30,6 +30,8 @@ extension DossierService {
         var contentSummary: String?
         var resultDelivery: String?
         var components: [HandedIn]?
+        /// The e-form's values (field name to text), for a procedure that has one.
+        var declaration: [String: String]?
     }
 
     // MARK: New dossiers
@@ -67,7 +69,12 @@ extension DossierService {
     }
 
     /// `receive` at the counter or by post (reception), or `submit` online (citizen).
-    func create(_ input: NewDossier, actor: Actor, at now: Date, on db: any Database) async throws -> DossierModel {
+    /// `also` runs in the same transaction once the dossier and its first log entry are written (an
+    /// online submission attaches its draft's files there).
+    func create(
+        _ input: NewDossier, actor: Actor, at now: Date, on db: any Database,
+        also: (@Sendable (DossierModel, any Database) async throws -> Void)? = nil
+    ) async throws -> DossierModel {
         guard let procedure = try await ProcedureModel.query(on: db).filter(\.$code == input.procedureCode).first()
         else {
             throw ServiceError(.unprocessableEntity, "Không có thủ tục mã \"\(input.procedureCode)\".")
@@ -83,6 +90,7 @@ extension DossierService {
             try await plan.components.insert(on: tx)
             try await LogChain.append(log, on: tx)
             try await ReportTallyStore.record(plan.dossier.counted.tallies, of: plan.dossier, on: tx)
+            try await also?(plan.dossier, tx)
             try await NotificationOutbox.enqueue(
                 plan.action, of: plan.dossier, inputs: ActionInputs(), site: site, at: now, on: tx)
             return plan.dossier
@@ -136,8 +144,11 @@ extension DossierService {
             throw ServiceError(.unprocessableEntity, "Số bản của thành phần hồ sơ phải từ 0 đến 100.")
         }
 
+        let declaration = try Self.declaration(input.declaration, of: terms, at: now)
+
         let d = DossierModel()
         d.id = UUID.timeOrdered()
+        d.declarationJSON = declaration
         d.lookupSecret = pad(Int.random(in: 0...9999), 4)
         d.supplementRounds = 0
         d.channel = channel.rawValue
@@ -185,6 +196,23 @@ extension DossierService {
         return NewDossierPlan(
             dossier: d, components: components, action: action, transition: transition, terms: terms,
             agencyCode: agency.code, day: VietnamTime.local(now).date)
+    }
+
+    /// The e-form's values checked against the procedure's form, as stored (JSON); nil without values.
+    static func declaration(_ values: [String: String]?, of terms: ProcedureTerms, at now: Date) throws -> String? {
+        guard let values else { return nil }
+        guard let form = terms.declaration else {
+            throw ServiceError(.unprocessableEntity, "Thủ tục \"\(terms.name)\" không có tờ khai điện tử.")
+        }
+        if let unknown = values.keys.sorted().first(where: { key in !form.fields.contains { $0.name == key } }) {
+            throw ServiceError(.unprocessableEntity, "Tờ khai điện tử không có trường \"\(unknown)\".")
+        }
+        let checked = form.check(values, thisYear: VietnamTime.local(now).date.year)
+        let problems = form.fields.compactMap { checked.problems[$0.name] }
+        guard problems.isEmpty else {
+            throw ServiceError(.unprocessableEntity, "Tờ khai điện tử: " + problems.joined(separator: " "))
+        }
+        return JSON.encode(checked.values)
     }
 
     /// The next number of the day for an agency, atomically on both databases.

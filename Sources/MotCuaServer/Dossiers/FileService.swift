@@ -144,6 +144,10 @@ enum FileService {
                     "avatar_sha256", .in, chunk
                 ).all()
                 referenced.formUnion(try pictures.map { try $0.decode(column: "avatar_sha256", as: String.self) })
+                // And the files of the portal's drafts.
+                let drafts = try await sql.select().distinct().column("sha256").from(DraftFileModel.schema)
+                    .where("sha256", .in, chunk).all()
+                referenced.formUnion(try drafts.map { try $0.decode(column: "sha256", as: String.self) })
             }
             for file in files {
                 let name = file.lastPathComponent

@@ -39,6 +39,8 @@ final class DossierModel: Model, @unchecked Sendable {
     @Field(key: "fee_vnd") var feeVND: Int
     /// The procedure's terms at receipt (JSON of ProcedureTerms).
     @Field(key: "procedure_terms") var procedureTermsJSON: String
+    /// The e-form's values it was submitted with (field name to value, JSON); nil without an e-form.
+    @OptionalField(key: "declaration") var declarationJSON: String?
     @OptionalField(key: "submitted_at") var submittedAt: Date?
     @OptionalField(key: "received_at") var receivedAt: Date?
     /// Local date of receipt (YYYY-MM-DD), for date-range filters and the code counter.

@@ -14,6 +14,8 @@ extension ProceduresPage {
         var componentName: [String]?; var componentForm: [String]?; var componentCount: [String]?
         var componentMandatory: [String]?; var componentBlank: [String]?; var componentBlankFile: [String]?
         var stepName: [String]?; var stepShare: [String]?
+        /// The e-form: its title and a field a line (EForm.text).
+        var eFormTitle: String?; var eFormFields: String?
         var fingerprint: String?
     }
     typealias Option = SelectOption
@@ -60,7 +62,7 @@ extension ProceduresPage {
             componentBlank: t.components.map { $0.blankForm ?? "" },
             componentBlankFile: t.components.map { $0.blankFormSHA256 ?? "" },
             stepName: t.steps.map(\.name), stepShare: t.steps.map { ProcedureTerms.amountText($0.share) },
-            fingerprint: fingerprint(p))
+            eFormTitle: t.declaration?.title, eFormFields: t.declaration?.text, fingerprint: fingerprint(p))
     }
 
     /// The version of a procedure a form was made from.

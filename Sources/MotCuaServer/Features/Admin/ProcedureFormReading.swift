@@ -102,12 +102,20 @@ extension ProceduresPage {
             }
             steps.append(ProcessStep(name: name.trimmingCharacters(in: .whitespaces), share: share))
         }
+        var declaration: EForm?
+        let eFormTitle = (typed.eFormTitle ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            declaration = try EForm.parse(title: eFormTitle, text: typed.eFormFields ?? "")
+            if declaration != nil, eFormTitle.isEmpty || eFormTitle.count > 300 {
+                problems["eForm"] = "Nhập tên tờ khai điện tử (tối đa 300 ký tự)."
+            }
+        } catch { problems["eForm"] = error.message }
         let terms = ProcedureTerms(
             code: (typed.code ?? "").trimmingCharacters(in: .whitespaces),
             name: (typed.name ?? "").trimmingCharacters(in: .whitespaces),
             timeAmount: amount ?? 0, timeUnit: unit ?? .workingDays, onlineTimeAmount: online, feeVND: fee ?? 0,
             feeTiming: feeTiming ?? .exempt, onlineLevel: level ?? .none, components: components, steps: steps,
-            resultType: (typed.resultType ?? "").trimmingCharacters(in: .whitespaces))
+            resultType: (typed.resultType ?? "").trimmingCharacters(in: .whitespaces), declaration: declaration)
         for (term, message) in terms.problems where problems[term.rawValue] == nil { problems[term.rawValue] = message }
         if problems["code"] == nil,
             let other = try await ProcedureModel.query(on: db).filter(\.$code == terms.code).first(), other.id != id
@@ -154,6 +162,9 @@ extension ProceduresPage {
             .init(field: "Loại kết quả", old: o?.resultType, new: n.resultType),
             .init(field: "Thành phần hồ sơ", old: o.map(components), new: components(n)),
             .init(field: "Quy trình nội bộ", old: o.map(steps), new: steps(n)),
+            .init(
+                field: "Tờ khai điện tử", old: o?.declaration.map { $0.title + "\n" + $0.text },
+                new: n.declaration.map { $0.title + "\n" + $0.text }),
         ].filter { $0.old != $0.new }
     }
 

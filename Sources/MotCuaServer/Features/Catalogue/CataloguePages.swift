@@ -109,9 +109,8 @@ struct CataloguePages {
                 feeTiming: t.feeVND > 0 && t.feeTiming != .exempt ? t.feeTiming.vietnameseName : nil,
                 online: online.vietnameseName,
                 onlineNote: Self.onlineNote(online),
-                // The portal's online submission pages (issue 22, point 3) are not built yet: no button
-                // that leads nowhere; the page says where to submit instead.
-                submitHref: nil,
+                // Online submission opens the account's draft of this procedure (DraftPages).
+                submitHref: online == .none ? nil : "/nop-truc-tuyen/\(e.procedure.code)",
                 components: components,
                 steps: t.steps.map { Step(name: $0.name, time: $0.share > 0 ? Self.time($0.share, t.timeUnit) : nil) },
                 result: t.resultType))

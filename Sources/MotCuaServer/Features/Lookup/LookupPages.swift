@@ -72,7 +72,11 @@ struct LookupPages {
             code: req.query[String.self, at: "code"] ?? "", secret: req.query[String.self, at: "secret"] ?? "",
             req: req)
         guard let signed = found.signed else { throw ServiceError(.notFound, "Hồ sơ chưa có kết quả được ký số.") }
-        let signature = req.query[String.self, at: "tep"] == "chu-ky"
+        return try await Self.resultResponse(signed, signature: req.query[String.self, at: "tep"] == "chu-ky", req: req)
+    }
+
+    /// The signed result or its signature (`.p7s`) as a download: the lookup's and "Hồ sơ của tôi"'s.
+    static func resultResponse(_ signed: SignedResult, signature: Bool, req: Request) async throws -> Response {
         let files = req.motcua.files
         let sha = signature ? signed.signatureSHA256 : signed.sha256
         let data = try await req.application.workPool.runIfActive { try files.get(sha) }
@@ -85,7 +89,7 @@ struct LookupPages {
             value:
                 """
                 attachment; filename=\"\(name.filter { $0 != "\"" && $0.isASCII })\"; \
-                filename*=UTF-8''\(Self.encoded(name))
+                filename*=UTF-8''\(encoded(name))
                 """
         )
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
