@@ -54,7 +54,7 @@ enum DemoEForms {
             Họ và tên mẹ | văn bản | bắt buộc
             Số định danh cá nhân của mẹ | số định danh | bắt buộc
             Họ và tên cha | văn bản | không bắt buộc
-            Quan hệ của người đi khai sinh với người được khai sinh | lựa chọn | bắt buộc | Cha; Mẹ; Ông; Bà; Người thân thích khác
+            Quan hệ với người được khai sinh | lựa chọn | bắt buộc | Cha; Mẹ; Ông; Bà; Người thân thích khác
             """
         ),
     ]

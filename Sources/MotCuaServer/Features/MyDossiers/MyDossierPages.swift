@@ -60,12 +60,13 @@ struct MyDossierPages {
     func show(req: Request) async throws -> Response {
         let actor = try req.actor()
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code") ?? "", actor: actor, on: req.db)
+        let mailbox = d.applicantEmail.isEmpty ? "thư điện tử của ông/bà" : d.applicantEmail
         let notice: String? =
             switch req.query[String.self, at: "da-nop"] ?? req.query[String.self, at: "da-luu"] {
             case "1":
                 """
                 Đã nộp hồ sơ. Mã hồ sơ \(d.code), mã tra cứu \(d.lookupSecret). Hồ sơ đang chờ Bộ phận Một cửa \
-                tiếp nhận; thư xác nhận được gửi đến \(d.applicantEmail.isEmpty ? "thư điện tử của ông/bà" : d.applicantEmail).
+                tiếp nhận; thư xác nhận được gửi đến \(mailbox).
                 """
             case "bo-sung-tep": "Đã tải tệp bổ sung lên."
             case "bo-sung": "Đã gửi hồ sơ bổ sung."

@@ -8,6 +8,8 @@ import Vapor
 enum MyDossierView {
     /// A supplementation request: when, why, and which components, as one complete list.
     struct Request: Encodable {
+        /// Its place in the log: the files logged after it answer it.
+        let seq: Int
         let at: Date
         let when: String
         let reason: String
@@ -69,7 +71,8 @@ enum MyDossierView {
             let positions = (values["supplement_components"] ?? "").split(separator: ",").compactMap { Int($0) }
             let components = positions.map { names[$0] ?? "Thành phần số \($0)" }
             return Request(
-                at: line.at, when: PageTime.dateTime(line.at), reason: values["reason"] ?? "", positions: positions,
+                seq: line.seq, at: line.at, when: PageTime.dateTime(line.at), reason: values["reason"] ?? "",
+                positions: positions,
                 components: components, items: zip(positions, components).map { Item(position: $0, name: $1) })
         }
     }
@@ -80,10 +83,14 @@ enum MyDossierView {
         return requests(try await DossierRecord.load(d, on: db)).last
     }
 
-    /// The components of the request without a file uploaded since it was made.
+    /// The components of the request without a file uploaded since it was made (by the log's order,
+    /// not the clock's: an upload in the same second as the request is told apart).
     static func missing(_ r: Request, of d: DossierModel, on db: any Database) async throws -> [String] {
         let record = try await DossierRecord.load(d, on: db)
-        let fresh = Set(record.files.filter { $0.file.uploadedAt >= r.at }.compactMap(\.component))
+        let logged = Set(
+            record.log.filter { $0.seq > r.seq && $0.action == Action.uploadFile.rawValue }.flatMap(\.changes)
+                .compactMap { $0.new?.components(separatedBy: "sha256 ").last?.prefix(64) }.map(String.init))
+        let fresh = Set(record.files.filter { logged.contains($0.file.sha256) }.compactMap(\.component))
         return zip(r.positions, r.components).filter { !fresh.contains($0.0) }.map(\.1)
     }
 

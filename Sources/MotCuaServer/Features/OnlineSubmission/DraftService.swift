@@ -145,7 +145,7 @@ struct DraftService {
         guard let kind = FileStore.sniff(data), allowedKinds.contains(kind) else {
             throw ServiceError(
                 .unsupportedMediaType,
-                "Tệp phải là PDF, ảnh JPEG hoặc PNG, hoặc văn bản Word (kiểm tra theo nội dung tệp, không theo tên tệp)."
+                "Tệp phải là PDF, ảnh JPEG hoặc PNG, hoặc văn bản Word (kiểm tra theo nội dung, không theo tên tệp)."
             )
         }
         guard l.files.filter({ $0.position == position }).count < 10 else {
