@@ -54,7 +54,7 @@ import Vapor
             let again = try await t.request(.GET, "/nop-truc-tuyen/\(Self.procedure)", headers: citizen.headers)
             #expect(again.headers.first(name: .location) == path, "the open draft is resumed, not a second one")
             let page = try await t.request(.GET, path, headers: citizen.headers)
-            #expect(page.text.contains("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp") && page.text.contains("name=\"f_gioi-tinh\""))
+            #expect(page.text.contains("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp") && page.text.contains("name=\"f_gioi-tinh\""), "\(page.status) \(page.text.prefix(1500))")
             #expect(page.text.contains("value=\"\(try await t.user("congdan1").fullName)\""), "the applicant is taken from the account")
 
             // Another account does not see the draft; a save from an older page is a conflict that keeps what was typed.
@@ -127,6 +127,53 @@ import Vapor
             let withdrawn = try await t.post("/ho-so-cua-toi/\(d.code)/rut", "version=\(after.version)&reason=N%E1%BB%99p+nh%E1%BA%A7m", session: citizen)
             #expect(withdrawn.status == .seeOther)
             #expect(try await t.dossier(d.code).state.status == .withdrawn)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aLaterSubmissionReusesAFileOfTheStoreAndTheQualityIndexCountsIt(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let citizen = try await t.pageSession("congdan1")
+            func draft() async throws -> String {
+                try #require(try await t.request(.GET, "/nop-truc-tuyen/\(Self.procedure)", headers: citizen.headers).headers.first(name: .location))
+            }
+            let first = try await draft()
+            #expect(try await t.post(first, form(Self.declaration, version: 1), session: citizen).status == .seeOther)
+            #expect(try await upload(t, first + "/tep", component: 2, name: "cccd.pdf", data: minimalPDF("cccd"), session: citizen).status == .seeOther)
+            #expect(try await t.post(first + "/nop", "version=2", session: citizen).status == .seeOther)
+
+            // The second draft offers the card from the store; another applicant's file is not theirs to take.
+            let second = try await draft()
+            #expect(second != first)
+            let page = try await t.request(.GET, second, headers: citizen.headers).text
+            #expect(page.contains("Hoặc dùng lại từ kho dữ liệu") && page.contains("Tệp cccd.pdf - hồ sơ"))
+            let stored = try #require(try await DossierFileModel.query(on: t.app.db).filter(\.$fileName == "cccd.pdf").first())
+            let other = try await t.pageSession("congdan2")
+            let otherDraft = try #require(try await t.request(.GET, "/nop-truc-tuyen/\(Self.procedure)", headers: other.headers).headers.first(name: .location))
+            #expect(try await t.post(otherDraft + "/tai-su-dung", "component=2&file=\(stored.id!)", session: other).status == .notFound)
+            #expect(try await t.post(second + "/tai-su-dung", "component=2&file=\(stored.id!)", session: citizen).status == .seeOther)
+            #expect(try await t.post(second, form(Self.declaration, version: 1), session: citizen).status == .seeOther)
+            #expect(try await t.post(second + "/nop", "version=2", session: citizen).status == .seeOther)
+            let reused = try #require(try await DossierFileModel.query(on: t.app.db).filter(\.$reusedFromID == stored.id!).first())
+            #expect(reused.sha256 == stored.sha256 && reused.dossierID != stored.dossierID)
+
+            // The desk accepts both; the page shows the reuse; the 766 index counts one dossier of two.
+            let reception = try await t.login("stp.tiepnhan")
+            for id in [stored.dossierID, reused.dossierID] {
+                let d = try #require(try await DossierModel.find(id, on: t.app.db))
+                let accepted = try await t.request(.POST, "/api/v1/dossiers/\(d.code)/actions/accept", token: reception, json: ActionRequest(version: d.version))
+                #expect(accepted.status == .ok, "\(accepted.text)")
+            }
+            let code = try #require(try await DossierModel.find(reused.dossierID, on: t.app.db)).code
+            let desk = try await t.pageSession("stp.tiepnhan")
+            let detail = try await t.request(.GET, "/ho-so/\(code)?tab=thanh-phan", headers: desk.headers).text
+            #expect(detail.contains("Tái sử dụng từ kho dữ liệu"))
+            let general = try await t.request(.GET, "/ho-so/\(code)", headers: desk.headers).text
+            #expect(general.contains("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp: Ngày sinh") && general.contains("17/05/1990"))
+            let now = Date()
+            let month = VietnamTime.local(now).date.adding(days: 1 - VietnamTime.local(now).date.day)
+            let index = try await QualityIndex.month(month, scope: .everything, now: now, on: t.app.db)
+            #expect(index.total.reusedShare == 0.5, "\(String(describing: index.total))")
         }
     }
 

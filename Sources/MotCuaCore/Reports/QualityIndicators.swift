@@ -7,20 +7,27 @@ public struct QualityIndicators: Sendable, Equatable {
     public var onlinePaymentShare: Double?
     public var electronicResultShare: Double?
     public var satisfactionRate: Double?
+    /// Dossiers received with at least one component reused from the applicant's store.
+    public var reusedShare: Double?
 
     /// The indicators' names, in the order of `values`.
     public static let headings = [
         "Tỷ lệ giải quyết đúng hạn", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "Tỷ lệ TTHC có hồ sơ trực tuyến",
         "Tỷ lệ thanh toán trực tuyến", "Tỷ lệ kết quả điện tử", "Tỷ lệ hài lòng",
+        "Tỷ lệ hồ sơ có thành phần được tái sử dụng",
     ]
 
     public var values: [Double?] {
-        [onTimeRate, onlineShare, proceduresOnlineShare, onlinePaymentShare, electronicResultShare, satisfactionRate]
+        [
+            onTimeRate, onlineShare, proceduresOnlineShare, onlinePaymentShare, electronicResultShare, satisfactionRate,
+            reusedShare,
+        ]
     }
 
     public init(
         onTimeRate: Double? = nil, onlineShare: Double? = nil, proceduresOnlineShare: Double? = nil,
-        onlinePaymentShare: Double? = nil, electronicResultShare: Double? = nil, satisfactionRate: Double? = nil
+        onlinePaymentShare: Double? = nil, electronicResultShare: Double? = nil, satisfactionRate: Double? = nil,
+        reusedShare: Double? = nil
     ) {
         self.onTimeRate = onTimeRate
         self.onlineShare = onlineShare
@@ -28,14 +35,15 @@ public struct QualityIndicators: Sendable, Equatable {
         self.onlinePaymentShare = onlinePaymentShare
         self.electronicResultShare = electronicResultShare
         self.satisfactionRate = satisfactionRate
+        self.reusedShare = reusedShare
     }
 
     /// From a month's counts: the II.06a numbers, the procedures offered online and those that had an
     /// online dossier, the ratings (very satisfied, satisfied, not satisfied), the results signed
-    /// electronically, and the fees paid (online, all).
+    /// electronically, the fees paid (online, all), and the dossiers received with a reused component.
     public init(
         counts c: SummaryCounts, proceduresOffered: Int, proceduresUsed: Int, ratings: [Int],
-        electronicResults: Int, onlinePayments: Int, payments: Int
+        electronicResults: Int, onlinePayments: Int, payments: Int, reusedDossiers: Int = 0
     ) {
         func share(_ a: Int, _ b: Int) -> Double? { b == 0 ? nil : Double(a) / Double(b) }
         let r = ratings + [0, 0, 0]
@@ -44,6 +52,7 @@ public struct QualityIndicators: Sendable, Equatable {
             proceduresOnlineShare: share(proceduresUsed, proceduresOffered),
             onlinePaymentShare: share(onlinePayments, payments),
             electronicResultShare: share(electronicResults, c.resolved),
-            satisfactionRate: share(r[0] + r[1], r[0] + r[1] + r[2]))
+            satisfactionRate: share(r[0] + r[1], r[0] + r[1] + r[2]),
+            reusedShare: share(reusedDossiers, c.newOnline + c.newDirect))
     }
 }

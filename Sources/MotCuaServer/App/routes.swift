@@ -156,6 +156,7 @@ func routes(_ app: Application) throws {
         r.post("nop-truc-tuyen", "ban-nhap", ":id", use: pages.save)
         r.on(.POST, "nop-truc-tuyen", "ban-nhap", ":id", "tep", body: .collect(maxSize: upload), use: pages.upload)
         r.post("nop-truc-tuyen", "ban-nhap", ":id", "tep", "xoa", use: pages.removeFile)
+        r.post("nop-truc-tuyen", "ban-nhap", ":id", "tai-su-dung", use: pages.reuse)
         r.get("nop-truc-tuyen", "ban-nhap", ":id", "xem-lai", use: pages.review)
         r.post("nop-truc-tuyen", "ban-nhap", ":id", "nop", use: pages.submit)
     }

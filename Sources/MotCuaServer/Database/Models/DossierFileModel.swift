@@ -16,6 +16,8 @@ final class DossierFileModel: Model, @unchecked Sendable {
     @Field(key: "size") var size: Int
     @OptionalField(key: "uploaded_by") var uploadedBy: UUID?
     @Field(key: "uploaded_at") var uploadedAt: Date
+    /// The applicant's earlier file this one reuses from their store (Kho dữ liệu), not uploaded again.
+    @OptionalField(key: "reused_from") var reusedFromID: UUID?
 
     init() {}
 }

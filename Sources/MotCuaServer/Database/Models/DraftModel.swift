@@ -32,6 +32,8 @@ final class DraftFileModel: Model, @unchecked Sendable {
     @Field(key: "content_type") var contentType: String
     @Field(key: "size") var size: Int
     @Field(key: "uploaded_at") var uploadedAt: Date
+    /// The earlier file of the applicant's store it reuses.
+    @OptionalField(key: "reused_from") var reusedFromID: UUID?
 
     init() {}
 }

@@ -136,7 +136,8 @@ struct DossierDetailPage {
             return Context.FileRow(
                 name: f.file.fileName, version: f.file.version, size: ChangeText.size(f.file.size),
                 uploadedAt: PageTime.dateTime(f.file.uploadedAt),
-                href: href, view: viewable ? href + "?xem=1" : nil, image: f.file.contentType.hasPrefix("image/"))
+                href: href, view: viewable ? href + "?xem=1" : nil, image: f.file.contentType.hasPrefix("image/"),
+                reused: f.file.reusedFromID != nil)
         }
         let components = record.components.map { c in
             Context.ComponentRow(

@@ -159,6 +159,8 @@ extension DossierDetailPage {
         struct FileRow: Encodable {
             let name: String; let version: Int; let size: String; let uploadedAt: String; let href: String;
             let view: String?; let image: Bool
+            /// Taken from the applicant's store (Kho dữ liệu) instead of uploaded again.
+            var reused = false
         }
         struct ComponentRow: Encodable {
             let position: Int; let name: String; let counts: String; let mandatory: Bool; let files: [FileRow]
@@ -242,6 +244,12 @@ extension DossierDetailPage {
             ),
             ("Mã tra cứu", d.lookupSecret),
         ]
+        // The e-form, as the applicant filled it online: printed with the page.
+        if let form = r.procedure.declaration, let json = d.declarationJSON,
+            let values = try? JSON.decode([String: String].self, json)
+        {
+            facts += form.fields.map { ("\(form.title): \($0.label)", form.display($0, values[$0.name])) }
+        }
         facts.removeAll { $0.1 == nil }
         return facts.map { Context.Fact(label: $0.0, value: $0.1!) }
     }

@@ -51,11 +51,20 @@ struct DraftPages {
         let components: [ComponentView]
         let problems: [String]
         let maxMB: Int
+        /// The applicant's earlier files (Kho dữ liệu), to attach without uploading again.
+        let store: [ReuseStore.Item]
+    }
+
+    /// The accounts whose dossiers are the actor's: their own and their organisation's.
+    static func owners(_ actor: Actor) -> [UUID] {
+        guard case .own(let me, let organisation) = actor.scope else { return [] }
+        return [me] + (organisation.map { [$0] } ?? [])
     }
 
     static func context(
         _ req: Request, _ l: DraftService.Loaded, notice: String? = nil, error: String? = nil, review: Bool = false
-    ) -> Context {
+    ) async throws -> Context {
+        let store = review ? [] : try await ReuseStore.items(owners: owners(try req.actor()), on: req.db)
         let now = Date()
         let problems = DraftService.problems(l, at: now)
         let form = l.terms.declaration
@@ -89,7 +98,7 @@ struct DraftPages {
             delivery: deliveryNames.first { $0.0 == l.draft.resultDelivery }?.1 ?? "",
             formTitle: form?.title, fields: fields, components: components,
             problems: problems.applicant + (form?.fields.compactMap { problems.form[$0.name] } ?? []) + problems.files,
-            maxMB: req.motcua.settings.maxUploadBytes / 1_048_576)
+            maxMB: req.motcua.settings.maxUploadBytes / 1_048_576, store: store)
     }
 
     /// From a procedure's "Nộp hồ sơ trực tuyến": the account's open draft of it, or a new one.
@@ -117,9 +126,10 @@ struct DraftPages {
             case "1": "Đã lưu bản nháp."
             case "tep": "Đã tải tệp lên và lưu vào bản nháp."
             case "xoa-tep": "Đã bỏ tệp khỏi bản nháp."
+            case "tai-su-dung": "Đã đính kèm tệp từ kho dữ liệu, không cần tải lên lại."
             default: nil
             }
-        return try await req.view.render("OnlineSubmission/draft", Self.context(req, l, notice: notice))
+        return try await req.view.render("OnlineSubmission/draft", try await Self.context(req, l, notice: notice))
     }
 
     func save(req: Request) async throws -> Response {
@@ -141,7 +151,7 @@ struct DraftPages {
                 l, applicant: l.applicant, values: values, delivery: form["delivery"] ?? "online",
                 expectedVersion: Int(form["version"] ?? "") ?? -1, at: Date(), on: req.db)
         } catch let e as ServiceError {
-            return try await req.view.render("OnlineSubmission/draft", Self.context(req, l, error: e.reason))
+            return try await req.view.render("OnlineSubmission/draft", try await Self.context(req, l, error: e.reason))
                 .encodeResponse(status: e.status, for: req)
         }
         let next = form["next"] == "xem-lai" ? "/xem-lai" : "?da-luu=1"
@@ -156,10 +166,26 @@ struct DraftPages {
                 upload.data, name: upload.fileName, position: upload.component, to: l, context: req.motcua,
                 pool: req.application.workPool, at: Date(), on: req.db)
         } catch let e as ServiceError {
-            return try await req.view.render("OnlineSubmission/draft", Self.context(req, l, error: e.reason))
+            return try await req.view.render("OnlineSubmission/draft", try await Self.context(req, l, error: e.reason))
                 .encodeResponse(status: e.status, for: req)
         }
         return req.redirect(to: "/nop-truc-tuyen/ban-nhap/\(l.draft.id!)?da-luu=tep")
+    }
+
+    /// "Dùng lại từ kho dữ liệu": a file of the applicant's store attached to a component.
+    func reuse(req: Request) async throws -> Response {
+        struct Form: Content { var file: UUID?; var component: Int? }
+        let actor = try req.actor()
+        let l = try await DraftService.load(req.parameters.get("id", as: UUID.self), actor: actor, on: req.db)
+        let form = (try? req.content.decode(Form.self)) ?? Form()
+        do {
+            try await ReuseStore.reuse(
+                form.file, position: form.component, in: l, owners: Self.owners(actor), at: Date(), on: req.db)
+        } catch let e as ServiceError {
+            return try await req.view.render("OnlineSubmission/draft", try await Self.context(req, l, error: e.reason))
+                .encodeResponse(status: e.status, for: req)
+        }
+        return req.redirect(to: "/nop-truc-tuyen/ban-nhap/\(l.draft.id!)?da-luu=tai-su-dung")
     }
 
     func removeFile(req: Request) async throws -> Response {
@@ -175,7 +201,7 @@ struct DraftPages {
     func review(req: Request) async throws -> View {
         let l = try await DraftService.load(req.parameters.get("id", as: UUID.self), actor: try req.actor(), on: req.db)
         if l.draft.dossierID != nil { throw ServiceError(.conflict, "Bản nháp này đã được nộp thành hồ sơ.") }
-        return try await req.view.render("OnlineSubmission/review", Self.context(req, l, review: true))
+        return try await req.view.render("OnlineSubmission/review", try await Self.context(req, l, review: true))
     }
 
     func submit(req: Request) async throws -> Response {
@@ -193,7 +219,7 @@ struct DraftPages {
                 return req.redirect(to: "/ho-so-cua-toi/\(d.code)")  // submitted meanwhile, by this very button
             }
             return try await req.view.render(
-                "OnlineSubmission/review", Self.context(req, fresh, error: e.reason, review: true)
+                "OnlineSubmission/review", try await Self.context(req, fresh, error: e.reason, review: true)
             )
             .encodeResponse(status: e.status, for: req)
         }

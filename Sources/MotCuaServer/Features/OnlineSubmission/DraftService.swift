@@ -217,8 +217,10 @@ struct DraftService {
             row.size = f.size
             row.uploadedBy = actor.id
             row.uploadedAt = f.uploadedAt
+            row.reusedFromID = f.reusedFromID
             try await row.create(on: tx)
-            changes.append(.init(field: "file", old: nil, new: "\(f.fileName) (v1, sha256 \(f.sha256))"))
+            let reused = f.reusedFromID == nil ? "" : ", tái sử dụng từ kho dữ liệu"
+            changes.append(.init(field: "file", old: nil, new: "\(f.fileName) (v1, sha256 \(f.sha256)\(reused))"))
         }
         try await LogChain.append(
             .init(

@@ -68,27 +68,40 @@ struct QualityIndex: Sendable {
             """
         ).all(decoding: Paid.self)
         let payments = Dictionary(uniqueKeysWithValues: paid.map { ($0.agency_id, (online: $0.online, all: $0.n)) })
+        // Dossiers received in the month with a component reused from the applicant's store (the partial
+        // index of reused files: few rows).
+        struct Reused: Decodable { let agency_id: UUID; let n: Int }
+        let reusedRows = try await sql.raw(
+            """
+            SELECT agency_id, count(*) AS n FROM dossiers WHERE id IN (SELECT dossier_id FROM dossier_files \
+            WHERE reused_from IS NOT NULL) AND received_at >= \(bind: start) AND received_at < \(bind: end) AND \
+            \(SummaryReport.scopeCondition(scope)) GROUP BY agency_id
+            """
+        ).all(decoding: Reused.self)
+        let reused = Dictionary(uniqueKeysWithValues: reusedRows.map { ($0.agency_id, $0.n) })
         func indicators(
             _ c: SummaryCounts, offered: Int, used: Int, ratings r: [Int], electronic: Int,
-            payments p: (online: Int, all: Int)
+            payments p: (online: Int, all: Int), reused: Int
         ) -> Indicators {
             Indicators(
                 counts: c, proceduresOffered: offered, proceduresUsed: used, ratings: r, electronicResults: electronic,
-                onlinePayments: p.online, payments: p.all)
+                onlinePayments: p.online, payments: p.all, reusedDossiers: reused)
         }
         var byAgency: [UUID: Indicators] = [:]
         for id in Set(report.rows.map(\.id)).union(offered.keys).union(ratings.keys).union(payments.keys) {
             let counts = report.rows.first { $0.id == id }?.counts ?? SummaryCounts()
             byAgency[id] = indicators(
                 counts, offered: offered[id]?.count ?? 0, used: usedBy[id]?.intersection(offered[id] ?? []).count ?? 0,
-                ratings: ratings[id] ?? [0, 0, 0], electronic: electronic[id] ?? 0, payments: payments[id] ?? (0, 0))
+                ratings: ratings[id] ?? [0, 0, 0], electronic: electronic[id] ?? 0, payments: payments[id] ?? (0, 0),
+                reused: reused[id] ?? 0)
         }
         let total = indicators(
             report.total, offered: offered.values.reduce(0) { $0 + $1.count },
             used: usedBy.reduce(0) { $0 + $1.value.intersection(offered[$1.key] ?? []).count },
             ratings: ratings.values.reduce([0, 0, 0]) { zip($0, $1).map(+) },
             electronic: electronic.values.reduce(0, +),
-            payments: payments.values.reduce((0, 0)) { ($0.online + $1.online, $0.all + $1.all) })
+            payments: payments.values.reduce((0, 0)) { ($0.online + $1.online, $0.all + $1.all) },
+            reused: reused.values.reduce(0, +))
         return (byAgency, total)
     }
 }
