@@ -35,8 +35,46 @@ def vnpay():
     sandbox.stop()
 
 
+class Inbox:
+    """The province's mail relay, as aiosmtpd (PyPI) on loopback: every message the server sends."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+        self.messages = []
+        inbox = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                import email
+                import email.policy
+                message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                inbox.messages.append({"to": envelope.rcpt_tos, "subject": str(message["subject"]),
+                                       "body": message.get_content()})
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def wait(self, to, subject_part, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for m in reversed(self.messages):
+                if to in m["to"] and subject_part in m["subject"]:
+                    return m
+            time.sleep(0.5)
+        raise AssertionError(f"no e-mail '{subject_part}' to {to}: {[m['subject'] for m in self.messages]}")
+
+
 @pytest.fixture(scope="session")
-def server(vnpay):
+def inbox():
+    relay = Inbox()
+    yield relay
+    relay.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def server(vnpay, inbox):
     data = tempfile.mkdtemp(prefix="motcua-e2e-")
     port = free_port()
     log = open(os.path.join(data, "server.log"), "w")
@@ -46,7 +84,9 @@ def server(vnpay):
                             env={**os.environ, "MOTCUA_PAYMENT_SECRET": PAYMENT_SECRET,
                                  "MOTCUA_VNPAY_TMN_CODE": vnpay_sandbox.TERMINAL,
                                  "MOTCUA_VNPAY_HASH_SECRET": vnpay_sandbox.SECRET,
-                                 "MOTCUA_VNPAY_PAY_URL": vnpay.pay_url})
+                                 "MOTCUA_VNPAY_PAY_URL": vnpay.pay_url,
+                                 "MOTCUA_SMTP_HOST": "127.0.0.1", "MOTCUA_SMTP_PORT": str(inbox.port),
+                                 "MOTCUA_SMTP_SECURITY": "none", "MOTCUA_SMTP_FROM": "motcua@cantho.gov.vn"})
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
     while time.time() < deadline:
