@@ -110,6 +110,32 @@ import Vapor
             try await d.save(on: t.app.db)
             #expect(member.scope.contains(agency: d.agencyID, department: d.departmentID, owner: d.ownerID))
             #expect(!stranger.scope.contains(agency: d.agencyID, department: d.departmentID, owner: d.ownerID))
+            // Through the account page: the organisation adds and removes a member by e-mail; the citizen turns e-mail off.
+            company.emailVerifiedAt = Date()
+            try await company.save(on: t.app.db)
+            let hoa = try await form(t, "/dang-ky", Self.person)
+            #expect(hoa.status == .ok)
+            try await UserModel.query(on: t.app.db).filter(\.$username == "092190001234").set(\.$emailVerifiedAt, to: Date()).update()
+            var h = HTTPHeaders()
+            h.contentType = .urlEncodedForm
+            let login = try await t.request(.POST, "/dang-nhap", headers: h, body: ByteBuffer(string: "username=1801234567&password=PhuAn%40CanTho2026"))
+            let cookie: HTTPHeaders = ["Cookie": String(try #require(login.headers.first(name: .setCookie)).split(separator: ";")[0])]
+            let page = try await t.request(.GET, "/tai-khoan", headers: cookie).text
+            #expect(page.contains("Thành viên của tổ chức") && page.contains("Mã số thuế"))
+            let csrf = String(page.components(separatedBy: "name=\"_csrf\" value=\"")[1].prefix { $0 != "\"" })
+            let session = (headers: cookie, csrf: csrf)
+            #expect(try await t.post("/tai-khoan/thanh-vien", "email=khong-co%40example.vn", session: session).status == .unprocessableEntity)
+            #expect(try await t.post("/tai-khoan/thanh-vien", "email=hoa.tran%40example.vn", session: session).status == .seeOther)
+            #expect(try await t.user("092190001234").organisationID == company.id)
+            #expect(try await t.request(.GET, "/tai-khoan", headers: cookie).text.contains("Trần Thị Hoa (hoa.tran@example.vn)"))
+            let hoaID = try await t.user("092190001234").id!
+            #expect(try await t.post("/tai-khoan/thanh-vien/xoa", "member=\(hoaID)", session: session).status == .seeOther)
+            #expect(try await t.user("092190001234").organisationID == nil)
+            #expect(try await t.post("/tai-khoan/thong-bao", "", session: session).status == .seeOther)
+            #expect(try await t.user("1801234567").emailOptOutAt != nil)
+            #expect(try await t.post("/tai-khoan/thong-bao", "on=1", session: session).status == .seeOther)
+            #expect(try await t.user("1801234567").emailOptOutAt == nil)
+
             let seen = try await t.request(.GET, "/api/v1/dossiers/\(d.code)", token: try await t.login("congdan1"))
             #expect(seen.status == .ok)
             #expect(try await t.request(.GET, "/api/v1/dossiers/\(d.code)", token: try await t.login("congdan2")).status == .notFound)

@@ -68,9 +68,12 @@ enum Menu {
             add("Thống kê báo cáo", "/thong-ke/bao-cao")
             items[items.count - 1].section = "/thong-ke"
         }
-        if may(.dossierSearch) {
-            let reach = Access.reach(of: roles, in: .dossierSearch)
-            add(reach == .own ? "Hồ sơ của tôi" : "Tra cứu hồ sơ", "/ho-so")
+        if may(.myDossiers) {
+            // The applicant's own pages of the portal.
+            add("Hồ sơ của tôi", "/ho-so-cua-toi")
+            add("Nộp hồ sơ trực tuyến", "/thu-tuc")
+        } else if may(.dossierSearch) {
+            add("Tra cứu hồ sơ", "/ho-so")
         }
         add("Thông tin tài khoản", "/tai-khoan")
         // The entry for the page shown: the longest link that the address starts with.
