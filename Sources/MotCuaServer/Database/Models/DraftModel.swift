@@ -36,4 +36,19 @@ final class DraftFileModel: Model, @unchecked Sendable {
     @OptionalField(key: "reused_from") var reusedFromID: UUID?
 
     init() {}
+
+    init(
+        draft: UUID, position: Int, sha256: String, name: String, type: String, size: Int, at now: Date,
+        reusing source: UUID?
+    ) {
+        self.id = UUID.timeOrdered()
+        self.draftID = draft
+        self.position = position
+        self.sha256 = sha256
+        self.fileName = name
+        self.contentType = type
+        self.size = size
+        self.uploadedAt = now.wholeSeconds
+        self.reusedFromID = source
+    }
 }

@@ -111,14 +111,7 @@ struct MyDossierPages {
                     .unprocessableEntity,
                     "Chỉ bổ sung các thành phần được yêu cầu; thành phần số \(position) không có trong yêu cầu.")
             }
-            guard upload.data.count <= req.motcua.settings.maxUploadBytes else {
-                throw ServiceError(
-                    .payloadTooLarge, "Tệp lớn hơn \(req.motcua.settings.maxUploadBytes / 1_048_576) MB.")
-            }
-            guard let kind = FileStore.sniff(upload.data), DraftService.allowedKinds.contains(kind) else {
-                throw ServiceError(
-                    .unsupportedMediaType, "Tệp phải là PDF, ảnh JPEG hoặc PNG, hoặc văn bản Word (theo nội dung tệp).")
-            }
+            _ = try DraftService.uploadKind(upload.data, limit: req.motcua.settings.maxUploadBytes)
             _ = try await FileService.add(
                 upload.data, fileName: upload.fileName, component: position, to: d, actor: actor, at: Date(),
                 context: req.motcua, pool: req.application.workPool, on: req.db)

@@ -125,22 +125,10 @@ struct DraftService {
 
     static let allowedKinds: Set<FileStore.Kind> = [.pdf, .jpeg, .png, .docx, .doc]
 
-    /// Stores an uploaded file for a component of the draft: its type by its content, its size.
-    static func addFile(
-        _ data: Data, name: String, position: Int?, to l: Loaded, context: MotCuaContext, pool: NIOThreadPool,
-        at now: Date, on db: any Database
-    ) async throws {
-        guard l.draft.dossierID == nil else { throw ServiceError(.conflict, "Hồ sơ đã được nộp.") }
-        guard let position, (1...l.terms.components.count).contains(position) else {
-            throw ServiceError(.unprocessableEntity, "Chọn thành phần hồ sơ của tệp.")
-        }
-        let fileName = name.trimmingCharacters(in: .whitespaces)
-        guard !fileName.isEmpty, fileName.count <= 255, TextInput.isClean(fileName), !fileName.contains("/"),
-            !fileName.contains("\\")
-        else { throw ServiceError(.unprocessableEntity, "Tên tệp không hợp lệ.") }
-        guard !data.isEmpty, data.count <= context.settings.maxUploadBytes else {
-            throw ServiceError(
-                .payloadTooLarge, "Tệp trống hoặc lớn hơn \(context.settings.maxUploadBytes / 1_048_576) MB.")
+    /// The kind of an applicant's file by its content and its size: a draft's and a supplement's.
+    static func uploadKind(_ data: Data, limit: Int) throws -> FileStore.Kind {
+        guard !data.isEmpty, data.count <= limit else {
+            throw ServiceError(.payloadTooLarge, "Tệp trống hoặc lớn hơn \(limit / 1_048_576) MB.")
         }
         guard let kind = FileStore.sniff(data), allowedKinds.contains(kind) else {
             throw ServiceError(
@@ -148,21 +136,38 @@ struct DraftService {
                 "Tệp phải là PDF, ảnh JPEG hoặc PNG, hoặc văn bản Word (kiểm tra theo nội dung, không theo tên tệp)."
             )
         }
+        return kind
+    }
+
+    /// A component of the draft that may take one more file.
+    static func slot(_ position: Int?, in l: Loaded) throws -> Int {
+        guard l.draft.dossierID == nil else { throw ServiceError(.conflict, "Hồ sơ đã được nộp.") }
+        guard let position, (1...l.terms.components.count).contains(position) else {
+            throw ServiceError(.unprocessableEntity, "Chọn thành phần hồ sơ của tệp.")
+        }
         guard l.files.filter({ $0.position == position }).count < 10 else {
             throw ServiceError(.unprocessableEntity, "Mỗi thành phần có tối đa 10 tệp.")
         }
+        return position
+    }
+
+    /// Stores an uploaded file for a component of the draft: its type by its content, its size.
+    static func addFile(
+        _ data: Data, name: String, position: Int?, to l: Loaded, context: MotCuaContext, pool: NIOThreadPool,
+        at now: Date, on db: any Database
+    ) async throws {
+        let position = try slot(position, in: l)
+        let fileName = name.trimmingCharacters(in: .whitespaces)
+        guard !fileName.isEmpty, fileName.count <= 255, TextInput.isClean(fileName), !fileName.contains("/"),
+            !fileName.contains("\\")
+        else { throw ServiceError(.unprocessableEntity, "Tên tệp không hợp lệ.") }
+        let kind = try uploadKind(data, limit: context.settings.maxUploadBytes)
         let files = context.files
         let stored = try await pool.runIfActive { try files.put(data, as: kind) }
-        let f = DraftFileModel()
-        f.id = UUID.timeOrdered()
-        f.draftID = l.draft.id!
-        f.position = position
-        f.sha256 = stored.sha256
-        f.fileName = fileName
-        f.contentType = kind.contentType
-        f.size = data.count
-        f.uploadedAt = now.wholeSeconds
-        try await f.create(on: db)
+        try await DraftFileModel(
+            draft: l.draft.id!, position: position, sha256: stored.sha256, name: fileName, type: kind.contentType,
+            size: data.count, at: now, reusing: nil
+        ).create(on: db)
     }
 
     /// Submits the draft: the dossier gets its code and lookup secret at once and waits in the

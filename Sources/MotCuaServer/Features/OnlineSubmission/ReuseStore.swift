@@ -40,27 +40,14 @@ enum ReuseStore {
     static func reuse(
         _ fileID: UUID?, position: Int?, in l: DraftService.Loaded, owners: [UUID], at now: Date, on db: any Database
     ) async throws {
-        guard l.draft.dossierID == nil else { throw ServiceError(.conflict, "Hồ sơ đã được nộp.") }
-        guard let position, (1...l.terms.components.count).contains(position) else {
-            throw ServiceError(.unprocessableEntity, "Chọn thành phần hồ sơ của tệp.")
-        }
+        let position = try DraftService.slot(position, in: l)
         // Only a file of the store: another applicant's id is "not found".
         guard let fileID, try await items(owners: owners, on: db).contains(where: { $0.id == fileID }),
             let source = try await DossierFileModel.find(fileID, on: db)
         else { throw ServiceError(.notFound, "Không có tệp này trong kho dữ liệu của ông/bà.") }
-        guard l.files.filter({ $0.position == position }).count < 10 else {
-            throw ServiceError(.unprocessableEntity, "Mỗi thành phần có tối đa 10 tệp.")
-        }
-        let f = DraftFileModel()
-        f.id = UUID.timeOrdered()
-        f.draftID = l.draft.id!
-        f.position = position
-        f.sha256 = source.sha256
-        f.fileName = source.fileName
-        f.contentType = source.contentType
-        f.size = source.size
-        f.uploadedAt = now.wholeSeconds
-        f.reusedFromID = source.id
-        try await f.create(on: db)
+        try await DraftFileModel(
+            draft: l.draft.id!, position: position, sha256: source.sha256, name: source.fileName,
+            type: source.contentType, size: source.size, at: now, reusing: source.id
+        ).create(on: db)
     }
 }
