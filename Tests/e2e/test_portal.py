@@ -48,6 +48,18 @@ def step(server, code, token, action, **body):
     return api(server, f"/api/v1/dossiers/{code}/actions/{action}", token, {"version": version, **body})
 
 
+def fill_draft(phone, id_number):
+    """The address and birth date the account does not hold, and the e-form."""
+    phone.find_element(By.NAME, "a_birthDate").send_keys("05/09/1990")
+    phone.find_element(By.NAME, "a_address").send_keys("Số 5, đường Hòa Bình, phường Ninh Kiều")
+    for name, value in [("ho-va-ten", "Trần Thị Hoa"), ("ngay-sinh", "05/09/1990"), ("noi-sinh", "Cần Thơ"),
+                        ("so-dinh-danh-ca-nhan", id_number), ("noi-thuong-tru", "Phường Ninh Kiều, thành phố Cần Thơ"),
+                        ("so-luong-phieu-yeu-cau-cap", "1"), ("muc-dich-yeu-cau-cap-phieu", "Bổ sung hồ sơ xin việc")]:
+        phone.find_element(By.NAME, "f_" + name).send_keys(value)
+    Select(phone.find_element(By.NAME, "f_gioi-tinh")).select_by_value("Nữ")
+    Select(phone.find_element(By.NAME, "f_loai-phieu-yeu-cau-cap")).select_by_value("Phiếu số 1")
+
+
 def test_the_citizen_portal_end_to_end_on_a_phone(phone, server, vnpay, inbox, tmp_path):
     email = f"hoa.{uuid.uuid4().hex[:8]}@example.vn"
     id_number = "0921900" + str(uuid.uuid4().int % 100000).zfill(5)
@@ -73,19 +85,12 @@ def test_the_citizen_portal_end_to_end_on_a_phone(phone, server, vnpay, inbox, t
 
     # 2. From the catalogue, the e-form and an upload; the draft is kept on the server.
     phone.get(server + f"/thu-tuc/{PROCEDURE}")
-    click(phone, "//a[.='Nộp hồ sơ trực tuyến']")
+    click(phone, "//main//a[@class='button' and .='Nộp hồ sơ trực tuyến']")
     wait_for(phone, "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp")
     assert phone.find_element(By.NAME, "a_name").get_attribute("value") == "Trần Thị Hoa"
     assert phone.find_element(By.NAME, "a_email").get_attribute("value") == email
     fits(phone)
-    phone.find_element(By.NAME, "a_birthDate").send_keys("05/09/1990")
-    phone.find_element(By.NAME, "a_address").send_keys("Số 5, đường Hòa Bình, phường Ninh Kiều")
-    for name, value in [("ho-va-ten", "Trần Thị Hoa"), ("ngay-sinh", "05/09/1990"), ("noi-sinh", "Cần Thơ"),
-                        ("so-dinh-danh-ca-nhan", id_number), ("noi-thuong-tru", "Phường Ninh Kiều, thành phố Cần Thơ"),
-                        ("so-luong-phieu-yeu-cau-cap", "1"), ("muc-dich-yeu-cau-cap-phieu", "Bổ sung hồ sơ xin việc")]:
-        phone.find_element(By.NAME, "f_" + name).send_keys(value)
-    Select(phone.find_element(By.NAME, "f_gioi-tinh")).select_by_value("Nữ")
-    Select(phone.find_element(By.NAME, "f_loai-phieu-yeu-cau-cap")).select_by_value("Phiếu số 1")
+    fill_draft(phone, id_number)
     click(phone, "//button[.='Lưu bản nháp']")
     wait_for(phone, "Đã lưu bản nháp.")
     card = tmp_path / "cccd.pdf"
@@ -162,12 +167,24 @@ def test_the_citizen_portal_end_to_end_on_a_phone(phone, server, vnpay, inbox, t
         server + f"/ho-so-cua-toi/{code}/ket-qua")
     assert result == "%PDF-"
 
-    # 9. Reused in a second submission: the card comes from the store, not uploaded again.
+    # 9. Reused in a second submission: a file of the store (the signed result first), not uploaded again.
     phone.get(server + f"/nop-truc-tuyen/{PROCEDURE}")
     wait_for(phone, "Hoặc dùng lại từ kho dữ liệu")
     reuse = phone.find_element(By.CSS_SELECTOR, "#thanh-phan-2 form[action$='tai-su-dung']")
+    assert Select(reuse.find_element(By.NAME, "file")).first_selected_option.text.startswith("Kết quả ")
     phone.execute_script("arguments[0].submit()", reuse)
     wait_for(phone, "Đã đính kèm tệp từ kho dữ liệu")
+    fits(phone)
+    fill_draft(phone, id_number)
+    click(phone, "//button[.='Lưu và xem lại để nộp']")
+    wait_for(phone, "Xem lại hồ sơ trước khi nộp")
+    click(phone, "//button[.='Nộp hồ sơ']")
+    wait_for(phone, "Đã nộp hồ sơ. Mã hồ sơ")
+    second = phone.find_element(By.CSS_SELECTOR, "h1").text.replace("Hồ sơ ", "")
+    files = [f for f in api(server, f"/api/v1/dossiers/{second}", desk)["files"] if f.get("component") == 2]
+    assert len(files) == 1, files
+    phone.get(server + "/ho-so-cua-toi/kho-du-lieu")
+    wait_for(phone, "Kết quả " + files[0]["fileName"])
     fits(phone)
 
     # 7. and 8. Logged out: the lookup, and the rating once.

@@ -164,6 +164,7 @@ func routes(_ app: Application) throws {
         let pages = MyDossierPages()
         let upload = ByteCount(value: app.motcua.settings.maxUploadBytes + 1_048_576)
         r.get("ho-so-cua-toi", use: pages.list)
+        r.get("ho-so-cua-toi", "kho-du-lieu", use: pages.store)
         r.get("ho-so-cua-toi", ":code", use: pages.show)
         r.post("ho-so-cua-toi", ":code", "rut", use: pages.withdraw)
         r.on(

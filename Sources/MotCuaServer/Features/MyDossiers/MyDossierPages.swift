@@ -57,6 +57,17 @@ struct MyDossierPages {
                 }))
     }
 
+    /// "Kho dữ liệu": what the applicant may attach to a new draft without uploading it again.
+    func store(req: Request) async throws -> View {
+        struct Context: Encodable {
+            let layout: PageLayout
+            let items: [ReuseStore.Item]
+        }
+        let items = try await ReuseStore.items(owners: DraftPages.owners(try req.actor()), on: req.db)
+        return try await req.view.render(
+            "MyDossiers/store", Context(layout: PageLayout("Kho dữ liệu", req), items: items))
+    }
+
     func show(req: Request) async throws -> Response {
         let actor = try req.actor()
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code") ?? "", actor: actor, on: req.db)

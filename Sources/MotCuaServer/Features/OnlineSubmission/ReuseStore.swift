@@ -12,6 +12,8 @@ enum ReuseStore {
     struct Item: Encodable {
         let id: UUID
         let label: String
+        /// The dossier it came from.
+        let code: String
     }
 
     /// The store of an applicant, newest first: the latest version of each component of each dossier,
@@ -25,14 +27,17 @@ enum ReuseStore {
             dossiers.compactMap { d in d.resultJSON.flatMap { try? JSON.decode(SignedResult.self, $0).fileID } })
         let files = try await DossierFileModel.query(on: db).filter(\.$dossierID ~~ Array(codes.keys))
             .filter(\.$contentType != ResultSigning.signatureContentType).sort(\.$uploadedAt, .descending).all()
+        // Each content once, under its first name: a signed result as a result, even once reused.
         var seen = Set<String>()
-        return files.compactMap { f in
+        let ordered = files.filter { results.contains($0.id!) } + files.filter { !results.contains($0.id!) }
+        return ordered.compactMap { f in
             let isResult = results.contains(f.id!)
             guard f.componentID != nil || isResult, seen.insert(f.sha256).inserted else { return nil }
             let kind = isResult ? "Kết quả" : "Tệp"
             return Item(
                 id: f.id!,
-                label: "\(kind) \(f.fileName) - hồ sơ \(codes[f.dossierID] ?? ""), \(PageTime.date(f.uploadedAt))")
+                label: "\(kind) \(f.fileName) - hồ sơ \(codes[f.dossierID] ?? ""), \(PageTime.date(f.uploadedAt))",
+                code: codes[f.dossierID] ?? "")
         }
     }
 
