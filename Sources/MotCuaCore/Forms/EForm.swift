@@ -157,9 +157,7 @@ public struct EFormField: Hashable, Sendable, Codable {
         }
         guard clean else { return fail("chứa ký tự không hợp lệ.") }
         switch kind {
-        case .text:
-            return typed.count <= 500 ? .success(typed) : fail("dài tối đa 500 ký tự.")
-        case .address:
+        case .text, .address:
             return typed.count <= 500 ? .success(typed) : fail("dài tối đa 500 ký tự.")
         case .number:
             let compact = typed.filter { $0 != " " && $0 != "." }

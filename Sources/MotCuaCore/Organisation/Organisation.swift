@@ -32,6 +32,13 @@ public enum Scope: Hashable, Sendable {
         return .own(userID, organisation: organisation)
     }
 
+    /// The accounts whose dossiers an applicant's scope reaches (their own, their organisation's);
+    /// none for staff scopes, which reach dossiers by agency or department.
+    public var owners: [UUID] {
+        guard case .own(let user, let organisation) = self else { return [] }
+        return [user] + (organisation.map { [$0] } ?? [])
+    }
+
     /// Whether a dossier received by `agency`, processed by `department`, owned by `owner`, is visible.
     public func contains(agency: UUID, department: UUID?, owner: UUID?) -> Bool {
         switch self {

@@ -1,4 +1,5 @@
 import Fluent
+import NIOCore
 import SQLKit
 import Foundation
 import Vapor
@@ -146,6 +147,20 @@ public enum Launch {
         return (r.removed, r.removedBytes, r.kept)
     }
 
+    /// Runs `job` on a timer of one event loop while the server runs; an error is logged under `name`
+    /// and the next turn comes as planned.
+    static func repeatedly(
+        _ app: Application, _ name: String, after initial: TimeAmount, every delay: TimeAmount,
+        _ job: @escaping @Sendable () async throws -> Void
+    ) {
+        let loop = app.eventLoopGroup.next()
+        loop.scheduleRepeatedAsyncTask(initialDelay: initial, delay: delay) { _ in
+            loop.makeFutureWithTask {
+                do { try await job() } catch { app.logger.error("\(name): \(String(describing: error))") }
+            }
+        }
+    }
+
     /// Serves until the process is told to stop: Vapor's HTTP/1 server on the address itself (SwiftNIO
     /// parses every request; a head past its limit closes the connection, and in production nginx
     /// answers 414/431 before that).
@@ -154,19 +169,16 @@ public enum Launch {
         app.http.server.configuration.address = .hostname(hostname, port: port)
         if app.motcua.settings.vnpay != nil {
             // VNPay orders left pending when no IPN came are asked about every five minutes.
-            let loop = app.eventLoopGroup.next()
-            loop.scheduleRepeatedAsyncTask(initialDelay: .minutes(1), delay: .minutes(5)) { _ in
-                loop.makeFutureWithTask {
-                    do {
-                        let r = try await VNPayReconciliation.run(app, at: Date())
-                        if r != VNPayReconciliation.Outcome() { app.logger.notice("VNPay querydr: \(r)") }
-                    } catch {
-                        app.logger.error("VNPay querydr: \(String(describing: error))")
-                    }
-                }
+            repeatedly(app, "VNPay querydr", after: .minutes(1), every: .minutes(5)) {
+                let r = try await VNPayReconciliation.run(app, at: Date())
+                if r != VNPayReconciliation.Outcome() { app.logger.notice("VNPay querydr: \(r)") }
             }
         }
-        if let smtp = app.motcua.settings.smtp { NotificationWorker.schedule(app, smtp: smtp) }
+        if let smtp = app.motcua.settings.smtp {
+            repeatedly(app, "Thư điện tử", after: .seconds(5), every: .seconds(15)) {
+                try await NotificationWorker.drain(app, smtp: smtp)
+            }
+        }
         try await app.execute()
     }
 }

@@ -119,7 +119,7 @@ extension DossierService {
         if let summary = input.contentSummary {
             try TextInput.require(summary, label: "Trích yếu nội dung", multiline: true, maxLength: 2000)
         }
-        if let delivery = input.resultDelivery, !["counter", "post", "online"].contains(delivery) {
+        if let delivery = input.resultDelivery, ResultDelivery(rawValue: delivery) == nil {
             throw ServiceError(
                 .unprocessableEntity,
                 "Hình thức nhận kết quả phải là counter (tại quầy), post (bưu chính) hoặc online (trực tuyến).")

@@ -220,7 +220,7 @@ struct DossierQuery: Content {
         // A department belongs to one agency: its id alone selects the scope, and the (department, …)
         // indexes answer without reading each row for its agency.
         case .department(_, let d): query.filter(\.$departmentID == d)
-        case .own(let u, let o): query.filter(\.$ownerID ~~ ([u] + (o.map { [$0] } ?? [])))
+        case .own: query.filter(\.$ownerID ~~ scope.owners)
         }
         if let waiting {
             guard let role = Role(rawValue: waiting), actor.roles.contains(role) else {

@@ -29,11 +29,8 @@ struct MyDossierPages {
             let rows: [Row]
             let drafts: [DraftRow]
         }
-        let actor = try req.actor()
-        guard case .own(let me, let organisation) = actor.scope else {
-            throw ServiceError(.forbidden, Access.refusal(.myDossiers))
-        }
-        let owners = [me] + (organisation.map { [$0] } ?? [])
+        let owners = try req.actor().scope.owners
+        guard !owners.isEmpty else { throw ServiceError(.forbidden, Access.refusal(.myDossiers)) }
         let dossiers = try await DossierModel.query(on: req.db).filter(\.$ownerID ~~ owners)
             .sort(\.$createdAt, .descending).limit(200).all()
         let names = try await Self.procedureNames(Set(dossiers.map(\.procedureID)), on: req.db)
@@ -63,7 +60,7 @@ struct MyDossierPages {
             let layout: PageLayout
             let items: [ReuseStore.Item]
         }
-        let items = try await ReuseStore.items(owners: DraftPages.owners(try req.actor()), on: req.db)
+        let items = try await ReuseStore.items(owners: try req.actor().scope.owners, on: req.db)
         return try await req.view.render(
             "MyDossiers/store", Context(layout: PageLayout("Kho dữ liệu", req), items: items))
     }
@@ -116,7 +113,8 @@ struct MyDossierPages {
             guard let upload = UploadForm.collected(req), let position = upload.component else {
                 throw UploadForm.invalid
             }
-            let asked = try await MyDossierView.currentRequest(of: d, on: req.db)?.positions ?? []
+            let record = try await DossierRecord.load(d, on: req.db)
+            let asked = MyDossierView.currentRequest(in: record)?.positions ?? []
             guard asked.contains(position) else {
                 throw ServiceError(
                     .unprocessableEntity,
@@ -139,10 +137,11 @@ struct MyDossierPages {
         let code = req.parameters.get("code") ?? ""
         let d = try await req.motcua.dossiers.find(code: code, actor: actor, on: req.db)
         do {
-            guard let request = try await MyDossierView.currentRequest(of: d, on: req.db) else {
+            let record = try await DossierRecord.load(d, on: req.db)
+            guard let request = MyDossierView.currentRequest(in: record) else {
                 throw ServiceError(.conflict, "Hồ sơ không có yêu cầu bổ sung đang chờ.")
             }
-            let missing = try await MyDossierView.missing(request, of: d, on: req.db)
+            let missing = MyDossierView.missing(request, in: record)
             guard missing.isEmpty else {
                 throw ServiceError(
                     .unprocessableEntity, "Chưa tải lên bản mới của: " + missing.joined(separator: "; ") + ".")

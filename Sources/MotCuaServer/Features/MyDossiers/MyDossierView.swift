@@ -78,15 +78,13 @@ enum MyDossierView {
     }
 
     /// The request the dossier waits on, if it waits for a supplement.
-    static func currentRequest(of d: DossierModel, on db: any Database) async throws -> Request? {
-        guard d.state.status == .awaitingSupplement else { return nil }
-        return requests(try await DossierRecord.load(d, on: db)).last
+    static func currentRequest(in record: DossierRecord) -> Request? {
+        record.dossier.state.status == .awaitingSupplement ? requests(record).last : nil
     }
 
     /// The components of the request without a file uploaded since it was made (by the log's order,
     /// not the clock's: an upload in the same second as the request is told apart).
-    static func missing(_ r: Request, of d: DossierModel, on db: any Database) async throws -> [String] {
-        let record = try await DossierRecord.load(d, on: db)
+    static func missing(_ r: Request, in record: DossierRecord) -> [String] {
         let logged = Set(
             record.log.filter { $0.seq > r.seq && $0.action == Action.uploadFile.rawValue }.flatMap(\.changes)
                 .compactMap { $0.new?.components(separatedBy: "sha256 ").last?.prefix(64) }.map(String.init))
@@ -100,7 +98,7 @@ enum MyDossierView {
     ) async throws -> Response {
         let record = try await DossierRecord.load(d, on: req.db)
         let requests = requests(record)
-        let answering = d.state.status == .awaitingSupplement ? requests.last : nil
+        let answering = currentRequest(in: record)
         let values = (try? d.declarationJSON.map { try JSON.decode([String: String].self, $0) }) ?? nil
         let form = record.procedure.declaration
         let names = Dictionary(uniqueKeysWithValues: record.components.map { ($0.position, $0.name) })
@@ -111,7 +109,7 @@ enum MyDossierView {
             appointment: d.appointmentAt.map(PageTime.dateTime), notice: notice, error: error,
             steps: record.log.map { Step(when: PageTime.dateTime($0.at), what: $0.actionName) },
             requests: requests.reversed(), answering: answering,
-            missing: answering == nil ? [] : try await missing(answering!, of: d, on: req.db),
+            missing: answering.map { missing($0, in: record) } ?? [],
             formTitle: values == nil ? nil : form?.title,
             fields: values == nil
                 ? [] : (form?.fields ?? []).map { Field(label: $0.label, value: form!.display($0, values?[$0.name])) },

@@ -13,28 +13,29 @@ enum NotificationOutbox {
         _ action: Action, of d: DossierModel, inputs: ActionInputs, site: URL, at now: Date, on tx: any Database
     ) async throws {
         let address = d.applicantEmail.trimmingCharacters(in: .whitespaces).lowercased()
-        guard ApplicantNotice.isAddress(address), ApplicantNotice.of(action, facts(d, [], site)) != nil else { return }
-        if try await optedOut(address: address, owner: d.ownerID, on: tx) { return }
-        var components: [String] = []
-        if let positions = inputs.components, !positions.isEmpty {
-            components = try await DossierComponentModel.query(on: tx).filter(\.$dossierID == d.id!)
-                .filter(\.$position ~~ positions).sort(\.$position).all().map(\.name)
-        }
-        var f = facts(d, components, site)
+        guard ApplicantNotice.isAddress(address) else { return }
+        var f = facts(d, site)
         f.reason = inputs.reason
         if action == .requestPayment { f.amount = inputs.amount.map { PageTime.number($0) + " đồng" } }
-        guard let notice = ApplicantNotice.of(action, f) else { return }
+        // Only a supplement request names components (perform refuses them with any other action).
+        if let positions = inputs.components, !positions.isEmpty {
+            f.components = try await DossierComponentModel.query(on: tx).filter(\.$dossierID == d.id!)
+                .filter(\.$position ~~ positions).sort(\.$position).all().map(\.name)
+        }
+        guard let notice = ApplicantNotice.of(action, f),
+            try await !optedOut(address: address, owner: d.ownerID, on: tx)
+        else { return }
         try await OutboxMailModel(
             event: notice.event, dossierID: d.id, userID: d.ownerID, to: address, subject: notice.subject,
             body: notice.body, at: now
         ).create(on: tx)
     }
 
-    static func facts(_ d: DossierModel, _ components: [String], _ site: URL) -> ApplicantNotice.Facts {
+    static func facts(_ d: DossierModel, _ site: URL) -> ApplicantNotice.Facts {
         let name = (try? JSON.decode(ProcedureTerms.self, d.procedureTermsJSON).name) ?? d.procedureCode
         return ApplicantNotice.Facts(
             code: d.code, lookupSecret: d.lookupSecret, procedureName: name, applicantName: d.applicantName,
-            appointment: d.appointmentAt.map(PageTime.dateTime), reason: nil, components: components, amount: nil,
+            appointment: d.appointmentAt.map(PageTime.dateTime), reason: nil, components: [], amount: nil,
             lookupURL: FormContext.lookupURL(code: d.code, secret: nil, site: site))
     }
 

@@ -55,16 +55,10 @@ struct DraftPages {
         let store: [ReuseStore.Item]
     }
 
-    /// The accounts whose dossiers are the actor's: their own and their organisation's.
-    static func owners(_ actor: Actor) -> [UUID] {
-        guard case .own(let me, let organisation) = actor.scope else { return [] }
-        return [me] + (organisation.map { [$0] } ?? [])
-    }
-
     static func context(
         _ req: Request, _ l: DraftService.Loaded, notice: String? = nil, error: String? = nil, review: Bool = false
     ) async throws -> Context {
-        let store = review ? [] : try await ReuseStore.items(owners: owners(try req.actor()), on: req.db)
+        let store = review ? [] : try await ReuseStore.items(owners: try req.actor().scope.owners, on: req.db)
         let now = Date()
         let problems = DraftService.problems(l, at: now)
         let form = l.terms.declaration
@@ -79,23 +73,20 @@ struct DraftPages {
             ComponentView(
                 position: i + 1, name: c.name, mandatory: c.mandatory, byEForm: l.terms.declarationComponent == i + 1,
                 files: l.files.filter { $0.position == i + 1 }.map {
-                    FileView(id: $0.id!, name: $0.fileName, size: PageTime.number(max(1, $0.size / 1024)) + " KB")
+                    FileView(id: $0.id!, name: $0.fileName, size: ChangeText.size($0.size))
                 })
         }
-        let deliveryNames = [
-            ("online", "Nhận kết quả trực tuyến"), ("counter", "Tại Bộ phận Một cửa"),
-            ("post", "Qua dịch vụ bưu chính công ích"),
-        ]
         let birth = l.applicant.birthDate ?? ""
         return Context(
             layout: PageLayout(review ? "Xem lại hồ sơ trước khi nộp" : "Nộp hồ sơ trực tuyến", req),
             id: l.draft.id!, version: l.draft.version, procedureName: l.terms.name, procedureCode: l.terms.code,
             savedAt: PageTime.dateTime(l.draft.updatedAt), notice: notice, error: error, applicant: l.applicant,
             birthDate: LocalDate(iso: birth)?.vietnamese ?? birth, isOrganisation: l.applicant.kind == "organisation",
-            deliveries: deliveryNames.map {
-                SelectOption(value: $0.0, name: $0.1, selected: l.draft.resultDelivery == $0.0)
+            deliveries: ResultDelivery.allCases.map {
+                SelectOption(
+                    value: $0.rawValue, name: $0.vietnameseName, selected: l.draft.resultDelivery == $0.rawValue)
             },
-            delivery: deliveryNames.first { $0.0 == l.draft.resultDelivery }?.1 ?? "",
+            delivery: ResultDelivery(rawValue: l.draft.resultDelivery)?.vietnameseName ?? "",
             formTitle: form?.title, fields: fields, components: components,
             problems: problems.applicant + (form?.fields.compactMap { problems.form[$0.name] } ?? []) + problems.files,
             maxMB: req.motcua.settings.maxUploadBytes / 1_048_576, store: store)
@@ -148,7 +139,7 @@ struct DraftPages {
         l.values = values
         do {
             _ = try await DraftService.save(
-                l, applicant: l.applicant, values: values, delivery: form["delivery"] ?? "online",
+                l, applicant: l.applicant, values: values, delivery: form["delivery"] ?? ResultDelivery.online.rawValue,
                 expectedVersion: Int(form["version"] ?? "") ?? -1, at: Date(), on: req.db)
         } catch let e as ServiceError {
             return try await req.view.render("OnlineSubmission/draft", try await Self.context(req, l, error: e.reason))
@@ -180,7 +171,7 @@ struct DraftPages {
         let form = (try? req.content.decode(Form.self)) ?? Form()
         do {
             try await ReuseStore.reuse(
-                form.file, position: form.component, in: l, owners: Self.owners(actor), at: Date(), on: req.db)
+                form.file, position: form.component, in: l, owners: actor.scope.owners, at: Date(), on: req.db)
         } catch let e as ServiceError {
             return try await req.view.render("OnlineSubmission/draft", try await Self.context(req, l, error: e.reason))
                 .encodeResponse(status: e.status, for: req)

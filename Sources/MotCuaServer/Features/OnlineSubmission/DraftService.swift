@@ -7,9 +7,7 @@ import SQLKit
 /// moment it is uploaded, and the submission turns the draft into a dossier in one transaction
 /// (the dossier, its first log entry, its files, the draft marked submitted, the e-mail), so a draft
 /// is submitted once however many times the button is pressed.
-struct DraftService {
-    let context: MotCuaContext
-
+enum DraftService {
     /// A draft of the actor's and what it is for.
     struct Loaded {
         let draft: DraftModel
@@ -23,7 +21,7 @@ struct DraftService {
     /// The draft, if it is the actor's (or their organisation's); anything else is "not found".
     static func load(_ id: UUID?, actor: Actor, on db: any Database) async throws -> Loaded {
         guard let id, let draft = try await DraftModel.find(id, on: db),
-            actor.scope.contains(agency: UUID(), department: nil, owner: draft.ownerID),
+            actor.scope.owners.contains(draft.ownerID),
             let procedure = try await ProcedureModel.find(draft.procedureID, on: db)
         else { throw ServiceError(.notFound, "Không có bản nháp này.") }
         let files = try await DraftFileModel.query(on: db).filter(\.$draftID == id).sort(\.$uploadedAt).all()
@@ -51,7 +49,7 @@ struct DraftService {
                 kind: user.accountKind ?? "person", name: user.fullName, idNumber: user.idNumber ?? "", birthDate: nil,
                 address: "", phone: user.phone, email: user.email))
         draft.declarationJSON = "{}"
-        draft.resultDelivery = "online"
+        draft.resultDelivery = ResultDelivery.online.rawValue
         draft.version = 1
         draft.createdAt = now.wholeSeconds
         draft.updatedAt = now.wholeSeconds
@@ -74,7 +72,7 @@ struct DraftService {
         for text in [applicant.address] + values.values {
             try TextInput.require(text, label: "Thông tin đã nhập", multiline: true, maxLength: 500)
         }
-        guard values.count <= 60, ["online", "counter", "post"].contains(delivery) else {
+        guard values.count <= 60, ResultDelivery(rawValue: delivery) != nil else {
             throw ServiceError(.unprocessableEntity, "Biểu mẫu không hợp lệ.")
         }
         let rows = try await (db as! any SQLDatabase).raw(
