@@ -56,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
                 """
             )
         }
+        try Launch.bootstrapLogging()
         try await Launch.withApplication(settings: settings) { app in
             try await Launch.migrate(app)
             if !noDemo, try await DemoLoader.isEmpty(app) {

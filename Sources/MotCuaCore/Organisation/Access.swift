@@ -5,6 +5,8 @@
 public enum Feature: String, CaseIterable, Sendable {
     // Open to anyone.
     case portal, lookup, publicFiles, login, registration, catalogue, blankForms, paymentNotices
+    /// Not a page: `/healthz`, `/readyz` and `/metrics`, for the load balancer and monitoring.
+    case health
     // Any signed-in account.
     case account, home
     // Dossiers.
@@ -30,6 +32,7 @@ public enum Feature: String, CaseIterable, Sendable {
         case .catalogue: "Danh mục thủ tục hành chính"
         case .blankForms: "Mẫu đơn, tờ khai"
         case .paymentNotices: "Thông báo thanh toán trực tuyến"
+        case .health: "Tình trạng hoạt động của hệ thống"
         case .account: "Thông tin tài khoản"
         case .home: "Trang chủ"
         case .dossierSearch: "Tra cứu hồ sơ"
@@ -96,6 +99,8 @@ public enum Access {
             Rule(feature: .blankForms, reach: nil),
             // Authenticated by the platform's signature over the body, not by an account.
             Rule(feature: .paymentNotices, reach: nil),
+            // The load balancer's and monitoring's; /metrics answers only MOTCUA_METRICS_FROM.
+            Rule(feature: .health, reach: nil),
             Rule(feature: .account, reach: everyone),
             Rule(feature: .home, reach: everyone),
             Rule(feature: .dossierSearch, reach: dossierReach),

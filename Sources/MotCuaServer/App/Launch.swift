@@ -65,7 +65,8 @@ public enum Launch {
                 try await updatePlannerStatistics(on: sql, onlyIfMissing: try await indexCount(on: sql) == before)
             }
         }
-        app.motcua = MotCuaContext(settings: app.motcua.settings, calendar: try await app.loadCalendar())
+        app.motcua = MotCuaContext(
+            settings: app.motcua.settings, calendar: try await app.loadCalendar(), metrics: app.motcua.metrics)
     }
 
     /// SQLite plans without statistics as if an equality on any index left ten rows: a department's

@@ -22,6 +22,9 @@ public struct Settings: Sendable {
     /// comma-separated. Only a connection from one of them may name the client in
     /// `X-Forwarded-For` (used to limit wrong lookups per address); anyone else's is ignored.
     public var trustedProxies: Set<String>
+    /// MOTCUA_METRICS_FROM: the addresses Prometheus scrapes `/metrics` from (by default this
+    /// machine: 127.0.0.1,::1); the page is never served through the reverse proxy.
+    public var metricsFrom: Set<String>
     /// The address the server listens on (`motcua serve`), for links printed without
     /// MOTCUA_PUBLIC_URL (the receipt's QR code); never a client's `Host` header.
     public var listeningURL: URL?
@@ -85,15 +88,20 @@ public struct Settings: Sendable {
                 """
             )
         }
-        var proxies = Set<String>()
-        for item in (environment["MOTCUA_TRUSTED_PROXIES"] ?? "").split(separator: ",") {
-            let address = item.trimmingCharacters(in: .whitespaces)
-            guard (try? SocketAddress(ipAddress: address, port: 0)) != nil else {
-                throw CalendarError.invalidDuration("MOTCUA_TRUSTED_PROXIES: \"\(address)\" không phải địa chỉ IP")
+        /// A comma-separated list of IP addresses.
+        func addresses(_ name: String, default value: String = "") throws -> Set<String> {
+            var addresses = Set<String>()
+            for item in (environment[name] ?? value).split(separator: ",") {
+                let address = item.trimmingCharacters(in: .whitespaces)
+                guard (try? SocketAddress(ipAddress: address, port: 0)) != nil else {
+                    throw CalendarError.invalidDuration("\(name): \"\(address)\" không phải địa chỉ IP")
+                }
+                addresses.insert(address)
             }
-            proxies.insert(address)
+            return addresses
         }
-        self.trustedProxies = proxies
+        self.trustedProxies = try addresses("MOTCUA_TRUSTED_PROXIES")
+        self.metricsFrom = try addresses("MOTCUA_METRICS_FROM", default: "127.0.0.1,::1")
         self.listeningURL = nil
         if let idle = environment["MOTCUA_IDLE_TIMEOUT"], Int(idle).map({ (1...3600).contains($0) }) != true {
             throw CalendarError.invalidDuration("MOTCUA_IDLE_TIMEOUT=\"\(idle)\" phải là số giây từ 1 đến 3600")
@@ -158,10 +166,13 @@ struct MotCuaContext: Sendable {
     let signing: ResultSigning
     /// This instance's wrong lookup secrets per code (LookupQuery).
     let lookupGuesses = LookupGuesses()
+    /// This instance's counts for `/metrics`, kept when the context is built again after migrating.
+    let metrics: ServerMetrics
     private let live: LiveCalendar
 
-    init(settings: Settings, calendar: WorkingCalendar) {
+    init(settings: Settings, calendar: WorkingCalendar, metrics: ServerMetrics = ServerMetrics()) {
         self.settings = settings
+        self.metrics = metrics
         let files = FileStore(directory: settings.filesDirectory, maxBytes: settings.maxUploadBytes)
         let signing = ResultSigning(dataDirectory: settings.dataDirectory, secret: settings.signingSecret)
         self.files = files
@@ -170,7 +181,7 @@ struct MotCuaContext: Sendable {
         live = LiveCalendar(
             DossierService(
                 calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files,
-                site: settings.siteURL))
+                site: settings.siteURL, metrics: metrics))
     }
 
     var calendar: WorkingCalendar { live.service.calendar }
@@ -179,7 +190,8 @@ struct MotCuaContext: Sendable {
     /// Puts a newly stored calendar in force for the requests that follow.
     func replaceCalendar(_ calendar: WorkingCalendar) {
         live.service = DossierService(
-            calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files, site: settings.siteURL)
+            calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files, site: settings.siteURL,
+            metrics: metrics)
     }
 }
 

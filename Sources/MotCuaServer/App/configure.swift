@@ -35,34 +35,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         // whole test suite ran beside them on two cores; a queue that drains is waited for.
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(120)), as: .sqlite)
     }
-    app.migrations.add(CreateOrganisation())
-    app.migrations.add(CreateDossier())
-    app.migrations.add(CreateCalendar())
-    app.migrations.add(IndexListSorts())
-    app.migrations.add(AnchorLogAndThrottle())
-    app.migrations.add(UpdateUserDropLoginCounters())
-    app.migrations.add(IndexDossierText())
-    app.migrations.add(CreateAuditLogAndDisableUsers())
-    app.migrations.add(CountReports())
-    app.migrations.add(CreateSavedReports())
-    app.migrations.add(RecordRatings())
-    app.migrations.add(IndexReportDates())
-    app.migrations.add(AddUserAvatar())
-    app.migrations.add(IndexCodePrefix())
-    app.migrations.add(IndexNameTokens())
-    app.migrations.add(IndexDrillDowns())
-    app.migrations.add(CreateEvaluationScores())
-    app.migrations.add(IndexSignedResults())
-    app.migrations.add(CreatePayments())
-    app.migrations.add(CountListReports())
-    app.migrations.add(RecordLogUsernames())
-    app.migrations.add(CountSupplementRounds())
-    app.migrations.add(IndexScopedNames())
-    app.migrations.add(IndexNamePrefixes())
-    app.migrations.add(CreateVNPayOrders())
-    app.migrations.add(CreateNotificationOutbox())
-    app.migrations.add(AddCitizenAccounts())
-    app.migrations.add(CreateOnlineDrafts())
+    app.migrations.add(schemaMigrations)
     if !settings.isPostgres, let sql = app.db as? any SQLDatabase {
         // WAL lets readers run beside the writer; the busy handler of sqlite-nio waits for locks.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
@@ -77,6 +50,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.directory = DirectoryConfiguration(workingDirectory: settings.resourceDirectory.path + "/")
     app.views.use(.leaf)
     app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(https: settings.isHTTPS))
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(RequestLimitsMiddleware())
@@ -90,3 +64,35 @@ public func configure(_ app: Application, settings: Settings) async throws {
     await app.startWorkPool()
     try routes(app)
 }
+
+/// The schema's migrations in order; `/readyz` reports the instance not ready while one is not applied.
+let schemaMigrations: [any Migration] = [
+    CreateOrganisation(),
+    CreateDossier(),
+    CreateCalendar(),
+    IndexListSorts(),
+    AnchorLogAndThrottle(),
+    UpdateUserDropLoginCounters(),
+    IndexDossierText(),
+    CreateAuditLogAndDisableUsers(),
+    CountReports(),
+    CreateSavedReports(),
+    RecordRatings(),
+    IndexReportDates(),
+    AddUserAvatar(),
+    IndexCodePrefix(),
+    IndexNameTokens(),
+    IndexDrillDowns(),
+    CreateEvaluationScores(),
+    IndexSignedResults(),
+    CreatePayments(),
+    CountListReports(),
+    RecordLogUsernames(),
+    CountSupplementRounds(),
+    IndexScopedNames(),
+    IndexNamePrefixes(),
+    CreateVNPayOrders(),
+    CreateNotificationOutbox(),
+    AddCitizenAccounts(),
+    CreateOnlineDrafts(),
+]

@@ -42,6 +42,12 @@ func routes(_ app: Application) throws {
         api(r).get("payments", "vnpay", "ipn", use: VNPayPages().ipn)
     }
 
+    app.feature(.health) { r in  // For the load balancer, systemd and Prometheus.
+        let health = HealthPages()
+        r.get("healthz", use: health.alive)
+        r.get("readyz", use: health.ready)
+        r.get("metrics", use: health.metrics)
+    }
     app.feature(.login) { r in  // Log in and out.
         let pages = AccountPages()
         r.get("dang-nhap", use: pages.loginForm)

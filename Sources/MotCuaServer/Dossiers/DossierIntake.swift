@@ -81,7 +81,7 @@ extension DossierService {
         }
         guard let agency = try await AgencyModel.find(procedure.agencyID, on: db) else { throw ServiceError.notFound }
         let plan = try self.plan(input, actor: actor, at: now, procedure: procedure, agency: agency)
-        return try await db.transaction { tx in
+        let created = try await db.transaction { tx in
             // The counter comes first: its write takes SQLite's write lock (and PostgreSQL's row lock)
             // so that concurrent receptions get consecutive numbers.
             let number = try await Self.nextNumber(agencyCode: plan.agencyCode, day: plan.day.iso, on: tx)
@@ -95,6 +95,8 @@ extension DossierService {
                 plan.action, of: plan.dossier, inputs: ActionInputs(), site: site, at: now, on: tx)
             return plan.dossier
         }
+        metrics.action(plan.action)
+        return created
     }
 
     /// Decides a new dossier without touching the database. `terms` may be given to save decoding the

@@ -14,6 +14,8 @@ struct DossierService: Sendable {
     let files: FileStore
     /// The portal's address, for the links in the applicant's e-mails.
     let site: URL
+    /// Counts each committed action for `/metrics`.
+    let metrics: ServerMetrics
 
     /// Receipt: the due date from the procedure terms and the working calendar.
     func startClock(_ d: DossierModel, terms: ProcedureTerms, channel: DossierChannel, at now: Date) throws {
@@ -119,7 +121,7 @@ struct DossierService: Sendable {
         guard expectedVersion == d.version, action != .approve || signed != nil else { throw ServiceError.conflict }
         let signature = signed
         let payment = PaymentEffect.of(action, from: before, to: d.state, inputs: inputs)
-        return try await db.transaction { tx in
+        let done = try await db.transaction { tx in
             try await Self.claimVersion(of: d, expected: expectedVersion, on: tx)
             if let signature { try await ResultSigning.signatureFile(signature, of: d, actor: actor).create(on: tx) }
             if let payment {
@@ -133,6 +135,8 @@ struct DossierService: Sendable {
             try await NotificationOutbox.enqueue(action, of: d, inputs: inputs, site: site, at: now, on: tx)
             return d
         }
+        metrics.action(action)
+        return done
     }
 
     /// Who the actor is to this dossier, as the state machine sees it.
