@@ -103,6 +103,31 @@ enum FileService {
         return stored
     }
 
+    /// The columns that name files of the store: dossiers' files, users' pictures, the portal's drafts'
+    /// files (and, inside the procedures' terms, the catalogue's blank forms: `blankFormHashes`).
+    static let referencingColumns = [
+        (DossierFileModel.schema, "sha256"), (UserModel.schema, "avatar_sha256"), (DraftFileModel.schema, "sha256"),
+    ]
+
+    static func blankFormHashes(on db: any Database) async throws -> Set<String> {
+        Set(
+            try await ProcedureModel.query(on: db).all().flatMap {
+                try $0.terms.components.compactMap(\.blankFormSHA256)
+            })
+    }
+
+    /// Every file a row names (the restore checks each one is there with its checksum).
+    static func referencedHashes(on db: any Database) async throws -> Set<String> {
+        let sql = db as! any SQLDatabase
+        var referenced = try await blankFormHashes(on: db)
+        for (table, column) in referencingColumns {
+            let rows = try await sql.select().distinct().column(column).from(table)
+                .where(SQLIdentifier(column), .isNot, SQLLiteral.null).all()
+            referenced.formUnion(try rows.map { try $0.decode(column: column, as: String.self) })
+        }
+        return referenced
+    }
+
     struct Collected: Sendable {
         var removed = 0
         var removedBytes = 0
@@ -123,11 +148,7 @@ enum FileService {
         func old(_ url: URL) -> Bool {
             ((try? fm.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? now) < cutoff
         }
-        // The catalogue's blank forms are files of the store too (in the procedures' terms).
-        let blankForms = Set(
-            try await ProcedureModel.query(on: db).all().flatMap {
-                try $0.terms.components.compactMap(\.blankFormSHA256)
-            })
+        let blankForms = try await blankFormHashes(on: db)
         for folder in (try? fm.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)) ?? [] {
             let files = (try? fm.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil, options: [])) ?? []
             let names = files.map(\.lastPathComponent)
@@ -136,18 +157,11 @@ enum FileService {
             for chunk in stride(from: 0, to: hashes.count, by: 500).map({
                 Array(hashes[$0..<min($0 + 500, hashes.count)])
             }) {
-                let rows = try await sql.select().distinct().column("sha256").from(DossierFileModel.schema)
-                    .where("sha256", .in, chunk).all()
-                referenced.formUnion(try rows.map { try $0.decode(column: "sha256", as: String.self) })
-                // Users' pictures are files of the store too.
-                let pictures = try await sql.select().distinct().column("avatar_sha256").from(UserModel.schema).where(
-                    "avatar_sha256", .in, chunk
-                ).all()
-                referenced.formUnion(try pictures.map { try $0.decode(column: "avatar_sha256", as: String.self) })
-                // And the files of the portal's drafts.
-                let drafts = try await sql.select().distinct().column("sha256").from(DraftFileModel.schema)
-                    .where("sha256", .in, chunk).all()
-                referenced.formUnion(try drafts.map { try $0.decode(column: "sha256", as: String.self) })
+                for (table, column) in referencingColumns {
+                    let rows = try await sql.select().distinct().column(column).from(table)
+                        .where(SQLIdentifier(column), .in, chunk).all()
+                    referenced.formUnion(try rows.map { try $0.decode(column: column, as: String.self) })
+                }
             }
             for file in files {
                 let name = file.lastPathComponent
