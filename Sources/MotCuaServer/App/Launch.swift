@@ -150,12 +150,13 @@ public enum Launch {
 
     /// Runs `job` on a timer of one event loop while the server runs; an error is logged under `name`
     /// and the next turn comes as planned.
+    @discardableResult
     static func repeatedly(
         _ app: Application, _ name: String, after initial: TimeAmount, every delay: TimeAmount,
         _ job: @escaping @Sendable () async throws -> Void
-    ) {
+    ) -> RepeatedTask {
         let loop = app.eventLoopGroup.next()
-        loop.scheduleRepeatedAsyncTask(initialDelay: initial, delay: delay) { _ in
+        return loop.scheduleRepeatedAsyncTask(initialDelay: initial, delay: delay) { _ in
             loop.makeFutureWithTask {
                 do { try await job() } catch { app.logger.error("\(name): \(String(describing: error))") }
             }
@@ -168,18 +169,27 @@ public enum Launch {
     public static func serve(_ app: Application, hostname: String, port: Int) async throws {
         for warning in DataPermissions.warnings(app.motcua.settings) { app.logger.warning("\(warning)") }
         app.http.server.configuration.address = .hostname(hostname, port: port)
+        app.http.server.configuration.shutdownTimeout = .seconds(30)
+        var timers: [RepeatedTask] = []
         if app.motcua.settings.vnpay != nil {
             // VNPay orders left pending when no IPN came are asked about every five minutes.
-            repeatedly(app, "VNPay querydr", after: .minutes(1), every: .minutes(5)) {
-                let r = try await VNPayReconciliation.run(app, at: Date())
-                if r != VNPayReconciliation.Outcome() { app.logger.notice("VNPay querydr: \(r)") }
-            }
+            timers.append(
+                repeatedly(app, "VNPay querydr", after: .minutes(1), every: .minutes(5)) {
+                    let r = try await VNPayReconciliation.run(app, at: Date())
+                    if r != VNPayReconciliation.Outcome() { app.logger.notice("VNPay querydr: \(r)") }
+                })
         }
         if let smtp = app.motcua.settings.smtp {
-            repeatedly(app, "Thư điện tử", after: .seconds(5), every: .seconds(15)) {
-                try await NotificationWorker.drain(app, smtp: smtp)
-            }
+            timers.append(
+                repeatedly(app, "Thư điện tử", after: .seconds(5), every: .seconds(15)) {
+                    try await NotificationWorker.drain(app, smtp: smtp)
+                })
         }
         try await app.execute()
+        // SIGTERM or SIGINT: the server stops accepting connections and finishes the requests in
+        // flight (up to 30 s) before the timers stop and the databases close; Vapor alone closed
+        // the databases first, and a request still running then crashed the process.
+        await app.server.shutdown()
+        for timer in timers { timer.cancel() }
     }
 }

@@ -14,6 +14,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
+            let error = DatabaseOutage.translate(error)
             let (status, detail) = Self.explain(error)
             if status == .internalServerError { request.logger.report(error: error) }
             let response: Response
