@@ -148,6 +148,30 @@ def token():
         cluster("stop")
 
 
+def test_through_nginx_the_lookup_limit_counts_the_real_client_and_ids_pass(token):
+    """A client that names another address in X-Forwarded-For at each wrong lookup is still one
+    client: nginx replaces the header with the address it saw, and the 21st is refused."""
+    statuses = []
+    for n in range(21):
+        request = urllib.request.Request(f"{BASE}/api/v1/lookup?code=STP-999999-{n:04d}&secret=1234")
+        request.add_header("X-Forwarded-For", f"198.51.100.{n}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    assert statuses[:20] == [404] * 20 and statuses[20] == 429, statuses
+    keys = psql(5441, "SELECT throttle_key FROM throttles")
+    assert "198.51.100" not in keys and "127.0.0.1" in keys, keys
+    # nginx's request id reaches the instance and comes back.
+    status, headers, _ = call("/healthz")
+    request_id = {k.lower(): v for k, v in headers.items()}.get("x-request-id", "")
+    assert status == 200 and len(request_id) == 32, headers
+    logs = open(f"{DIR}/nginx-access.log").read()
+    assert request_id in logs
+    print(f"\nthrough nginx: 20 wrong lookups 404 then 429 whatever X-Forwarded-For said; request id {request_id}")
+
+
 def test_kill_minus_nine_of_an_instance_loses_no_acknowledged_action(token):
     with Load(token) as load:
         time.sleep(4)

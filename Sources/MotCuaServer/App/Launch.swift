@@ -170,15 +170,15 @@ public enum Launch {
         for warning in DataPermissions.warnings(app.motcua.settings) { app.logger.warning("\(warning)") }
         app.http.server.configuration.address = .hostname(hostname, port: port)
         app.http.server.configuration.shutdownTimeout = .seconds(30)
-        var timers: [RepeatedTask] = []
-        if app.motcua.settings.vnpay != nil {
-            // VNPay orders left pending when no IPN came are asked about every five minutes.
-            timers.append(
-                repeatedly(app, "VNPay querydr", after: .minutes(1), every: .minutes(5)) {
-                    let r = try await VNPayReconciliation.run(app, at: Date())
-                    if r != VNPayReconciliation.Outcome() { app.logger.notice("VNPay querydr: \(r)") }
-                })
-        }
+        // The scheduled jobs (payment reconciliation, the file store's clean-up, the tallies' check):
+        // every instance offers and claims them; each slot runs once (JobQueue).
+        let jobs = ScheduledJob.all(app.motcua.settings)
+        var timers = [
+            repeatedly(app, "Việc định kỳ", after: .seconds(10), every: .seconds(30)) {
+                let turn = try await JobRunner.tick(app, jobs: jobs, at: Date())
+                if turn.done + turn.failed > 0 { app.logger.notice("Việc định kỳ: \(turn)") }
+            }
+        ]
         if let smtp = app.motcua.settings.smtp {
             timers.append(
                 repeatedly(app, "Thư điện tử", after: .seconds(5), every: .seconds(15)) {

@@ -95,4 +95,5 @@ let schemaMigrations: [any Migration] = [
     CreateNotificationOutbox(),
     AddCitizenAccounts(),
     CreateOnlineDrafts(),
+    CreateJobs(),
 ]
