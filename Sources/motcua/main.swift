@@ -10,7 +10,7 @@ struct Motcua: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, VerifyLogCommand.self,
             VerifySignatureCommand.self, CACommand.self, FilesCommand.self, ReportsCommand.self, CalendarCommand.self,
-            DeadlineCommand.self, BackupCommand.self, RestoreCommand.self, JobsCommand.self,
+            DeadlineCommand.self, BackupCommand.self, RestoreCommand.self, JobsCommand.self, MigrateToCommand.self,
         ]
     )
 }
