@@ -177,6 +177,25 @@ def test_through_nginx_the_lookup_limit_counts_the_real_client_and_ids_pass(toke
     print(f"\nthrough nginx: 20 wrong lookups 404 then 429 whatever X-Forwarded-For said; request id {request_id}")
 
 
+def test_reports_are_read_from_the_replica(token):
+    """The summary report through nginx, as of a moment the replica had reached, read from it."""
+    leader = call("/api/v1/login", body={"username": "lanhdaotinh", "password": "MotCua@2026"})[2]["token"]
+    time.sleep(6)  # each instance measures the replica's lag every 5 s
+    for _ in range(4):
+        status, _, body = call("/api/v1/reports/summary?from=2026-01-01&to=2026-12-31&group=agency", leader)
+        assert status == 200, body
+    reads, lags = 0, []
+    for port in (8101, 8102):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+            for line in response.read().decode().splitlines():
+                if line.startswith("motcua_replica_reads_total "):
+                    reads += float(line.split()[1])
+                if line.startswith("motcua_replica_lag_seconds "):
+                    lags.append(float(line.split()[1]))
+    assert reads >= 4 and lags and all(0 <= lag < 5 for lag in lags), (reads, lags)
+    print(f"\nreports from the replica: {int(reads)} reads, lag {lags} s")
+
+
 def test_kill_minus_nine_of_an_instance_loses_no_acknowledged_action(token):
     with Load(token) as load:
         time.sleep(4)

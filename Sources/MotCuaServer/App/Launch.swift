@@ -179,6 +179,13 @@ public enum Launch {
                 if turn.done + turn.failed > 0 { app.logger.notice("Việc định kỳ: \(turn)") }
             }
         ]
+        if app.motcua.settings.replica != nil {
+            await app.motcua.replica.measure(app)
+            timers.append(
+                repeatedly(app, "Bản sao đọc", after: .seconds(5), every: .seconds(5)) {
+                    await app.motcua.replica.measure(app)
+                })
+        }
         if let smtp = app.motcua.settings.smtp {
             timers.append(
                 repeatedly(app, "Thư điện tử", after: .seconds(5), every: .seconds(15)) {

@@ -12,6 +12,8 @@ struct PageLayout: Encodable {
     let csrf: String?
     /// The left menu: only what the user's roles allow (Menu.items).
     let menu: [Menu.Item]
+    /// Report figures on the page: the time they are as of (a replica's lags behind the primary).
+    let figuresAsOf: String?
 
     /// `showingUser: false` for the login page, which is about who is logging in now; its form
     /// still carries the token of a session that may be open.
@@ -23,7 +25,13 @@ struct PageLayout: Encodable {
         csrf = req.csrfToken
         menu =
             user.map { Menu.items(for: $0.roles, current: req.url.path + (req.url.query.map { "?" + $0 } ?? "")) } ?? []
+        figuresAsOf = req.storage[FiguresAsOf.self].map { PageTime.dateTime($0) }
     }
+}
+
+/// When the report figures a request read are as of (`Request.reportSource` sets it).
+struct FiguresAsOf: StorageKey {
+    typealias Value = Date
 }
 
 /// The left menu of the back office, per role (the manual's menu names where it has them). A user

@@ -25,6 +25,8 @@ public struct Settings: Sendable {
     /// MOTCUA_METRICS_FROM: the addresses Prometheus scrapes `/metrics` from (by default this
     /// machine: 127.0.0.1,::1); the page is never served through the reverse proxy.
     public var metricsFrom: Set<String>
+    /// MOTCUA_REPLICA_URL and MOTCUA_REPLICA_MAX_LAG: a streaming replica for the reports and exports.
+    public var replica: ReplicaSettings?
     /// The address the server listens on (`motcua serve`), for links printed without
     /// MOTCUA_PUBLIC_URL (the receipt's QR code); never a client's `Host` header.
     public var listeningURL: URL?
@@ -103,6 +105,7 @@ public struct Settings: Sendable {
         self.trustedProxies = try addresses("MOTCUA_TRUSTED_PROXIES")
         self.metricsFrom = try addresses("MOTCUA_METRICS_FROM", default: "127.0.0.1,::1")
         self.listeningURL = nil
+        self.replica = try ReplicaSettings(environment: environment, primary: self.database)
         if let idle = environment["MOTCUA_IDLE_TIMEOUT"], Int(idle).map({ (1...3600).contains($0) }) != true {
             throw CalendarError.invalidDuration("MOTCUA_IDLE_TIMEOUT=\"\(idle)\" phải là số giây từ 1 đến 3600")
         }
@@ -166,6 +169,8 @@ struct MotCuaContext: Sendable {
     let signing: ResultSigning
     /// This instance's wrong lookup secrets per code (LookupQuery).
     let lookupGuesses = LookupGuesses()
+    /// The read replica's last measured lag (ReplicaReads).
+    let replica = ReplicaState()
     /// This instance's counts for `/metrics`, kept when the context is built again after migrating.
     let metrics: ServerMetrics
     private let live: LiveCalendar

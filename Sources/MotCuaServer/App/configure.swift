@@ -26,6 +26,14 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.databases.use(
             .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)),
             as: .psql)
+        if let replica = settings.replica {
+            var configuration = try SQLPostgresConfiguration(url: replica.url)
+            configuration.coreConfiguration.options.additionalStartupParameters.append(("work_mem", "16MB"))
+            app.databases.use(
+                .postgres(
+                    configuration: configuration, maxConnectionsPerEventLoop: 2, connectionPoolTimeout: .seconds(10)),
+                as: .replica, isDefault: false)
+        }
     } else {
         let path = settings.database
         try FileManager.default.createDirectory(

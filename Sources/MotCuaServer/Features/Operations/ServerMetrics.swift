@@ -32,6 +32,27 @@ final class ServerMetrics: Sendable {
         registry.makeCounter(descriptor: Self.actions, labels: [("action", action.rawValue)]).increment()
     }
 
+    /// The replica's lag as last measured (-1: it did not answer).
+    func replicaLag(_ seconds: Double?) {
+        registry.makeGauge(descriptor: Self.lag).set(seconds ?? -1)
+    }
+
+    /// A report or export read from the replica.
+    func replicaRead() {
+        registry.makeCounter(descriptor: Self.replicaReads).increment()
+    }
+
+    static var lag: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "motcua", metricName: "replica_lag", unitName: "seconds",
+            helpText: "How far the read replica is behind the primary (-1: not answering).")
+    }
+    static var replicaReads: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "motcua", metricName: "replica_reads", unitName: "total",
+            helpText: "Reports and exports read from the replica.")
+    }
+
     /// The text Prometheus scrapes, with the outbox's state as read just before.
     func exposition(outbox: OutboxState) -> String {
         registry.makeGauge(descriptor: Self.outboxDepth).set(Double(outbox.pending))

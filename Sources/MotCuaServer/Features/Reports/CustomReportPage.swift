@@ -123,11 +123,11 @@ struct CustomReportPage {
             return try await req.export {
                 if tep == "xlsx" {
                     let (writer, _) = try await DossierExport.xlsx(
-                        columns: checked.columns, condition: checked.condition, now: now, on: req.db)
+                        columns: checked.columns, condition: checked.condition, now: now, on: req.reportDB)
                     return try await writer.response(name: "bao-cao-tuy-chon", for: req)
                 }
                 let text = try await DossierExport.csv(
-                    columns: checked.columns, condition: checked.condition, now: now, on: req.db)
+                    columns: checked.columns, condition: checked.condition, now: now, on: req.reportDB)
                 return ReportTable.csvResponse(text, name: "bao-cao-tuy-chon")
             }
         }
@@ -150,7 +150,7 @@ struct CustomReportPage {
         let per = 20
         let page = result?.1 ?? 1
         if let (checked, page, now) = result {
-            let sql = req.db as! any SQLDatabase
+            let db = req.reportDB, sql = db as! any SQLDatabase
             // Counted up to a window, as "Tra cứu hồ sơ" does, so that the first page stays fast on any
             // scope (a file still holds up to `DossierExport.maximumRows`).
             let window = 10_000
@@ -162,7 +162,7 @@ struct CustomReportPage {
             )
             total = n > window ? "hơn \(PageTime.number(window))" : PageTime.number(n)
             pages = max(1, (min(n, window) + per - 1) / per)
-            let names = try await ExportNames.load(on: req.db)
+            let names = try await ExportNames.load(on: db)
             // In the chosen order, ties by id. The receipt time (the default) walks its index in order;
             // another column sorts every match, so only up to the window (a year of a province sorted
             // by name read a million rows: 52 s): beyond it the receipt order, and the reason.

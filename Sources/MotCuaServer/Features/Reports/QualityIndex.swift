@@ -186,7 +186,7 @@ struct QualityIndexPage {
             return try await render(req, month: text ?? "", result: nil, error: error.reason).encodeResponse(
                 status: .unprocessableEntity, for: req)
         }
-        let result = try await Self.compute(first, actor: actor, now: now, on: req.db)
+        let result = try await Self.compute(first, actor: actor, now: now, on: req.reportDB)
         if let tep = req.query[String.self, at: "tep"] {
             guard let format = ReportTable.Format(rawValue: tep) else {
                 throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.")
@@ -253,7 +253,7 @@ struct QualityIndexPage {
             first = d
         }
         let format = try ReportsAPI.format(q.format)
-        let result = try await Self.compute(first, actor: actor, now: Date(), on: req.db)
+        let result = try await Self.compute(first, actor: actor, now: Date(), on: req.reportDB)
         if let format {
             return try await result.table.file(format, name: "chi-so-766-\(first.iso.prefix(7))", for: req)
         }

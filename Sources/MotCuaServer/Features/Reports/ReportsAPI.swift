@@ -91,13 +91,15 @@ struct ReportsAPI {
         let q = try req.query.decode(Query.self)
         let criteria = try Self.criteria(q, actor: actor)
         let format = try Self.format(q.format)
-        let report = try await SummaryReport.make(criteria, now: Date(), on: req.db)
+        let source = req.reportSource
+        let report = try await SummaryReport.make(criteria, now: Date(), on: source.db)
         if let format {
             return try await report.table.file(
                 format, name: "bieu-II.06a-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
         }
         return try await Summary(
-            group: criteria.group.rawValue, from: criteria.from.iso, to: criteria.to.iso, asOf: report.asOf,
+            group: criteria.group.rawValue, from: criteria.from.iso, to: criteria.to.iso,
+            asOf: min(report.asOf, source.asOf),
             rows: report.rows.map { Counts(key: $0.key, name: $0.name, counts: $0.counts) },
             total: Counts(key: nil, name: "Tổng cộng", counts: report.total)
         ).encodeResponse(for: req)

@@ -101,7 +101,7 @@ struct StandardReportPage {
         if report == .unitYearly || report == .satisfactionYearly, form.tuNgay == nil {
             criteria.from = LocalDate(year: criteria.to.year, month: 1, day: 1)!
         }
-        let result = try await report.make(criteria, unit: unit, now: now, on: req.db)
+        let result = try await report.make(criteria, unit: unit, now: now, on: req.reportDB)
         if let tep = form.tep {
             guard let format = ReportTable.Format(rawValue: tep) else {
                 throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.")

@@ -56,7 +56,7 @@ struct StandardReportsAPI {
             throw ServiceError(.unprocessableEntity, "Đơn vị (unit) phải là mã định danh của một cơ quan.")
         }
         let unit = try await StandardReportPage.unit(q.unit, actor: actor, on: req.db)
-        let result = try await report.make(criteria, unit: unit, now: Date(), on: req.db)
+        let result = try await report.make(criteria, unit: unit, now: Date(), on: req.reportDB)
         if let format {
             return try await result.table.file(
                 format, name: "bao-cao-\(report.rawValue)-\(criteria.from.iso)-\(criteria.to.iso)", for: req)

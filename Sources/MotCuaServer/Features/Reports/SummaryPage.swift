@@ -82,7 +82,7 @@ struct SummaryPage {
             return try await render(req, form: form, report: nil, error: error.reason, print: false).encodeResponse(
                 status: .unprocessableEntity, for: req)
         }
-        let report = try await SummaryReport.make(criteria, now: now, on: req.db)
+        let report = try await SummaryReport.make(criteria, now: now, on: req.reportDB)
         if let tep = form.tep {
             guard let format = ReportTable.Format(rawValue: tep) else {
                 throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.")
@@ -225,7 +225,7 @@ struct SummaryPage {
         guard (1...10_000).contains(page) else { throw ServiceError(.unprocessableEntity, "Số trang không hợp lệ.") }
         let per = 20
         let drill = SummaryDrillDown(criteria: criteria, column: column, groupID: groupID, now: now)
-        let (items, total) = try await drill.run(page: page, per: per, on: req.db)
+        let (items, total) = try await drill.run(page: page, per: per, on: req.reportDB)
         let names = try await ReportNames.load(criteria.group, on: req.db)
         let agencies = criteria.group == .agency ? names : try await ReportNames.load(.agency, on: req.db)
         let procedures = criteria.group == .procedure ? names : try await ReportNames.load(.procedure, on: req.db)
