@@ -40,6 +40,8 @@ import Vapor
                 #expect(!app.motcua.metrics.registry.emitToString().contains("motcua_replica_reads_total 1"))
                 await app.motcua.replica.measure(app)
                 #expect(app.motcua.replica.last?.lag == 0)
+                let ready = try await served.request(.GET, "/readyz")
+                #expect(ready.status == .ok && ready.json["replica"] as? String == "ok", "\(ready.text)")
                 let page = try await served.request(.GET, path, headers: session.headers)
                 #expect(page.status == .ok && page.text.contains("Số liệu tính đến"))
                 let metrics = app.motcua.metrics.registry.emitToString()
@@ -61,6 +63,9 @@ import Vapor
                 await app.motcua.replica.measure(app)
                 #expect(app.motcua.replica.last != nil && app.motcua.replica.last?.lag == nil)
                 let served = TestApp(app: app, directory: t.directory, database: t.database)
+                // Still ready: the reports read the primary meanwhile.
+                let ready = try await served.request(.GET, "/readyz")
+                #expect(ready.status == .ok && ready.json["replica"] as? String == "unreachable", "\(ready.text)")
                 let session = try await served.pageSession("lanhdaotinh")
                 let page = try await served.request(
                     .GET, "/thong-ke?nhom=thu-tuc&tu-ngay=01/01/2026&den-ngay=31/12/2026", headers: session.headers)

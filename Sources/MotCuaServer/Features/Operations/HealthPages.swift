@@ -13,6 +13,10 @@ struct HealthPages {
         var database: String?
         var migrations: String?
         var missingMigrations: [String]?
+        /// With MOTCUA_REPLICA_URL: "ok", "lagging" or "unreachable", and its lag in seconds. A replica
+        /// behind leaves the instance ready: its reads go to the primary meanwhile.
+        var replica: String?
+        var replicaLagSeconds: Double?
     }
 
     func alive(req: Request) async throws -> Health { Health(status: "ok") }
@@ -34,6 +38,13 @@ struct HealthPages {
         } catch {
             req.logger.warning("readyz: \(String(describing: error))")
             health = Health(status: "not ready", database: "unreachable")
+        }
+        if let replica = req.motcua.settings.replica {
+            let measure = req.motcua.replica.last
+            health.replicaLagSeconds = measure?.lag
+            health.replica =
+                measure?.lag.map { $0 <= replica.maxLagSeconds ? "ok" : "lagging" }
+                ?? (measure == nil ? nil : "unreachable")
         }
         let response = try await health.encodeResponse(
             status: health.status == "ready" ? .ok : .serviceUnavailable, for: req)
