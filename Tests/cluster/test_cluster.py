@@ -174,7 +174,12 @@ def test_through_nginx_the_lookup_limit_counts_the_real_client_and_ids_pass(toke
             break
         time.sleep(0.1)
     assert request_id in open(f"{DIR}/nginx-access.log").read()
-    print(f"\nthrough nginx: 20 wrong lookups 404 then 429 whatever X-Forwarded-For said; request id {request_id}")
+    # MOTCUA_LOG_FORMAT=json: each log line of the instances is one JSON object.
+    lines = [line for k in (1, 2) for line in open(f"{DIR}/instance-{k}.log") if line.startswith("{")]
+    records = [json.loads(line) for line in lines]
+    assert records and all({"time", "level", "message"} <= set(r) for r in records), lines[:3]
+    print(f"\nthrough nginx: 20 wrong lookups 404 then 429 whatever X-Forwarded-For said; request id {request_id}; "
+          f"{len(records)} JSON log lines")
 
 
 def test_reports_are_read_from_the_replica(token):
