@@ -309,7 +309,7 @@ struct MigrateToCommand: AsyncParsableCommand {
     func run() async throws {
         let source = try db.settings()
         guard !source.isPostgres else { throw ValidationError("Nguồn phải là SQLite (--database là tệp .sqlite).") }
-        guard target.hasPrefix("postgres://") || target.hasPrefix("postgresql://") else {
+        guard Settings.isPostgres(target) else {
             throw ValidationError("Đích phải là địa chỉ postgres://...")
         }
         let destination = try Settings(database: target, dataDirectory: source.dataDirectory.path)

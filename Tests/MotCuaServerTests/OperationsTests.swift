@@ -8,11 +8,6 @@ import Vapor
 /// What a load balancer and monitoring read (issue 23, point 5): health, readiness, metrics and the
 /// request id, on both databases.
 @Suite(.serialized) struct OperationsTests {
-    /// RawHTTP's blocking socket on a thread of its own: on the concurrency pool's two threads it
-    /// could hold the one the server's handler needs while the whole suite runs.
-    static func exchange(port: Int, _ bytes: [UInt8]) async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { try RawHTTP.exchange(port: port, bytes) }
-    }
 
     @Test(arguments: TestDatabase.available)
     func healthAndReadiness(db: TestDatabase) async throws {
@@ -41,7 +36,7 @@ import Vapor
             #expect(created.status == .ok || created.status == .created)
             _ = try await t.request(.GET, "/ho-so/khong-co")
             try await t.serving { port in
-                let answer = try await Self.exchange(
+                let answer = try await RawHTTP.exchange(
                     port: port, Array("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
                 #expect(answer.hasPrefix("HTTP/1.1 200"))
                 #expect(answer.contains("text/plain; version=0.0.4"))
@@ -52,7 +47,7 @@ import Vapor
                 #expect(answer.contains(#"motcua_http_request_duration_seconds_bucket{route="/api/v1/login",method="POST",le="+Inf"} 1"#))
                 #expect(answer.contains("motcua_outbox_pending_messages"))
                 // Relayed by a reverse proxy: not for the public.
-                let relayed = try await Self.exchange(
+                let relayed = try await RawHTTP.exchange(
                     port: port,
                     Array("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n".utf8))
                 #expect(relayed.hasPrefix("HTTP/1.1 404"))
@@ -61,7 +56,7 @@ import Vapor
         // Another machine (here: an empty list of scrapers) is answered "not found".
         try await TestApp.with(db, environment: ["MOTCUA_METRICS_FROM": ""]) { t in
             try await t.serving { port in
-                let answer = try await Self.exchange(
+                let answer = try await RawHTTP.exchange(
                     port: port, Array("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
                 #expect(answer.hasPrefix("HTTP/1.1 404"))
             }

@@ -35,9 +35,9 @@ import Glibc
                     // A last request closes the connection, so that each exchange ends once answered.
                     let attack = "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                         + "Content-Length: \(smuggled.utf8.count)\r\n\n" + smuggled + "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                    _ = try RawHTTP.exchange(port: port, Array(attack.utf8))
+                    _ = try await RawHTTP.exchange(port: port, Array(attack.utf8))
                     // The same with bare LFs throughout.
-                    _ = try RawHTTP.exchange(port: port, Array(attack.replacingOccurrences(of: "\r\n", with: "\n").utf8))
+                    _ = try await RawHTTP.exchange(port: port, Array(attack.replacingOccurrences(of: "\r\n", with: "\n").utf8))
                 }
                 // Wrong lookups sent plainly, each naming another address: the 21st from this
                 // connection's address is refused however many addresses the header names.
@@ -45,7 +45,7 @@ import Glibc
                 for (n, address) in forged.suffix(22).enumerated() {
                     let request = "GET /api/v1/lookup?code=STP-111111-\(String(format: "%04d", n))&secret=1234 HTTP/1.1\r\nHost: x\r\n"
                         + "X-Forwarded-For: \(address)\r\nConnection: close\r\n\r\n"
-                    statuses.append(String(try RawHTTP.exchange(port: port, Array(request.utf8)).prefix(12)))
+                    statuses.append(String(try await RawHTTP.exchange(port: port, Array(request.utf8)).prefix(12)))
                 }
                 #expect(statuses.last == "HTTP/1.1 429", "\(statuses)")
                 #expect(try await countedAddresses(t, among: forged).isEmpty, "no forged address was ever counted")
@@ -65,7 +65,7 @@ import Glibc
                     // nginx appends the address it saw (203.0.113.9); the client forged the first.
                     let request = "GET /api/v1/lookup?code=STP-222222-\(String(format: "%04d", n))&secret=1234 HTTP/1.1\r\nHost: x\r\n"
                         + "X-Forwarded-For: 192.0.2.\(n), 203.0.113.9\r\nConnection: close\r\n\r\n"
-                    statuses.append(String(try RawHTTP.exchange(port: port, Array(request.utf8)).prefix(12)))
+                    statuses.append(String(try await RawHTTP.exchange(port: port, Array(request.utf8)).prefix(12)))
                 }
                 #expect(statuses.last == "HTTP/1.1 429", "\(statuses)")
                 #expect(try await countedAddresses(t, among: ["203.0.113.9", "127.0.0.1", "192.0.2.0"]) == ["203.0.113.9"])
@@ -80,9 +80,9 @@ import Glibc
         try await TestApp.with(.sqlite, environment: ["MOTCUA_IDLE_TIMEOUT": "1"]) { t in
             try await t.serving { port in
                 let started = Date()
-                let silent = try RawHTTP.exchange(port: port, [], wait: 10)
+                let silent = try await RawHTTP.exchange(port: port, [], wait: 10)
                 #expect(silent.isEmpty && Date().timeIntervalSince(started) < 8, "closed after about a second")
-                let long = try RawHTTP.exchange(port: port, Array("GET /api/v1/dossiers?q=\(String(repeating: "a", count: 20_000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+                let long = try await RawHTTP.exchange(port: port, Array("GET /api/v1/dossiers?q=\(String(repeating: "a", count: 20_000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
                 #expect(long.hasPrefix("HTTP/1.1 414"), "\(long.prefix(100))")
             }
         }
@@ -302,9 +302,22 @@ import Glibc
 }
 
 /// A request written byte for byte on a new TCP connection to the test server, and everything it
-/// answered until it closed or `wait` seconds passed without a byte.
+/// answered until it closed or `wait` seconds passed without a byte. The blocking socket runs on
+/// threads of its own: on the concurrency pool's two threads (or on NIO's shared pool, which the
+/// server uses too) it could hold the thread the server's handler needs while the whole suite runs,
+/// and the server then answered nothing.
 enum RawHTTP {
-    static func exchange(port: Int, _ bytes: [UInt8], wait: Int = 20) throws -> String {
+    private static let clients: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 8)
+        pool.start()
+        return pool
+    }()
+
+    static func exchange(port: Int, _ bytes: [UInt8], wait: Int = 20) async throws -> String {
+        try await clients.runIfActive { try blockingExchange(port: port, bytes, wait: wait) }
+    }
+
+    private static func blockingExchange(port: Int, _ bytes: [UInt8], wait: Int) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }

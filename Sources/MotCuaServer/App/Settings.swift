@@ -156,7 +156,13 @@ public struct Settings: Sendable {
     /// address, else the listening address, else the default one of `motcua serve`.
     public var siteURL: URL { publicURL ?? listeningURL ?? URL(string: "http://127.0.0.1:8080")! }
 
-    public var isPostgres: Bool { database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") }
+    public var isPostgres: Bool { Self.isPostgres(database) }
+
+    /// Whether a database address is PostgreSQL's (`postgres://` or `postgresql://`); anything else is a
+    /// SQLite file.
+    public static func isPostgres(_ database: String) -> Bool {
+        database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
+    }
 }
 
 /// The services the application carries, built once at start-up. The working calendar can be

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 
 /// One e-mail of the notification outbox (CreateNotificationOutbox).
@@ -39,5 +40,32 @@ final class OutboxMailModel: Model, @unchecked Sendable {
         self.attempts = 0
         self.createdAt = now.wholeSeconds
         self.nextAttemptAt = now.wholeSeconds
+    }
+}
+
+extension OutboxMailModel {
+    /// The outbox's rows by status, and when the oldest pending one was written (`/metrics`,
+    /// `motcua jobs`).
+    struct Counts: Sendable {
+        var pending = 0, sent = 0, dead = 0
+        var oldestPending: Date?
+    }
+
+    static func counts(on db: any Database) async throws -> Counts {
+        struct Row: Decodable { let status: String, n: Int, oldest: Date? }
+        var counts = Counts()
+        for row in try await (db as! any SQLDatabase).raw(
+            "SELECT status, count(*) AS n, MIN(created_at) AS oldest FROM notification_outbox GROUP BY status"
+        ).all(decoding: Row.self) {
+            switch Status(rawValue: row.status) {
+            case .pending:
+                counts.pending = row.n
+                counts.oldestPending = row.oldest
+            case .sent: counts.sent = row.n
+            case .dead: counts.dead = row.n
+            case nil: break
+            }
+        }
+        return counts
     }
 }

@@ -24,7 +24,7 @@ enum JobQueue {
 
     /// The delay before try `attempt + 1`: one minute, doubling, at most one hour.
     static func backoff(afterAttempt attempt: Int) -> TimeInterval {
-        min(60 * pow(2, Double(max(0, attempt - 1))), 3600)
+        Backoff.delay(afterAttempt: attempt, cap: 3600)
     }
 
     /// Inserts the job of `kind` for `slot` unless some instance already did; true if this call made it.
@@ -149,12 +149,9 @@ extension Launch {
             lines.append(
                 "Việc hỏng \(row.id.uuidString.lowercased()) (\(row.kind) \(row.slot)): \(row.last_error ?? "")")
         }
-        struct Count: Decodable { let status: String; let n: Int }
-        let outbox = try await sql.raw("SELECT status, count(*) AS n FROM notification_outbox GROUP BY status")
-            .all(decoding: Count.self)
-        let count = { (s: String) in outbox.first { $0.status == s }?.n ?? 0 }
+        let outbox = try await OutboxMailModel.counts(on: app.db)
         lines.append(
-            "Thư điện tử: \(count("pending")) chờ gửi, \(count("sent")) đã gửi, \(count("dead")) không gửi được.")
+            "Thư điện tử: \(outbox.pending) chờ gửi, \(outbox.sent) đã gửi, \(outbox.dead) không gửi được.")
         struct DeadMail: Decodable { let id: UUID; let to_address: String; let last_error: String? }
         for mail in try await sql.raw(
             "SELECT id, to_address, last_error FROM notification_outbox WHERE status = 'dead' "

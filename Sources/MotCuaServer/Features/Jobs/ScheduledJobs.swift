@@ -90,7 +90,7 @@ enum JobRunner {
         }
         let byKind = Dictionary(uniqueKeysWithValues: jobs.map { ($0.kind, $0) })
         for claimed in try await JobQueue.claim(at: now, on: app.db) {
-            let started = ContinuousClock.now
+            let started = Date()
             let result: Result<String, any Error>
             if let job = byKind[claimed.kind] {
                 do { result = .success(try await job.run(app, now)) } catch { result = .failure(error) }
@@ -104,10 +104,8 @@ enum JobRunner {
                 turn.done += 1
             }
             // Finished `now` plus the run's duration: its retry counts from then.
-            let took = ContinuousClock.now - started
-            let finished = now.addingTimeInterval(
-                Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
-            try await JobQueue.finish(claimed, result: result, at: finished, on: app.db)
+            try await JobQueue.finish(
+                claimed, result: result, at: now.addingTimeInterval(Date().timeIntervalSince(started)), on: app.db)
         }
         return turn
     }

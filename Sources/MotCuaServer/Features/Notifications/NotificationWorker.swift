@@ -31,7 +31,7 @@ enum NotificationWorker {
 
     /// The delay before try `attempt + 1`: one minute, doubling, at most six hours.
     static func backoff(afterAttempt attempt: Int) -> TimeInterval {
-        min(60 * pow(2, Double(max(0, attempt - 1))), 6 * 3600)
+        Backoff.delay(afterAttempt: attempt, cap: 6 * 3600)
     }
 
     struct Claimed: Decodable {

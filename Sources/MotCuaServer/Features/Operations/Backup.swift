@@ -47,8 +47,7 @@ public enum Backup {
         let settings = app.motcua.settings
         let sql = app.db as! any SQLDatabase
         // The snapshot first: the counts are read beside it (the manifest's, to compare on restore).
-        let dossiers = try await sql.count("SELECT count(*) AS n FROM dossiers")
-        let entries = try await sql.count("SELECT count(*) AS n FROM log_entries")
+        let (dossiers, entries) = try await counts(sql)
         if settings.isPostgres {
             let target = folder.appendingPathComponent(dumpName)
             try await Subprocess.run(
@@ -154,8 +153,7 @@ public enum Backup {
     public static func verify(_ app: Application, against summary: Summary) async throws -> [String] {
         let sql = app.db as! any SQLDatabase
         var problems: [String] = []
-        let dossiers = try await sql.count("SELECT count(*) AS n FROM dossiers")
-        let entries = try await sql.count("SELECT count(*) AS n FROM log_entries")
+        let (dossiers, entries) = try await counts(sql)
         if dossiers != summary.dossiers {
             problems.append("Số hồ sơ \(dossiers), bản sao lưu ghi \(summary.dossiers).")
         }
@@ -168,6 +166,14 @@ public enum Backup {
             if problems.count > 50 { break }
         }
         return problems
+    }
+
+    /// The dossiers and log entries a backup's manifest counts, and its restore checks.
+    static func counts(_ sql: any SQLDatabase) async throws -> (dossiers: Int, logEntries: Int) {
+        (
+            try await sql.count("SELECT count(*) AS n FROM dossiers"),
+            try await sql.count("SELECT count(*) AS n FROM log_entries")
+        )
     }
 
     /// Copies a folder's files (two levels, as the store and the CA keep them), skipping temporary

@@ -57,25 +57,9 @@ struct HealthPages {
         let peer = req.remoteAddress?.ipAddress ?? ""
         guard req.application.motcua.settings.metricsFrom.contains(peer), req.headers["X-Forwarded-For"].isEmpty
         else { throw ServiceError.notFound }
-        let sql = req.db as! any SQLDatabase
-        let now = Date()
-        var outbox = ServerMetrics.OutboxState()
-        for row in try await sql.raw(
-            "SELECT status, count(*) AS n, MIN(created_at) AS oldest FROM notification_outbox GROUP BY status"
-        ).all() {
-            let status = try row.decode(column: "status", as: String.self),
-                n = try row.decode(column: "n", as: Int.self)
-            if status == OutboxMailModel.Status.pending.rawValue {
-                outbox.pending = n
-                outbox.oldestAgeSeconds =
-                    try row.decode(column: "oldest", as: Date?.self).map {
-                        max(0, now.timeIntervalSince($0))
-                    } ?? 0
-            } else if status == OutboxMailModel.Status.dead.rawValue {
-                outbox.failed = n
-            }
-        }
-        let response = Response(status: .ok, body: .init(string: req.motcua.metrics.exposition(outbox: outbox)))
+        let outbox = try await OutboxMailModel.counts(on: req.db)
+        let response = Response(
+            status: .ok, body: .init(string: req.motcua.metrics.exposition(outbox: outbox, at: Date())))
         response.headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

@@ -17,9 +17,7 @@ public struct ReplicaSettings: Sendable {
 
     init?(environment: [String: String], primary: String) throws {
         guard let url = environment["MOTCUA_REPLICA_URL"], !url.isEmpty else { return nil }
-        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"),
-            primary.hasPrefix("postgres://") || primary.hasPrefix("postgresql://")
-        else {
+        guard Settings.isPostgres(url), Settings.isPostgres(primary) else {
             throw CalendarError.invalidDuration(
                 "MOTCUA_REPLICA_URL: bản sao đọc là PostgreSQL (postgres://...), khi cơ sở dữ liệu chính là PostgreSQL")
         }

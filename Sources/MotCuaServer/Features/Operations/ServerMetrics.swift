@@ -54,16 +54,12 @@ final class ServerMetrics: Sendable {
     }
 
     /// The text Prometheus scrapes, with the outbox's state as read just before.
-    func exposition(outbox: OutboxState) -> String {
+    func exposition(outbox: OutboxMailModel.Counts, at now: Date) -> String {
         registry.makeGauge(descriptor: Self.outboxDepth).set(Double(outbox.pending))
-        registry.makeGauge(descriptor: Self.outboxAge).set(outbox.oldestAgeSeconds)
-        registry.makeGauge(descriptor: Self.outboxDead).set(Double(outbox.failed))
+        registry.makeGauge(descriptor: Self.outboxAge).set(
+            outbox.oldestPending.map { max(0, now.timeIntervalSince($0)) } ?? 0)
+        registry.makeGauge(descriptor: Self.outboxDead).set(Double(outbox.dead))
         return registry.emitToString()
-    }
-
-    struct OutboxState {
-        var pending = 0, failed = 0
-        var oldestAgeSeconds = 0.0
     }
 
     static var requests: MetricNameDescriptor {
