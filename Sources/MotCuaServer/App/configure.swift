@@ -16,7 +16,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.threadPool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
     if settings.isPostgres {
         // Several connections per event loop: requests in flight on one loop need not queue, and the
-        // migration lock (Launch.migrate) holds one while the migrations run on another.
+        // migration lock (Launch.migrate) holds one while the migrations run on another. About 8 in
+        // all, not 4 per core: on a 16-core machine the tests' servers ran out of PostgreSQL's slots.
+        let perLoop = max(2, 8 / System.coreCount)
         var configuration = try SQLPostgresConfiguration(url: settings.database)
         // A full-text search's bitmap of a common name (tens of thousands of rows) fits in 16 MB
         // exactly; in the default 4 MB it turns lossy and every row of its pages is checked again.
@@ -24,14 +26,17 @@ public func configure(_ app: Application, settings: Settings) async throws {
         // A burst of writes on the same rows queues for connections behind the row locks; 30 s
         // (not the default 10) lets such a queue drain on a loaded machine instead of failing.
         app.databases.use(
-            .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)),
+            .postgres(
+                configuration: configuration, maxConnectionsPerEventLoop: perLoop,
+                connectionPoolTimeout: .seconds(30)),
             as: .psql)
         if let replica = settings.replica {
             var configuration = try SQLPostgresConfiguration(url: replica.url)
             configuration.coreConfiguration.options.additionalStartupParameters.append(("work_mem", "16MB"))
             app.databases.use(
                 .postgres(
-                    configuration: configuration, maxConnectionsPerEventLoop: 2, connectionPoolTimeout: .seconds(10)),
+                    configuration: configuration, maxConnectionsPerEventLoop: max(1, perLoop / 2),
+                    connectionPoolTimeout: .seconds(10)),
                 as: .replica, isDefault: false)
         }
     } else {
