@@ -62,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
             if !noDemo, try await DemoLoader.isEmpty(app) {
                 say("Cơ sở dữ liệu trống: đang nạp tỉnh mẫu Hậu Giang với \(demoDossiers) hồ sơ...")
                 try await DemoLoader.load(app, dossiers: demoDossiers, progress: DemoCommand.printProgress)
+                try await DemoLoader.showcase(app)
                 say("")
             }
             say("MotCua đang chạy tại http://\(hostname):\(port)/")
@@ -129,6 +130,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             let started = Date()
             try await DemoLoader.load(app, dossiers: dossiers, seed: seed, progress: Self.printProgress)
+            try await DemoLoader.showcase(app)
             say(
                 String(
                     format: "\nĐã nạp tỉnh mẫu với %d hồ sơ trong %.1f giây.", dossiers,

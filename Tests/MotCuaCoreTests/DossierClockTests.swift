@@ -71,6 +71,20 @@ import Testing
         #expect(Fixtures.iso(clock.due) == "2024-03-07T09:00:00+07:00")
     }
 
+    /// A due date at an opening (a time in calendar days, received outside office hours) stays where
+    /// it is after a pause without working time; it once moved back to the previous day's 17:00.
+    @Test func aPauseWithoutWorkingTimeLeavesADueDateAtAnOpening() throws {
+        var clock = try DossierClock(
+            receivedAt: at("2024-03-09T10:00:00+07:00"), time: .calendarDays(5), calendar: calendar)
+        #expect(Fixtures.iso(clock.due) == "2024-03-18T07:00:00+07:00")
+        try clock.pause(.supplement, at: at("2024-03-16T09:00:00+07:00"))
+        try clock.resume(at: at("2024-03-17T09:00:00+07:00"), calendar: calendar)
+        #expect(clock.rounds.last?.pausedWorkingSeconds == 0)
+        #expect(Fixtures.iso(clock.due) == "2024-03-18T07:00:00+07:00")
+        let e = try clock.explanation(time: .calendarDays(5), calendar: calendar)
+        #expect(e.due == clock.due && e.pauses.first?.stretch?.days.count == 1)
+    }
+
     @Test func applicantDeadlineNotMissed() throws {
         var clock = try received()
         try clock.pause(.supplement, at: at("2024-03-05T10:00:00+07:00"), applicantDeadline: at("2024-03-08T17:00:00+07:00"))

@@ -57,13 +57,25 @@ extension WorkingCalendar {
     public func countingStart(receivedAt: Date, channel: DossierChannel = .direct, policy: ReceiptPolicy = .none)
         throws(CalendarError) -> Date
     {
+        try receiptCounting(receivedAt: receivedAt, channel: channel, policy: policy).start
+    }
+
+    /// The counting start and why it is that instant.
+    func receiptCounting(receivedAt: Date, channel: DossierChannel, policy: ReceiptPolicy)
+        throws(CalendarError) -> (start: Date, timing: ReceiptTiming)
+    {
         let seconds = VietnamTime.seconds(receivedAt)
         let (date, second) = VietnamTime.local(unixSeconds: seconds)
         if let cutOff = policy.cutOffs[channel], second >= cutOff, isWorkingDay(date) {
             let next = try nextWorkingDay(after: date)
-            return VietnamTime.date(try nextOpening(atOrAfter: VietnamTime.unixSeconds(next, secondOfDay: 0)))
+            let start = try nextOpening(atOrAfter: VietnamTime.unixSeconds(next, secondOfDay: 0))
+            return (VietnamTime.date(start), .afterCutOff(secondOfDay: cutOff))
         }
-        return VietnamTime.date(try nextOpening(atOrAfter: seconds))
+        let start = try nextOpening(atOrAfter: seconds)
+        let timing: ReceiptTiming =
+            start == seconds
+            ? .inOfficeHours : isWorkingDay(date) ? .outsideOfficeHours : .nonWorkingDay(countedDay(date, seconds: 0))
+        return (VietnamTime.date(start), timing)
     }
 
     /// The due instant (hạn giải quyết) of a dossier received at `receivedAt`.
@@ -73,20 +85,51 @@ extension WorkingCalendar {
         channel: DossierChannel = .direct,
         policy: ReceiptPolicy = .none
     ) throws(CalendarError) -> Date {
-        let start = try countingStart(receivedAt: receivedAt, channel: channel, policy: policy)
+        try dueComputation(receivedAt: receivedAt, time: time, channel: channel, policy: policy, tracing: false).due
+    }
+
+    /// The due instant with the trace of how it was reached (issue 24: "Vì sao hạn xử lý là ngày này?").
+    public func explainDue(
+        receivedAt: Date,
+        time: ProcessingTime,
+        channel: DossierChannel = .direct,
+        policy: ReceiptPolicy = .none
+    ) throws(CalendarError) -> DueComputation {
+        try dueComputation(receivedAt: receivedAt, time: time, channel: channel, policy: policy, tracing: true)
+    }
+
+    /// The one computation of a due instant; `tracing` adds the days it went through, nothing else.
+    func dueComputation(
+        receivedAt: Date, time: ProcessingTime, channel: DossierChannel, policy: ReceiptPolicy, tracing: Bool
+    ) throws(CalendarError) -> DueComputation {
+        let (start, timing) = try receiptCounting(receivedAt: receivedAt, channel: channel, policy: policy)
+        let count: DueComputation.Count
+        let due: Date
         switch try time.validated() {
         case .workingDays, .workingHours:
-            return try adding(workingSeconds: time.workingSeconds!, to: start)
+            let stretch = try adding(workingSeconds: time.workingSeconds!, to: start, tracing: tracing)
+            (count, due) = (.working(stretch), stretch.to)
         case .calendarDays(let days):
             // Same clock time `days` later; on a non-working day, the next working day.
             var (date, second) = VietnamTime.local(start)
-            date = date.adding(days: days)
+            let landed = date.adding(days: days)
+            date = landed
+            var skipped: [CountedDay] = []
             if !isWorkingDay(date) {
                 guard index(of: date) != nil else { throw .instantOutOfRange(start) }
                 date = try nextWorkingDay(after: date)
+                if tracing {
+                    skipped = (landed.dayNumber..<date.dayNumber).map {
+                        countedDay(LocalDate(dayNumber: $0), seconds: 0)
+                    }
+                }
             }
             let candidate = VietnamTime.instant(date, secondOfDay: second)
-            return isInOfficeHours(candidate) ? candidate : try nextOpening(atOrAfter: candidate)
+            due = isInOfficeHours(candidate) ? candidate : try nextOpening(atOrAfter: candidate)
+            count = .calendar(days: days, landed: landed, skipped: skipped)
         }
+        return DueComputation(
+            receivedAt: receivedAt, channel: channel, timing: timing, countingStart: start, time: time, count: count,
+            due: due)
     }
 }

@@ -145,8 +145,33 @@ public struct WorkingCalendar: Sendable {
 
     /// The instant when `seconds` more working seconds have passed after `instant`.
     public func adding(workingSeconds seconds: Int, to instant: Date) throws(CalendarError) -> Date {
-        let target = try worked(until: VietnamTime.seconds(instant)) + seconds
-        return VietnamTime.date(try self.instant(atWorked: target))
+        try adding(workingSeconds: seconds, to: instant, tracing: false).to
+    }
+
+    /// The same, with the days it went through when `tracing` (DueExplanation).
+    public func adding(workingSeconds seconds: Int, to instant: Date, tracing: Bool) throws(CalendarError)
+        -> WorkingTimeStretch
+    {
+        let from = VietnamTime.seconds(instant)
+        let target = try worked(until: from) + seconds
+        // Nothing to add leaves the instant where it is: the earliest instant with the same worked
+        // time would be the previous session's end (a due date at 07:00 moved back to 17:00 the day
+        // before by a pause over a weekend).
+        let to = seconds == 0 ? from : try self.instant(atWorked: target)
+        var days: [CountedDay] = []
+        if tracing {
+            // A due date at midnight (a session ending at 24:00) belongs to the day it ends.
+            let first = VietnamTime.local(unixSeconds: from).date
+            let last = VietnamTime.local(unixSeconds: to > from ? to - 1 : to).date
+            for n in first.dayNumber...last.dayNumber {
+                let day = LocalDate(dayNumber: n)
+                let dayStart = max(from, VietnamTime.unixSeconds(day, secondOfDay: 0))
+                let dayEnd = min(to, VietnamTime.unixSeconds(day.adding(days: 1), secondOfDay: 0))
+                days.append(countedDay(day, seconds: try worked(until: dayEnd) - worked(until: dayStart)))
+            }
+        }
+        return WorkingTimeStretch(
+            from: VietnamTime.date(from), seconds: seconds, days: days, to: VietnamTime.date(to))
     }
 
     /// The first instant at or after `instant` that is inside office hours of a working day.

@@ -94,9 +94,16 @@ extension ProcedureTerms {
     /// shares of the processing time, in working time from `now`); nil outside the process's steps,
     /// without steps, or for a time counted in calendar days.
     public func stepDue(for state: DossierState, at now: Date, on calendar: WorkingCalendar) -> Date? {
+        stepDue(for: state, at: now, on: calendar, tracing: false)?.to
+    }
+
+    /// The same, with the days the step's time went through when `tracing` (the control slip's explanation).
+    public func stepDue(for state: DossierState, at now: Date, on calendar: WorkingCalendar, tracing: Bool)
+        -> WorkingTimeStretch?
+    {
         guard let index = state.processStepIndex, index < steps.count, timeUnit != .calendarDays else { return nil }
         let hours =
             timeUnit == .workingHours ? steps[index].share : steps[index].share * ProcessingTime.hoursPerWorkingDay
-        return try? calendar.adding(workingSeconds: Int((hours * 3600).rounded()), to: now)
+        return try? calendar.adding(workingSeconds: Int((hours * 3600).rounded()), to: now, tracing: tracing)
     }
 }

@@ -330,6 +330,13 @@ public struct DemoLoader: Sendable {
             guard t < now else { continue }
 
             let online = p.online != .none && rng.next() % 100 < 40
+            // Citizens submit online at any hour: one in three such submissions arrives in the evening
+            // and waits for the desk's acceptance, from which its time counts.
+            if online, Int(t.timeIntervalSince1970) % 3 == 0 {
+                let (day, second) = VietnamTime.local(t)
+                let evening = VietnamTime.instant(day, secondOfDay: 17 * 3600 + 60 + second % (5 * 3600))
+                if evening < now { t = evening }
+            }
             let citizen = staff.citizens.randomElement(using: &rng)!
             let c = DemoCatalogue.self
             var input = DossierService.NewDossier(
@@ -352,6 +359,13 @@ public struct DemoLoader: Sendable {
                 if Int(t.timeIntervalSince1970) % 5 == 0 { input.representative = me } else { input.applicant = me }
             }
 
+            // The counter sometimes finishes its queue after closing time: such a receipt counts from
+            // the next opening.
+            if input.channel == .direct, Int(t.timeIntervalSince1970) % 20 == 0 {
+                let (day, second) = VietnamTime.local(t)
+                let late = VietnamTime.instant(day, secondOfDay: 17 * 3600 + 60 + second % 3000)
+                if late < now { t = late }
+            }
             let creator = actors[(online ? citizen : reception).id!]!
             let plan = try service.plan(
                 input, actor: creator, at: t, procedure: procedure, agency: agency, terms: procedureTerms)
@@ -433,6 +447,15 @@ public struct DemoLoader: Sendable {
                             ActionInputs(reason: "Bổ sung bản sao giấy tờ chứng minh nơi cư trú"))
                     else { break run }
                     guard try act(.supplement, by: reception, share: 0.3) else { break run }
+                    // Some are asked twice (the clock stops twice, and the due date moves twice).
+                    if roll % 20 == 11 {
+                        guard
+                            try act(
+                                .requestSupplement, by: officer, share: 0.05,
+                                ActionInputs(reason: "Bổ sung bản chính giấy tờ để đối chiếu"))
+                        else { break run }
+                        guard try act(.supplement, by: reception, share: 0.2) else { break run }
+                    }
                 }
                 let refuse = roll % 50 == 3
                 let proposal =

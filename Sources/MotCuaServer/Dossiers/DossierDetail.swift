@@ -72,6 +72,8 @@ struct DossierDetail: Content {
     var feeVnd: Int
     var procedure: ProcedureTerms
     var clock: DossierClock?
+    /// Why the due date is what it is ("Vì sao hạn xử lý là ngày này?"); nil before receipt.
+    var dueExplanation: DueExplanationView?
     var components: [ComponentView]
     var files: [FileView]
     var log: [LogView]
@@ -130,7 +132,7 @@ struct ActionRequest: Content {
 }
 
 extension DossierDetail {
-    init(_ r: DossierRecord) {
+    init(_ r: DossierRecord, service: DossierService) {
         let d = r.dossier
         let files = r.files.map { FileView($0.file, component: $0.component) }
         self.init(
@@ -142,6 +144,8 @@ extension DossierDetail {
             feeVnd: d.feeVND,
             procedure: r.procedure,
             clock: r.clock,
+            dueExplanation: DueExplanationView.of(
+                clock: r.clock, terms: r.procedure, channel: d.channel, service: service),
             components: r.components.map { c in
                 ComponentView(
                     position: c.position, name: c.name, form: c.form, requiredCount: c.requiredCount,

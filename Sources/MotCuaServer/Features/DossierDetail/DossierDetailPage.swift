@@ -152,7 +152,10 @@ struct DossierDetailPage {
                 tabs: Self.tabs.map {
                     Tab(label: $0.label, href: "/ho-so/\(d.code)?tab=\($0.key)", current: $0.key == tab)
                 },
-                version: d.version, facts: Self.facts(record, names: names, now: now), periods: periods, pauses: pauses,
+                version: d.version, facts: Self.facts(record, names: names, now: now),
+                dueExplanation: DueExplanationView.of(
+                    clock: record.clock, terms: record.procedure, channel: d.channel, service: req.motcua.dossiers),
+                periods: periods, pauses: pauses,
                 components: components, otherFiles: record.files.filter { $0.component == nil }.map(fileRow), log: log,
                 actions: forms, hasActions: !forms.isEmpty, canUpload: allowed.contains(.uploadFile),
                 printedForms: Self.printedForms(record, set: req.application.motcua.settings.formSet, actor: actor),

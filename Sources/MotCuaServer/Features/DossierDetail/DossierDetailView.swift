@@ -171,6 +171,8 @@ extension DossierDetailPage {
         let tabs: [Tab]
         let version: Int
         let facts: [Fact]
+        /// "Vì sao hạn xử lý là ngày này?" on the "Thông tin chung" tab.
+        let dueExplanation: DueExplanationView?
         let periods: [PeriodRow]
         let pauses: [PauseRow]
         let components: [ComponentRow]

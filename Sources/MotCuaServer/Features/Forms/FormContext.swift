@@ -29,6 +29,8 @@ struct FormContext: Encodable {
     }
     struct Step: Encodable {
         let number: Int; let giver: String; let receiver: String; let handedAt: String; let due: String;
+        /// How the step's due date was counted (DueExplanationView.step), if it has one.
+        let dueExplanation: String?
         let result: String; let note: String
     }
 
@@ -124,7 +126,7 @@ struct FormContext: Encodable {
                 ResultDelivery(rawValue: d.resultDelivery), agency: agency?.name ?? "", address: d.applicantAddress),
             fee: d.feeVND > 0 ? PageTime.number(d.feeVND) + " đồng" : "Không thu",
             bookNumber: bookNumber, receivingOfficer: officer, event: event,
-            steps: form == .controlSlip ? Self.steps(record, at: now) : [],
+            steps: form == .controlSlip ? Self.steps(record, at: now, calendar: req.motcua.dossiers.calendar) : [],
             printedAt: PageTime.dateTime(now))
     }
 
@@ -202,7 +204,7 @@ struct FormContext: Encodable {
     }
 
     /// The control slip's rows: who handed the dossier to whom, when, and the step's result.
-    static func steps(_ record: DossierRecord, at now: Date) -> [Step] {
+    static func steps(_ record: DossierRecord, at now: Date, calendar: WorkingCalendar) -> [Step] {
         let periods = record.timeline(at: now)
         // A finished dossier goes back to the applicant, or to whom the desk handed the result.
         let recipient =
@@ -213,6 +215,10 @@ struct FormContext: Encodable {
                 number: i + 1, giver: i == 0 ? record.applicant.name : (periods[i - 1].finishedBy ?? ""),
                 receiver: p.finishedBy ?? p.holder?.vietnameseName ?? recipient,
                 handedAt: PageTime.dateTime(p.from), due: p.dueAt.map(PageTime.dateTime) ?? "",
+                dueExplanation: p.dueAt.flatMap { due in
+                    record.procedure.stepDue(for: p.state, at: p.from, on: calendar, tracing: true)
+                        .flatMap { $0.to == due && $0.seconds > 0 ? DueExplanationView.step($0) : nil }
+                },
                 result: p.timeliness?.vietnameseName ?? (p.to == nil && p.holder != nil ? "Đang xử lý" : ""),
                 note: [p.state.vietnameseName, p.finishedWith.flatMap { Action(rawValue: $0)?.vietnameseName }]
                     .compactMap { $0 }.joined(separator: " → "))

@@ -6,7 +6,18 @@ struct LookupAPI {
         guard let code = req.query[String.self, at: "code"], let secret = req.query[String.self, at: "secret"] else {
             throw ServiceError(.unprocessableEntity, "Cần nhập mã hồ sơ và mã tra cứu.")
         }
+        // The explanation is asked for: the lookup itself stays as light as it was (issue 22, point 9).
+        let explain = try Self.flag(req.query[String.self, at: "explain"])
+        let found = try await LookupQuery.run(code: code, secret: secret, req: req)
         return PublicLookup(
-            try await LookupQuery.run(code: code, secret: secret, req: req))
+            found, dueExplanation: explain ? try found.dueExplanation(service: req.motcua.dossiers) : nil)
+    }
+
+    static func flag(_ text: String?) throws -> Bool {
+        switch text {
+        case nil, "false": return false
+        case "true": return true
+        default: throw ServiceError(.unprocessableEntity, "Tham số \"explain\" chỉ nhận true hoặc false.")
+        }
     }
 }

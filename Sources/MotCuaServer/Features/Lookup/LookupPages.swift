@@ -19,6 +19,7 @@ struct LookupPages {
             let dueAmount: String?; let payOnline: Bool
             /// Once returned: the rating given, or the link to give it.
             let rating: String?; let rateHref: String?
+            let dueExplanation: DueExplanationView?
         }
         let code = req.query[String.self, at: "code"] ?? ""
         let secret = req.query[String.self, at: "secret"] ?? ""
@@ -30,7 +31,9 @@ struct LookupPages {
         if !code.isEmpty || !secret.isEmpty {
             do {
                 let found = try await LookupQuery.run(code: code, secret: secret, req: req)
-                result = PublicLookup(found, time: PageTime.dateTime)
+                result = PublicLookup(
+                    found, time: PageTime.dateTime,
+                    dueExplanation: try found.dueExplanation(service: req.motcua.dossiers))
                 due = found.awaitingPaymentVND
                 rating = found.rating?.vietnameseName
                 if found.status == .returned, found.rating == nil {
@@ -49,7 +52,7 @@ struct LookupPages {
                 resultHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)",
                 signatureHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)&tep=chu-ky",
                 dueAmount: due.map { PageTime.number($0) + " đồng" }, payOnline: req.motcua.settings.vnpay != nil,
-                rating: rating, rateHref: rateHref)
+                rating: rating, rateHref: rateHref, dueExplanation: result?.dueExplanation)
         ).encodeResponse(status: failure?.status ?? .ok, for: req)
         if let failure { response.add(headersOf: failure) }
         if due != nil, let vnpay = req.motcua.settings.vnpay, let url = URL(string: vnpay.paymentURL),

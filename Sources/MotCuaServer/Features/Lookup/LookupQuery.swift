@@ -28,6 +28,17 @@ struct LookupResult {
     let ratedAt: Date?
     let version: Int
     let agencyID: UUID
+    /// What "Vì sao hạn xử lý là ngày này?" is computed from, only when it is asked for.
+    let procedureTermsJSON: String
+    let clockJSON: String?
+    let channel: String
+
+    func dueExplanation(service: DossierService) throws -> DueExplanationView? {
+        guard let clockJSON else { return nil }
+        return DueExplanationView.of(
+            clock: try JSON.decode(DossierClock.self, clockJSON),
+            terms: try JSON.decode(ProcedureTerms.self, procedureTermsJSON), channel: channel, service: service)
+    }
 }
 
 /// The lookup as shown: by the API with instants in ISO 8601 (+07:00), by the page as
@@ -46,8 +57,10 @@ struct PublicLookup: Content {
     var signer: String?
     var signedAt: String?
     var payment: String?
+    /// "Vì sao hạn xử lý là ngày này?": in the API with `explain=true`, always on the page.
+    var dueExplanation: DueExplanationView?
 
-    init(_ r: LookupResult, time: (Date) -> String = VietnamTime.iso) {
+    init(_ r: LookupResult, time: (Date) -> String = VietnamTime.iso, dueExplanation: DueExplanationView? = nil) {
         code = r.code
         statusName = r.statusName
         procedureName = r.procedureName
@@ -60,6 +73,7 @@ struct PublicLookup: Content {
         signer = r.signed?.signer
         signedAt = r.signed.map { time($0.signedAt) }
         payment = r.payment
+        self.dueExplanation = dueExplanation
     }
 }
 
@@ -213,7 +227,7 @@ struct LookupRead {
             FROM throttles WHERE throttle_key = \(bind: keys[0])) AS code_failures,
             d.id, d.code, d.lookup_secret, d.status, d.procedure_terms, d.applicant_name, d.received_at,
             d.appointment_at, d.completed_at, d.returned_at, d.result_json, d.rating, d.rated_at, d.version,
-            d.agency_id,
+            d.agency_id, d.clock, d.channel,
             p.status AS payment_status, p.amount_vnd AS payment_amount, p.method AS payment_method,
             p.receipt AS payment_receipt, p.paid_at AS payment_paid_at, p.requested_at AS payment_requested_at
             FROM (SELECT 1 AS one) AS lookup
@@ -252,9 +266,10 @@ struct LookupRead {
         guard let status = Status(rawValue: try value("status")) else {
             throw ServiceError(.internalServerError, "Trạng thái hồ sơ không hợp lệ.")
         }
+        let terms: String = try value("procedure_terms")
         return LookupResult(
             dossierID: try value("id"), code: try value("code"), statusName: status.manualName,
-            procedureName: try JSON.decode(Named.self, try value("procedure_terms")).name,
+            procedureName: try JSON.decode(Named.self, terms).name,
             applicantName: try value("applicant_name"),
             receivedAt: try value("received_at"), appointmentAt: try value("appointment_at"),
             completedAt: try value("completed_at"), returnedAt: try value("returned_at"),
@@ -262,6 +277,7 @@ struct LookupRead {
             payment: payment?.summary,
             awaitingPaymentVND: payment?.status == PaymentStatus.awaiting.rawValue ? payment?.amountVND : nil,
             status: status, rating: try value("rating", String?.self).flatMap(Satisfaction.init(rawValue:)),
-            ratedAt: try value("rated_at"), version: try value("version"), agencyID: try value("agency_id"))
+            ratedAt: try value("rated_at"), version: try value("version"), agencyID: try value("agency_id"),
+            procedureTermsJSON: terms, clockJSON: try value("clock"), channel: try value("channel"))
     }
 }
