@@ -32,6 +32,9 @@ public struct Settings: Sendable {
     public var listeningURL: URL?
     /// MOTCUA_IDLE_TIMEOUT: seconds a connection may stay silent before the server closes it (60).
     public var idleTimeoutSeconds: Int
+    /// MOTCUA_REQUEST_TIMEOUT: seconds after which a request still without an answer gets 503 (60;
+    /// RequestDeadlineMiddleware).
+    public var requestTimeoutSeconds: Int
     /// MOTCUA_FORM_SET: the circular the printed forms follow, tt03-2025 (default) or tt01-2018:
     /// its numbering, titles and phrases; the templates in Resources/Views/Forms serve both.
     public var formSet: FormSet
@@ -110,6 +113,10 @@ public struct Settings: Sendable {
             throw CalendarError.invalidDuration("MOTCUA_IDLE_TIMEOUT=\"\(idle)\" phải là số giây từ 1 đến 3600")
         }
         self.idleTimeoutSeconds = environment["MOTCUA_IDLE_TIMEOUT"].flatMap(Int.init) ?? 60
+        if let limit = environment["MOTCUA_REQUEST_TIMEOUT"], Int(limit).map({ (1...3600).contains($0) }) != true {
+            throw CalendarError.invalidDuration("MOTCUA_REQUEST_TIMEOUT=\"\(limit)\" phải là số giây từ 1 đến 3600")
+        }
+        self.requestTimeoutSeconds = environment["MOTCUA_REQUEST_TIMEOUT"].flatMap(Int.init) ?? 60
         if let set = environment["MOTCUA_FORM_SET"], !set.isEmpty {
             guard let chosen = FormSet(rawValue: set) else {
                 throw CalendarError.invalidDuration(

@@ -66,6 +66,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(MetricsMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(https: settings.isHTTPS))
     app.middleware.use(ProblemMiddleware())
+    app.middleware.use(RequestDeadlineMiddleware(seconds: settings.requestTimeoutSeconds))
     app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(MethodNotAllowedMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
