@@ -91,4 +91,24 @@ import Vapor
             #expect(page.contains("Hạn xử lý: 17:00 Thứ Sáu 20/03/2026."))
         }
     }
+
+    /// Submitted online on a Friday evening, accepted on Monday morning: the time counts from the
+    /// acceptance, and the applicant reads why on "Hồ sơ của tôi".
+    @Test func theApplicantReadsItOnTheirOwnDossier() async throws {
+        try await TestApp.with(.sqlite) { t in
+            let service = t.app.motcua.dossiers
+            let citizen = try await t.user("congdan1")
+            let submitted = try await service.create(
+                criminalRecordRequest(channel: nil), actor: Actor(user: citizen), at: Self.at("2026-03-06T20:15:00+07:00"),
+                on: t.app.db)
+            _ = try await service.perform(
+                .accept, code: submitted.code, inputs: ActionInputs(), expectedVersion: submitted.version,
+                actor: Actor(user: try await t.user("stp.tiepnhan")), at: Self.at("2026-03-09T07:30:00+07:00"),
+                on: t.app.db)
+            let session = try await t.pageSession("congdan1")
+            let page = try await t.request(.GET, "/ho-so-cua-toi/\(submitted.code)", headers: session.headers).text
+            #expect(page.contains("Vì sao hạn xử lý là ngày này?"))
+            #expect(page.contains("Tiếp nhận lúc 07:30 Thứ Hai 09/03/2026, trong giờ hành chính"))
+        }
+    }
 }

@@ -50,6 +50,8 @@ enum MyDossierView {
         let status: String
         let submitted: String
         let appointment: String?
+        /// "Vì sao hạn xử lý là ngày này?", once received.
+        let dueExplanation: DueExplanationView?
         let notice: String?
         let error: String?
         let steps: [Step]
@@ -106,7 +108,10 @@ enum MyDossierView {
             layout: PageLayout("Hồ sơ \(d.code)", req), code: d.code, secret: d.lookupSecret, version: d.version,
             procedure: record.procedure.name, status: d.state.status.applicantName,
             submitted: PageTime.dateTime(d.submittedAt ?? d.receivedAt ?? d.createdAt),
-            appointment: d.appointmentAt.map(PageTime.dateTime), notice: notice, error: error,
+            appointment: d.appointmentAt.map(PageTime.dateTime),
+            dueExplanation: DueExplanationView.of(
+                clock: record.clock, terms: record.procedure, channel: d.channel, service: req.motcua.dossiers),
+            notice: notice, error: error,
             steps: record.log.map { Step(when: PageTime.dateTime($0.at), what: $0.actionName) },
             requests: requests.reversed(), answering: answering,
             missing: answering.map { missing($0, in: record) } ?? [],
