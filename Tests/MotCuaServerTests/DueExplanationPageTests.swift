@@ -58,8 +58,11 @@ import Vapor
 
             // The public lookup: on the page always, in the API when asked.
             let lookup = "code=\(code)&secret=\(stored.lookupSecret)"
+            // On the lookup page a link asks for it, so that the lookup itself stays light.
             let publicPage = try await t.request(.GET, "/tra-cuu?\(lookup)").text
-            #expect(publicPage.contains("Vì sao hạn xử lý là ngày này?") && publicPage.contains(e.result))
+            #expect(publicPage.contains("giai-thich=1#vi-sao-han") && !publicPage.contains(e.result))
+            let explainedPage = try await t.request(.GET, "/tra-cuu?\(lookup)&giai-thich=1").text
+            #expect(explainedPage.contains("id=\"vi-sao-han\"") && explainedPage.contains(e.result))
             let plain = try await t.request(.GET, "/api/v1/lookup?\(lookup)")
             #expect(plain.json["dueExplanation"] == nil)
             let explained = try await t.request(.GET, "/api/v1/lookup?\(lookup)&explain=true")

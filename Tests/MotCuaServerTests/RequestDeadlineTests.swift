@@ -27,7 +27,7 @@ import Vapor
     }
 
     @Test func theSettingIsChecked() throws {
-        for bad in ["0", "-1", "abc", "3601"] {
+        for bad in ["-1", "abc", "3601"] {
             #expect(throws: (any Error).self) {
                 try Settings(database: "/tmp/x.sqlite", dataDirectory: "/tmp", environment: ["MOTCUA_REQUEST_TIMEOUT": bad])
             }

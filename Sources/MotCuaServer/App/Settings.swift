@@ -33,7 +33,7 @@ public struct Settings: Sendable {
     /// MOTCUA_IDLE_TIMEOUT: seconds a connection may stay silent before the server closes it (60).
     public var idleTimeoutSeconds: Int
     /// MOTCUA_REQUEST_TIMEOUT: seconds after which a request still without an answer gets 503 (60;
-    /// RequestDeadlineMiddleware).
+    /// RequestDeadlineMiddleware); 0 turns the deadline off.
     public var requestTimeoutSeconds: Int
     /// MOTCUA_FORM_SET: the circular the printed forms follow, tt03-2025 (default) or tt01-2018:
     /// its numbering, titles and phrases; the templates in Resources/Views/Forms serve both.
@@ -113,8 +113,9 @@ public struct Settings: Sendable {
             throw CalendarError.invalidDuration("MOTCUA_IDLE_TIMEOUT=\"\(idle)\" phải là số giây từ 1 đến 3600")
         }
         self.idleTimeoutSeconds = environment["MOTCUA_IDLE_TIMEOUT"].flatMap(Int.init) ?? 60
-        if let limit = environment["MOTCUA_REQUEST_TIMEOUT"], Int(limit).map({ (1...3600).contains($0) }) != true {
-            throw CalendarError.invalidDuration("MOTCUA_REQUEST_TIMEOUT=\"\(limit)\" phải là số giây từ 1 đến 3600")
+        if let limit = environment["MOTCUA_REQUEST_TIMEOUT"], Int(limit).map({ (0...3600).contains($0) }) != true {
+            throw CalendarError.invalidDuration(
+                "MOTCUA_REQUEST_TIMEOUT=\"\(limit)\" phải là số giây từ 0 (không giới hạn) đến 3600")
         }
         self.requestTimeoutSeconds = environment["MOTCUA_REQUEST_TIMEOUT"].flatMap(Int.init) ?? 60
         if let set = environment["MOTCUA_FORM_SET"], !set.isEmpty {

@@ -66,7 +66,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(MetricsMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(https: settings.isHTTPS))
     app.middleware.use(ProblemMiddleware())
-    app.middleware.use(RequestDeadlineMiddleware(seconds: settings.requestTimeoutSeconds))
+    if settings.requestTimeoutSeconds > 0 {
+        app.middleware.use(RequestDeadlineMiddleware(seconds: settings.requestTimeoutSeconds))
+    }
     app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(MethodNotAllowedMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))

@@ -441,20 +441,14 @@ public struct DemoLoader: Sendable {
                 guard try act(.handOver, by: reception, share: 0.05) else { break run }
                 guard try act(.assign, by: head, share: 0.05, ActionInputs(officer: officer.id)) else { break run }
                 if roll % 10 == 1 {
-                    guard
-                        try act(
-                            .requestSupplement, by: officer, share: 0.1,
-                            ActionInputs(reason: "Bổ sung bản sao giấy tờ chứng minh nơi cư trú"))
-                    else { break run }
-                    guard try act(.supplement, by: reception, share: 0.3) else { break run }
                     // Some are asked twice (the clock stops twice, and the due date moves twice).
-                    if roll % 20 == 11 {
-                        guard
-                            try act(
-                                .requestSupplement, by: officer, share: 0.05,
-                                ActionInputs(reason: "Bổ sung bản chính giấy tờ để đối chiếu"))
+                    let rounds =
+                        [("Bổ sung bản sao giấy tờ chứng minh nơi cư trú", 0.1, 0.3)]
+                        + (roll % 20 == 11 ? [("Bổ sung bản chính giấy tờ để đối chiếu", 0.05, 0.2)] : [])
+                    for (reason, asking, answering) in rounds {
+                        guard try act(.requestSupplement, by: officer, share: asking, ActionInputs(reason: reason))
                         else { break run }
-                        guard try act(.supplement, by: reception, share: 0.2) else { break run }
+                        guard try act(.supplement, by: reception, share: answering) else { break run }
                     }
                 }
                 let refuse = roll % 50 == 3

@@ -72,7 +72,8 @@ struct DossierDetail: Content {
     var feeVnd: Int
     var procedure: ProcedureTerms
     var clock: DossierClock?
-    /// Why the due date is what it is ("Vì sao hạn xử lý là ngày này?"); nil before receipt.
+    /// Why the due date is what it is ("Vì sao hạn xử lý là ngày này?"): on reading a dossier, once
+    /// received.
     var dueExplanation: DueExplanationView?
     var components: [ComponentView]
     var files: [FileView]
@@ -132,7 +133,9 @@ struct ActionRequest: Content {
 }
 
 extension DossierDetail {
-    init(_ r: DossierRecord, service: DossierService) {
+    /// `explaining` (reading one dossier) adds "Vì sao hạn xử lý là ngày này?"; an action's answer
+    /// leaves it out, so that writing pays nothing for it.
+    init(_ r: DossierRecord, explaining service: DossierService? = nil) {
         let d = r.dossier
         let files = r.files.map { FileView($0.file, component: $0.component) }
         self.init(
@@ -144,8 +147,9 @@ extension DossierDetail {
             feeVnd: d.feeVND,
             procedure: r.procedure,
             clock: r.clock,
-            dueExplanation: DueExplanationView.of(
-                clock: r.clock, terms: r.procedure, channel: d.channel, service: service),
+            dueExplanation: service.flatMap {
+                DueExplanationView.of(clock: r.clock, terms: r.procedure, channel: d.channel, service: $0)
+            },
             components: r.components.map { c in
                 ComponentView(
                     position: c.position, name: c.name, form: c.form, requiredCount: c.requiredCount,

@@ -8,13 +8,11 @@ struct DossierDetailAPI {
     func get(req: Request) async throws -> DossierDetail {
         let actor = try req.actor()
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
-        return DossierDetail(try await DossierRecord.load(d, on: req.db), service: req.motcua.dossiers)
+        return DossierDetail(try await DossierRecord.load(d, on: req.db), explaining: req.motcua.dossiers)
     }
 
     func perform(req: Request) async throws -> DossierDetail {
-        DossierDetail(
-            try await DossierRecord.load(try await RequestedAction.perform(req).dossier, on: req.db),
-            service: req.motcua.dossiers)
+        DossierDetail(try await DossierRecord.load(try await RequestedAction.perform(req).dossier, on: req.db))
     }
 
     /// A multipart upload: the actor's right to upload is checked before the body is read; the body

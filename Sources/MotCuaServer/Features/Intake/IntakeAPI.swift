@@ -8,8 +8,7 @@ struct IntakeAPI {
         let body = try req.content.decode(DossierService.NewDossier.self)
         let d = try await req.motcua.dossiers.create(body, actor: actor, at: Date(), on: req.db)
         let response = Response(status: .created)
-        try response.content.encode(
-            DossierDetail(try await DossierRecord.load(d, on: req.db), service: req.motcua.dossiers))
+        try response.content.encode(DossierDetail(try await DossierRecord.load(d, on: req.db)))
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/dossiers/\(d.code)")
         return response
     }

@@ -19,7 +19,10 @@ struct LookupPages {
             let dueAmount: String?; let payOnline: Bool
             /// Once returned: the rating given, or the link to give it.
             let rating: String?; let rateHref: String?
+            /// "Vì sao hạn xử lý là ngày này?" when asked for (`giai-thich=1`), else the link that asks:
+            /// the lookup itself stays as light as it was (issue 22, point 9).
             let dueExplanation: DueExplanationView?
+            let explainHref: String?
         }
         let code = req.query[String.self, at: "code"] ?? ""
         let secret = req.query[String.self, at: "secret"] ?? ""
@@ -28,13 +31,16 @@ struct LookupPages {
         var check: ResultSigning.Check?
         var due: Int?
         var rating: String?, rateHref: String?
+        let explain = req.query[String.self, at: "giai-thich"] == "1"
+        var explainable = false
         if !code.isEmpty || !secret.isEmpty {
             do {
                 let found = try await LookupQuery.run(code: code, secret: secret, req: req)
                 result = PublicLookup(
                     found, time: PageTime.dateTime,
-                    dueExplanation: try found.dueExplanation(service: req.motcua.dossiers))
+                    dueExplanation: explain ? try found.dueExplanation(service: req.motcua.dossiers) : nil)
                 due = found.awaitingPaymentVND
+                explainable = found.clockJSON != nil
                 rating = found.rating?.vietnameseName
                 if found.status == .returned, found.rating == nil {
                     rateHref = "/danh-gia?code=\(Self.encoded(found.code))&secret=\(Self.encoded(secret))"
@@ -52,7 +58,8 @@ struct LookupPages {
                 resultHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)",
                 signatureHref: check == nil ? nil : "/tra-cuu/ket-qua?\(query)&tep=chu-ky",
                 dueAmount: due.map { PageTime.number($0) + " đồng" }, payOnline: req.motcua.settings.vnpay != nil,
-                rating: rating, rateHref: rateHref, dueExplanation: result?.dueExplanation)
+                rating: rating, rateHref: rateHref, dueExplanation: result?.dueExplanation,
+                explainHref: explainable && !explain ? "/tra-cuu?\(query)&giai-thich=1#vi-sao-han" : nil)
         ).encodeResponse(status: failure?.status ?? .ok, for: req)
         if let failure { response.add(headersOf: failure) }
         if due != nil, let vnpay = req.motcua.settings.vnpay, let url = URL(string: vnpay.paymentURL),
