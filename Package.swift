@@ -66,6 +66,8 @@ let package = Package(
                 "MotCuaServer",
                 "MotCuaSigning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// `motcua`: the command line of MotCua. Usage errors and invalid input exit with code 2;
 /// a command that finds a problem (e.g. a broken log chain) exits with its own code.
@@ -36,4 +38,7 @@ func runMotcua() async {
     }
 }
 
+// Swift concurrency runs on NIO's event loops instead of its own threads: a request's handler then
+// resumes where its connection lives, without a thread hop at each await (measured on the lookup).
+_ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 await runMotcua()

@@ -3,11 +3,12 @@ import Vapor
 /// `GET /api/v1/lookup?code=&secret=`.
 struct LookupAPI {
     func lookup(req: Request) async throws -> PublicLookup {
-        guard let code = req.query[String.self, at: "code"], let secret = req.query[String.self, at: "secret"] else {
+        let address = try LookupAddress.of(req)
+        guard let code = address.code, let secret = address.secret else {
             throw ServiceError(.unprocessableEntity, "Cần nhập mã hồ sơ và mã tra cứu.")
         }
         // The explanation is asked for: the lookup itself stays as light as it was (issue 22, point 9).
-        let explain = try Self.flag(req.query[String.self, at: "explain"])
+        let explain = try Self.flag(address.explainAPI)
         let found = try await LookupQuery.run(code: code, secret: secret, req: req)
         return PublicLookup(
             found, dueExplanation: explain ? try found.dueExplanation(service: req.motcua.dossiers) : nil)

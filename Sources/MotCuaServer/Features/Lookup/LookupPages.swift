@@ -24,14 +24,14 @@ struct LookupPages {
             let dueExplanation: DueExplanationView?
             let explainHref: String?
         }
-        let code = req.query[String.self, at: "code"] ?? ""
-        let secret = req.query[String.self, at: "secret"] ?? ""
+        let address = try LookupAddress.of(req)
+        let code = address.code ?? "", secret = address.secret ?? ""
         var result: PublicLookup?
         var failure: ServiceError?
         var check: ResultSigning.Check?
         var due: Int?
         var rating: String?, rateHref: String?
-        let explain = req.query[String.self, at: "giai-thich"] == "1"
+        let explain = address.explainPage == "1"
         var explainable = false
         if !code.isEmpty || !secret.isEmpty {
             do {
@@ -78,11 +78,10 @@ struct LookupPages {
     /// The applicant's electronic copy of the signed result (`tep=chu-ky`: its signature), with the
     /// dossier's code and secret, throttled like the lookup itself.
     func resultFile(req: Request) async throws -> Response {
-        let found = try await LookupQuery.run(
-            code: req.query[String.self, at: "code"] ?? "", secret: req.query[String.self, at: "secret"] ?? "",
-            req: req)
+        let address = try LookupAddress.of(req)
+        let found = try await LookupQuery.run(code: address.code ?? "", secret: address.secret ?? "", req: req)
         guard let signed = found.signed else { throw ServiceError(.notFound, "Hồ sơ chưa có kết quả được ký số.") }
-        return try await Self.resultResponse(signed, signature: req.query[String.self, at: "tep"] == "chu-ky", req: req)
+        return try await Self.resultResponse(signed, signature: address.file == "chu-ky", req: req)
     }
 
     /// The signed result or its signature (`.p7s`) as a download: the lookup's and "Hồ sơ của tôi"'s.

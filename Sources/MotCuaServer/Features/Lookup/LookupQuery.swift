@@ -77,6 +77,26 @@ struct PublicLookup: Content {
     }
 }
 
+/// The lookup's address (`?code=&secret=`, and the page's `giai-thich`, `tep`; the API's `explain`),
+/// decoded once: each `req.query[_, at:]` parses the whole query again, a measurable share of a lookup.
+struct LookupAddress: Decodable {
+    var code: String?
+    var secret: String?
+    var explainPage: String?
+    var explainAPI: String?
+    var file: String?
+
+    enum CodingKeys: String, CodingKey {
+        case code, secret, explainPage = "giai-thich", explainAPI = "explain", file = "tep"
+    }
+
+    static func of(_ req: Request) throws -> LookupAddress {
+        do { return try req.query.decode(LookupAddress.self) } catch {
+            throw ServiceError(.unprocessableEntity, "Địa chỉ tra cứu không hợp lệ.")
+        }
+    }
+}
+
 enum LookupQuery {
     /// The public lookup: the code and its secret must both match, else "not found".
     ///
@@ -213,34 +233,42 @@ struct LookupRead {
     let secret: String?
     let row: any SQLRow
 
+    /// Plain joins rather than subqueries on the throttles: SQLite prepares the statement on each
+    /// lookup, and its preparation was the largest part of the read.
     static func fetch(code: String, locks: [(Throttle, String)], at now: Date, on db: any Database) async throws
         -> LookupRead
     {
         let t = Int64(now.timeIntervalSince1970.rounded(.down))
         let keys = locks.map { $0.0.key($0.1) }
+        precondition(keys.count == 2, "the lookup reads two throttles: the code's and the address's")
         let row = try await (db as! any SQLDatabase).raw(
             """
-            SELECT (SELECT MAX(locked_until) FROM throttles WHERE throttle_key IN (\(binds: keys)) \
-            AND locked_until > \(bind: t)) AS locked_until,
-            (SELECT CASE WHEN window_start <= \(bind: t - Int64(Throttle.lookupCode.window)) \
-            AND COALESCE(locked_until, 0) <= \(bind: t) THEN 0 ELSE failures END \
-            FROM throttles WHERE throttle_key = \(bind: keys[0])) AS code_failures,
+            SELECT c.locked_until AS code_locked_until, c.window_start AS code_window_start, \
+            c.failures AS code_failures, a.locked_until AS address_locked_until,
             d.id, d.code, d.lookup_secret, d.status, d.procedure_terms, d.applicant_name, d.received_at,
             d.appointment_at, d.completed_at, d.returned_at, d.result_json, d.rating, d.rated_at, d.version,
             d.agency_id, d.clock, d.channel,
             p.status AS payment_status, p.amount_vnd AS payment_amount, p.method AS payment_method,
             p.receipt AS payment_receipt, p.paid_at AS payment_paid_at, p.requested_at AS payment_requested_at
             FROM (SELECT 1 AS one) AS lookup
+            LEFT JOIN throttles c ON c.throttle_key = \(bind: keys[0])
+            LEFT JOIN throttles a ON a.throttle_key = \(bind: keys[1])
             LEFT JOIN dossiers d ON d.code = \(bind: code)
             LEFT JOIN payments p ON p.id = (SELECT q.id FROM payments q WHERE q.dossier_id = d.id \
             ORDER BY q.requested_at DESC LIMIT 1)
             """
         ).first()
         guard let row else { throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.") }
-        let until = try row.decode(column: "locked_until", as: Int64?.self)
+        let codeLock = try row.decode(column: "code_locked_until", as: Int64?.self),
+            addressLock = try row.decode(column: "address_locked_until", as: Int64?.self)
+        let until = [codeLock, addressLock].compactMap { $0 }.filter { $0 > t }.max()
+        // The code's failures count in their window, or while the lock they set lasts.
+        let windowStart = try row.decode(column: "code_window_start", as: Int64?.self)
+        let failures = try row.decode(column: "code_failures", as: Int?.self) ?? 0
+        let expired =
+            (windowStart ?? t) <= t - Int64(Throttle.lookupCode.window) && (codeLock ?? 0) <= t
         return LookupRead(
-            lockedFor: until.map { max(1, Int($0 - t)) },
-            codeFailures: try row.decode(column: "code_failures", as: Int?.self) ?? 0,
+            lockedFor: until.map { max(1, Int($0 - t)) }, codeFailures: expired ? 0 : failures,
             secret: try row.decode(column: "lookup_secret", as: String?.self),
             row: row)
     }

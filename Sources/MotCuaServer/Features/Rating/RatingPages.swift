@@ -46,7 +46,8 @@ struct RatingPages {
     }
 
     func show(req: Request) async throws -> Response {
-        let code = req.query[String.self, at: "code"] ?? "", secret = req.query[String.self, at: "secret"] ?? ""
+        let address = try LookupAddress.of(req)
+        let code = address.code ?? "", secret = address.secret ?? ""
         let found = try await LookupQuery.run(code: code, secret: secret, req: req)
         return try await render(req, found, code: code, secret: secret, form: nil)
     }
