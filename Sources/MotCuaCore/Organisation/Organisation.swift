@@ -6,6 +6,9 @@ public enum AgencyKind: String, Sendable, Codable, CaseIterable, Hashable {
     case provincialDepartment = "provincial_department"  // Sở, ban, ngành
     case district  // UBND huyện / thị xã / thành phố thuộc tỉnh (abolished 1 July 2025)
     case commune  // UBND xã / phường / thị trấn
+    /// Trung tâm Phục vụ hành chính công tỉnh / thành phố: receives for every agency of the province
+    /// (Nghị định 118/2025/NĐ-CP) and processes nothing itself.
+    case serviceCentre = "service_centre"
 }
 
 /// What a staff user may see and act on.
@@ -39,11 +42,12 @@ public enum Scope: Hashable, Sendable {
         return [user] + (organisation.map { [$0] } ?? [])
     }
 
-    /// Whether a dossier received by `agency`, processed by `department`, owned by `owner`, is visible.
-    public func contains(agency: UUID, department: UUID?, owner: UUID?) -> Bool {
+    /// Whether a dossier of `agency`, processed by `department`, owned by `owner`, is visible; a desk's
+    /// agency also sees what its centre received for another agency (`receivedBy`, Nghị định 118/2025).
+    public func contains(agency: UUID, department: UUID?, owner: UUID?, receivedBy: UUID? = nil) -> Bool {
         switch self {
         case .everything: true
-        case .agency(let a): a == agency
+        case .agency(let a): a == agency || a == receivedBy
         case .department(let a, let d): a == agency && d == department
         case .own(let u, let o): owner != nil && (owner == u || owner == o)
         }

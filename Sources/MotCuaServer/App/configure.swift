@@ -112,4 +112,5 @@ let schemaMigrations: [any Migration] = [
     AddCitizenAccounts(),
     CreateOnlineDrafts(),
     CreateJobs(),
+    RecordReceivingCentre(),
 ]

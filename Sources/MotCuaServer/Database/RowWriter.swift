@@ -96,7 +96,7 @@ extension DossierModel: SQLWritableRow {
         "received_at",
         "received_date", "due_at", "appointment_at", "completed_at", "returned_at", "finished_at", "resolution",
         "rating", "rated_at", "clock", "result_json", "version",
-        "log_seq", "log_hash", "created_at", "updated_at", "supplement_rounds", "declaration",
+        "log_seq", "log_hash", "created_at", "updated_at", "supplement_rounds", "declaration", "receiving_agency_id",
     ]
 
     var values: [Cell] {
@@ -112,7 +112,7 @@ extension DossierModel: SQLWritableRow {
             Cell(appointmentAt), Cell(completedAt), Cell(returnedAt), Cell(finishedAt), Cell(resolution), Cell(rating),
             Cell(ratedAt), Cell(clockJSON), Cell(resultJSON), Cell(version),
             Cell(logSeq), Cell(logHash), Cell(createdAt), Cell(updatedAt), Cell(supplementRounds),
-            Cell(declarationJSON),
+            Cell(declarationJSON), Cell(receivingAgencyID),
         ]
     }
 }

@@ -10,6 +10,8 @@ enum DemoCatalogue {
         let kind: AgencyKind
         let parent: String?
         let departments: [(slug: String, name: String)]
+        /// From when it exists (yyyy-MM-dd).
+        var effectiveFrom = "2000-01-01"
     }
 
     static let agencies: [Agency] = [
@@ -78,6 +80,11 @@ enum DemoCatalogue {
             slug: "laihieu", code: "000.05.21.H28", name: "UBND phường Lái Hiếu, thành phố Ngã Bảy", kind: .commune,
             parent: "ngabay",
             departments: [("tphh", "Bộ phận Tư pháp - Hộ tịch")]),
+        // A ward of the two-level government (from 1 July 2025): its centre receives any agency's
+        // procedure and forwards it (Nghị định 118/2025).
+        Agency(
+            slug: "pvithanh", code: "000.30.20.H28", name: "UBND phường Vị Thanh", kind: .commune, parent: "ubndtinh",
+            departments: [("tphh", "Bộ phận Tư pháp - Hộ tịch")], effectiveFrom: "2025-07-01"),
     ]
 
     static let fields: [(code: String, name: String)] = [

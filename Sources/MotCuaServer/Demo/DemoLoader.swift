@@ -50,6 +50,7 @@ public struct DemoLoader: Sendable {
         ("vithanh.tckh.cv1", "Chuyên viên Phòng Tài chính - Kế hoạch Vị Thanh (officer)"),
         ("vithanh.lanhdao", "Lãnh đạo UBND thành phố Vị Thanh (leader)"),
         ("phuong1.tiepnhan", "Cán bộ một cửa, UBND phường I (reception)"),
+        ("pvithanh.tiepnhan", "Cán bộ một cửa, UBND phường Vị Thanh: tiếp nhận hồ sơ của mọi cơ quan (reception)"),
         ("congdan1", "Công dân (citizen)"),
     ]
 
@@ -84,7 +85,8 @@ public struct DemoLoader: Sendable {
         var staff = Staff()
         for a in DemoCatalogue.agencies {
             let model = AgencyModel(
-                id: UUID(), code: a.code, name: a.name, kind: a.kind, parentID: a.parent.flatMap { agencyIDs[$0] })
+                id: UUID(), code: a.code, name: a.name, kind: a.kind, parentID: a.parent.flatMap { agencyIDs[$0] },
+                effectiveFrom: a.effectiveFrom)
             try await model.create(on: db)
             agencyIDs[a.slug] = model.id
             for d in a.departments {

@@ -3,10 +3,11 @@ import Foundation
 import MotCuaCore
 import Vapor
 
-/// Two dossiers of Sở Tư pháp whose due dates "Vì sao hạn xử lý là ngày này?" explains in the README:
-/// one received before Tết 2026 and asked twice to supplement, one received at the counter on a
-/// Friday evening. Received and acted on through the services at fixed past instants, like a desk's
-/// day; loaded by `motcua serve` and `motcua demo` once the instants are past.
+/// Three dossiers of Sở Tư pháp. Two whose due dates "Vì sao hạn xử lý là ngày này?" explains in the
+/// README: one received before Tết 2026 and asked twice to supplement, one received at the counter on
+/// a Friday evening; and one received at phường Vị Thanh's centre and forwarded (Nghị định 118/2025).
+/// Received and acted on through the services at fixed past instants, like a desk's day; loaded by
+/// `motcua serve` and `motcua demo` once the instants are past.
 extension DemoLoader {
     public static func showcase(_ app: Application, now: Date = Date()) async throws {
         guard now > VietnamTime.parseISO("2026-04-01T00:00:00+07:00")! else { return }
@@ -59,5 +60,15 @@ extension DemoLoader {
         _ = try await service.perform(
             .withdraw, code: friday.code, inputs: ActionInputs(reason: "Công dân có đơn xin rút hồ sơ"),
             expectedVersion: friday.version, actor: desk, at: at("2026-03-09T08:00:00"), on: app.db)
+        // Received at a ward's centre for Sở Tư pháp (Nghị định 118/2025), forwarded, then handed over.
+        let (ward, _) = try await actor("pvithanh.tiepnhan")
+        let forwarded = try await service.create(
+            request("Huỳnh Thị Mai", "092195006620"), actor: ward, at: at("2026-03-10T09:15:00"), on: app.db)
+        let handedOver = try await service.perform(
+            .handOver, code: forwarded.code, inputs: ActionInputs(), expectedVersion: forwarded.version, actor: desk,
+            at: at("2026-03-10T14:00:00"), on: app.db)
+        _ = try await service.perform(
+            .assign, code: forwarded.code, inputs: ActionInputs(officer: officerUser.id),
+            expectedVersion: handedOver.version, actor: head, at: at("2026-03-11T08:00:00"), on: app.db)
     }
 }

@@ -46,6 +46,9 @@ extension DossierService {
         let terms: ProcedureTerms
         let agencyCode: String
         let day: LocalDate
+        /// A centre received it for the competent agency (Nghị định 118/2025): the entry that says so,
+        /// written after the reception's.
+        let forwarding: (centre: String, competent: String)?
 
         /// Gives the dossier its code and returns the first log entry.
         func assign(number: Int, actor: Actor, at now: Date, service: DossierService) -> LogChain.Content {
@@ -60,6 +63,22 @@ extension DossierService {
                 changesJSON: LogChain.Change.json(changes),
                 stepDueAt: terms.stepDue(for: transition.to, at: now, on: service.calendar),
                 actorUsername: actor.username)
+        }
+
+        /// The forwarding entry of a dossier received by a centre for another agency, once coded.
+        func forwardingEntry(actor: Actor, at now: Date) -> LogChain.Content? {
+            guard let forwarding, let centre = dossier.receivingAgencyID else { return nil }
+            return LogChain.Content(
+                dossierID: dossier.id!, seq: 2, at: now, actorID: actor.id, actorName: actor.name,
+                action: ReceptionBoundary.forwardAction, fromState: transition.to.description,
+                toState: transition.to.description,
+                opinion: ReceptionBoundary.forwardOpinion(
+                    receivedBy: forwarding.centre, competent: forwarding.competent),
+                changesJSON: LogChain.Change.json([
+                    LogChain.Change(field: "receiving_agency_id", old: nil, new: centre.uuidString),
+                    LogChain.Change(field: "agency_id", old: centre.uuidString, new: dossier.agencyID.uuidString),
+                ]),
+                stepDueAt: nil, actorUsername: actor.username)
         }
     }
 
@@ -80,7 +99,11 @@ extension DossierService {
             throw ServiceError(.unprocessableEntity, "Không có thủ tục mã \"\(input.procedureCode)\".")
         }
         guard let agency = try await AgencyModel.find(procedure.agencyID, on: db) else { throw ServiceError.notFound }
-        let plan = try self.plan(input, actor: actor, at: now, procedure: procedure, agency: agency)
+        // A desk of another agency: a centre may receive for it (Nghị định 118/2025).
+        let desk = actor.roles.contains(.reception) ? actor.agencyID.flatMap { $0 == agency.id ? nil : $0 } : nil
+        let centre = try await desk.asyncMap { try await AgencyModel.find($0, on: db) } ?? nil
+        let plan = try self.plan(
+            input, actor: actor, at: now, procedure: procedure, agency: agency, receivingCentre: centre)
         let created = try await db.transaction { tx in
             // The counter comes first: its write takes SQLite's write lock (and PostgreSQL's row lock)
             // so that concurrent receptions get consecutive numbers.
@@ -89,6 +112,9 @@ extension DossierService {
             try await [plan.dossier].insert(on: tx)
             try await plan.components.insert(on: tx)
             try await LogChain.append(log, on: tx)
+            if let forwarded = plan.forwardingEntry(actor: actor, at: now) {
+                try await LogChain.append(forwarded, on: tx)
+            }
             try await ReportTallyStore.record(plan.dossier.counted.tallies, of: plan.dossier, on: tx)
             try await also?(plan.dossier, tx)
             try await NotificationOutbox.enqueue(
@@ -103,7 +129,7 @@ extension DossierService {
     /// procedure's terms again (the demo loader does).
     func plan(
         _ input: NewDossier, actor: Actor, at now: Date, procedure: ProcedureModel, agency: AgencyModel,
-        terms known: ProcedureTerms? = nil
+        receivingCentre: AgencyModel? = nil, terms known: ProcedureTerms? = nil
     ) throws -> NewDossierPlan {
         let action: Action = actor.roles.contains(.reception) ? .receive : .submit
         let transition: Transition
@@ -127,9 +153,22 @@ extension DossierService {
                 "Hình thức nhận kết quả phải là counter (tại quầy), post (bưu chính) hoặc online (trực tuyến).")
         }
         if let r = input.representative { try validate(r, label: "người nộp thay") }
+        var forwardedBy: AgencyModel?
         if action == .receive, !actor.scope.contains(agency: procedure.agencyID, department: nil, owner: nil) {
-            throw ServiceError(
-                .unprocessableEntity, "Thủ tục \"\(procedure.name)\" không do cơ quan của bạn tiếp nhận.")
+            guard let centre = receivingCentre, let kind = AgencyKind(rawValue: centre.kind) else {
+                throw ServiceError(
+                    .unprocessableEntity, "Thủ tục \"\(procedure.name)\" không do cơ quan của bạn tiếp nhận.")
+            }
+            switch ReceptionBoundary.decide(
+                receiving: centre.id!, kind: kind, competent: agency.id!, competentName: agency.name,
+                on: VietnamTime.local(now).date)
+            {
+            case .own: break
+            case .forwarded:
+                if let closed = centre.closedMessage(at: now) { throw ServiceError(.unprocessableEntity, closed) }
+                forwardedBy = centre
+            case .refused(let why): throw ServiceError(.unprocessableEntity, why)
+            }
         }
         // A closed (merged or dissolved) agency receives nothing from its closing date.
         if let closed = agency.closedMessage(at: now) { throw ServiceError(.unprocessableEntity, closed) }
@@ -162,6 +201,7 @@ extension DossierService {
         d.departmentID = procedure.departmentID
         d.ownerID = action == .submit ? actor.id : nil
         d.receivingOfficerID = action == .receive ? actor.id : nil
+        d.receivingAgencyID = forwardedBy?.id
         d.applicantKind = input.applicant.kind ?? "person"
         d.applicantName = input.applicant.name.trimmingCharacters(in: .whitespaces)
         d.applicantSearch = SearchText.normalise(d.applicantName)
@@ -197,7 +237,8 @@ extension DossierService {
         }
         return NewDossierPlan(
             dossier: d, components: components, action: action, transition: transition, terms: terms,
-            agencyCode: agency.code, day: VietnamTime.local(now).date)
+            agencyCode: agency.code, day: VietnamTime.local(now).date,
+            forwarding: forwardedBy.map { (centre: $0.name, competent: agency.name) })
     }
 
     /// The e-form's values checked against the procedure's form, as stored (JSON); nil without values.

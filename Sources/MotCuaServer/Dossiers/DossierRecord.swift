@@ -65,7 +65,9 @@ struct DossierRecord {
             log: try log.map { e in
                 LogLine(
                     seq: e.seq, at: e.at, actorName: e.actorName, actorUsername: e.actorUsername, action: e.action,
-                    actionName: Action(rawValue: e.action)?.vietnameseName ?? e.action, fromState: e.fromState,
+                    actionName: Action(rawValue: e.action)?.vietnameseName
+                        ?? (e.action == ReceptionBoundary.forwardAction ? ReceptionBoundary.forwardName : e.action),
+                    fromState: e.fromState,
                     toState: e.toState,
                     opinion: e.opinion, changes: try JSON.decode([LogChain.Change].self, e.changesJSON),
                     stepDueAt: e.stepDueAt, hash: e.hash)

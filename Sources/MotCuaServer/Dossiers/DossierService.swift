@@ -45,7 +45,8 @@ struct DossierService: Sendable {
     /// Finds a dossier the actor may see; anything else is "not found", so codes cannot be probed.
     func find(code: String, actor: Actor, on db: any Database) async throws -> DossierModel {
         guard let d = try await DossierModel.query(on: db).filter(\.$code == code).first(),
-            actor.scope.contains(agency: d.agencyID, department: d.departmentID, owner: d.ownerID)
+            actor.scope.contains(
+                agency: d.agencyID, department: d.departmentID, owner: d.ownerID, receivedBy: d.receivingAgencyID)
         else {
             throw ServiceError.notFound
         }

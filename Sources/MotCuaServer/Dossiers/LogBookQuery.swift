@@ -10,6 +10,8 @@ enum LogBookQuery {
         let number: Int; let code: String; let procedure: String; let sets: Int; let applicant: String;
         let contact: String
         let department: String
+        /// Where it was received: the channel at the agency, or the centre that received it for the agency.
+        let place: String
         let received: String; let appointment: String; let handedOver: String; let completed: String;
         let returned: String; let recipient: String; let note: String
     }
@@ -20,6 +22,14 @@ enum LogBookQuery {
             throw ServiceError(.forbidden, Access.refusal(.logBook))
         }
         return agencyID
+    }
+
+    /// The book's dossiers: the agency's own, and those its centre received for another agency
+    /// (Nghị định 118/2025), which it forwarded.
+    static func dossiers(of agencyID: UUID, on db: any Database) -> QueryBuilder<DossierModel> {
+        DossierModel.query(on: db).group(.or) {
+            $0.filter(\.$agencyID == agencyID).filter(\.$receivingAgencyID == agencyID)
+        }
     }
 
     /// The book's rows for these dossiers: the hand-overs and returns come from their log only.
@@ -49,12 +59,24 @@ enum LogBookQuery {
             uniqueKeysWithValues: try await DepartmentModel.query(on: db).filter(
                 \.$id ~~ Set(dossiers.map(\.departmentID))
             ).all().map { ($0.id!, $0.name) })
+        let centres = try await ReceivingCentres.names(of: dossiers, on: db)
+        // A forwarded dossier names its competent agency beside the department.
+        let forwarded = Set(dossiers.filter { $0.receivingAgencyID != nil }.map(\.agencyID))
+        let agencies =
+            forwarded.isEmpty
+            ? [:]
+            : Dictionary(
+                uniqueKeysWithValues: try await AgencyModel.query(on: db).filter(\.$id ~~ forwarded).all().map {
+                    ($0.id!, $0.name)
+                })
         return dossiers.enumerated().map { i, d in
             Row(
                 number: firstNumber + i, code: d.code, procedure: procedures[d.procedureID] ?? d.procedureCode, sets: 1,
                 applicant: d.applicantName,
                 contact: [d.applicantAddress, d.applicantPhone].filter { !$0.isEmpty }.joined(separator: " - "),
-                department: departments[d.departmentID] ?? "",
+                department: [d.receivingAgencyID == nil ? nil : agencies[d.agencyID], departments[d.departmentID]]
+                    .compactMap { $0 }.joined(separator: " - "),
+                place: centres.place(of: d),
                 received: d.receivedAt.map(PageTime.dateTime) ?? "",
                 appointment: d.appointmentAt.map(PageTime.dateTime) ?? "",
                 handedOver: handedOver[d.id!].map(PageTime.dateTime) ?? "",

@@ -23,6 +23,9 @@ final class DossierModel: Model, @unchecked Sendable {
     @Field(key: "department_id") var departmentID: UUID
     @OptionalField(key: "owner_id") var ownerID: UUID?
     @OptionalField(key: "receiving_officer_id") var receivingOfficerID: UUID?
+    /// The centre that received it for the competent agency (Nghị định 118/2025, migration 029); nil
+    /// when the competent agency's own desk received it or it came online.
+    @OptionalField(key: "receiving_agency_id") var receivingAgencyID: UUID?
     @OptionalField(key: "assigned_officer_id") var assignedOfficerID: UUID?
     @Field(key: "applicant_kind") var applicantKind: String
     @Field(key: "applicant_name") var applicantName: String

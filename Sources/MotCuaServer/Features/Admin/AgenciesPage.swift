@@ -24,6 +24,7 @@ struct AgenciesPage {
         case .provincialDepartment?: "Sở, ban, ngành"
         case .district?: "UBND huyện"
         case .commune?: "UBND xã, phường"
+        case .serviceCentre?: "Trung tâm Phục vụ hành chính công"
         case nil: kind
         }
     }

@@ -19,7 +19,7 @@ struct CatalogueQuery {
 
         init(_ kind: AgencyKind) {
             switch kind {
-            case .province, .provincialDepartment: self = .province
+            case .province, .provincialDepartment, .serviceCentre: self = .province
             case .district: self = .district
             case .commune: self = .commune
             }

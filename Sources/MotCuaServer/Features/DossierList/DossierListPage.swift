@@ -11,6 +11,9 @@ struct DossierListPage {
         struct Link: Encodable { let label: String; let href: String }
         let code: String, applicant: String, procedure: String, status: String, received: String, due: String,
             timeliness: String
+        /// Where it was received: the channel at the agency itself, or the centre that received it for the
+        /// agency (Nghị định 118/2025).
+        let place: String
         /// `overdue`, or `due-soon` when due within 24 hours, for the row's colour (running dossiers only).
         let urgency: String
         let menu: [Link]
@@ -51,6 +54,7 @@ struct DossierListPage {
         let now = Date()
         let names = try await CatalogueNames.load(scope: actor.scope, on: req.db)
         let calendar = req.motcua.dossiers.calendar
+        let centres = try await ReceivingCentres.names(of: result.items, on: req.db)
         let rows = result.items.map { d in
             let actions = req.motcua.dossiers.availableActions(on: d, actor: actor).filter { $0 != .uploadFile }
             let waited =
@@ -62,7 +66,8 @@ struct DossierListPage {
                 procedure: names.procedures[d.procedureCode] ?? d.procedureCode,
                 status: d.state.vietnameseName, received: d.receivedAt.map(PageTime.date) ?? "",
                 due: d.dueAt.map(PageTime.dateTime) ?? "",
-                timeliness: d.timeliness(at: now)?.vietnameseName ?? "", urgency: Self.urgency(of: d, at: now),
+                timeliness: d.timeliness(at: now)?.vietnameseName ?? "", place: centres.place(of: d),
+                urgency: Self.urgency(of: d, at: now),
                 menu: [Row.Link(label: "Xem chi tiết", href: "/ho-so/\(d.code)")]
                     + actions.map {
                         Row.Link(label: $0.vietnameseName, href: "/ho-so/\(d.code)#thao-tac-\($0.rawValue)")
@@ -109,6 +114,7 @@ struct DossierListPage {
                     column("Mã hồ sơ", "code"), column("Chủ hồ sơ", nil), column("Thủ tục", nil),
                     column("Trạng thái", nil),
                     column("Ngày tiếp nhận", "received_at"), column("Hạn xử lý", "due_at"), column("Tiến độ", nil),
+                    column("Nơi tiếp nhận", nil),
                 ]
                     + (rows.contains { $0.waited != nil } ? [column("Đã chờ (giờ làm việc)", nil)] : []) + [
                         column("Thao tác", nil)

@@ -116,7 +116,7 @@ struct LogBookForm {
         }
         let start = VietnamTime.instant(from, secondOfDay: 0),
             end = VietnamTime.instant(to.adding(days: 1), secondOfDay: 0)
-        let query = DossierModel.query(on: req.db).filter(\.$agencyID == agencyID).filter(\.$receivedAt >= start)
+        let query = LogBookQuery.dossiers(of: agencyID, on: req.db).filter(\.$receivedAt >= start)
             .filter(\.$receivedAt < end)
         let total = try await query.count()
         guard total <= Self.maxRows else {

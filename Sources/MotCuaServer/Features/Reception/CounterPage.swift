@@ -88,7 +88,9 @@ struct CounterPage {
             fieldErrors["birthDate"] = "Ngày sinh không hợp lệ (dd/mm/yyyy)."
         }
         guard let procedureCode = typed.procedure,
-            let procedure = try await Self.procedure(procedureCode, actor: actor, on: req.db)
+            let procedure = try await Self.receivable(actor: actor, on: req.db).procedures.first(where: {
+                $0.code == procedureCode
+            })
         else {
             return try await again(
                 req, actor: actor, typed: typed, error: "Hãy chọn thủ tục hành chính.", fieldErrors: fieldErrors)
@@ -139,10 +141,12 @@ struct CounterPage {
         _ req: Request, actor: Actor, typed: Typed, found: String?, error: String?, fieldErrors: [String: String]
     ) async throws -> View {
         let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        let all = try await ProcedureModel.query(on: req.db).filter(\.$agencyID == actor.agencyID!).sort(\.$name).all()
+        let (all, others) = try await Self.receivable(actor: actor, on: req.db)
         func choice(_ p: ProcedureModel) -> ProcedureChoice {
             let terms = try? p.terms
-            return ProcedureChoice(code: p.code, name: p.name, time: terms.map { Self.time($0) } ?? "")
+            // Another agency's procedure, received here and forwarded: its agency named.
+            let name = others[p.agencyID].map { "\(p.name) (\($0))" } ?? p.name
+            return ProcedureChoice(code: p.code, name: name, time: terms.map { Self.time($0) } ?? "")
         }
         let words = SearchText.normalise(q).split(separator: " ")
         let choices =
@@ -196,8 +200,25 @@ struct CounterPage {
         return actor
     }
 
-    static func procedure(_ code: String, actor: Actor, on db: any Database) async throws -> ProcedureModel? {
-        try await ProcedureModel.query(on: db).filter(\.$code == code).filter(\.$agencyID == actor.agencyID!).first()
+    /// The procedures this desk receives, and the names of the other agencies among them: its agency's
+    /// own; at a centre (Nghị định 118/2025, from its effective date) those of every open agency too.
+    static func receivable(actor: Actor, on db: any Database) async throws -> (
+        procedures: [ProcedureModel], others: [UUID: String]
+    ) {
+        let own = actor.agencyID!
+        guard let desk = try await AgencyModel.find(own, on: db), let kind = AgencyKind(rawValue: desk.kind),
+            ReceptionBoundary.receivesForOthers(kind), VietnamTime.local(Date()).date >= ReceptionBoundary.inForceFrom
+        else {
+            return (try await ProcedureModel.query(on: db).filter(\.$agencyID == own).sort(\.$name).all(), [:])
+        }
+        let today = VietnamTime.local(Date()).date.iso
+        let open = try await AgencyModel.query(on: db).group(.or) {
+            $0.filter(\.$effectiveTo == nil).filter(\.$effectiveTo > today)
+        }.all()
+        let others = Dictionary(uniqueKeysWithValues: open.filter { $0.id != own }.map { ($0.id!, $0.name) })
+        let procedures = try await ProcedureModel.query(on: db).filter(\.$agencyID ~~ Set(open.map { $0.id! }))
+            .sort(\.$name).all()
+        return (procedures, others)
     }
 
     static func time(_ t: ProcedureTerms) -> String {

@@ -35,7 +35,7 @@ struct LogBookPage {
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 10_000))
         let start = VietnamTime.instant(day, secondOfDay: 0),
             end = VietnamTime.instant(day.adding(days: 1), secondOfDay: 0)
-        let query = DossierModel.query(on: req.db).filter(\.$agencyID == agencyID)
+        let query = LogBookQuery.dossiers(of: agencyID, on: req.db)
         switch kind {
         case .received:
             query.filter(\.$receivedAt >= start).filter(\.$receivedAt < end).sort(\.$receivedAt).sort(\.$code)

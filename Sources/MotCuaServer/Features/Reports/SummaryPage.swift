@@ -54,6 +54,8 @@ struct SummaryPage {
         let chartHeight: Int
         let query: String
         let printedAt: String
+        /// What centres received for other agencies in the period (Nghị định 118/2025), if any.
+        let boundary: BoundaryReceptions?
     }
 
     /// The form read into criteria; a bad date or period is a message beside the form, with what
@@ -143,7 +145,10 @@ struct SummaryPage {
             issuer: try await Self.issuer(actor, on: req.db) ?? scope,
             heading: report?.table.title ?? "", criteria: (report?.table.criteria ?? []) + ["Phạm vi: \(scope)"],
             groupHeading: selected.vietnameseName, rows: rows, bars: bars, chartHeight: 20 + bars.count * 24,
-            query: c.map(Self.query) ?? "", printedAt: PageTime.dateTime(Date()))
+            query: c.map(Self.query) ?? "", printedAt: PageTime.dateTime(Date()),
+            boundary: try await c.asyncMap { try await BoundaryReceptions.make($0, on: req.reportDB) }.flatMap {
+                $0.rows.isEmpty ? nil : $0
+            })
         return try await req.view.render(print ? "Reports/summary-print" : "Reports/summary", context)
     }
 
