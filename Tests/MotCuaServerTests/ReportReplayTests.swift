@@ -154,6 +154,79 @@ import Vapor
         return now
     }
 
+    /// A period that cuts through a merger (issue 24, point 2): the agency with most dossiers is
+    /// merged into another through the administrator's page, effective in the middle of the
+    /// histories. Grouped under the successor ("theo đơn vị hiện nay"), each row of the II.06a and
+    /// of the list and satisfaction reports equals the replay of the dossiers of the agencies merged
+    /// into it; shown as they were, the old agency keeps its own row; the totals are equal both ways.
+    @Test(arguments: TestDatabase.available)
+    func acrossAMergerTheReportsGroupBothWaysWithEqualTotals(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let last = try await Self.makeHistories(t, seed: 2025, dossiers: 70)
+            let replays = try await Self.replays(t)
+            let byAgency = Dictionary(grouping: replays, by: \.agency).sorted { $0.value.count > $1.value.count }
+            try #require(byAgency.count >= 2)
+            let old = byAgency[0].key, successor = byAgency[1].key
+            let first = LocalDate(year: 2025, month: 10, day: 25)!, lastDay = VietnamTime.local(last).date
+            let mergedOn = first.adding(days: (lastDay.dayNumber - first.dayNumber) / 2)
+            let admin = try await t.pageSession("quantri")
+            let closed = try await t.post(
+                "/quan-tri/co-quan/\(old)/giai-the", "effectiveTo=\(mergedOn.vietnamese)&successor=\(successor)&xac-nhan=1",
+                session: admin)
+            #expect(closed.status == .seeOther, "\(closed.text)")
+            #expect(try await AgencyModel.find(old, on: t.app.db)?.successorID == successor)
+            // Each dossier stays under the agency that received it.
+            #expect(try await DossierModel.query(on: t.app.db).filter(\.$agencyID == old).count() == byAgency[0].value.count)
+            let now = last + 1
+            let periods = [(first, lastDay), (mergedOn.adding(days: -10), mergedOn.adding(days: 10)), (first, mergedOn),
+                           (mergedOn, lastDay)]
+            for (from, to) in periods {
+                let asWere = ReportCriteria(group: .agency, from: from, to: to, scope: .everything)
+                var merged = asWere
+                merged.underSuccessor = true
+                let shown = try await SummaryReport.make(asWere, now: now, on: t.app.db)
+                let grouped = try await SummaryReport.make(merged, now: now, on: t.app.db)
+                #expect(grouped.total == shown.total, "totals \(from)–\(to)")
+                #expect(grouped.rows.first { $0.id == old } == nil)
+                let asOf = min(merged.end, now)
+                for id in Set(replays.map { $0.agency == old ? successor : $0.agency }) {
+                    let expected = Self.replaySummary(
+                        replays.filter { ($0.agency == old ? successor : $0.agency) == id }, start: merged.start,
+                        end: merged.end, asOf: asOf).filter { $0.value != 0 }
+                    #expect(grouped.rows.first { $0.id == id }.map { Self.columns($0.counts) } ?? [:] == expected,
+                            "\(id) \(from)–\(to)")
+                }
+                let oldAlone = Self.replaySummary(replays.filter { $0.agency == old }, start: asWere.start, end: asWere.end,
+                                                  asOf: asOf).filter { $0.value != 0 }
+                #expect(shown.rows.first { $0.id == old }.map { Self.columns($0.counts) } ?? [:] == oldAlone)
+                // The successor's received number lists the old agency's dossiers too.
+                if let row = grouped.rows.first(where: { $0.id == successor }) {
+                    let listed = try await SummaryDrillDown(criteria: merged, column: .received, groupID: successor, now: now)
+                        .run(page: 1, per: 1, on: t.app.db)
+                    #expect(listed.total == row.counts.received)
+                }
+                // The list reports: merged rows are the sums of the rows as they were, totals equal.
+                for report in StandardReport.allCases where report.isList {
+                    let apart = Dictionary(uniqueKeysWithValues: try await report.counts(asWere, on: t.app.db).map { ($0.group, $0.count) })
+                    let together = Dictionary(uniqueKeysWithValues: try await report.counts(merged, on: t.app.db).map { ($0.group, $0.count) })
+                    var expected = apart
+                    if let n = expected.removeValue(forKey: old) { expected[successor, default: 0] += n }
+                    #expect(together == expected, "\(report) \(from)–\(to)")
+                }
+                let satisfaction = try await StandardReport.satisfaction.make(merged, unit: nil, now: now, on: t.app.db)
+                let satisfactionApart = try await StandardReport.satisfaction.make(asWere, unit: nil, now: now, on: t.app.db)
+                #expect(satisfaction.table.rows.last?.map(\.pageText) == satisfactionApart.table.rows.last?.map(\.pageText))
+            }
+            // The pages offer both ways.
+            let leader = try await t.pageSession("lanhdaotinh")
+            let range = "tu-ngay=\(first.vietnamese)&den-ngay=\(lastDay.vietnamese)"
+            for path in ["/thong-ke?\(range)&gop=1", "/thong-ke/bao-cao/received-direct?\(range)&gop=1"] {
+                let page = try await t.request(.GET, path, headers: leader.headers)
+                #expect(page.status == .ok && page.text.contains("name=\"gop\" value=\"1\" checked"), "\(path)")
+            }
+        }
+    }
+
     static func replays(_ t: TestApp) async throws -> [Replay] {
         struct Change: Decodable { let field: String; let new: String? }
         let dossiers = try await DossierModel.query(on: t.app.db).all()
@@ -251,7 +324,7 @@ import Vapor
                 for report in StandardReport.allCases where report.isList {
                     for group in ReportGroup.allCases {
                         let c = ReportCriteria(group: group, from: from, to: to, scope: .everything)
-                        let counted = Dictionary(uniqueKeysWithValues: try await report.counts(c, on: sql).map { ($0.group, $0.count) })
+                        let counted = Dictionary(uniqueKeysWithValues: try await report.counts(c, on: t.app.db).map { ($0.group, $0.count) })
                         struct Row: Decodable { let g: UUID; let n: Int }
                         let rows = try await sql.raw("""
                             SELECT \(unsafeRaw: group.column) AS g, count(*) AS n FROM dossiers WHERE \(report.condition(start: c.start, end: c.end)!)

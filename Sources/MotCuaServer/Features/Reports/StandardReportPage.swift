@@ -16,12 +16,14 @@ struct StandardReportPage {
         var `in`: String?
         var ma: String?
         var trang: Int?
+        /// "Gộp cơ quan đã sáp nhập vào cơ quan kế thừa": agencies under their successor.
+        var gop: String?
 
         enum CodingKeys: String, CodingKey {
-            case nhom, tuNgay = "tu-ngay", denNgay = "den-ngay", donVi = "don-vi", tep, `in`, ma, trang
+            case nhom, tuNgay = "tu-ngay", denNgay = "den-ngay", donVi = "don-vi", tep, `in`, ma, trang, gop
         }
 
-        var summaryForm: SummaryPage.Form { SummaryPage.Form(nhom: nhom, tuNgay: tuNgay, denNgay: denNgay) }
+        var summaryForm: SummaryPage.Form { SummaryPage.Form(nhom: nhom, tuNgay: tuNgay, denNgay: denNgay, gop: gop) }
     }
 
     struct Entry: Encodable { let number: String; let title: String; let link: String }
@@ -37,6 +39,7 @@ struct StandardReportPage {
         let units: [Choice]
         let showGroup: Bool
         let showUnit: Bool
+        let underSuccessor: Bool
         let evaluation: Bool
         let from: String, to: String
         let error: String?
@@ -175,6 +178,7 @@ struct StandardReportPage {
                         Choice(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == form.donVi)
                     },
                 showGroup: report.isList || report == .satisfaction, showUnit: agencies.count > 1,
+                underSuccessor: c?.underSuccessor ?? (form.gop == "1"),
                 evaluation: report == .agencyEvaluation,
                 from: c?.from.vietnamese ?? form.tuNgay ?? "", to: c?.to.vietnamese ?? form.denNgay ?? "", error: error,
                 criteria: (result?.table.criteria ?? []) + ["Phạm vi: \(scope)"],
@@ -219,7 +223,9 @@ struct StandardReportPage {
             guard let id = UUID(uuidString: ma) else {
                 throw ServiceError(.unprocessableEntity, "Mã nhóm không hợp lệ.")
             }
-            filters += " AND \(unsafeRaw: c.group.column) = \(bind: id)"
+            // Under its successor, a merged agency's row lists the dossiers of every agency merged into it.
+            let ids = c.mergesAgencies ? try await ReportNames.load(.agency, on: req.db).merged(into: id) : [id]
+            filters += " AND \(unsafeRaw: c.group.column) IN (\(binds: ids))"
             group = "\(c.group.vietnameseName): \(try await ReportNames.load(c.group, on: req.db).name(of: id))"
             groupID = id
         }
@@ -228,7 +234,7 @@ struct StandardReportPage {
         // The count is the report's own number, from the tallies (the replay test holds it equal to
         // the dossiers this condition selects); the page walks the index of the list's date from
         // the period's end, so neither reads the period's dossiers.
-        let counted = try await report.counts(c, on: sql)
+        let counted = try await report.counts(c, on: req.db)
         let total =
             groupID.map { id in counted.first { $0.group == id }?.count ?? 0 } ?? counted.reduce(0) { $0 + $1.count }
         // A status list of few dossiers among many dates (results awaiting collection among years of

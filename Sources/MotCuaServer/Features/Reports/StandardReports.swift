@@ -101,14 +101,15 @@ enum StandardReport: String, CaseIterable, Sendable {
     /// A list's count per group in the criteria's period: the difference of the tallies' cumulative
     /// sums at its end and at its start, so it does not read the dossiers (the list itself reads
     /// exactly those, `condition`). Groups with none are left out.
-    func counts(_ c: ReportCriteria, on sql: any SQLDatabase) async throws -> [(group: UUID, count: Int)] {
+    func counts(_ c: ReportCriteria, on db: any Database) async throws -> [(group: UUID, count: Int)] {
         guard let tally else { return [] }
+        let sql = db as! any SQLDatabase
         let before = try await SummaryReport.tallies(before: c.from, c, on: sql)
         let atEnd = try await SummaryReport.tallies(before: c.to.adding(days: 1), c, on: sql)
-        return Set(before.keys).union(atEnd.keys).compactMap { g in
-            let n = (atEnd[g]?[tally] ?? 0) - (before[g]?[tally] ?? 0)
-            return n == 0 ? nil : (g, n)
-        }
+        var counted: [UUID: Int] = [:]
+        for g in Set(before.keys).union(atEnd.keys) { counted[g] = (atEnd[g]?[tally] ?? 0) - (before[g]?[tally] ?? 0) }
+        if c.mergesAgencies { counted = try await ReportNames.load(.agency, on: db).underSuccessors(counted, +) }
+        return counted.compactMap { $0.value == 0 ? nil : ($0.key, $0.value) }
     }
 
 }
@@ -125,7 +126,7 @@ extension StandardReport {
         let c = c.narrowed(to: unit)
         let scope = SummaryReport.scopeCondition(c.scope)
         if isList {
-            let counted = try await counts(c, on: sql)
+            let counted = try await counts(c, on: db)
             let names = try await ReportNames.load(c.group, on: db)
             let sorted = counted.map { (names.code(of: $0.group), names.name(of: $0.group), $0.group, $0.count) }.sorted
             { ($0.0, $0.1) < ($1.0, $1.1) }
@@ -192,8 +193,9 @@ extension StandardReport {
                     widths: [16] + Array(repeating: 13, count: 11) + [14]),
                 links: cells.map { _ in nil })
         case .satisfaction:
-            let rows = try await Self.ratings(group: c.group.column, start: c.start, end: c.end, scope: scope, on: sql)
+            var rows = try await Self.ratings(group: c.group.column, start: c.start, end: c.end, scope: scope, on: sql)
             let names = try await ReportNames.load(c.group, on: db)
+            if c.mergesAgencies { rows = names.underSuccessors(rows) { zip($0, $1).map(+) } }
             var cells = rows.keys.sorted { names.code(of: $0) < names.code(of: $1) }.enumerated().map { i, id in
                 [.integer(i + 1), .text(names.code(of: id)), .text(names.name(of: id))] + Self.ratingCells(rows[id]!)
             }

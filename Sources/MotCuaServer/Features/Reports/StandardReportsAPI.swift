@@ -11,6 +11,8 @@ struct StandardReportsAPI {
         var from: String?
         var to: String?
         var unit: String?
+        /// Merged agencies under their successor (with `group=agency`), as the II.06a's `successors`.
+        var successors: Bool?
         var format: String?
     }
 
@@ -49,7 +51,8 @@ struct StandardReportsAPI {
             throw ServiceError(.notFound, "Không có báo cáo này.")
         }
         let q = try req.query.decode(Query.self)
-        let criteria = try ReportsAPI.criteria(ReportsAPI.Query(group: q.group, from: q.from, to: q.to), actor: actor)
+        let criteria = try ReportsAPI.criteria(
+            ReportsAPI.Query(group: q.group, from: q.from, to: q.to, successors: q.successors), actor: actor)
         let format = try ReportsAPI.format(q.format)
         // The page's form sends an empty unit for "all"; the API takes an agency id or nothing.
         if q.unit?.isEmpty == true {

@@ -94,11 +94,9 @@ struct SummaryDrillDown {
         if let groupID {
             switch criteria.group {
             case .agency:
-                var ids = [groupID]
-                if criteria.underSuccessor {
-                    let names = try await ReportNames.load(.agency, on: db)
-                    ids = Array(Set(names.codes.keys).filter { names.successor(of: $0) == groupID })
-                }
+                let ids =
+                    criteria.underSuccessor
+                    ? try await ReportNames.load(.agency, on: db).merged(into: groupID) : [groupID]
                 q.filter(\.$agencyID ~~ ids)
             case .procedure: q.filter(\.$procedureID == groupID)
             case .field: q.filter(\.$fieldID == groupID)

@@ -28,6 +28,9 @@ struct ReportCriteria: Sendable {
     var underSuccessor = false
     var scope: Scope
 
+    /// Agencies merged under their successor: only when the rows are agencies.
+    var mergesAgencies: Bool { group == .agency && underSuccessor }
+
     /// Narrowed to one unit (an agency within the scope, already checked): a province-wide scope
     /// becomes that agency; an agency's or a department's scope is already inside it, and is never
     /// widened to another agency even if an unchecked unit came this far.
@@ -120,14 +123,7 @@ struct SummaryReport: Sendable {
                 before: b[id] ?? Tallies(), atEnd: e[id] ?? Tallies(), notYetOverdue: notYet[id] ?? 0)
         }
         let names = try await ReportNames.load(criteria.group, on: db)
-        if criteria.group == .agency, criteria.underSuccessor {
-            var merged: [UUID: SummaryCounts] = [:]
-            for (id, counts) in byGroup {
-                merged[names.successor(of: id), default: SummaryCounts()] =
-                    merged[names.successor(of: id), default: SummaryCounts()] + counts
-            }
-            byGroup = merged
-        }
+        if criteria.mergesAgencies { byGroup = names.underSuccessors(byGroup, +) }
         let rows = byGroup.filter { $0.value != SummaryCounts() }
             .map { Row(key: names.code(of: $0.key), name: names.name(of: $0.key), id: $0.key, counts: $0.value) }
             .sorted { ($0.key, $0.name) < ($1.key, $1.name) }
@@ -216,6 +212,20 @@ struct ReportNames: Sendable {
 
     func code(of id: UUID) -> String { codes[id] ?? id.uuidString }
     func name(of id: UUID) -> String { names[id] ?? "(không rõ)" }
+
+    /// Each old agency's row added into its last successor's ("theo đơn vị hiện nay"): the totals
+    /// are those of the rows as they were.
+    func underSuccessors<T>(_ rows: [UUID: T], _ add: (T, T) -> T) -> [UUID: T] {
+        var merged: [UUID: T] = [:]
+        for (id, value) in rows {
+            let successor = successor(of: id)
+            merged[successor] = merged[successor].map { add($0, value) } ?? value
+        }
+        return merged
+    }
+
+    /// The agencies a successor's merged row counts: itself and every agency merged into it.
+    func merged(into id: UUID) -> [UUID] { Set(codes.keys).union([id]).filter { successor(of: $0) == id } }
 
     /// The last successor of a merged agency (itself if none); a loop in the links stops the walk.
     func successor(of id: UUID) -> UUID {
