@@ -66,6 +66,10 @@ import Vapor
             #expect(try await t.dossier(code).status == "returned")
 
             // Where it was received: the desk's list and the centre's book; the centre's receptions in the report.
+            // The log in words: names, not ids.
+            let logTab = try await t.request(.GET, "/ho-so/\(code)?tab=nhat-ky", headers: try await t.pageSession("pvithanh.tiepnhan").headers).text
+            #expect(logTab.contains("Chuyển hồ sơ đến cơ quan có thẩm quyền giải quyết") && logTab.contains("Nơi tiếp nhận"))
+            #expect(!logTab.contains(wardID.uuidString), "an id shown instead of a name")
             let list = try await t.request(.GET, "/ho-so", headers: try await t.pageSession("stp.tiepnhan").headers).text
             #expect(list.contains("Nơi tiếp nhận") && list.contains("UBND phường Vị Thanh"))
             let book = try await t.request(.GET, "/so-theo-doi", headers: try await t.pageSession("pvithanh.tiepnhan").headers)

@@ -34,7 +34,10 @@ enum ChangeText {
             var names = Names()
             let d = r.dossier
             for c in r.components { names.components[c.position] = c.name }
-            if let a = try await AgencyModel.find(d.agencyID, on: db) { names.agencies[d.agencyID] = a.name }
+            // The agency, and the centre that received it for the agency (the forwarding entry names both).
+            for id in Set([d.agencyID] + (d.receivingAgencyID.map { [$0] } ?? [])) {
+                if let a = try await AgencyModel.find(id, on: db) { names.agencies[id] = a.name }
+            }
             if let dep = try await DepartmentModel.find(d.departmentID, on: db) {
                 names.departments[d.departmentID] = dep.name
             }
@@ -59,6 +62,7 @@ enum ChangeText {
         "result_delivery": "Hình thức trả kết quả", "result_recipient": "Người nhận kết quả",
         "supplement_components": "Thành phần cần bổ sung", "code": "Mã hồ sơ", "file": "Tệp đính kèm",
         "result_file": "Tệp kết quả", "result_signature": "Chữ ký số", "signer_certificate": "Chứng thư số",
+        "receiving_agency_id": "Nơi tiếp nhận", "agency_id": "Cơ quan giải quyết",
     ]
 
     /// "don.pdf (v2, sha256 ab12…)" as the log stores a file (the checksum kept for the chain and
@@ -84,6 +88,8 @@ enum ChangeText {
                 return VietnamTime.parseISO(text).map(PageTime.dateTime) ?? text
             case "assigned_officer_id":
                 return UUID(uuidString: text).flatMap { names.users[$0] } ?? "(tài khoản đã xoá)"
+            case "receiving_agency_id", "agency_id":
+                return UUID(uuidString: text).flatMap { names.agencies[$0] } ?? text
             case "amount_vnd": return Int(text).map { PageTime.number($0) + " đồng" } ?? text
             case "payment_method": return PaymentMethod(rawValue: text)?.vietnameseName ?? text
             case "proposal":
