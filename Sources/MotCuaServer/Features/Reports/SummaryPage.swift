@@ -84,7 +84,8 @@ struct SummaryPage {
             return try await render(req, form: form, report: nil, error: error.reason, print: false).encodeResponse(
                 status: .unprocessableEntity, for: req)
         }
-        let report = try await SummaryReport.make(criteria, now: now, on: req.reportDB)
+        let db = req.reportDB
+        let report = try await SummaryReport.make(criteria, now: now, on: db)
         if let tep = form.tep {
             guard let format = ReportTable.Format(rawValue: tep) else {
                 throw ServiceError(.unprocessableEntity, "Định dạng tệp phải là xlsx hoặc csv.")
@@ -92,11 +93,17 @@ struct SummaryPage {
             return try await report.table.file(
                 format, name: "bieu-II.06a-\(criteria.from.iso)-\(criteria.to.iso)", for: req)
         }
-        return try await render(req, form: form, report: report, error: nil, print: form.in == "1").encodeResponse(
-            for: req)
+        let boundary = try await BoundaryReceptions.make(criteria, on: db)
+        return try await render(
+            req, form: form, report: report, boundary: boundary.rows.isEmpty ? nil : boundary, error: nil,
+            print: form.in == "1"
+        ).encodeResponse(for: req)
     }
 
-    func render(_ req: Request, form: Form, report: SummaryReport?, error: String?, print: Bool) async throws -> View {
+    func render(
+        _ req: Request, form: Form, report: SummaryReport?, boundary: BoundaryReceptions? = nil, error: String?,
+        print: Bool
+    ) async throws -> View {
         let actor = try req.actor()
         let scope = try await Self.scopeName(actor, on: req.db)
         let c = report?.criteria
@@ -145,10 +152,7 @@ struct SummaryPage {
             issuer: try await Self.issuer(actor, on: req.db) ?? scope,
             heading: report?.table.title ?? "", criteria: (report?.table.criteria ?? []) + ["Phạm vi: \(scope)"],
             groupHeading: selected.vietnameseName, rows: rows, bars: bars, chartHeight: 20 + bars.count * 24,
-            query: c.map(Self.query) ?? "", printedAt: PageTime.dateTime(Date()),
-            boundary: try await c.asyncMap { try await BoundaryReceptions.make($0, on: req.reportDB) }.flatMap {
-                $0.rows.isEmpty ? nil : $0
-            })
+            query: c.map(Self.query) ?? "", printedAt: PageTime.dateTime(Date()), boundary: boundary)
         return try await req.view.render(print ? "Reports/summary-print" : "Reports/summary", context)
     }
 
