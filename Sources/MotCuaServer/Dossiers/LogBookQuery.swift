@@ -61,14 +61,8 @@ enum LogBookQuery {
             ).all().map { ($0.id!, $0.name) })
         let centres = try await ReceivingCentres.names(of: dossiers, on: db)
         // A forwarded dossier names its competent agency beside the department.
-        let forwarded = Set(dossiers.filter { $0.receivingAgencyID != nil }.map(\.agencyID))
-        let agencies =
-            forwarded.isEmpty
-            ? [:]
-            : Dictionary(
-                uniqueKeysWithValues: try await AgencyModel.query(on: db).filter(\.$id ~~ forwarded).all().map {
-                    ($0.id!, $0.name)
-                })
+        let agencies = try await AgencyModel.names(
+            of: Set(dossiers.filter { $0.receivingAgencyID != nil }.map(\.agencyID)), on: db)
         return dossiers.enumerated().map { i, d in
             Row(
                 number: firstNumber + i, code: d.code, procedure: procedures[d.procedureID] ?? d.procedureCode, sets: 1,

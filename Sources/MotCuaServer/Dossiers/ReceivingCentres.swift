@@ -8,10 +8,7 @@ struct ReceivingCentres {
     let names: [UUID: String]
 
     static func names(of dossiers: [DossierModel], on db: any Database) async throws -> ReceivingCentres {
-        let ids = Set(dossiers.compactMap(\.receivingAgencyID))
-        guard !ids.isEmpty else { return ReceivingCentres(names: [:]) }
-        let agencies = try await AgencyModel.query(on: db).filter(\.$id ~~ ids).all()
-        return ReceivingCentres(names: Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0.name) }))
+        ReceivingCentres(names: try await AgencyModel.names(of: Set(dossiers.compactMap(\.receivingAgencyID)), on: db))
     }
 
     /// "Trực tuyến", "Trực tiếp", "Bưu chính công ích" at the agency itself, or the receiving centre's name.

@@ -36,4 +36,11 @@ extension AgencyModel {
         guard let closed = effectiveTo, VietnamTime.local(now).date.iso >= closed else { return nil }
         return "\(name) đã ngừng tiếp nhận hồ sơ từ ngày \(LocalDate(iso: closed)?.vietnamese ?? closed)."
     }
+
+    /// The names of these agencies, read at once (none read for none).
+    static func names(of ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        let agencies = try await AgencyModel.query(on: db).filter(\.$id ~~ ids).all()
+        return Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0.name) })
+    }
 }

@@ -33,14 +33,7 @@ struct BoundaryReceptions: Encodable {
                 n: try $0.decode(column: "n", as: Int.self)
             )
         }
-        let ids = Set(pairs.flatMap { [$0.centre, $0.competent] })
-        let names =
-            ids.isEmpty
-            ? [:]
-            : Dictionary(
-                uniqueKeysWithValues: try await AgencyModel.query(on: db).filter(\.$id ~~ ids).all().map {
-                    ($0.id!, $0.name)
-                })
+        let names = try await AgencyModel.names(of: Set(pairs.flatMap { [$0.centre, $0.competent] }), on: db)
         let rows = pairs.map {
             Row(
                 centre: names[$0.centre] ?? "", competent: names[$0.competent] ?? "", count: PageTime.number($0.n),
