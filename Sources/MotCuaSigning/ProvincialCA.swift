@@ -55,7 +55,7 @@ public struct ProvincialCA: Sendable {
                 "Đã có CA tại \(directory.path); không tạo lại để không làm mất hiệu lực các chữ ký đã ký.")
         }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw SigningError("Nhập tên CA (ví dụ \"UBND tỉnh Hậu Giang\").")
+            throw SigningError("Nhập tên CA (ví dụ \"UBND thành phố Cần Thơ\").")
         }
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("users"), withIntermediateDirectories: true,

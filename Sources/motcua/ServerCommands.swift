@@ -60,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await Launch.withApplication(settings: settings) { app in
             try await Launch.migrate(app)
             if !noDemo, try await DemoLoader.isEmpty(app) {
-                say("Cơ sở dữ liệu trống: đang nạp tỉnh mẫu Hậu Giang với \(demoDossiers) hồ sơ...")
+                say("Cơ sở dữ liệu trống: đang nạp thành phố mẫu Cần Thơ với \(demoDossiers) hồ sơ...")
                 try await DemoLoader.load(app, dossiers: demoDossiers, progress: DemoCommand.printProgress)
                 try await DemoLoader.showcase(app)
                 say("")
@@ -102,7 +102,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Nạp tỉnh mẫu Hậu Giang: cơ quan, thủ tục, tài khoản và hồ sơ.")
+        commandName: "demo", abstract: "Nạp thành phố mẫu Cần Thơ: cơ quan, thủ tục, tài khoản và hồ sơ.")
     @Option(help: "Số hồ sơ mẫu.") var dossiers: Int = 2000
     @Option(help: "Hạt giống ngẫu nhiên (cùng hạt giống cho cùng dữ liệu).") var seed: UInt64 = 2026
     @OptionGroup var db: DatabaseOptions

@@ -26,7 +26,7 @@ func fail(_ error: SigningError) -> ExitCode {
 struct CAInitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init", abstract: "Tạo khoá và chứng thư của CA (một lần).")
-    @Option(help: "Tên cơ quan chủ quản của CA, ví dụ \"UBND tỉnh Hậu Giang\".") var name: String
+    @Option(help: "Tên cơ quan chủ quản của CA, ví dụ \"UBND thành phố Cần Thơ\".") var name: String
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {

@@ -45,7 +45,7 @@ import Vapor
             let me = try await t.user("quantri")
             #expect(try await t.post("/quan-tri/nguoi-dung/\(me.id!)/khoa", "", session: admin).status == .conflict)
             // The audit log: each change, who, old and new; never a password.
-            let entries = try await AuditEntryModel.query(on: t.app.db).sort(\.$at).sort(\.$id).all()
+            let entries = try await t.audit()
             #expect(entries.map(\.summary) == ["Tạo tài khoản", "Khoá tài khoản", "Mở khoá tài khoản", "Đặt lại mật khẩu"])
             #expect(entries.allSatisfy { $0.actorName == me.fullName && $0.entityID == "stp.hctp.cv9" })
             let page = try await t.request(.GET, "/quan-tri/nhat-ky", headers: admin.headers)
@@ -58,7 +58,7 @@ import Vapor
             #expect(try await t.request(.GET, "/quan-tri/nguoi-dung", headers: head.headers).status == .forbidden)
             #expect(try await t.post("/quan-tri/nguoi-dung/\(created.id!)/khoa", "", session: head).status == .forbidden)
             #expect(try await t.request(.GET, "/quan-tri/nhat-ky", headers: head.headers).status == .forbidden)
-            #expect(try await AuditEntryModel.query(on: t.app.db).count() == 4)
+            #expect(try await t.audit().count == 4)
         }
     }
 
@@ -76,15 +76,15 @@ import Vapor
             #expect(r.status == .seeOther)
             #expect(try await AgencyModel.find(stp.id, on: t.app.db)?.name == "Sở Tư pháp thành phố Cần Thơ")
             #expect(try await t.dossier(before.code).agencyID == stp.id)
-            let other = try #require(try await AgencyModel.query(on: t.app.db).filter(\.$id != stp.id!).first())
+            let other = try #require(try await AgencyModel.query(on: t.app.db).filter(\.$name == "Sở Tài chính").first())
             r = try await t.post("/quan-tri/co-quan/\(stp.id!)/doi-ten", "name=X&code=\(other.code)", session: admin)
             #expect(r.status == .conflict && r.text.contains("đã thuộc cơ quan khác"))
-            // Closed from today, merged into another: no new dossier, the old one unchanged.
+            // Closed from today, merged into another: no new dossier; the open one carried to the successor, logged.
             let today = VietnamTime.local(Date()).date.iso
             // Asked once more first, saying what it will do; nothing changes until confirmed.
             r = try await t.post("/quan-tri/co-quan/\(stp.id!)/giai-the", "effectiveTo=\(today)&successor=\(other.id!)", session: admin)
             #expect(r.status == .ok && r.text.contains("Sáp nhập Sở Tư pháp thành phố Cần Thơ vào \(other.name)?") && r.text.contains("ngừng tiếp nhận hồ sơ mới từ ngày"))
-            #expect(r.text.contains("hồ sơ đang xử lý vẫn do Sở Tư pháp thành phố Cần Thơ") && r.text.contains("name=\"xac-nhan\" value=\"1\""))
+            #expect(r.text.contains("1 hồ sơ đang giải quyết chuyển sang Sở Tài chính") && r.text.contains("name=\"xac-nhan\" value=\"1\""))
             #expect(try await AgencyModel.find(stp.id, on: t.app.db)?.effectiveTo == nil)
             r = try await t.post("/quan-tri/co-quan/\(stp.id!)/giai-the", "effectiveTo=\(today)&successor=\(other.id!)&xac-nhan=1", session: admin)
             #expect(r.status == .seeOther)
@@ -92,11 +92,21 @@ import Vapor
             #expect(closed.effectiveTo == today && closed.successorID == other.id)
             let refused = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest())
             #expect(refused.status == .unprocessableEntity && refused.detail.contains("đã ngừng tiếp nhận hồ sơ từ ngày"))
-            #expect(try await t.dossier(before.code).agencyID == stp.id)
+            let carried = try await t.dossier(before.code)
+            #expect(carried.agencyID == other.id && carried.version == before.version + 1)
+            let department = try #require(try await DepartmentModel.find(carried.departmentID, on: t.app.db))
+            #expect(department.agencyID == other.id)
+            let transfer = try #require(try await LogEntryModel.query(on: t.app.db).filter(\.$dossierID == carried.id!).sort(\.$seq, .descending).first())
+            #expect(transfer.action == AgencySuccession.transferAction && transfer.opinion?.contains("Sở Tài chính") == true)
+            #expect(try await ReportTallyStore.check(on: t.app.db).isEmpty)
+            #expect(try await Launch.verifyLog(t.app).ok)
+            // The successor's desk now has it; the closed agency's does not.
+            #expect(try await t.request(.GET, "/api/v1/dossiers/\(before.code)", token: try await t.login("stc.tiepnhan")).status == .ok)
+            #expect(try await t.request(.GET, "/api/v1/dossiers/\(before.code)", token: reception).status == .notFound)
             #expect(try await t.post("/quan-tri/co-quan/\(stp.id!)/giai-the", "effectiveTo=\(today)", session: admin).status == .conflict)
             r = try await t.post("/quan-tri/co-quan/\(other.id!)/giai-the", "effectiveTo=30/02/2026", session: admin)
             #expect(r.status == .unprocessableEntity && r.text.contains("Ngày hiệu lực không hợp lệ"))
-            let audit = try await AuditEntryModel.query(on: t.app.db).sort(\.$at).sort(\.$id).all().map(\.summary)
+            let audit = try await t.audit().map(\.summary)
             #expect(audit == ["Đổi tên cơ quan", "Sáp nhập cơ quan"])
             let head = try await t.pageSession("stp.hctp.truongphong")
             #expect(try await t.post("/quan-tri/co-quan/\(other.id!)/giai-the", "effectiveTo=\(today)", session: head).status == .forbidden)

@@ -13,16 +13,16 @@ import Vapor
     @Test(arguments: TestDatabase.available)
     func wardCentreReceivesForwardsAndTheDepartmentResolves(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            let ward = try await t.login("pvithanh.tiepnhan")
+            let ward = try await t.login("vithanh.tiepnhan")
             let reception = try await t.login("stp.tiepnhan")
             let head = try await t.login("stp.hctp.truongphong")
             let officer = try await t.login("stp.hctp.cv1")
             let leader = try await t.login("stp.lanhdao")
-            let district = try await t.login("vithanh.tiepnhan")
+            let district = try await t.login("stc.tiepnhan")
             let officerID = try await t.user("stp.hctp.cv1").id!
-            let wardID = try await t.user("pvithanh.tiepnhan").agencyID!
+            let wardID = try await t.user("vithanh.tiepnhan").agencyID!
 
-            // A district committee's desk is no centre: refused, nothing written.
+            // A department's desk is no centre: refused, nothing written.
             let before = try await DossierModel.query(on: t.app.db).count()
             let refused = try await t.request(.POST, "/api/v1/dossiers", token: district, json: criminalRecordRequest())
             #expect(refused.status == .unprocessableEntity)
@@ -67,12 +67,12 @@ import Vapor
 
             // Where it was received: the desk's list and the centre's book; the centre's receptions in the report.
             // The log in words: names, not ids.
-            let logTab = try await t.request(.GET, "/ho-so/\(code)?tab=nhat-ky", headers: try await t.pageSession("pvithanh.tiepnhan").headers).text
+            let logTab = try await t.request(.GET, "/ho-so/\(code)?tab=nhat-ky", headers: try await t.pageSession("vithanh.tiepnhan").headers).text
             #expect(logTab.contains("Chuyển hồ sơ đến cơ quan có thẩm quyền giải quyết") && logTab.contains("Nơi tiếp nhận"))
             #expect(!logTab.contains(wardID.uuidString), "an id shown instead of a name")
             let list = try await t.request(.GET, "/ho-so", headers: try await t.pageSession("stp.tiepnhan").headers).text
             #expect(list.contains("Nơi tiếp nhận") && list.contains("UBND phường Vị Thanh"))
-            let book = try await t.request(.GET, "/so-theo-doi", headers: try await t.pageSession("pvithanh.tiepnhan").headers)
+            let book = try await t.request(.GET, "/so-theo-doi", headers: try await t.pageSession("vithanh.tiepnhan").headers)
             #expect(book.status == .ok)
             #expect(book.text.contains(code) && book.text.contains("Sở Tư pháp - Phòng Hành chính tư pháp"))
             let today = VietnamTime.local(Date()).date.vietnamese
@@ -90,18 +90,23 @@ import Vapor
         }
     }
 
-    /// Before 1 July 2025 a commune's desk received only its own procedures.
+    /// Before 1 July 2025 a commune's desk received only its own procedures; from that day the new
+    /// ward's centre receives any agency's, and the former ward, closed, receives nothing.
     @Test func beforeTheDecreeACommuneReceivesOnlyItsOwn() async throws {
         try await TestApp.with(.sqlite) { t in
-            let user = try await t.user("phuong1.tiepnhan")
+            let former = try await t.user("phuong1.tiepnhan")
+            let ward = try await t.user("vithanh.tiepnhan")
             let service = t.app.motcua.dossiers
             let june = VietnamTime.parseISO("2025-06-30T09:00:00+07:00")!
             await #expect(throws: ServiceError.self) {
-                _ = try await service.create(criminalRecordRequest(), actor: Actor(user: user), at: june, on: t.app.db)
+                _ = try await service.create(criminalRecordRequest(), actor: Actor(user: former), at: june, on: t.app.db)
             }
             let july = VietnamTime.parseISO("2025-07-01T09:00:00+07:00")!
-            let d = try await service.create(criminalRecordRequest(), actor: Actor(user: user), at: july, on: t.app.db)
-            #expect(d.receivingAgencyID == user.agencyID)
+            await #expect(throws: ServiceError.self) {
+                _ = try await service.create(criminalRecordRequest(), actor: Actor(user: former), at: july, on: t.app.db)
+            }
+            let d = try await service.create(criminalRecordRequest(), actor: Actor(user: ward), at: july, on: t.app.db)
+            #expect(d.receivingAgencyID == ward.agencyID)
         }
     }
 }

@@ -65,7 +65,7 @@ import Vapor
             r = try await t.post("/quan-tri/linh-vuc/\(field.id!)", "shownCode=TP&shownName=C%C3%B4ng+ch%E1%BB%A9ng&code=CCHT&name=C%C3%B4ng+ch%E1%BB%A9ng%2C+ch%E1%BB%A9ng+th%E1%BB%B1c", session: admin)
             #expect(r.status == .seeOther)
             #expect(try await FieldModel.find(field.id, on: t.app.db)?.code == "CCHT")
-            let audit = try await AuditEntryModel.query(on: t.app.db).sort(\.$at).sort(\.$id).all().map(\.summary)
+            let audit = try await t.audit().map(\.summary)
             #expect(audit == ["Thêm phòng chuyên môn", "Đổi tên phòng chuyên môn", "Thêm lĩnh vực", "Sửa lĩnh vực"])
             // Other roles and forged forms change nothing.
             let headSession = try await t.pageSession("stp.hctp.truongphong")

@@ -8,7 +8,7 @@ import Vapor
 /// "Thống kê báo cáo" through HTTP: the scope of each role, the API's JSON, the CSV and the Excel
 /// file (read back with openpyxl) carrying the screen's numbers, bad input refused.
 @Suite(.serialized) struct ReportPageTests {
-    static let period = "from=2025-11-01&to=2026-12-31"
+    static let period = "from=2024-01-01&to=2026-12-31"
 
     @Test(arguments: TestDatabase.available)
     func eachRoleSeesItsScopeAndTheFilesCarryTheScreensNumbers(db: TestDatabase) async throws {
@@ -37,7 +37,7 @@ import Vapor
                 }
                 // The page shows the same total.
                 let session = try await t.pageSession(username)
-                let page = try await t.request(.GET, "/thong-ke?nhom=thu-tuc&tu-ngay=01/11/2025&den-ngay=31/12/2026", headers: session.headers)
+                let page = try await t.request(.GET, "/thong-ke?nhom=thu-tuc&tu-ngay=01/01/2024&den-ngay=31/12/2026", headers: session.headers)
                 #expect(page.status == .ok)
                 #expect(page.text.contains(">Thống kê báo cáo</a>"), "menu entry")
                 #expect(page.text.contains("cot=received\">\(PageTime.number(expectedCount))</a>"), "\(username): total on the page")
@@ -91,15 +91,15 @@ import Vapor
             #expect(cells.dropFirst().allSatisfy { $0[2] is String })
             #expect(cells.dropFirst().allSatisfy { ($0[14] as? Double).map { (0...1).contains($0) } ?? ($0[14] is NSNull) })
             // The page's Excel link gives the same numbers.
-            let fromPage = try await t.request(.GET, "/thong-ke?nhom=co-quan&tu-ngay=01/11/2025&den-ngay=31/12/2026&tep=xlsx", headers: session.headers)
+            let fromPage = try await t.request(.GET, "/thong-ke?nhom=co-quan&tu-ngay=01/01/2024&den-ngay=31/12/2026&tep=xlsx", headers: session.headers)
             try fromPage.body.write(to: file)
             #expect(try Self.openpyxl(file).dropFirst().map { row in row[3..<14].map { $0 as? Int ?? -1 } } == expected)
             // The print view carries the national heading and the same total.
-            let print = try await t.request(.GET, "/thong-ke?nhom=co-quan&tu-ngay=01/11/2025&den-ngay=31/12/2026&in=1", headers: session.headers)
+            let print = try await t.request(.GET, "/thong-ke?nhom=co-quan&tu-ngay=01/01/2024&den-ngay=31/12/2026&in=1", headers: session.headers)
             #expect(print.text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && print.text.contains("size: A4 landscape"))
             #expect(print.text.contains(">\(PageTime.number(expected.last![0]))</a>"))
             // A drill-down list counts what its number says.
-            let list = try await t.request(.GET, "/thong-ke/ho-so?nhom=co-quan&tu-ngay=01/11/2025&den-ngay=31/12/2026&cot=late", headers: session.headers)
+            let list = try await t.request(.GET, "/thong-ke/ho-so?nhom=co-quan&tu-ngay=01/01/2024&den-ngay=31/12/2026&cot=late", headers: session.headers)
             #expect(list.text.contains("class=\"total\">\(PageTime.number(expected.last![7]))<"))
         }
     }
@@ -110,7 +110,7 @@ import Vapor
             let leader = try await t.user("stp.lanhdao")
             let expected = try await DossierModel.query(on: t.app.db).filter(\.$receivedAt != nil).filter(\.$agencyID == leader.agencyID!).count()
             let session = try await t.pageSession("stp.lanhdao")
-            let criteria = "tu-ngay=01/11/2025&den-ngay=31/12/2026"
+            let criteria = "tu-ngay=01/01/2024&den-ngay=31/12/2026"
             // Columns in the order ticked.
             let page = try await t.request(.GET, "/thong-ke/tuy-chon?cot[]=20&cot[]=1&cot[]=24&\(criteria)", headers: session.headers)
             #expect(page.status == .ok)
@@ -171,7 +171,7 @@ import Vapor
         try await TestApp.with(db, dossiers: 400) { t in
             let all = try await DossierModel.query(on: t.app.db).all()
             let agencies = try await AgencyModel.query(on: t.app.db).all()
-            let start = VietnamTime.instant(LocalDate(year: 2025, month: 11, day: 1)!, secondOfDay: 0)
+            let start = VietnamTime.instant(LocalDate(year: 2024, month: 1, day: 1)!, secondOfDay: 0)
             let end = VietnamTime.instant(LocalDate(year: 2027, month: 1, day: 1)!, secondOfDay: 0)
             func within(_ d: Date?) -> Bool { d.map { $0 >= start && $0 < end } ?? false }
             // The list reports' rules, written out again.
@@ -201,7 +201,7 @@ import Vapor
                     if let rule = rules[report.rawValue] {
                         #expect(rows.last?[3] as? Int == inScope.filter(rule).count, "\(username) \(report)")
                     }
-                    let page = try await t.request(.GET, "/thong-ke/bao-cao/\(report.rawValue)?tu-ngay=01/11/2025&den-ngay=31/12/2026", headers: session.headers)
+                    let page = try await t.request(.GET, "/thong-ke/bao-cao/\(report.rawValue)?tu-ngay=01/01/2024&den-ngay=31/12/2026", headers: session.headers)
                     #expect(page.status == .ok, "\(username) \(report)")
                     for name in outside { #expect(!page.text.contains(">\(name)<"), "\(username) \(report) shows \(name)") }
                 }
@@ -211,7 +211,7 @@ import Vapor
                 let officers = try await t.request(.GET, "/api/v1/reports/officers?\(Self.period)", token: token)
                 let handled = inScope.filter { $0.assignedOfficerID != nil && within($0.finishedAt) && ["early", "on_time", "late"].contains($0.resolution ?? "") }.count
                 #expect((officers.json["rows"] as? [[Any]])?.last?[2] as? Int == handled, "\(username) officers")
-                for path in ["/thong-ke", "/thong-ke/bao-cao", "/thong-ke/tuy-chon?cot[]=1&cot[]=5&tu-ngay=01/11/2025&den-ngay=31/12/2026", "/thong-ke/chi-so-766"] {
+                for path in ["/thong-ke", "/thong-ke/bao-cao", "/thong-ke/tuy-chon?cot[]=1&cot[]=5&tu-ngay=01/01/2024&den-ngay=31/12/2026", "/thong-ke/chi-so-766"] {
                     let page = try await t.request(.GET, path, headers: session.headers)
                     #expect(page.status == .ok, "\(username) \(path)")
                     for name in outside { #expect(!page.text.contains(">\(name)<"), "\(username) \(path) shows \(name)") }
@@ -233,7 +233,7 @@ import Vapor
         try await TestApp.with(db, dossiers: 300) { t in
             let session = try await t.pageSession("lanhdaotinh")
             let unit = try #require(try await t.user("stp.lanhdao").agencyID)
-            let page = try await t.request(.GET, "/thong-ke/bao-cao/unit-summary?tu-ngay=01/11/2025&den-ngay=31/12/2026&don-vi=\(unit)", headers: session.headers)
+            let page = try await t.request(.GET, "/thong-ke/bao-cao/unit-summary?tu-ngay=01/01/2024&den-ngay=31/12/2026&don-vi=\(unit)", headers: session.headers)
             #expect(page.status == .ok)
             let pattern = try Regex(#"<a href="(/thong-ke/ho-so\?[^"]+)">([0-9.]+)</a>"#)
             let links = page.text.matches(of: pattern).map { m in
@@ -252,11 +252,11 @@ import Vapor
             #expect(unitTotal > 0)
             let all = try await t.request(.GET, "/api/v1/reports/returned?\(Self.period)", token: token)
             #expect(try #require((all.json["rows"] as? [[Any]])?.last?[3] as? Int) > unitTotal)
-            let list = try await t.request(.GET, "/thong-ke/bao-cao/returned?tu-ngay=01/11/2025&den-ngay=31/12/2026&don-vi=\(unit)&trang=1", headers: session.headers)
+            let list = try await t.request(.GET, "/thong-ke/bao-cao/returned?tu-ngay=01/01/2024&den-ngay=31/12/2026&don-vi=\(unit)&trang=1", headers: session.headers)
             #expect(list.status == .ok && list.text.contains("class=\"total\">\(PageTime.number(unitTotal))<"))
             // A unit outside the leader's scope is refused.
             let leader = try await t.pageSession("vithanh.lanhdao")
-            #expect(try await t.request(.GET, "/thong-ke/ho-so?nhom=thu-tuc&tu-ngay=01/11/2025&den-ngay=31/12/2026&cot=received&don-vi=\(unit)", headers: leader.headers).status == .unprocessableEntity)
+            #expect(try await t.request(.GET, "/thong-ke/ho-so?nhom=thu-tuc&tu-ngay=01/01/2024&den-ngay=31/12/2026&cot=received&don-vi=\(unit)", headers: leader.headers).status == .unprocessableEntity)
         }
     }
 
@@ -274,10 +274,11 @@ import Vapor
     func mergedAgenciesShowAsTheyWereOrUnderTheirSuccessor(db: TestDatabase) async throws {
         try await TestApp.with(db, dossiers: 300) { t in
             let agencies = try await AgencyModel.query(on: t.app.db).all()
-            let old = try #require(agencies.first { $0.code == "000.00.22.H28" }), successor = try #require(agencies.first { $0.code == "000.00.20.H28" })
-            old.successorID = successor.id
-            try await old.update(on: t.app.db)
-            let from = LocalDate(year: 2025, month: 11, day: 1)!, to = LocalDate(year: 2026, month: 12, day: 31)!
+            // The demo's history: UBND thị xã Long Mỹ, closed on 01/07/2025, merged into UBND phường Long Mỹ.
+            let old = try #require(agencies.first { $0.code == "000.00.22.H28" })
+            let successor = try #require(agencies.first { $0.id == old.successorID })
+            #expect(successor.name == "UBND phường Long Mỹ" && successor.effectiveTo == nil)
+            let from = LocalDate(year: 2024, month: 1, day: 1)!, to = LocalDate(year: 2026, month: 12, day: 31)!
             let asWere = try await SummaryReport.make(ReportCriteria(from: from, to: to, scope: .everything), now: Date(), on: t.app.db)
             let merged = try await SummaryReport.make(ReportCriteria(from: from, to: to, underSuccessor: true, scope: .everything), now: Date(), on: t.app.db)
             let before = try #require(asWere.rows.first { $0.id == old.id }), kept = try #require(asWere.rows.first { $0.id == successor.id })

@@ -162,6 +162,12 @@ struct TestApp {
         try await UserModel.query(on: app.db).filter(\.$username == username).first()!
     }
 
+    /// The administrators' log since the demo's history (its agencies merged in 2025, written at load).
+    func audit() async throws -> [AuditEntryModel] {
+        let afterHistory = VietnamTime.instant(LocalDate(year: 2025, month: 7, day: 2)!, secondOfDay: 0)
+        return try await AuditEntryModel.query(on: app.db).filter(\.$at > afterHistory).sort(\.$at).sort(\.$id).all()
+    }
+
     func dossier(_ code: String) async throws -> DossierModel {
         try await DossierModel.query(on: app.db).filter(\.$code == code).first()!
     }

@@ -158,7 +158,7 @@ def test_counter_to_returned_result_through_the_pages(browser, server, tmp_path)
         assert text in log, text
 
     # A head of another agency: not found, still logged in.
-    as_user(browser, server, "vithanh.tckh.truongphong")
+    as_user(browser, server, "vithanh.kt.truongphong")
     browser.get(server + f"/ho-so/{code}")
     assert "Không tìm thấy" in browser.page_source
     assert "Đăng xuất" in browser.page_source

@@ -34,16 +34,21 @@ enum ChangeText {
             var names = Names()
             let d = r.dossier
             for c in r.components { names.components[c.position] = c.name }
-            // The agency, and the centre that received it for the agency (the forwarding entry names both).
-            for id in Set([d.agencyID] + (d.receivingAgencyID.map { [$0] } ?? [])) {
-                if let a = try await AgencyModel.find(id, on: db) { names.agencies[id] = a.name }
+            func logged(_ fields: Set<String>) -> Set<UUID> {
+                Set(
+                    r.log.flatMap { $0.changes.filter { fields.contains($0.field) }.flatMap { [$0.old, $0.new] } }
+                        .compactMap { $0.flatMap(UUID.init(uuidString:)) })
             }
-            if let dep = try await DepartmentModel.find(d.departmentID, on: db) {
-                names.departments[d.departmentID] = dep.name
+            // The agency, the centre that received it for the agency (the forwarding entry names both),
+            // and those it was carried from when its agency merged (the transfer entry).
+            let agencies = logged(["agency_id", "receiving_agency_id"]).union([d.agencyID])
+            names.agencies = try await AgencyModel.names(
+                of: agencies.union(d.receivingAgencyID.map { [$0] } ?? []), on: db)
+            let departments = logged(["department_id"]).union([d.departmentID])
+            for dep in try await DepartmentModel.query(on: db).filter(\.$id ~~ departments).all() {
+                names.departments[dep.id!] = dep.name
             }
-            var ids = Set(
-                r.log.flatMap { $0.changes.filter { $0.field == "assigned_officer_id" }.flatMap { [$0.old, $0.new] } }
-                    .compactMap { $0.flatMap(UUID.init(uuidString:)) })
+            var ids = logged(["assigned_officer_id"])
             if let officer = d.assignedOfficerID { ids.insert(officer) }
             if !ids.isEmpty {
                 for u in try await UserModel.query(on: db).filter(\.$id ~~ Array(ids)).all() {
@@ -63,6 +68,7 @@ enum ChangeText {
         "supplement_components": "Thành phần cần bổ sung", "code": "Mã hồ sơ", "file": "Tệp đính kèm",
         "result_file": "Tệp kết quả", "result_signature": "Chữ ký số", "signer_certificate": "Chứng thư số",
         "receiving_agency_id": "Nơi tiếp nhận", "agency_id": "Cơ quan giải quyết",
+        "department_id": "Phòng ban giải quyết",
     ]
 
     /// "don.pdf (v2, sha256 ab12…)" as the log stores a file (the checksum kept for the chain and
@@ -90,6 +96,7 @@ enum ChangeText {
                 return UUID(uuidString: text).flatMap { names.users[$0] } ?? "(tài khoản đã xoá)"
             case "receiving_agency_id", "agency_id":
                 return UUID(uuidString: text).flatMap { names.agencies[$0] } ?? text
+            case "department_id": return UUID(uuidString: text).flatMap { names.departments[$0] } ?? text
             case "amount_vnd": return Int(text).map { PageTime.number($0) + " đồng" } ?? text
             case "payment_method": return PaymentMethod(rawValue: text)?.vietnameseName ?? text
             case "proposal":

@@ -15,7 +15,7 @@ public struct Settings: Sendable {
     public var receiptPolicy: ReceiptPolicy
     /// Where the page templates (Resources/Views), the public files (Public) and openapi.yaml are.
     public var resourceDirectory: URL
-    /// The address citizens and staff use (MOTCUA_PUBLIC_URL, e.g. https://motcua.haugiang.gov.vn):
+    /// The address citizens and staff use (MOTCUA_PUBLIC_URL, e.g. https://motcua.cantho.gov.vn):
     /// the origin that forms and API calls must come from, and https makes the cookie `Secure`.
     public var publicURL: URL?
     /// MOTCUA_TRUSTED_PROXIES: the addresses of the reverse proxies in front of the server (nginx),

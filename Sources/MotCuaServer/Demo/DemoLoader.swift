@@ -15,7 +15,7 @@ public struct DemoLoader: Sendable {
         return DossierService.Applicant(
             kind: "person", name: citizen.fullName, idNumber: "09219000" + String(format: "%04d", n),
             birthDate: "1985-0\(1 + n % 9)-1\(n % 9)",
-            address: "Số \(n), đường Trần Hưng Đạo, phường V, thành phố Vị Thanh",
+            address: "Số \(n), đường Trần Hưng Đạo, phường Vị Thanh, thành phố Cần Thơ",
             phone: "0912" + String(format: "%06d", n), email: nil)
     }
 
@@ -40,17 +40,21 @@ public struct DemoLoader: Sendable {
     /// The demo accounts, for the README and the start-up message.
     public static let accounts: [(username: String, role: String)] = [
         ("quantri", "Quản trị hệ thống (admin)"),
-        ("lanhdaotinh", "Lãnh đạo tỉnh - theo dõi toàn tỉnh (monitor)"),
+        ("lanhdaotinh", "Lãnh đạo thành phố - theo dõi toàn thành phố (monitor)"),
         ("stp.tiepnhan", "Cán bộ tiếp nhận, Sở Tư pháp (reception)"),
         ("stp.hctp.truongphong", "Lãnh đạo Phòng Hành chính tư pháp (head)"),
         ("stp.hctp.cv1", "Chuyên viên thụ lý, Phòng Hành chính tư pháp (officer)"),
         ("stp.lanhdao", "Lãnh đạo Sở Tư pháp (leader)"),
-        ("vithanh.tiepnhan", "Cán bộ tiếp nhận, UBND thành phố Vị Thanh (reception)"),
-        ("vithanh.tckh.truongphong", "Lãnh đạo Phòng Tài chính - Kế hoạch Vị Thanh (head)"),
-        ("vithanh.tckh.cv1", "Chuyên viên Phòng Tài chính - Kế hoạch Vị Thanh (officer)"),
-        ("vithanh.lanhdao", "Lãnh đạo UBND thành phố Vị Thanh (leader)"),
-        ("phuong1.tiepnhan", "Cán bộ một cửa, UBND phường I (reception)"),
-        ("pvithanh.tiepnhan", "Cán bộ một cửa, UBND phường Vị Thanh: tiếp nhận hồ sơ của mọi cơ quan (reception)"),
+        ("stc.tiepnhan", "Cán bộ tiếp nhận, Sở Tài chính (reception)"),
+        (
+            "ttpvhcc.tiepnhan",
+            "Trung tâm Phục vụ hành chính công thành phố: tiếp nhận hồ sơ của mọi cơ quan (reception)"
+        ),
+        ("vithanh.tiepnhan", "Trung tâm phục vụ hành chính công phường Vị Thanh (reception)"),
+        ("vithanh.kt.truongphong", "Lãnh đạo Phòng Kinh tế, Hạ tầng và Đô thị phường Vị Thanh (head)"),
+        ("vithanh.kt.cv1", "Chuyên viên Phòng Kinh tế, Hạ tầng và Đô thị phường Vị Thanh (officer)"),
+        ("vithanh.lanhdao", "Lãnh đạo UBND phường Vị Thanh (leader)"),
+        ("hoaluu.tiepnhan", "Trung tâm phục vụ hành chính công xã Hỏa Lựu (reception)"),
         ("congdan1", "Công dân (citizen)"),
     ]
 
@@ -83,42 +87,62 @@ public struct DemoLoader: Sendable {
         var agencyIDs: [String: UUID] = [:]
         var departmentIDs: [String: UUID] = [:]
         var staff = Staff()
+        var models: [String: AgencyModel] = [:]
         for a in DemoCatalogue.agencies {
             let model = AgencyModel(
                 id: UUID(), code: a.code, name: a.name, kind: a.kind, parentID: a.parent.flatMap { agencyIDs[$0] },
                 effectiveFrom: a.effectiveFrom)
             try await model.create(on: db)
             agencyIDs[a.slug] = model.id
+            models[a.slug] = model
             for d in a.departments {
                 let dep = DepartmentModel(id: UUID(), agencyID: model.id!, name: d.name)
                 try await dep.create(on: db)
                 departmentIDs["\(a.slug).\(d.slug)"] = dep.id
             }
         }
-        func user(_ username: String, _ roles: Set<Role>, agency: String?, department: String? = nil) async throws
-            -> UserModel
-        {
+        func user(
+            _ username: String, _ roles: Set<Role>, agency: String?, department: String? = nil, disabled: Date? = nil
+        ) async throws -> UserModel {
             let u = UserModel(
                 id: UUID(), username: username, passwordHash: passwordHash, fullName: person(&rng), roles: roles,
                 agencyID: agency.flatMap { agencyIDs[$0] }, departmentID: department.flatMap { departmentIDs[$0] })
+            u.disabledAt = disabled
             try await u.create(on: db)
             return u
         }
-        _ = try await user("quantri", [.admin], agency: "ubndtinh")
+        let admin = try await user("quantri", [.admin], agency: "ubndtinh")
         _ = try await user("lanhdaotinh", [.monitor], agency: "ubndtinh")
-        for a in DemoCatalogue.agencies where a.kind != .province {
-            staff.reception[a.slug] = try await user("\(a.slug).tiepnhan", [.reception], agency: a.slug)
-            staff.leader[a.slug] = try await user("\(a.slug).lanhdao", [.leader], agency: a.slug)
-            for d in a.departments {
+        // The closed agencies' staff are those who acted on their dossiers; their accounts closed with them.
+        let handledBefore = Set(DemoCatalogue.procedures.flatMap { $0.before.map(\.agency) })
+        let handledBy = Set(
+            DemoCatalogue.procedures.flatMap { p in
+                ["\(p.agency).\(p.department)"] + p.before.map { "\($0.agency).\($0.department)" }
+            })
+        for a in DemoCatalogue.agencies where a.kind != .province && (a.closed == nil || handledBefore.contains(a.slug))
+        {
+            let disabled = a.closed.flatMap { LocalDate(iso: $0.from) }.map { VietnamTime.instant($0, secondOfDay: 0) }
+            staff.reception[a.slug] = try await user(
+                "\(a.slug).tiepnhan", [.reception], agency: a.slug, disabled: disabled)
+            staff.leader[a.slug] = try await user("\(a.slug).lanhdao", [.leader], agency: a.slug, disabled: disabled)
+            for d in a.departments where handledBy.contains("\(a.slug).\(d.slug)") {
                 let key = "\(a.slug).\(d.slug)"
-                staff.head[key] = try await user("\(key).truongphong", [.head], agency: a.slug, department: key)
+                staff.head[key] = try await user(
+                    "\(key).truongphong", [.head], agency: a.slug, department: key, disabled: disabled)
                 staff.officers[key] = [
-                    try await user("\(key).cv1", [.officer], agency: a.slug, department: key),
-                    try await user("\(key).cv2", [.officer], agency: a.slug, department: key),
+                    try await user("\(key).cv1", [.officer], agency: a.slug, department: key, disabled: disabled),
+                    try await user("\(key).cv2", [.officer], agency: a.slug, department: key, disabled: disabled),
                 ]
             }
         }
         for i in 1...10 { staff.citizens.append(try await user("congdan\(i)", [.citizen], agency: nil)) }
+        // The history, written as the administrator writes it on the agency merger page.
+        for a in DemoCatalogue.agencies {
+            guard let (from, successor) = a.closed, let day = LocalDate(iso: from) else { continue }
+            try await models[a.slug]!.close(
+                from: day, into: models[successor], actor: Actor(user: admin),
+                at: VietnamTime.instant(day, secondOfDay: 7 * 3600), on: db)
+        }
 
         var fieldIDs: [String: UUID] = [:]
         for f in DemoCatalogue.fields {
@@ -228,7 +252,40 @@ public struct DemoLoader: Sendable {
         }
     }
 
+    /// Who handled a procedure in one period of the history, and until when (its first day closed).
+    struct Era: Sendable {
+        let agency: String
+        let department: String
+        let until: LocalDate?
+        /// The procedure as this agency held it: its agency and department, the catalogue's terms.
+        let procedure: ProcedureModel
+    }
+
+    /// The people of one agency's department a dossier passes through.
+    struct Crew {
+        let reception: UserModel, head: UserModel, officers: [UserModel], leader: UserModel
+
+        init(_ staff: Staff, _ era: Era) {
+            let department = "\(era.agency).\(era.department)"
+            guard let reception = staff.reception[era.agency], let head = staff.head[department],
+                let officers = staff.officers[department], let leader = staff.leader[era.agency]
+            else { fatalError("demo catalogue: no staff for \(department)") }
+            (self.reception, self.head, self.officers, self.leader) = (reception, head, officers, leader)
+        }
+
+        /// The one who takes over `user`'s part when the dossier moves from `old` to this crew.
+        func counterpart(of user: UserModel, in old: Crew) -> UserModel {
+            if user.id == old.reception.id { return reception }
+            if user.id == old.head.id { return head }
+            if user.id == old.leader.id { return leader }
+            if let i = old.officers.firstIndex(where: { $0.id == user.id }) { return officers[i % officers.count] }
+            return user
+        }
+    }
+
     struct Lookups: Sendable {
+        /// Each procedure's history, oldest first; the last is the agency that handles it now.
+        let eras: [String: [Era]]
         let procedures: [String: ProcedureModel]
         let terms: [String: ProcedureTerms]
         let agencies: [UUID: AgencyModel]
@@ -246,7 +303,31 @@ public struct DemoLoader: Sendable {
         let users =
             Array(staff.reception.values) + Array(staff.leader.values) + Array(staff.head.values)
             + staff.officers.values.flatMap { $0 } + staff.citizens
+        let agencyIDs = Dictionary(
+            uniqueKeysWithValues: try await AgencyModel.query(on: db).all().map { ($0.code, $0.id!) })
+        let departmentIDs = Dictionary(
+            uniqueKeysWithValues: try await DepartmentModel.query(on: db).all().map {
+                ("\($0.agencyID)|\($0.name)", $0.id!)
+            })
+        var eras: [String: [Era]] = [:]
+        let agencyBySlug = Dictionary(uniqueKeysWithValues: DemoCatalogue.agencies.map { ($0.slug, $0) })
+        for p in DemoCatalogue.procedures {
+            let current = procedures.first { $0.code == p.code }!
+            let terms = try current.terms
+            eras[p.code] =
+                p.before.map { (slug, department) in
+                    let a = agencyBySlug[slug]!
+                    let agencyID = agencyIDs[a.code]!
+                    let name = a.departments.first { $0.slug == department }!.name
+                    return Era(
+                        agency: slug, department: department, until: a.closed.flatMap { LocalDate(iso: $0.from) },
+                        procedure: ProcedureModel(
+                            id: current.id, terms: terms, fieldID: current.fieldID, agencyID: agencyID,
+                            departmentID: departmentIDs["\(agencyID)|\(name)"]!))
+                } + [Era(agency: p.agency, department: p.department, until: nil, procedure: current)]
+        }
         let lookups = Lookups(
+            eras: eras,
             procedures: Dictionary(uniqueKeysWithValues: procedures.map { ($0.code, $0) }),
             terms: Dictionary(uniqueKeysWithValues: try procedures.map { ($0.code, try $0.terms) }),
             agencies: Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: db).all().map { ($0.id!, $0) }),
@@ -306,30 +387,48 @@ public struct DemoLoader: Sendable {
     ) async throws -> [String: Int] {
         let calendar = context.calendar
         let service = context.dossiers
-        let yearAgo = now.addingTimeInterval(-365 * 86400)
-        let procedures = lookups.procedures, agencies = lookups.agencies, officersByID = lookups.officers,
-            actors = lookups.actors
+        let start = VietnamTime.instant(DemoCatalogue.firstDay, secondOfDay: 0)
+        let agencies = lookups.agencies, officersByID = lookups.officers, actors = lookups.actors
         var counters: [String: Int] = [:]  // "agency code|day" -> last number
         // Double buffering: one batch is written while the next is generated.
         var batch = Batch()
         var writing: Task<Void, any Error>?
         var i = 0
+        // In a demo of some size, every procedure's first dossier is received in 2024 by the agency that
+        // handled it then: each closed agency has dossiers of its own whatever the count.
+        let firstOfEach = count < 100 ? [] : catalogue.filter { !$0.before.isEmpty }
+        var forced = 0
         while i < count {
-            let p = catalogue.randomElement(using: &rng)!
-            let department = "\(p.agency).\(p.department)"
-            guard let reception = staff.reception[p.agency], let head = staff.head[department],
-                let officers = staff.officers[department],
-                let leader = staff.leader[p.agency], let procedure = procedures[p.code],
-                let agency = agencies[procedure.agencyID],
-                let procedureTerms = lookups.terms[p.code]
-            else {
-                fatalError("demo catalogue: no staff or procedure for \(department)")
+            let p: DemoCatalogue.Procedure
+            var t: Date
+            if forced < firstOfEach.count {
+                p = firstOfEach[forced]
+                forced += 1
+                t = try calendar.nextOpening(atOrAfter: start.addingTimeInterval(Double(rng.next() % (300 * 86400))))
+            } else {
+                p = catalogue.randomElement(using: &rng)!
+                // Receipt at a random working moment since January 2024, denser in recent months.
+                let span = max(365 * 86400, now.timeIntervalSince(start))
+                let back = pow(Double(rng.next() % 10_000) / 10_000, 2) * span
+                t = try calendar.nextOpening(atOrAfter: now.addingTimeInterval(-back))
             }
-            // Receipt at a random working moment of the past year, denser in recent months.
-            let back = pow(Double(rng.next() % 10_000) / 10_000, 1.4) * now.timeIntervalSince(yearAgo)
-            var t = try calendar.nextOpening(atOrAfter: now.addingTimeInterval(-back))
             t = try calendar.adding(workingSeconds: Int(rng.next() % (6 * 3600)), to: t)
             guard t < now else { continue }
+            // The agency that handled the procedure on that day: the dossier keeps it.
+            let eras = lookups.eras[p.code]!
+            let received = VietnamTime.local(t).date
+            var era = eras.firstIndex { $0.until.map { received < $0 } ?? true }!
+            let procedure = eras[era].procedure
+            guard let agency = agencies[procedure.agencyID], received.iso >= agency.effectiveFrom,
+                let procedureTerms = lookups.terms[p.code]
+            else { continue }
+            // The crews the dossier passed through, the last one's people act now.
+            var crews = [Crew(staff, eras[era])]
+            var crew: Crew { crews[crews.count - 1] }
+            /// Who does `user`'s part now: the same place in each later crew.
+            func current(_ user: UserModel) -> UserModel {
+                crews.indices.dropFirst().reduce(user) { u, k in crews[k].counterpart(of: u, in: crews[k - 1]) }
+            }
 
             let online = p.online != .none && rng.next() % 100 < 40
             // Citizens submit online at any hour: one in three such submissions arrives in the evening
@@ -368,7 +467,7 @@ public struct DemoLoader: Sendable {
                 let late = VietnamTime.instant(day, secondOfDay: 17 * 3600 + 60 + second % 3000)
                 if late < now { t = late }
             }
-            let creator = actors[(online ? citizen : reception).id!]!
+            let creator = actors[(online ? citizen : crew.reception).id!]!
             let plan = try service.plan(
                 input, actor: creator, at: t, procedure: procedure, agency: agency, terms: procedureTerms)
             let key = "\(plan.agencyCode)|\(plan.day.iso)"
@@ -384,12 +483,33 @@ public struct DemoLoader: Sendable {
             let terms = plan.terms
             let totalHours = terms.timeUnit == .workingHours ? terms.timeAmount : terms.timeAmount * 8
             var payment: PaymentModel?
+            // Still open when its agency closed: carried to the successor that morning, the log says so.
+            func carry(before next: Date) throws {
+                while let until = eras[era].until, era + 1 < eras.count,
+                    next >= VietnamTime.instant(until, secondOfDay: 0)
+                {
+                    let at = max(t, try calendar.nextOpening(atOrAfter: VietnamTime.instant(until, secondOfDay: 0)))
+                    let from = eras[era].procedure, to = eras[era + 1].procedure
+                    era += 1
+                    crews.append(Crew(staff, eras[era]))
+                    let officer = d.assignedOfficerID.flatMap { officersByID[$0] }.map(current)
+                    let entry = AgencyTransfer.carry(
+                        d, from: agencies[from.agencyID]!, to: agencies[to.agencyID]!, department: to.departmentID,
+                        officer: officer?.id, actor: actors[crew.reception.id!]!, at: at)
+                    last = LogChain.next(entry, after: (last.content.seq, last.hash))
+                    entries.append(last)
+                }
+            }
             func act(
                 _ action: Action, by user: UserModel, share: Double, _ inputs: ActionInputs = ActionInputs(),
                 transaction: String? = nil
             ) throws -> Bool {
                 let next = try calendar.adding(workingSeconds: max(60, Int(share * totalHours * 3600 * speed)), to: t)
                 guard next < now else { return false }
+                try carry(before: next)
+                let user = current(user)
+                var inputs = inputs
+                inputs.officer = inputs.officer.map { officersByID[$0].map(current)?.id ?? $0 }
                 t = next
                 let before = d.state
                 let content = try service.apply(
@@ -406,26 +526,27 @@ public struct DemoLoader: Sendable {
                 return true
             }
             let roll = rng.next() % 1000
-            let officer = officers.randomElement(using: &rng)!
+            let officer = crew.officers.randomElement(using: &rng)!
             run: do {
                 if online {
                     // Some recent online submissions still wait for reception.
                     if roll % 13 == 5 && now.timeIntervalSince(t) < 10 * 86400 { break run }
                     if roll < 30 {
                         _ = try act(
-                            .reject, by: reception, share: 0.02,
+                            .reject, by: crew.reception, share: 0.02,
                             ActionInputs(reason: "Hồ sơ không đúng thẩm quyền giải quyết"));
                         break run
                     }
-                    guard try act(.accept, by: reception, share: 0.02) else { break run }
+                    guard try act(.accept, by: crew.reception, share: 0.02) else { break run }
                 }
                 if roll >= 30 && roll < 50 {
                     _ = try act(
-                        .withdraw, by: reception, share: 0.05, ActionInputs(reason: "Công dân có đơn xin rút hồ sơ"));
+                        .withdraw, by: crew.reception, share: 0.05,
+                        ActionInputs(reason: "Công dân có đơn xin rút hồ sơ"));
                     break run
                 }
                 if terms.feeVND > 0 && roll % 7 == 0 {
-                    guard try act(.requestPayment, by: reception, share: 0.02, ActionInputs(amount: terms.feeVND))
+                    guard try act(.requestPayment, by: crew.reception, share: 0.02, ActionInputs(amount: terms.feeVND))
                     else { break run }
                     // Online applicants pay through the payment platform (its transaction id is the receipt), most
                     // others in cash.
@@ -436,12 +557,13 @@ public struct DemoLoader: Sendable {
                             paymentReceipt: "BL\(100000 + i)", paymentMethod: roll % 3 == 0 ? .transfer : .cash)
                     guard
                         try act(
-                            .confirmPayment, by: reception, share: 0.1, paid, transaction: online ? "PG-" + d.code : nil
+                            .confirmPayment, by: crew.reception, share: 0.1, paid,
+                            transaction: online ? "PG-" + d.code : nil
                         )
                     else { break run }
                 }
-                guard try act(.handOver, by: reception, share: 0.05) else { break run }
-                guard try act(.assign, by: head, share: 0.05, ActionInputs(officer: officer.id)) else { break run }
+                guard try act(.handOver, by: crew.reception, share: 0.05) else { break run }
+                guard try act(.assign, by: crew.head, share: 0.05, ActionInputs(officer: officer.id)) else { break run }
                 if roll % 10 == 1 {
                     // Some are asked twice (the clock stops twice, and the due date moves twice).
                     let rounds =
@@ -450,7 +572,7 @@ public struct DemoLoader: Sendable {
                     for (reason, asking, answering) in rounds {
                         guard try act(.requestSupplement, by: officer, share: asking, ActionInputs(reason: reason))
                         else { break run }
-                        guard try act(.supplement, by: reception, share: answering) else { break run }
+                        guard try act(.supplement, by: crew.reception, share: answering) else { break run }
                     }
                 }
                 let refuse = roll % 50 == 3
@@ -463,28 +585,29 @@ public struct DemoLoader: Sendable {
                 if roll % 10 == 2 {
                     guard
                         try act(
-                            .returnForRework, by: head, share: 0.05,
+                            .returnForRework, by: crew.head, share: 0.05,
                             ActionInputs(opinion: "Đề nghị kiểm tra lại thông tin chủ hồ sơ"))
                     else { break run }
                     guard try act(.propose, by: officer, share: 0.1, proposal) else { break run }
                 }
                 guard
                     try act(
-                        .submitForSignature, by: head, share: 0.1, ActionInputs(opinion: "Kính trình lãnh đạo xem xét"))
+                        .submitForSignature, by: crew.head, share: 0.1,
+                        ActionInputs(opinion: "Kính trình lãnh đạo xem xét"))
                 else { break run }
                 if late && roll % 3 == 0, let due = d.dueAt {
                     let appointment = try calendar.adding(workingSeconds: Int(totalHours * 3600), to: due)
                     _ = try act(
-                        .apologise, by: leader, share: 0.01,
+                        .apologise, by: crew.leader, share: 0.01,
                         ActionInputs(reason: "Cần thêm thời gian xác minh", appointment: appointment))
                 }
                 guard
                     try act(
-                        refuse ? .refuse : .approve, by: leader, share: 0.1,
+                        refuse ? .refuse : .approve, by: crew.leader, share: 0.1,
                         refuse ? ActionInputs(reason: "Không đủ điều kiện") : ActionInputs())
                 else { break run }
                 if refuse { break run }
-                guard try act(.returnResult, by: reception, share: 0.1) else { break run }
+                guard try act(.returnResult, by: crew.reception, share: 0.1) else { break run }
                 if online, roll % 2 == 0, let owner = d.ownerID,
                     let citizen = staff.citizens.first(where: { $0.id == owner })
                 {
@@ -493,6 +616,8 @@ public struct DemoLoader: Sendable {
                     _ = try act(.rate, by: citizen, share: 0.05, ActionInputs(rating: rating))
                 }
             }
+            // Left open (waiting on the applicant, or for today's desk) at an agency since closed.
+            if Status(rawValue: d.status)?.isOpen == true { _ = try carry(before: now) }
             d.logSeq = last.content.seq
             d.logHash = last.hash
             batch.dossiers.append(d)

@@ -61,7 +61,7 @@ extension DemoLoader {
             .withdraw, code: friday.code, inputs: ActionInputs(reason: "Công dân có đơn xin rút hồ sơ"),
             expectedVersion: friday.version, actor: desk, at: at("2026-03-09T08:00:00"), on: app.db)
         // Received at a ward's centre for Sở Tư pháp (Nghị định 118/2025), forwarded, then handed over.
-        let (ward, _) = try await actor("pvithanh.tiepnhan")
+        let (ward, _) = try await actor("vithanh.tiepnhan")
         let forwarded = try await service.create(
             request("Huỳnh Thị Mai", "092195006620"), actor: ward, at: at("2026-03-10T09:15:00"), on: app.db)
         let handedOver = try await service.perform(

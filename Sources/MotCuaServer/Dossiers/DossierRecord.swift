@@ -66,7 +66,10 @@ struct DossierRecord {
                 LogLine(
                     seq: e.seq, at: e.at, actorName: e.actorName, actorUsername: e.actorUsername, action: e.action,
                     actionName: Action(rawValue: e.action)?.vietnameseName
-                        ?? (e.action == ReceptionBoundary.forwardAction ? ReceptionBoundary.forwardName : e.action),
+                        ?? [
+                            ReceptionBoundary.forwardAction: ReceptionBoundary.forwardName,
+                            AgencySuccession.transferAction: AgencySuccession.transferName,
+                        ][e.action] ?? e.action,
                     fromState: e.fromState,
                     toState: e.toState,
                     opinion: e.opinion, changes: try JSON.decode([LogChain.Change].self, e.changesJSON),

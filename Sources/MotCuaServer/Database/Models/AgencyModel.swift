@@ -37,6 +37,22 @@ extension AgencyModel {
         return "\(name) đã ngừng tiếp nhận hồ sơ từ ngày \(LocalDate(iso: closed)?.vietnamese ?? closed)."
     }
 
+    /// Closes the agency from `day` (its first day closed), merged into `successor` or dissolved, with
+    /// its line in the administrators' log: what the agency merger page does, and the demo's history.
+    func close(
+        from day: LocalDate, into successor: AgencyModel?, actor: Actor, at now: Date = Date(), on db: any Database
+    ) async throws {
+        try await AgencyModel.query(on: db).filter(\.$id == id!).set(\.$effectiveTo, to: day.iso)
+            .set(\.$successorID, to: successor?.id).update()
+        try await Audit.record(
+            successor == nil ? "Giải thể cơ quan" : "Sáp nhập cơ quan", entity: "agency", id: code,
+            changes: [.init(field: "Ngừng hoạt động từ", old: nil, new: day.vietnamese)]
+                + (successor.map { [.init(field: "Cơ quan kế thừa", old: nil, new: $0.name)] } ?? []),
+            actor: actor, at: now, on: db)
+        effectiveTo = day.iso
+        successorID = successor?.id
+    }
+
     /// The names of these agencies, read at once (none read for none).
     static func names(of ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }

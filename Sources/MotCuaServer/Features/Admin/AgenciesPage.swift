@@ -217,10 +217,18 @@ struct AgenciesPage {
                     \(a.name) ngừng tiếp nhận hồ sơ mới từ ngày \(date.vietnamese); quầy tiếp nhận của cơ quan \
                     được báo ngay khi mở.
                     """,
-                    """
-                    \(PageTime.number(open)) hồ sơ đang xử lý vẫn do \(a.name) giải quyết tiếp đến khi trả kết \
-                    quả (hồ sơ giữ cơ quan đã tiếp nhận).
-                    """,
+                    merged.map {
+                        """
+                        \(PageTime.number(open)) hồ sơ đang giải quyết chuyển sang \($0.name) \
+                        từ ngày \(date.vietnamese) \
+                        (phòng ban cùng tên, nếu không có thì phòng ban đầu tiên), ghi vào nhật ký của từng hồ sơ; \
+                        hồ sơ đã giải quyết xong giữ cơ quan đã tiếp nhận.
+                        """
+                    }
+                        ?? """
+                        \(PageTime.number(open)) hồ sơ đang xử lý vẫn do \(a.name) giải quyết tiếp đến khi trả kết \
+                        quả (hồ sơ giữ cơ quan đã tiếp nhận).
+                        """,
                     """
                     \(PageTime.number(accounts)) tài khoản thuộc cơ quan vẫn đăng nhập được; chuyển từng tài \
                     khoản sang cơ quan mới ở “Quản trị người dùng” nếu cần.
@@ -231,16 +239,15 @@ struct AgenciesPage {
                 fields: [("effectiveTo", date.vietnamese), ("successor", merged?.id?.uuidString ?? "")],
                 confirm: merged == nil ? "Xác nhận giải thể" : "Xác nhận sáp nhập", back: "/quan-tri/co-quan", req: req)
         }
-        try await req.db.transaction { tx in
-            try await AgencyModel.query(on: tx).filter(\.$id == a.id!).set(\.$effectiveTo, to: date.iso).set(
-                \.$successorID, to: merged?.id
-            ).update()
-            try await Audit.record(
-                merged == nil ? "Giải thể cơ quan" : "Sáp nhập cơ quan", entity: "agency", id: a.code,
-                changes: [
-                    .init(field: "Ngừng hoạt động từ", old: nil, new: date.vietnamese)
-                ] + (merged.map { [.init(field: "Cơ quan kế thừa", old: nil, new: $0.name)] } ?? []), actor: actor,
-                on: tx)
+        // Merged from today or earlier: its open dossiers move now; from a later day, the daily job moves them.
+        let carryNow = merged != nil && date <= VietnamTime.local(Date()).date
+        do {
+            try await req.db.transaction { tx in
+                try await a.close(from: date, into: merged, actor: actor, on: tx)
+                if carryNow { _ = try await AgencyTransfer.carryOpenDossiers(of: a, actor: actor, at: Date(), on: tx) }
+            }
+        } catch let error as ServiceError {
+            return try await again(req, error.reason, status: error.status)
         }
         return req.redirect(to: "/quan-tri/co-quan?da-luu=giai-the")
     }

@@ -8,12 +8,12 @@ import Vapor
 /// from this one context, so a province restyling a template finds every field under one name.
 struct FormContext: Encodable {
     struct Heading: Encodable {
-        /// "UBND TỈNH HẬU GIANG" above "SỞ TƯ PHÁP"; empty for a top-level agency.
+        /// "UBND THÀNH PHỐ CẦN THƠ" above "SỞ TƯ PHÁP"; empty for a top-level agency.
         let governingBody: String
         let agency: String
         /// The agency's name as written in a sentence ("Sở Tư pháp").
         let agencyName: String
-        /// "Hậu Giang, ngày 30 tháng 11 năm 2026": the place and the printing day.
+        /// "Cần Thơ, ngày 30 tháng 11 năm 2026": the place and the printing day.
         let placeAndDate: String
     }
     struct Component: Encodable { let position: Int; let name: String; let form: String; let count: Int }

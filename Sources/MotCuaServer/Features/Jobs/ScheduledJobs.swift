@@ -48,6 +48,15 @@ struct ScheduledJob: Sendable {
                 return "Đã xoá \(r.removed) tệp (\(r.removedBytes) byte), giữ \(r.kept) tệp."
             },
             ScheduledJob(
+                kind: "agency-transfer",
+                name: "Chuyển hồ sơ đang giải quyết của cơ quan đã sáp nhập sang cơ quan kế thừa",
+                schedule: .daily(hour: 0, minute: 5)
+            ) { app, now in
+                let moved = try await AgencyTransfer.carryDue(
+                    actor: Actor(id: nil, name: "Hệ thống MotCua", roles: [], scope: .everything), at: now, on: app.db)
+                return "Đã chuyển \(moved) hồ sơ."
+            },
+            ScheduledJob(
                 kind: "reports-check", name: "Đối chiếu số liệu thống kê với hồ sơ",
                 schedule: .daily(hour: 3, minute: 0)
             ) { app, _ in
