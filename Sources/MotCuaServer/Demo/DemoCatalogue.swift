@@ -236,6 +236,15 @@ enum DemoCatalogue {
 
     static let identity = c("Bản chụp Căn cước công dân / Căn cước của người yêu cầu")
 
+    /// Đăng ký thành lập hộ kinh doanh: a district's until 30/06/2025, the commune's from 01/07/2025.
+    static func householdBusiness(_ code: String, commune: String, district: String) -> Procedure {
+        Procedure(
+            code: code, name: "Đăng ký thành lập hộ kinh doanh", field: "DKKD", agency: commune, department: "kt",
+            amount: 3, unit: .workingDays, fee: 100_000, online: .full,
+            components: [c("Giấy đề nghị đăng ký hộ kinh doanh", .original), identity],
+            result: "Giấy chứng nhận đăng ký hộ kinh doanh", before: [(district, "tckh")])
+    }
+
     static let procedures: [Procedure] = [
         Procedure(
             code: "1.001978.000.00.00.H28",
@@ -351,36 +360,11 @@ enum DemoCatalogue {
             field: "VL", agency: "snv", department: "vl", amount: 20, unit: .calendarDays, fee: 0, online: .full,
             components: [c("Đề nghị hưởng trợ cấp thất nghiệp", .original), c("Quyết định thôi việc")],
             result: "Quyết định hưởng trợ cấp thất nghiệp", before: [("sldtbxh", "vl"), ("snvhg", "vl")]),
-        Procedure(
-            code: "2.000575.VT.H28", name: "Đăng ký thành lập hộ kinh doanh",
-            field: "DKKD", agency: "vithanh", department: "kt", amount: 3, unit: .workingDays, fee: 100_000,
-            online: .full,
-            components: [c("Giấy đề nghị đăng ký hộ kinh doanh", .original), identity],
-            result: "Giấy chứng nhận đăng ký hộ kinh doanh", before: [("tpvithanh", "tckh")]),
-        Procedure(
-            code: "2.000575.NB.H28", name: "Đăng ký thành lập hộ kinh doanh",
-            field: "DKKD", agency: "ngabay", department: "kt", amount: 3, unit: .workingDays, fee: 100_000,
-            online: .full,
-            components: [c("Giấy đề nghị đăng ký hộ kinh doanh", .original), identity],
-            result: "Giấy chứng nhận đăng ký hộ kinh doanh", before: [("tpngabay", "tckh")]),
-        Procedure(
-            code: "2.000575.LM.H28", name: "Đăng ký thành lập hộ kinh doanh",
-            field: "DKKD", agency: "longmy", department: "kt", amount: 3, unit: .workingDays, fee: 100_000,
-            online: .full,
-            components: [c("Giấy đề nghị đăng ký hộ kinh doanh", .original), identity],
-            result: "Giấy chứng nhận đăng ký hộ kinh doanh", before: [("txlongmy", "tckh")]),
-        Procedure(
-            code: "2.000575.CT.H28", name: "Đăng ký thành lập hộ kinh doanh",
-            field: "DKKD", agency: "chauthanh", department: "kt", amount: 3, unit: .workingDays, fee: 100_000,
-            online: .full,
-            components: [c("Giấy đề nghị đăng ký hộ kinh doanh", .original), identity],
-            result: "Giấy chứng nhận đăng ký hộ kinh doanh", before: [("hchauthanh", "tckh")]),
-        Procedure(
-            code: "2.000575.CTA.H28", name: "Đăng ký thành lập hộ kinh doanh",
-            field: "DKKD", agency: "thanhxuan", department: "kt", amount: 3, unit: .workingDays, fee: 100_000,
-            online: .full,
-            components: [c("Giấy đề nghị đăng ký hộ kinh doanh", .original), identity],
-            result: "Giấy chứng nhận đăng ký hộ kinh doanh", before: [("hchauthanha", "tckh")]),
+        householdBusiness("2.000575.VT.H28", commune: "vithanh", district: "tpvithanh"),
+        householdBusiness("2.000575.NB.H28", commune: "ngabay", district: "tpngabay"),
+        householdBusiness("2.000575.LM.H28", commune: "longmy", district: "txlongmy"),
+        householdBusiness("2.000575.CT.H28", commune: "chauthanh", district: "hchauthanh"),
+        householdBusiness("2.000575.CTA.H28", commune: "thanhxuan", district: "hchauthanha"),
         Procedure(
             code: "1.001193.NK.H14", name: "Đăng ký khai sinh",
             field: "HT", agency: "ninhkieu", department: "tphh", amount: 4, unit: .workingHours, fee: 0, online: .full,

@@ -407,9 +407,11 @@ public struct DemoLoader: Sendable {
                 t = try calendar.nextOpening(atOrAfter: start.addingTimeInterval(Double(rng.next() % (300 * 86400))))
             } else {
                 p = catalogue.randomElement(using: &rng)!
-                // Receipt at a random working moment since January 2024, denser in recent months.
+                // Receipt at a random working moment since January 2024, denser in recent months; one in
+                // six in the last three weeks, so that any demo has work waiting in every queue.
                 let span = max(365 * 86400, now.timeIntervalSince(start))
-                let back = pow(Double(rng.next() % 10_000) / 10_000, 2) * span
+                let u = Double(rng.next() % 10_000) / 10_000
+                let back = rng.next() % 6 == 0 ? u * 21 * 86400 : pow(u, 2) * span
                 t = try calendar.nextOpening(atOrAfter: now.addingTimeInterval(-back))
             }
             t = try calendar.adding(workingSeconds: Int(rng.next() % (6 * 3600)), to: t)
