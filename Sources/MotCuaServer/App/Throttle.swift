@@ -35,6 +35,12 @@ struct Throttle: Sendable {
         case locked(retryAfter: Int)
     }
 
+    /// Whether a key's count has passed: its window is over and no lock holds (the rule `reserve`
+    /// writes in SQL), for a reader of the row.
+    func hasExpired(windowStart: Int64?, lockedUntil: Int64?, at t: Int64) -> Bool {
+        (windowStart ?? t) <= t - Int64(window) && (lockedUntil ?? 0) <= t
+    }
+
     /// Reserves an attempt for `value`.
     func reserve(_ value: String, at now: Date, on db: any Database) async throws -> Outcome {
         let sql = db as! any SQLDatabase

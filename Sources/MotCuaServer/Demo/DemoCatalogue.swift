@@ -20,8 +20,8 @@ enum DemoCatalogue {
         var closed: (from: String, successor: String)? = nil
     }
 
-    /// The days the history turned: Hậu Giang's departments merged (Nghị quyết 1230/NQ-UBTVQH15 and the
-    /// province's decisions), then the provinces merged and the districts were abolished.
+    /// The days the history turned: the provincial departments merged (the 2025 restructuring of the
+    /// government's apparatus), then the provinces merged and the districts were abolished.
     static let departmentsMerged = "2025-03-01"
     /// The first day of the demo's dossiers.
     static let firstDay = LocalDate(year: 2024, month: 1, day: 1)!

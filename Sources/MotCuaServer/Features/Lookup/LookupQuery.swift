@@ -265,8 +265,7 @@ struct LookupRead {
         // The code's failures count in their window, or while the lock they set lasts.
         let windowStart = try row.decode(column: "code_window_start", as: Int64?.self)
         let failures = try row.decode(column: "code_failures", as: Int?.self) ?? 0
-        let expired =
-            (windowStart ?? t) <= t - Int64(Throttle.lookupCode.window) && (codeLock ?? 0) <= t
+        let expired = Throttle.lookupCode.hasExpired(windowStart: windowStart, lockedUntil: codeLock, at: t)
         return LookupRead(
             lockedFor: until.map { max(1, Int($0 - t)) }, codeFailures: expired ? 0 : failures,
             secret: try row.decode(column: "lookup_secret", as: String?.self),

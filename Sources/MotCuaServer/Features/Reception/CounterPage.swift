@@ -88,9 +88,7 @@ struct CounterPage {
             fieldErrors["birthDate"] = "Ngày sinh không hợp lệ (dd/mm/yyyy)."
         }
         guard let procedureCode = typed.procedure,
-            let procedure = try await Self.receivable(actor: actor, on: req.db).procedures.first(where: {
-                $0.code == procedureCode
-            })
+            let procedure = try await Self.receivable(actor: actor, code: procedureCode, on: req.db).procedures.first
         else {
             return try await again(
                 req, actor: actor, typed: typed, error: "Hãy chọn thủ tục hành chính.", fieldErrors: fieldErrors)
@@ -141,7 +139,7 @@ struct CounterPage {
         _ req: Request, actor: Actor, typed: Typed, found: String?, error: String?, fieldErrors: [String: String]
     ) async throws -> View {
         let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        let (all, others) = try await Self.receivable(actor: actor, on: req.db)
+        let (all, others, desk) = try await Self.receivable(actor: actor, on: req.db)
         func choice(_ p: ProcedureModel) -> ProcedureChoice {
             let terms = try? p.terms
             // Another agency's procedure, received here and forwarded: its agency named.
@@ -159,7 +157,7 @@ struct CounterPage {
         var appointment: String?
         var fee = ""
         // A closed agency's desk is told so at once, not after filling in the whole form.
-        let closed = try await AgencyModel.find(actor.agencyID!, on: req.db)?.closedMessage(at: Date())
+        let closed = desk?.closedMessage(at: Date())
         if let code = typed.procedure, let p = all.first(where: { $0.code == code }), closed == nil {
             chosen = choice(p)
             let terms = try p.terms
@@ -200,25 +198,30 @@ struct CounterPage {
         return actor
     }
 
-    /// The procedures this desk receives, and the names of the other agencies among them: its agency's
-    /// own; at a centre (Nghị định 118/2025, from its effective date) those of every open agency too.
-    static func receivable(actor: Actor, on db: any Database) async throws -> (
-        procedures: [ProcedureModel], others: [UUID: String]
+    /// The procedures this desk receives (only the one of `code`, if given), and the names of the other
+    /// agencies among them: its agency's own; at a centre (Nghị định 118/2025, from its effective date)
+    /// those of every open agency too.
+    static func receivable(actor: Actor, code: String? = nil, on db: any Database) async throws -> (
+        procedures: [ProcedureModel], others: [UUID: String], desk: AgencyModel?
     ) {
         let own = actor.agencyID!
-        guard let desk = try await AgencyModel.find(own, on: db), let kind = AgencyKind(rawValue: desk.kind),
-            ReceptionBoundary.receivesForOthers(kind), VietnamTime.local(Date()).date >= ReceptionBoundary.inForceFrom
+        func procedures() -> QueryBuilder<ProcedureModel> {
+            let query = ProcedureModel.query(on: db).sort(\.$name)
+            if let code { query.filter(\.$code == code) }
+            return query
+        }
+        let desk = try await AgencyModel.find(own, on: db)
+        guard let kind = desk.flatMap({ AgencyKind(rawValue: $0.kind) }), ReceptionBoundary.receivesForOthers(kind),
+            VietnamTime.local(Date()).date >= ReceptionBoundary.inForceFrom
         else {
-            return (try await ProcedureModel.query(on: db).filter(\.$agencyID == own).sort(\.$name).all(), [:])
+            return (try await procedures().filter(\.$agencyID == own).all(), [:], desk)
         }
         let today = VietnamTime.local(Date()).date.iso
         let open = try await AgencyModel.query(on: db).group(.or) {
             $0.filter(\.$effectiveTo == nil).filter(\.$effectiveTo > today)
         }.all()
         let others = Dictionary(uniqueKeysWithValues: open.filter { $0.id != own }.map { ($0.id!, $0.name) })
-        let procedures = try await ProcedureModel.query(on: db).filter(\.$agencyID ~~ Set(open.map { $0.id! }))
-            .sort(\.$name).all()
-        return (procedures, others)
+        return (try await procedures().filter(\.$agencyID ~~ Set(open.map { $0.id! })).all(), others, desk)
     }
 
     static func time(_ t: ProcedureTerms) -> String {
