@@ -18,12 +18,12 @@ import Vapor
 
     @Test(arguments: TestDatabase.available)
     func countsMatchTheirListsAndTheRules(db: TestDatabase) async throws {
-        try await TestApp.with(db, dossiers: 600) { t in
+        try await TestApp.with(db, dossiers: 300) { t in
             let all = try await DossierModel.query(on: t.app.db).all()
             let now = Date()
             let today = VietnamTime.local(now).date
             var seen = 0
-            for (username, role) in [("stp.tiepnhan", Role.reception), ("stp.hctp.truongphong", .head), ("stp.hctp.cv1", .officer), ("stp.lanhdao", .leader)] {
+            for (username, role) in [("stp.tiepnhan", Role.reception), ("stp.hctp.truongphong", .head), ("stp.hctp.cv1", .officer), ("stp.hctp.cv2", .officer), ("stp.lanhdao", .leader)] {
                 let user = try await t.user(username)
                 let session = try await t.pageSession(username)
                 let home = try await t.request(.GET, "/trang-chu", headers: session.headers)
