@@ -13,7 +13,8 @@ import Vapor
 @Suite(.serialized) struct DemoHistoryTests {
     @Test(arguments: TestDatabase.available)
     func theDemoIsTheNewCanThoWithItsHistory(db: TestDatabase) async throws {
-        try await TestApp.with(db, dossiers: 600) { t in
+        // As many as the default demo: about ten dossiers open at a closure, carried (three at 600).
+        try await TestApp.with(db, dossiers: 2000) { t in
             let agencies = try await AgencyModel.query(on: t.app.db).all()
             let byID = Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0) })
             let byName = Dictionary(uniqueKeysWithValues: agencies.map { ($0.name, $0) })

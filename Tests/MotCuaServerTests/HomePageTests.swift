@@ -18,7 +18,7 @@ import Vapor
 
     @Test(arguments: TestDatabase.available)
     func countsMatchTheirListsAndTheRules(db: TestDatabase) async throws {
-        try await TestApp.with(db, dossiers: 300) { t in
+        try await TestApp.with(db, dossiers: 600) { t in
             let all = try await DossierModel.query(on: t.app.db).all()
             let now = Date()
             let today = VietnamTime.local(now).date
