@@ -286,7 +286,6 @@ public struct DemoLoader: Sendable {
     struct Lookups: Sendable {
         /// Each procedure's history, oldest first; the last is the agency that handles it now.
         let eras: [String: [Era]]
-        let procedures: [String: ProcedureModel]
         let terms: [String: ProcedureTerms]
         let agencies: [UUID: AgencyModel]
         let officers: [UUID: UserModel]
@@ -303,8 +302,8 @@ public struct DemoLoader: Sendable {
         let users =
             Array(staff.reception.values) + Array(staff.leader.values) + Array(staff.head.values)
             + staff.officers.values.flatMap { $0 } + staff.citizens
-        let agencyIDs = Dictionary(
-            uniqueKeysWithValues: try await AgencyModel.query(on: db).all().map { ($0.code, $0.id!) })
+        let agencies = try await AgencyModel.query(on: db).all()
+        let agencyIDs = Dictionary(uniqueKeysWithValues: agencies.map { ($0.code, $0.id!) })
         let departmentIDs = Dictionary(
             uniqueKeysWithValues: try await DepartmentModel.query(on: db).all().map {
                 ("\($0.agencyID)|\($0.name)", $0.id!)
@@ -328,9 +327,8 @@ public struct DemoLoader: Sendable {
         }
         let lookups = Lookups(
             eras: eras,
-            procedures: Dictionary(uniqueKeysWithValues: procedures.map { ($0.code, $0) }),
             terms: Dictionary(uniqueKeysWithValues: try procedures.map { ($0.code, try $0.terms) }),
-            agencies: Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: db).all().map { ($0.id!, $0) }),
+            agencies: Dictionary(uniqueKeysWithValues: agencies.map { ($0.id!, $0) }),
             officers: Dictionary(uniqueKeysWithValues: staff.officers.values.flatMap { $0 }.map { ($0.id!, $0) }),
             actors: Dictionary(uniqueKeysWithValues: users.map { ($0.id!, Actor(user: $0)) }))
         let slugs = Array(Set(DemoCatalogue.procedures.map(\.agency))).sorted()
