@@ -149,6 +149,25 @@ public enum VietnamTime {
         }
     }
 
+    /// `yyyyMMddHHmmss` in Vietnamese time: VNPay's and the national portal's format.
+    public static func compact(_ instant: Date) -> String {
+        let (date, second) = local(instant)
+        let c = date.components
+        return String(
+            format: "%04d%02d%02d%02d%02d%02d", c.year, c.month, c.day, second / 3600, second / 60 % 60, second % 60)
+    }
+
+    /// Reads `yyyyMMddHHmmss` as Vietnamese time; nil unless it is fourteen digits of a real instant.
+    public static func parseCompact(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 14, bytes.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        func n(_ from: Int, _ count: Int) -> Int { bytes[from..<(from + count)].reduce(0) { $0 * 10 + Int($1 - 48) } }
+        guard let date = LocalDate(year: n(0, 4), month: n(4, 2), day: n(6, 2)), n(8, 2) < 24, n(10, 2) < 60,
+            n(12, 2) < 60
+        else { return nil }
+        return instant(date, secondOfDay: n(8, 2) * 3600 + n(10, 2) * 60 + n(12, 2))
+    }
+
     /// Parses ISO 8601 with an explicit offset (`Z`, `+07:00`, `+0700`) and optional fractional seconds.
     /// A date-time without an offset is read as Vietnamese local time.
     public static func parseISO(_ text: String) -> Date? {

@@ -5,6 +5,8 @@
 public enum Feature: String, CaseIterable, Sendable {
     // Open to anyone.
     case portal, lookup, publicFiles, login, registration, catalogue, blankForms, paymentNotices
+    /// Not a page: the national portal's messages to us (its dossiers), signed by it.
+    case nationalInbox
     /// Not a page: `/healthz`, `/readyz` and `/metrics`, for the load balancer and monitoring.
     case health
     // Any signed-in account.
@@ -19,7 +21,7 @@ public enum Feature: String, CaseIterable, Sendable {
     // Statistics.
     case reports, evaluationScores
     // Administration.
-    case users, auditLog, agencies, catalogueLists, procedures, calendar
+    case users, auditLog, agencies, catalogueLists, procedures, calendar, nationalSync
 
     /// The page's name as the menu and the manual say it, for refusals.
     public var pageName: String {
@@ -54,6 +56,8 @@ public enum Feature: String, CaseIterable, Sendable {
         case .catalogueLists: "Phòng chuyên môn, lĩnh vực"
         case .procedures: "Thủ tục hành chính"
         case .calendar: "Lịch làm việc"
+        case .nationalInbox: "Hồ sơ từ Cổng Dịch vụ công quốc gia"
+        case .nationalSync: "Đồng bộ Cổng Dịch vụ công quốc gia"
         }
     }
 }
@@ -99,6 +103,7 @@ public enum Access {
             Rule(feature: .blankForms, reach: nil),
             // Authenticated by the platform's signature over the body, not by an account.
             Rule(feature: .paymentNotices, reach: nil),
+            Rule(feature: .nationalInbox, reach: nil),
             // The load balancer's and monitoring's; /metrics answers only MOTCUA_METRICS_FROM.
             Rule(feature: .health, reach: nil),
             Rule(feature: .account, reach: everyone),
@@ -131,6 +136,7 @@ public enum Access {
             Rule(feature: .catalogueLists, reach: adminOnly),
             Rule(feature: .procedures, reach: adminOnly),
             Rule(feature: .calendar, reach: adminOnly),
+            Rule(feature: .nationalSync, reach: adminOnly),
         ].map { ($0.feature, $0) })
 
     public static func rule(_ feature: Feature) -> Rule { rules[feature]! }

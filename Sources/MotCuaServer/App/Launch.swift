@@ -192,6 +192,12 @@ public enum Launch {
                     try await NotificationWorker.drain(app, smtp: smtp)
                 })
         }
+        if let national = app.motcua.settings.nationalPortal {
+            timers.append(
+                repeatedly(app, "Đồng bộ Cổng DVC quốc gia", after: .seconds(5), every: .seconds(10)) {
+                    try await NationalSyncWorker.drain(app, settings: national)
+                })
+        }
         try await app.execute()
         // SIGTERM or SIGINT: the server stops accepting connections and finishes the requests in
         // flight (up to 30 s) before the timers stop and the databases close; Vapor alone closed

@@ -71,6 +71,7 @@ enum Menu {
         }
         if may(.procedures) { add("Thủ tục hành chính", "/quan-tri/thu-tuc") }
         if may(.calendar) { add("Lịch làm việc", "/quan-tri/lich-lam-viec") }
+        if may(.nationalSync) { add("Đồng bộ DVC quốc gia", NationalSyncPage.path) }
         if may(.auditLog) { add("Nhật ký quản trị", "/quan-tri/nhat-ky") }
         if may(.reports) {
             add("Thống kê báo cáo", "/thong-ke/bao-cao")

@@ -52,6 +52,8 @@ public struct Settings: Sendable {
     public var vnpay: VNPaySettings?
     /// The mail relay (MOTCUA_SMTP_*); nil without a host: the e-mails wait in the outbox.
     var smtp: SMTPSettings?
+    /// The National Public Service Portal (MOTCUA_DVCQG_*); nil: no dossier is queued for it.
+    var nationalPortal: NationalPortalSettings?
 
     public init(
         database: String? = nil, dataDirectory: String? = nil,
@@ -136,6 +138,7 @@ public struct Settings: Sendable {
         self.paymentSecret = environment["MOTCUA_PAYMENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         self.vnpay = try VNPaySettings(environment: environment)
         self.smtp = try SMTPSettings(environment: environment)
+        self.nationalPortal = try NationalPortalSettings(environment: environment)
         self.resourceDirectory = Self.findResources(environment: environment)
     }
 
@@ -200,7 +203,7 @@ struct MotCuaContext: Sendable {
         live = LiveCalendar(
             DossierService(
                 calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files,
-                site: settings.siteURL, metrics: metrics))
+                site: settings.siteURL, metrics: metrics, nationalUnitCode: settings.nationalPortal?.unitCode))
     }
 
     var calendar: WorkingCalendar { live.service.calendar }
@@ -210,7 +213,7 @@ struct MotCuaContext: Sendable {
     func replaceCalendar(_ calendar: WorkingCalendar) {
         live.service = DossierService(
             calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files, site: settings.siteURL,
-            metrics: metrics)
+            metrics: metrics, nationalUnitCode: settings.nationalPortal?.unitCode)
     }
 }
 

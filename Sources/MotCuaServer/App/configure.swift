@@ -115,4 +115,5 @@ let schemaMigrations: [any Migration] = [
     CreateOnlineDrafts(),
     CreateJobs(),
     RecordReceivingCentre(),
+    CreateNationalSync(),
 ]

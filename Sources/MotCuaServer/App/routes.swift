@@ -42,6 +42,11 @@ func routes(_ app: Application) throws {
         api(r).get("payments", "vnpay", "ipn", use: VNPayPages().ipn)
     }
 
+    app.feature(.nationalInbox) { r in  // The national portal's dossiers, signed by it, files in base64.
+        let limit = ByteCount(value: app.motcua.settings.maxUploadBytes * 4 + 1_048_576)
+        api(r).on(.POST, "national", "dossiers", body: .collect(maxSize: limit), use: NationalInbox().receive)
+    }
+
     app.feature(.health) { r in  // For the load balancer, systemd and Prometheus.
         let health = HealthPages()
         r.get("healthz", use: health.alive)
@@ -118,6 +123,13 @@ func routes(_ app: Application) throws {
             .POST, "quan-tri", "thu-tuc", ":id", "mau-don",
             body: .collect(maxSize: ByteCount(value: app.motcua.settings.maxUploadBytes + 1_048_576)),
             use: procedures.uploadBlankForm)
+    }
+    app.feature(.nationalSync) { r in  // The outbox to the national portal, and its catalogue's differences.
+        let page = NationalSyncPage(), catalogue = NationalCatalogue()
+        r.get("quan-tri", "dong-bo-dvc-quoc-gia", use: page.show)
+        r.post("quan-tri", "dong-bo-dvc-quoc-gia", "gui-lai", use: page.retry)
+        r.get("quan-tri", "dong-bo-dvc-quoc-gia", "danh-muc", use: catalogue.show)
+        r.post("quan-tri", "dong-bo-dvc-quoc-gia", "danh-muc", use: catalogue.apply)
     }
     app.feature(.calendar) { r in
         let calendar = CalendarPage()

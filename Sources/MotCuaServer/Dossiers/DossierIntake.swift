@@ -111,14 +111,18 @@ extension DossierService {
             let log = plan.assign(number: number, actor: actor, at: now, service: self)
             try await [plan.dossier].insert(on: tx)
             try await plan.components.insert(on: tx)
-            try await LogChain.append(log, on: tx)
+            var entry = try await LogChain.append(log, on: tx)
             if let forwarded = plan.forwardingEntry(actor: actor, at: now) {
-                try await LogChain.append(forwarded, on: tx)
+                entry = try await LogChain.append(forwarded, on: tx)
             }
             try await ReportTallyStore.record(plan.dossier.counted.tallies, of: plan.dossier, on: tx)
             try await also?(plan.dossier, tx)
             try await NotificationOutbox.enqueue(
                 plan.action, of: plan.dossier, inputs: ActionInputs(), site: site, at: now, on: tx)
+            if let nationalUnitCode {
+                try await NationalSync.enqueue(
+                    entry.content, of: plan.dossier, statusChanged: true, inputs: ActionInputs(), unitCode: nationalUnitCode, on: tx)
+            }
             return plan.dossier
         }
         metrics.action(plan.action)

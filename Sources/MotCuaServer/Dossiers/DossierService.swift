@@ -16,6 +16,9 @@ struct DossierService: Sendable {
     let site: URL
     /// Counts each committed action for `/metrics`.
     let metrics: ServerMetrics
+    /// The province's unit code at the national portal: each change is then queued for it
+    /// (NationalSync), in its transaction.
+    var nationalUnitCode: String?
 
     /// Receipt: the due date from the procedure terms and the working calendar.
     func startClock(_ d: DossierModel, terms: ProcedureTerms, channel: DossierChannel, at now: Date) throws {
@@ -131,9 +134,13 @@ struct DossierService: Sendable {
                     payment, of: d, awaiting: awaiting, transactionID: paymentTransaction, at: now)?.save(on: tx)
             }
             try await d.update(on: tx)
-            try await LogChain.append(log, on: tx)
+            let entry = try await LogChain.append(log, on: tx)
             try await ReportTallyStore.record(CountedDossier.change(from: counted, to: d.counted), of: d, on: tx)
             try await NotificationOutbox.enqueue(action, of: d, inputs: inputs, site: site, at: now, on: tx)
+            if let nationalUnitCode {
+                try await NationalSync.enqueue(entry.content, of: d, statusChanged: before.status != d.state.status,
+                    inputs: inputs, unitCode: nationalUnitCode, on: tx)
+            }
             return d
         }
         metrics.action(action)

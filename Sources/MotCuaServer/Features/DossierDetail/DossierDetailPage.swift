@@ -152,7 +152,10 @@ struct DossierDetailPage {
                 tabs: Self.tabs.map {
                     Tab(label: $0.label, href: "/ho-so/\(d.code)?tab=\($0.key)", current: $0.key == tab)
                 },
-                version: d.version, facts: Self.facts(record, names: names, now: now),
+                version: d.version,
+                facts: Self.facts(
+                    record, names: names, now: now, sync: try await NationalSync.state(of: d.id!, on: req.db),
+                    nationalCode: try await NationalInbox.code(of: d.id!, on: req.db)),
                 dueExplanation: DueExplanationView.of(
                     clock: record.clock, terms: record.procedure, channel: d.channel, service: req.motcua.dossiers),
                 periods: periods, pauses: pauses,

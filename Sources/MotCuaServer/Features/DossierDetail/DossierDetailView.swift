@@ -213,7 +213,12 @@ extension DossierDetailPage {
     }
 
     /// "Thông tin chung": the dossier as the desk and the departments read it.
-    static func facts(_ r: DossierRecord, names: ChangeText.Names, now: Date) -> [Context.Fact] {
+    /// `sync`: its messages to the national portal; `nationalCode`: the portal's code of a dossier
+    /// submitted there.
+    static func facts(
+        _ r: DossierRecord, names: ChangeText.Names, now: Date, sync: NationalSync.State? = nil,
+        nationalCode: String? = nil
+    ) -> [Context.Fact] {
         let d = r.dossier
         var facts: [(String, String?)] = [
             ("Mã hồ sơ", d.code),
@@ -226,7 +231,11 @@ extension DossierDetailPage {
             ("Điện thoại", r.applicant.phone.flatMap { $0.isEmpty ? nil : $0 }),
             ("Người nộp thay", r.representative?.name),
             ("Trích yếu", d.contentSummary.isEmpty ? nil : d.contentSummary),
-            ("Kênh nộp", DossierChannel(rawValue: d.channel)?.vietnameseName),
+            (
+                "Kênh nộp",
+                DossierChannel(rawValue: d.channel)?.vietnameseName.appending(
+                    nationalCode.map { " (Cổng Dịch vụ công quốc gia, mã \($0))" } ?? "")
+            ),
             ("Cơ quan tiếp nhận", names.agencies[d.agencyID]),
             ("Phòng chuyên môn", names.departments[d.departmentID]),
             ("Cán bộ thụ lý", d.assignedOfficerID.flatMap { names.users[$0] }),
@@ -245,6 +254,13 @@ extension DossierDetailPage {
                 }
             ),
             ("Mã tra cứu", d.lookupSecret),
+            (
+                "Đồng bộ Cổng DVC quốc gia",
+                sync.map { s in
+                    s.label + (s.lastSentAt.map { "; xác nhận lần cuối \(PageTime.dateTime($0))" } ?? "")
+                        + (s.lastAnswer.map { "; Cổng trả lời: \($0.prefix(300))" } ?? "")
+                }
+            ),
         ]
         // The e-form, as the applicant filled it online: printed with the page.
         if let form = r.procedure.declaration, let json = d.declarationJSON,

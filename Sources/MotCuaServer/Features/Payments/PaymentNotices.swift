@@ -27,9 +27,7 @@ struct PaymentNotices {
     static let signatureHeader = "X-Payment-Signature"
 
     /// The value of `X-Payment-Signature` for `body` under `secret`: what the platform sends.
-    static func signature(of body: Data, secret: String) -> String {
-        "sha256=" + HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8))).hex
-    }
+    static func signature(of body: Data, secret: String) -> String { BodySignature.sign(body, secret: secret) }
 
     /// JSONDecoder reads `200000.0` and `2e5` as the integer 200000; an amount in đồng is written
     /// as an integer, so the number's own type is checked (JSONSerialization keeps it: "q" or "i"
@@ -47,10 +45,7 @@ struct PaymentNotices {
                 .serviceUnavailable, "Chưa cấu hình khoá dùng chung với nền tảng thanh toán (MOTCUA_PAYMENT_SECRET).")
         }
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
-        guard let sent = req.headers.first(name: Self.signatureHeader),
-            HMAC<SHA256>.isValidAuthenticationCode(
-                Self.code(sent) ?? [], authenticating: body, using: SymmetricKey(data: Data(secret.utf8)))
-        else {
+        guard BodySignature.isValid(req.headers.first(name: Self.signatureHeader), body: body, secret: secret) else {
             throw ServiceError(.unauthorized, "Chữ ký của thông báo thanh toán không hợp lệ.")
         }
         let notice: Notice
@@ -132,11 +127,5 @@ struct PaymentNotices {
             throw ServiceError(.conflict, "Mã giao dịch \(transactionId) đã được ghi nhận cho hồ sơ khác.")
         }
         return Answer(dossierCode: d.code, transactionId: transactionId, status: paid.status, recorded: false)
-    }
-
-    /// The bytes of "sha256=<64 hex digits>", nil if it is not that.
-    static func code(_ header: String) -> [UInt8]? {
-        guard header.hasPrefix("sha256="), header.utf8.count == 7 + 64 else { return nil }
-        return Hex.bytes(header.dropFirst(7))
     }
 }

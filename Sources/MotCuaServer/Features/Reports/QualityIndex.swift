@@ -79,13 +79,14 @@ struct QualityIndex: Sendable {
             """
         ).all(decoding: Reused.self)
         let reused = Dictionary(uniqueKeysWithValues: reusedRows.map { ($0.agency_id, $0.n) })
+        let synced = try await NationalSyncShare.month(first, scope: scope, now: now, on: db)
         func indicators(
             _ c: SummaryCounts, offered: Int, used: Int, ratings r: [Int], electronic: Int,
-            payments p: (online: Int, all: Int), reused: Int
+            payments p: (online: Int, all: Int), reused: Int, synced s: NationalSyncShare.Share
         ) -> Indicators {
             Indicators(
                 counts: c, proceduresOffered: offered, proceduresUsed: used, ratings: r, electronicResults: electronic,
-                onlinePayments: p.online, payments: p.all, reusedDossiers: reused)
+                onlinePayments: p.online, payments: p.all, reusedDossiers: reused, synced: (s.onTime, s.all))
         }
         var byAgency: [UUID: Indicators] = [:]
         for id in Set(report.rows.map(\.id)).union(offered.keys).union(ratings.keys).union(payments.keys) {
@@ -93,7 +94,7 @@ struct QualityIndex: Sendable {
             byAgency[id] = indicators(
                 counts, offered: offered[id]?.count ?? 0, used: usedBy[id]?.intersection(offered[id] ?? []).count ?? 0,
                 ratings: ratings[id] ?? [0, 0, 0], electronic: electronic[id] ?? 0, payments: payments[id] ?? (0, 0),
-                reused: reused[id] ?? 0)
+                reused: reused[id] ?? 0, synced: synced.byAgency[id] ?? .init())
         }
         let total = indicators(
             report.total, offered: offered.values.reduce(0) { $0 + $1.count },
@@ -101,7 +102,7 @@ struct QualityIndex: Sendable {
             ratings: ratings.values.reduce([0, 0, 0]) { zip($0, $1).map(+) },
             electronic: electronic.values.reduce(0, +),
             payments: payments.values.reduce((0, 0)) { ($0.online + $1.online, $0.all + $1.all) },
-            reused: reused.values.reduce(0, +))
+            reused: reused.values.reduce(0, +), synced: synced.total)
         return (byAgency, total)
     }
 }

@@ -15,13 +15,7 @@ enum VNPayProtocol {
     static let hashTypeParameter = "vnp_SecureHashType"
 
     /// `yyyyMMddHHmmss` in GMT+7, VNPay's time format.
-    static func time(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
-        f.dateFormat = "yyyyMMddHHmmss"
-        return f.string(from: date)
-    }
+    static func time(_ date: Date) -> String { VietnamTime.compact(date) }
 
     static func encode(_ s: String) -> String {
         var out = ""
