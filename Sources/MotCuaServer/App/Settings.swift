@@ -54,6 +54,8 @@ public struct Settings: Sendable {
     var smtp: SMTPSettings?
     /// The National Public Service Portal (MOTCUA_DVCQG_*); nil: no dossier is queued for it.
     var nationalPortal: NationalPortalSettings?
+    /// The national portal's single sign-on (MOTCUA_SSO_*); nil: no SSO button.
+    var sso: NationalSSOSettings?
 
     public init(
         database: String? = nil, dataDirectory: String? = nil,
@@ -139,6 +141,7 @@ public struct Settings: Sendable {
         self.vnpay = try VNPaySettings(environment: environment)
         self.smtp = try SMTPSettings(environment: environment)
         self.nationalPortal = try NationalPortalSettings(environment: environment)
+        self.sso = try NationalSSOSettings(environment: environment)
         self.resourceDirectory = Self.findResources(environment: environment)
     }
 

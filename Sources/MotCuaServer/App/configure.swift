@@ -116,4 +116,5 @@ let schemaMigrations: [any Migration] = [
     CreateJobs(),
     RecordReceivingCentre(),
     CreateNationalSync(),
+    CreateSSOLogins(),
 ]

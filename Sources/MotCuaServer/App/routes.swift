@@ -58,6 +58,9 @@ func routes(_ app: Application) throws {
         r.get("dang-nhap", use: pages.loginForm)
         r.post("dang-nhap", use: pages.login)
         r.post("dang-xuat", use: pages.logout)
+        let sso = NationalSSOPages()  // Through the national portal's SSO (VNeID), when configured.
+        r.get("dang-nhap", "dvcqg", use: sso.start)
+        r.get("dang-nhap", "dvcqg", "ve", use: sso.callback)
         api(r).post("login", use: AccountAPI().login)
     }
     app.feature(.registration) { r in  // The portal's accounts: register, verify the e-mail, reset the password.

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Vapor
 
@@ -8,12 +9,34 @@ struct AccountPages {
         let error: String?
         let username: String
         var unverified = false
+        /// The national portal's SSO is configured: its button is shown.
+        var sso = false
+    }
+
+    func context(_ req: Request, error: String?, username: String) -> LoginContext {
+        LoginContext(
+            layout: PageLayout("Đăng nhập", req, showingUser: false), error: error, username: username,
+            unverified: error == AuthService.unverifiedMessage, sso: req.motcua.settings.sso != nil)
     }
 
     func loginForm(req: Request) async throws -> View {
-        try await req.view.render(
-            "Account/login",
-            LoginContext(layout: PageLayout("Đăng nhập", req, showingUser: false), error: nil, username: ""))
+        try await req.view.render("Account/login", context(req, error: nil, username: ""))
+    }
+
+    /// The login page again with the reason (a password's, or the national SSO's) and what was typed.
+    func loginPage(_ req: Request, error e: ServiceError, username: String = "") async throws -> Response {
+        let view = try await req.view.render("Account/login", context(req, error: e.reason, username: username))
+        let response = try await view.encodeResponse(status: e.status, for: req)
+        response.add(headersOf: e)
+        return response
+    }
+
+    static func setSessionCookie(_ token: String, on response: Response, _ req: Request) {
+        response.cookies[AuthService.cookieName] = HTTPCookies.Value(
+            string: token, maxAge: Int(AuthService.sessionLifetime), path: "/",
+            isSecure: req.motcua.settings.isHTTPS || req.headers.first(name: "X-Forwarded-Proto") == "https"
+                || req.url.scheme == "https",
+            isHTTPOnly: true, sameSite: .lax)
     }
 
     func login(req: Request) async throws -> Response {
@@ -22,28 +45,26 @@ struct AccountPages {
             let (_, token) = try await AuthService.login(
                 username: form.username, password: form.password, kind: "cookie", on: req)
             let response = req.redirect(to: "/trang-chu")  // the home page of the user's roles
-            response.cookies[AuthService.cookieName] = HTTPCookies.Value(
-                string: token, maxAge: Int(AuthService.sessionLifetime), path: "/",
-                isSecure: req.motcua.settings.isHTTPS || req.headers.first(name: "X-Forwarded-Proto") == "https"
-                    || req.url.scheme == "https",
-                isHTTPOnly: true, sameSite: .lax)
+            Self.setSessionCookie(token, on: response, req)
             return response
         } catch let e as ServiceError {
-            // The form again, with the reason and what was typed.
-            let view = try await req.view.render(
-                "Account/login",
-                LoginContext(
-                    layout: PageLayout("Đăng nhập", req, showingUser: false), error: e.reason, username: form.username,
-                    unverified: e.reason == AuthService.unverifiedMessage))
-            let response = try await view.encodeResponse(status: e.status, for: req)
-            response.add(headersOf: e)
-            return response
+            return try await loginPage(req, error: e, username: form.username)
         }
     }
 
+    /// Ends the session; one opened through the national SSO ends there too (the browser is sent to
+    /// its logout, which comes back to the portal's home page).
     func logout(req: Request) async throws -> Response {
-        if let token = AuthService.token(from: req) { try await AuthService.logout(token: token, on: req.db) }
-        let response = req.redirect(to: "/")
+        var target = "/"
+        if let token = AuthService.token(from: req) {
+            let session = try await SessionModel.query(on: req.db)
+                .filter(\.$tokenHash == AuthService.tokenHash(token)).first()
+            if session?.kind == NationalSSOPages.sessionKind, let sso = NationalSSOPages.logoutTarget(req) {
+                target = sso
+            }
+            try await AuthService.logout(token: token, on: req.db)
+        }
+        let response = req.redirect(to: target)
         response.cookies[AuthService.cookieName] = HTTPCookies.Value(
             string: "", expires: Date(timeIntervalSince1970: 0), path: "/", isHTTPOnly: true, sameSite: .lax)
         return response
