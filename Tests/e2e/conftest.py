@@ -10,6 +10,7 @@ import time
 import urllib.request
 
 import pytest
+import sso_standin
 import vnpay_sandbox
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -74,7 +75,15 @@ def inbox():
 
 
 @pytest.fixture(scope="session")
-def server(vnpay, inbox):
+def sso():
+    """The national portal's SSO stand-in, where the login page's VNeID button leads (MOTCUA_SSO_URL)."""
+    stand_in = sso_standin.StandIn()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture(scope="session")
+def server(vnpay, inbox, sso):
     data = tempfile.mkdtemp(prefix="motcua-e2e-")
     port = free_port()
     log = open(os.path.join(data, "server.log"), "w")
@@ -86,7 +95,9 @@ def server(vnpay, inbox):
                                  "MOTCUA_VNPAY_HASH_SECRET": vnpay_sandbox.SECRET,
                                  "MOTCUA_VNPAY_PAY_URL": vnpay.pay_url,
                                  "MOTCUA_SMTP_HOST": "127.0.0.1", "MOTCUA_SMTP_PORT": str(inbox.port),
-                                 "MOTCUA_SMTP_SECURITY": "none", "MOTCUA_SMTP_FROM": "motcua@cantho.gov.vn"})
+                                 "MOTCUA_SMTP_SECURITY": "none", "MOTCUA_SMTP_FROM": "motcua@cantho.gov.vn",
+                                 "MOTCUA_SSO_URL": sso.base, "MOTCUA_SSO_CLIENT_ID": sso_standin.CLIENT_ID,
+                                 "MOTCUA_SSO_CLIENT_SECRET": sso_standin.CLIENT_SECRET})
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
     while time.time() < deadline:

@@ -5,6 +5,8 @@ import Vapor
 /// and load nothing from elsewhere, and may not be framed.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     let https: Bool
+    /// The national SSO's origin: "Đăng xuất" (a form on every page) ends there too, by a redirect.
+    var signOnOrigin: String?
 
     static let contentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -12,15 +14,22 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     /// The policy of a page whose form leads to another site (the lookup's "Thanh toán trực tuyến
     /// qua VNPay", answered by a redirect there): browsers apply `form-action` to the redirect too.
-    static func contentSecurityPolicy(formsAlsoTo origin: String) -> String {
-        contentSecurityPolicy.replacingOccurrences(of: "form-action 'self'", with: "form-action 'self' \(origin)")
+    static func contentSecurityPolicy(formsAlsoTo origins: [String]) -> String {
+        contentSecurityPolicy.replacingOccurrences(
+            of: "form-action 'self'", with: (["form-action 'self'"] + origins).joined(separator: " "))
+    }
+
+    /// `scheme://host[:port]` of an address.
+    static func origin(_ url: URL) -> String? {
+        guard let scheme = url.scheme, let host = url.host else { return nil }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         let h =
             [
-                ("Content-Security-Policy", Self.contentSecurityPolicy),
+                ("Content-Security-Policy", Self.contentSecurityPolicy(formsAlsoTo: signOnOrigin.map { [$0] } ?? [])),
                 ("X-Frame-Options", "DENY"),
                 ("Referrer-Policy", "same-origin"),
                 ("X-Content-Type-Options", "nosniff"),

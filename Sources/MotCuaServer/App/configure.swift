@@ -66,7 +66,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.views.use(.leaf)
     app.middleware = Middlewares()
     app.middleware.use(MetricsMiddleware())
-    app.middleware.use(SecurityHeadersMiddleware(https: settings.isHTTPS))
+    app.middleware.use(
+        SecurityHeadersMiddleware(https: settings.isHTTPS, signOnOrigin: settings.sso.flatMap { SecurityHeadersMiddleware.origin($0.logoutURL) }))
     app.middleware.use(ProblemMiddleware())
     if settings.requestTimeoutSeconds > 0 {
         app.middleware.use(RequestDeadlineMiddleware(seconds: settings.requestTimeoutSeconds))

@@ -62,13 +62,13 @@ struct LookupPages {
                 explainHref: explainable && !explain ? "/tra-cuu?\(query)&giai-thich=1#vi-sao-han" : nil)
         ).encodeResponse(status: failure?.status ?? .ok, for: req)
         if let failure { response.add(headersOf: failure) }
-        if due != nil, let vnpay = req.motcua.settings.vnpay, let url = URL(string: vnpay.paymentURL),
-            let scheme = url.scheme, let host = url.host
+        if due != nil, let vnpay = req.motcua.settings.vnpay,
+            let origin = URL(string: vnpay.paymentURL).flatMap(SecurityHeadersMiddleware.origin)
         {
-            let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+            let signOn = req.motcua.settings.sso.flatMap { SecurityHeadersMiddleware.origin($0.logoutURL) }
             response.headers.replaceOrAdd(
                 name: "Content-Security-Policy",
-                value: SecurityHeadersMiddleware.contentSecurityPolicy(formsAlsoTo: origin))
+                value: SecurityHeadersMiddleware.contentSecurityPolicy(formsAlsoTo: [origin] + (signOn.map { [$0] } ?? [])))
         }
         return response
     }
