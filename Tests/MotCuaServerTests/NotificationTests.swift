@@ -74,7 +74,7 @@ import Vapor
                 let unknown = try await enqueue(t, to: "khong-ton-tai@example.vn", at: now)
                 let stale = try await enqueue(t, to: "cu@example.vn", at: now.addingTimeInterval(-4 * 86400))
 
-                let first = try await NotificationWorker.run(smtp: smtp, site: site, group: group, at: now, on: t.app.db)
+                let first = try await NotificationWorker.run(.init(smtp: smtp), site: site, group: group, client: t.app.client, at: now, on: t.app.db)
                 #expect(first == .init(sent: 1, retried: 1, dead: 2))
                 func row(_ id: UUID) async throws -> OutboxMailModel { try #require(try await OutboxMailModel.find(id, on: t.app.db)) }
                 let (sent, refused, old) = (try await row(ok), try await row(unknown), try await row(stale))
@@ -89,13 +89,13 @@ import Vapor
                 #expect(raw.contains("Message-ID: <\(ok.uuidString.lowercased())@dichvucong.cantho.gov.vn>"))
 
                 // Not due yet: nothing; due again: the second try waits twice as long after failing.
-                #expect(try await NotificationWorker.run(smtp: smtp, site: site, group: group, at: now.addingTimeInterval(30), on: t.app.db) == .init())
+                #expect(try await NotificationWorker.run(.init(smtp: smtp), site: site, group: group, client: t.app.client, at: now.addingTimeInterval(30), on: t.app.db) == .init())
                 let later = now.addingTimeInterval(61)
-                #expect(try await NotificationWorker.run(smtp: smtp, site: site, group: group, at: later, on: t.app.db) == .init(retried: 1))
+                #expect(try await NotificationWorker.run(.init(smtp: smtp), site: site, group: group, client: t.app.client, at: later, on: t.app.db) == .init(retried: 1))
                 let again = try await row(busy)
                 #expect(again.attempts == 2 && again.nextAttemptAt == later.addingTimeInterval(120))
                 // The sent e-mail is never sent again, whatever the time.
-                _ = try await NotificationWorker.run(smtp: smtp, site: site, group: group, at: now.addingTimeInterval(86400), on: t.app.db)
+                _ = try await NotificationWorker.run(.init(smtp: smtp), site: site, group: group, client: t.app.client, at: now.addingTimeInterval(86400), on: t.app.db)
                 #expect(try relay.received().count == 1)
             }
         }

@@ -7,6 +7,12 @@ public struct ApplicantNotice: Sendable, Equatable {
     public let event: String
     public let subject: String
     public let body: String
+    /// What happened, in a few words ("Hồ sơ đã được tiếp nhận").
+    public var headline = ""
+    /// The short message (SMS): without diacritics, at most two segments of 160 characters.
+    public var sms = ""
+    /// The parameters of the Zalo ZNS template of this kind of notice.
+    public var templateData: [String: String] = [:]
 
     /// The facts a notice may state; all of them are what the applicant may see.
     public struct Facts: Sendable {
@@ -88,8 +94,35 @@ public struct ApplicantNotice: Sendable, Equatable {
                 "Thư này được gửi tự động; không trả lời thư này. Ông/bà có thể tắt thông báo qua thư điện tử "
                     + "trong trang Thông tin tài khoản.",
             ]
-        return ApplicantNotice(
+        var notice = ApplicantNotice(
             event: event, subject: "\(headline) - hồ sơ \(f.code)", body: body.joined(separator: "\n"))
+        notice.headline = headline
+        let detail = [f.appointment.map { "hen tra \($0)" }, f.amount.map { "so tien \($0)" }].compactMap { $0 }
+        let sms = VietnameseText.unaccented(
+            "\(headline): ho so \(f.code)" + (detail.isEmpty ? "" : ", " + detail.joined(separator: ", "))
+                + ". Tra cuu \(f.lookupURL) ma \(f.lookupSecret)")
+        notice.sms = String(sms.prefix(320))
+        notice.templateData = [
+            "ma_ho_so": f.code, "ten_thu_tuc": String(f.procedureName.prefix(200)),
+            "ten_nguoi_nop": String(f.applicantName.prefix(100)), "noi_dung": headline,
+            "ma_tra_cuu": f.lookupSecret,
+        ].merging(
+            [("ngay_hen_tra", f.appointment), ("so_tien", f.amount), ("ly_do", f.reason.map { String($0.prefix(200)) })]
+                .compactMap { k, v in v.map { (k, $0) } }
+        ) { a, _ in a }
+        return notice
+    }
+
+    /// A Vietnamese mobile number in international form (`84` and nine digits), as the SMS and
+    /// Zalo gateways take it; nil for anything else. Spaces, dots and dashes are ignored.
+    public static func internationalPhone(_ text: String) -> String? {
+        var digits = text.filter { !" .-()".contains($0) }
+        if digits.hasPrefix("+") { digits.removeFirst() }
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        if digits.hasPrefix("0"), digits.count == 10 { digits = "84" + digits.dropFirst() }
+        guard digits.count == 11, digits.hasPrefix("84"), "35789".contains(digits[digits.index(digits.startIndex, offsetBy: 2)])
+        else { return nil }
+        return digits
     }
 
     /// Whether the text looks like one deliverable address (no header can be smuggled through it).

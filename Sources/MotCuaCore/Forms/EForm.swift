@@ -187,9 +187,7 @@ public struct EFormField: Hashable, Sendable, Codable {
 
     /// "Họ và tên người yêu cầu" -> "ho-va-ten-nguoi-yeu-cau".
     static func slug(_ label: String) -> String {
-        let folded = label.lowercased().replacingOccurrences(of: "đ", with: "d")
-            .decomposedStringWithCanonicalMapping.unicodeScalars.filter { !(0x0300...0x036F).contains($0.value) }
-        let ascii = String(String.UnicodeScalarView(folded)).map {
+        let ascii = VietnameseText.unaccented(label.lowercased()).map {
             $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-"
         }
         return String(ascii).split(separator: "-").joined(separator: "-").prefix(60).description

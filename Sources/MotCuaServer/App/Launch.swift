@@ -186,10 +186,10 @@ public enum Launch {
                     await app.motcua.replica.measure(app)
                 })
         }
-        if let smtp = app.motcua.settings.smtp {
+        if !NotificationWorker.Gateways(app.motcua.settings).channels.isEmpty {
             timers.append(
-                repeatedly(app, "Thư điện tử", after: .seconds(5), every: .seconds(15)) {
-                    try await NotificationWorker.drain(app, smtp: smtp)
+                repeatedly(app, "Thông báo", after: .seconds(5), every: .seconds(15)) {
+                    try await NotificationWorker.drain(app)
                 })
         }
         if let national = app.motcua.settings.nationalPortal {

@@ -52,6 +52,9 @@ public struct Settings: Sendable {
     public var vnpay: VNPaySettings?
     /// The mail relay (MOTCUA_SMTP_*); nil without a host: the e-mails wait in the outbox.
     var smtp: SMTPSettings?
+    /// The brand-name SMS gateway (MOTCUA_SMS_*) and Zalo ZNS (MOTCUA_ZALO_*); nil: not sent by them.
+    var sms: SMSSettings?
+    var zalo: ZaloSettings?
     /// The National Public Service Portal (MOTCUA_DVCQG_*); nil: no dossier is queued for it.
     var nationalPortal: NationalPortalSettings?
     /// The national portal's single sign-on (MOTCUA_SSO_*); nil: no SSO button.
@@ -140,6 +143,8 @@ public struct Settings: Sendable {
         self.paymentSecret = environment["MOTCUA_PAYMENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         self.vnpay = try VNPaySettings(environment: environment)
         self.smtp = try SMTPSettings(environment: environment)
+        self.sms = try SMSSettings(environment: environment)
+        self.zalo = try ZaloSettings(environment: environment)
         self.nationalPortal = try NationalPortalSettings(environment: environment)
         self.sso = try NationalSSOSettings(environment: environment)
         self.resourceDirectory = Self.findResources(environment: environment)
@@ -165,6 +170,11 @@ public struct Settings: Sendable {
     }
 
     public var isHTTPS: Bool { publicURL?.scheme == "https" }
+
+    /// The channels beside e-mail that notices are written for: those with a gateway.
+    var messaging: NotificationOutbox.Messaging {
+        NotificationOutbox.Messaging(sms: sms != nil, zaloTemplates: zalo?.templates ?? [:])
+    }
 
     /// Where links printed for citizens point (the receipt's lookup link and QR code): the public
     /// address, else the listening address, else the default one of `motcua serve`.
@@ -206,7 +216,8 @@ struct MotCuaContext: Sendable {
         live = LiveCalendar(
             DossierService(
                 calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files,
-                site: settings.siteURL, metrics: metrics, nationalUnitCode: settings.nationalPortal?.unitCode))
+                site: settings.siteURL, metrics: metrics, nationalUnitCode: settings.nationalPortal?.unitCode,
+                messaging: settings.messaging))
     }
 
     var calendar: WorkingCalendar { live.service.calendar }
@@ -216,7 +227,7 @@ struct MotCuaContext: Sendable {
     func replaceCalendar(_ calendar: WorkingCalendar) {
         live.service = DossierService(
             calendar: calendar, policy: settings.receiptPolicy, signing: signing, files: files, site: settings.siteURL,
-            metrics: metrics, nationalUnitCode: settings.nationalPortal?.unitCode)
+            metrics: metrics, nationalUnitCode: settings.nationalPortal?.unitCode, messaging: settings.messaging)
     }
 }
 

@@ -118,4 +118,5 @@ let schemaMigrations: [any Migration] = [
     RecordReceivingCentre(),
     CreateNationalSync(),
     CreateSSOLogins(),
+    AddNotificationChannels(),
 ]

@@ -84,6 +84,7 @@ func routes(_ app: Application) throws {
         r.on(.POST, "tai-khoan", "anh-dai-dien", body: .collect(maxSize: "2mb"), use: profile.uploadAvatar)
         r.post("tai-khoan", "anh-dai-dien", "xoa", use: profile.removeAvatar)
         r.post("tai-khoan", "thong-bao", use: PortalAccountSection.setNotifications)
+        r.post("tai-khoan", "kenh-thong-bao", use: PortalAccountSection.setChannels)
         r.post("tai-khoan", "thanh-vien", use: PortalAccountSection.addMember)
         r.post("tai-khoan", "thanh-vien", "xoa", use: PortalAccountSection.removeMember)
         api(r).post("logout", use: account.logout)

@@ -118,7 +118,8 @@ extension DossierService {
             try await ReportTallyStore.record(plan.dossier.counted.tallies, of: plan.dossier, on: tx)
             try await also?(plan.dossier, tx)
             try await NotificationOutbox.enqueue(
-                plan.action, of: plan.dossier, inputs: ActionInputs(), site: site, at: now, on: tx)
+                plan.action, of: plan.dossier, inputs: ActionInputs(), site: site, messaging: messaging, at: now,
+                on: tx)
             if let nationalUnitCode {
                 try await NationalSync.enqueue(
                     entry.content, of: plan.dossier, statusChanged: true, inputs: ActionInputs(), unitCode: nationalUnitCode, on: tx)

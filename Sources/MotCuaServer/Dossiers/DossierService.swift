@@ -19,6 +19,8 @@ struct DossierService: Sendable {
     /// The province's unit code at the national portal: each change is then queued for it
     /// (NationalSync), in its transaction.
     var nationalUnitCode: String?
+    /// The applicant's notices by SMS and Zalo, when their gateways are configured.
+    var messaging = NotificationOutbox.Messaging()
 
     /// Receipt: the due date from the procedure terms and the working calendar.
     func startClock(_ d: DossierModel, terms: ProcedureTerms, channel: DossierChannel, at now: Date) throws {
@@ -136,7 +138,8 @@ struct DossierService: Sendable {
             try await d.update(on: tx)
             let entry = try await LogChain.append(log, on: tx)
             try await ReportTallyStore.record(CountedDossier.change(from: counted, to: d.counted), of: d, on: tx)
-            try await NotificationOutbox.enqueue(action, of: d, inputs: inputs, site: site, at: now, on: tx)
+            try await NotificationOutbox.enqueue(
+                action, of: d, inputs: inputs, site: site, messaging: messaging, at: now, on: tx)
             if let nationalUnitCode {
                 try await NationalSync.enqueue(entry.content, of: d, statusChanged: before.status != d.state.status,
                     inputs: inputs, unitCode: nationalUnitCode, on: tx)

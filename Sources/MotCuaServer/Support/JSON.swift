@@ -1,4 +1,5 @@
 import Foundation
+import MotCuaCore
 
 /// JSON text columns: sorted keys so equal values give equal text (the log hashes depend on it).
 enum JSON {
@@ -19,11 +20,7 @@ enum JSON {
 enum SearchText {
     /// Lower case, diacritics removed, đ -> d: "Nguyễn Văn Ánh" -> "nguyen van anh".
     static func normalise(_ text: String) -> String {
-        let lowered = text.lowercased().replacingOccurrences(of: "đ", with: "d")
-        let scalars = lowered.decomposedStringWithCanonicalMapping.unicodeScalars.filter {
-            !(0x0300...0x036F).contains($0.value)
-        }
-        return String(String.UnicodeScalarView(scalars)).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        VietnameseText.unaccented(text.lowercased()).split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
 

@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Foundation
+import MotCuaCore
 
 /// One e-mail of the notification outbox (CreateNotificationOutbox).
 final class OutboxMailModel: Model, @unchecked Sendable {
@@ -25,10 +26,18 @@ final class OutboxMailModel: Model, @unchecked Sendable {
     @Field(key: "next_attempt_at") var nextAttemptAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
     @OptionalField(key: "last_error") var lastError: String?
+    /// nil: e-mail (every row written before SMS and Zalo).
+    @OptionalField(key: "channel") var channel: String?
+    @OptionalField(key: "provider_id") var providerID: String?
+
+    var notificationChannel: NotificationChannel { channel.flatMap(NotificationChannel.init(rawValue:)) ?? .email }
 
     init() {}
 
-    init(event: String, dossierID: UUID?, userID: UUID?, to: String, subject: String, body: String, at now: Date) {
+    init(
+        event: String, dossierID: UUID?, userID: UUID?, to: String, subject: String, body: String, at now: Date,
+        channel: NotificationChannel = .email
+    ) {
         self.id = UUID.timeOrdered()
         self.event = event
         self.dossierID = dossierID
@@ -40,6 +49,7 @@ final class OutboxMailModel: Model, @unchecked Sendable {
         self.attempts = 0
         self.createdAt = now.wholeSeconds
         self.nextAttemptAt = now.wholeSeconds
+        self.channel = channel == .email ? nil : channel.rawValue
     }
 }
 

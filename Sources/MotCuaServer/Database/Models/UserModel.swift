@@ -32,6 +32,8 @@ final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "identity_subject") var identitySubject: String?
     /// Set when the applicant turned e-mail notifications off.
     @OptionalField(key: "email_opt_out_at") var emailOptOutAt: Date?
+    /// The applicant's choice of SMS and Zalo ("sms,zalo"; nil: SMS).
+    @OptionalField(key: "notification_channels") var notificationChannels: String?
 
     init() {}
     init(

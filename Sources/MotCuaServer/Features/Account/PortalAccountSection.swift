@@ -19,6 +19,9 @@ struct PortalAccountSection: Encodable {
     let email: String
     let phone: String
     let notifications: Bool
+    /// The messages to the phone the applicant chose (NotificationChannel).
+    let sms: Bool
+    let zalo: Bool
     let isOrganisation: Bool
     let members: [Member]
     let memberOf: String?
@@ -37,7 +40,10 @@ struct PortalAccountSection: Encodable {
             kind: organisation ? "Tổ chức, doanh nghiệp" : "Công dân",
             idLabel: organisation ? "Mã số thuế" : "Số định danh",
             idNumber: user.idNumber ?? user.username, email: user.email ?? "", phone: user.phone ?? "",
-            notifications: user.emailOptOutAt == nil, isOrganisation: organisation, members: members,
+            notifications: user.emailOptOutAt == nil,
+            sms: NotificationChannel.parse(user.notificationChannels).contains(.sms),
+            zalo: NotificationChannel.parse(user.notificationChannels).contains(.zalo), isOrganisation: organisation,
+            members: members,
             memberOf: memberOf)
     }
 
@@ -50,6 +56,18 @@ struct PortalAccountSection: Encodable {
         try await UserModel.query(on: req.db).filter(\.$id == user.id!)
             .set(\.$emailOptOutAt, to: on ? nil : Date().wholeSeconds).update()
         return req.redirect(to: "/tai-khoan?da-luu=" + (on ? "bat-thong-bao" : "tat-thong-bao"))
+    }
+
+    /// "Nhận thông báo qua điện thoại": SMS, Zalo, both or neither, to the account's phone.
+    static func setChannels(req: Request) async throws -> Response {
+        struct Form: Content { var sms: String?; var zalo: String? }
+        _ = try req.actor()
+        let user = req.auth.get(UserModel.self)!
+        let form = (try? req.content.decode(Form.self)) ?? Form()
+        let chosen = Set([form.sms == "1" ? NotificationChannel.sms : nil, form.zalo == "1" ? .zalo : nil].compactMap { $0 })
+        try await UserModel.query(on: req.db).filter(\.$id == user.id!)
+            .set(\.$notificationChannels, to: NotificationChannel.text(chosen)).update()
+        return req.redirect(to: "/tai-khoan?da-luu=kenh-thong-bao")
     }
 
     /// An organisation adds a member by the e-mail of their verified citizen account.

@@ -32,6 +32,7 @@ struct ProfilePage {
             case "xoa-anh": "Đã bỏ ảnh đại diện."
             case "bat-thong-bao": "Đã bật thông báo qua thư điện tử."
             case "tat-thong-bao": "Đã tắt thông báo qua thư điện tử."
+            case "kenh-thong-bao": "Đã lưu cách nhận thông báo qua điện thoại."
             case "thanh-vien": "Đã cập nhật thành viên của tổ chức."
             default: nil
             }

@@ -158,6 +158,7 @@ struct DossierDetailPage {
                     nationalCode: try await NationalInbox.code(of: d.id!, on: req.db)),
                 dueExplanation: DueExplanationView.of(
                     clock: record.clock, terms: record.procedure, channel: d.channel, service: req.motcua.dossiers),
+                notices: try await NotificationOutbox.deliveries(of: d.id!, on: req.db),
                 periods: periods, pauses: pauses,
                 components: components, otherFiles: record.files.filter { $0.component == nil }.map(fileRow), log: log,
                 actions: forms, hasActions: !forms.isEmpty, canUpload: allowed.contains(.uploadFile),

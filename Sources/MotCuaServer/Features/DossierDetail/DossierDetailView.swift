@@ -173,6 +173,8 @@ extension DossierDetailPage {
         let facts: [Fact]
         /// "Vì sao hạn xử lý là ngày này?" on the "Thông tin chung" tab.
         let dueExplanation: DueExplanationView?
+        /// The messages to the applicant (e-mail, SMS, Zalo) and how each was delivered.
+        let notices: [NotificationOutbox.Delivery]
         let periods: [PeriodRow]
         let pauses: [PauseRow]
         let components: [ComponentRow]
