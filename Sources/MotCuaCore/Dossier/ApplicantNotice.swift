@@ -29,6 +29,8 @@ public struct ApplicantNotice: Sendable, Equatable {
         public var amount: String?
         /// The public lookup's address, with the code.
         public var lookupURL: String
+        /// The result sent by post: its tracking number (mã bưu gửi).
+        public var trackingNumber: String?
 
         public init(
             code: String, lookupSecret: String, procedureName: String, applicantName: String, appointment: String?,
@@ -74,6 +76,9 @@ public struct ApplicantNotice: Sendable, Equatable {
         case .apologise:
             (event, headline) = ("apologised", "Thư xin lỗi và hẹn lại ngày trả kết quả")
             if let a = f.appointment { lines.append("Ngày hẹn trả kết quả mới: \(a).") }
+        case .dispatchResult:
+            (event, headline) = ("dispatched", "Kết quả đã được gửi qua bưu chính")
+            if let t = f.trackingNumber { lines.append("Mã bưu gửi: \(t) (tra cứu hành trình trên trang của Bưu điện).") }
         case .returnResult:
             (event, headline) = ("returned", "Đã trả kết quả")
             lines.append("Xin mời ông/bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ.")
@@ -97,7 +102,10 @@ public struct ApplicantNotice: Sendable, Equatable {
         var notice = ApplicantNotice(
             event: event, subject: "\(headline) - hồ sơ \(f.code)", body: body.joined(separator: "\n"))
         notice.headline = headline
-        let detail = [f.appointment.map { "hen tra \($0)" }, f.amount.map { "so tien \($0)" }].compactMap { $0 }
+        let detail = [
+            f.appointment.map { "hen tra \($0)" }, f.amount.map { "so tien \($0)" },
+            f.trackingNumber.map { "ma buu gui \($0)" },
+        ].compactMap { $0 }
         let sms = VietnameseText.unaccented(
             "\(headline): ho so \(f.code)" + (detail.isEmpty ? "" : ", " + detail.joined(separator: ", "))
                 + ". Tra cuu \(f.lookupURL) ma \(f.lookupSecret)")
@@ -107,7 +115,10 @@ public struct ApplicantNotice: Sendable, Equatable {
             "ten_nguoi_nop": String(f.applicantName.prefix(100)), "noi_dung": headline,
             "ma_tra_cuu": f.lookupSecret,
         ].merging(
-            [("ngay_hen_tra", f.appointment), ("so_tien", f.amount), ("ly_do", f.reason.map { String($0.prefix(200)) })]
+            [
+                ("ngay_hen_tra", f.appointment), ("so_tien", f.amount), ("ly_do", f.reason.map { String($0.prefix(200)) }),
+                ("ma_buu_gui", f.trackingNumber),
+            ]
                 .compactMap { k, v in v.map { (k, $0) } }
         ) { a, _ in a }
         return notice

@@ -40,7 +40,7 @@ public enum ProcessTimeline {
     /// Actions that hand nothing over: a file attached, a rating, an apology with a new
     /// appointment. In the same state they never end a period (an upload once closed its step,
     /// judged at upload time, and opened a second row with no deadline).
-    public static let sideActions = Set([Action.uploadFile, .rate, .apologise].map(\.rawValue))
+    public static let sideActions = Set([Action.uploadFile, .rate, .apologise, .dispatchResult].map(\.rawValue))
 
     /// A period ends when the dossier changes state or gets a new step deadline (a new officer);
     /// side actions leave it in its state and do not end it.

@@ -21,6 +21,9 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     case apologise
     case withdraw
     case returnResult = "return_result"
+    /// Sending the result by post (bưu chính công ích): the state does not change until the post
+    /// confirms the delivery, which is "Trả kết quả".
+    case dispatchResult = "dispatch_result"
     case rate
     /// Attaching a file (a scan, a supplement, a draft or signed result): logged like any action,
     /// the state does not change.
@@ -48,6 +51,7 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
         case .apologise: "Xin lỗi và hẹn lại ngày trả kết quả"
         case .withdraw: "Rút hồ sơ"
         case .returnResult: "Trả kết quả"
+        case .dispatchResult: "Gửi kết quả qua bưu chính"
         case .rate: "Đánh giá mức độ hài lòng"
         case .uploadFile: "Đính kèm tệp"
         }
@@ -136,6 +140,8 @@ public struct ActionInputs: Sendable, Hashable, Codable {
     /// Returning the result: how it was handed over and to whom.
     public var delivery: ResultDelivery?
     public var recipient: String?
+    /// Sending the result by post: the postal service's tracking number (mã bưu gửi).
+    public var trackingNumber: String?
 
     public enum Proposal: String, Sendable, Codable, Hashable, CaseIterable { case approve, refuse }
 
@@ -329,6 +335,7 @@ public enum StateMachine {
             rule(
                 .withdraw, [c([.citizen, .reception], Array(openStates))], .state(DossierState(.withdrawn)), [.reason]),
             rule(.returnResult, [c([.reception], [s(.completed)])], .state(DossierState(.returned))),
+            rule(.dispatchResult, [c([.reception], [s(.completed)])], .same),
             rule(.rate, [c([.citizen], [s(.returned)])], .same, [.rating]),
             // Who adds files, and when: the applicant while submitting or supplementing; the desk
             // until the result is ready; the assigned officer while processing (the draft result);

@@ -2,7 +2,7 @@
 /// action table: a state waits for a role when the role has an action there that moves the dossier
 /// on (not a side action: an apology, a withdrawal, a new officer, a file, a rating).
 public enum WorkQueue {
-    static let sideActions: Set<Action> = [.apologise, .withdraw, .reassign, .uploadFile, .rate]
+    static let sideActions: Set<Action> = [.apologise, .withdraw, .reassign, .uploadFile, .rate, .dispatchResult]
 
     public static func states(for role: Role) -> [DossierState] { byRole[role]! }
 

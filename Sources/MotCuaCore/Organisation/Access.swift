@@ -7,6 +7,8 @@ public enum Feature: String, CaseIterable, Sendable {
     case portal, lookup, publicFiles, login, registration, catalogue, blankForms, paymentNotices
     /// Not a page: the national portal's messages to us (its dossiers), signed by it.
     case nationalInbox
+    /// Not a page: the post's delivery notices, signed by it.
+    case postalNotices
     /// Not a page: `/healthz`, `/readyz` and `/metrics`, for the load balancer and monitoring.
     case health
     // Any signed-in account.
@@ -57,6 +59,7 @@ public enum Feature: String, CaseIterable, Sendable {
         case .procedures: "Thủ tục hành chính"
         case .calendar: "Lịch làm việc"
         case .nationalInbox: "Hồ sơ từ Cổng Dịch vụ công quốc gia"
+        case .postalNotices: "Thông báo phát kết quả của bưu điện"
         case .nationalSync: "Đồng bộ Cổng Dịch vụ công quốc gia"
         }
     }
@@ -104,6 +107,7 @@ public enum Access {
             // Authenticated by the platform's signature over the body, not by an account.
             Rule(feature: .paymentNotices, reach: nil),
             Rule(feature: .nationalInbox, reach: nil),
+            Rule(feature: .postalNotices, reach: nil),
             // The load balancer's and monitoring's; /metrics answers only MOTCUA_METRICS_FROM.
             Rule(feature: .health, reach: nil),
             Rule(feature: .account, reach: everyone),

@@ -59,6 +59,8 @@ public struct Settings: Sendable {
     var nationalPortal: NationalPortalSettings?
     /// The national portal's single sign-on (MOTCUA_SSO_*); nil: no SSO button.
     var sso: NationalSSOSettings?
+    /// The public postal service (MOTCUA_POST_*); nil: results are not sent by post from here.
+    var postal: PostalSettings?
 
     public init(
         database: String? = nil, dataDirectory: String? = nil,
@@ -147,6 +149,7 @@ public struct Settings: Sendable {
         self.zalo = try ZaloSettings(environment: environment)
         self.nationalPortal = try NationalPortalSettings(environment: environment)
         self.sso = try NationalSSOSettings(environment: environment)
+        self.postal = try PostalSettings(environment: environment)
         self.resourceDirectory = Self.findResources(environment: environment)
     }
 

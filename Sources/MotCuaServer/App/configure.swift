@@ -119,4 +119,5 @@ let schemaMigrations: [any Migration] = [
     CreateNationalSync(),
     CreateSSOLogins(),
     AddNotificationChannels(),
+    CreatePostalShipments(),
 ]

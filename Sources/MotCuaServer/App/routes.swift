@@ -42,6 +42,9 @@ func routes(_ app: Application) throws {
         api(r).get("payments", "vnpay", "ipn", use: VNPayPages().ipn)
     }
 
+    app.feature(.postalNotices) { r in  // The post's signed delivery notices.
+        api(r).on(.POST, "postal", "notify", body: .collect(maxSize: "16kb"), use: PostalShipments.notify)
+    }
     app.feature(.nationalInbox) { r in  // The national portal's dossiers, signed by it, files in base64.
         let limit = ByteCount(value: app.motcua.settings.maxUploadBytes * 4 + 1_048_576)
         api(r).on(.POST, "national", "dossiers", body: .collect(maxSize: limit), use: NationalInbox().receive)

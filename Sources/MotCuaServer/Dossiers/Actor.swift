@@ -14,6 +14,9 @@ struct Actor: Sendable {
     /// The payment platform's signed notice (Features/Payments): the only actor that may record an
     /// online payment.
     private(set) var isPaymentPlatform = false
+    /// The post's signed delivery notice (Features/Postal): the only actor that returns a result
+    /// sent by post.
+    private(set) var isPostalService = false
 
     init(user: UserModel) {
         id = user.id
@@ -46,6 +49,15 @@ struct Actor: Sendable {
             id: nil, name: "Nền tảng thanh toán trực tuyến", roles: [.reception], scope: .agency(agency),
             agencyID: agency)
         a.isPaymentPlatform = true
+        return a
+    }
+
+    /// The public postal service confirming it delivered a result of a dossier of `agency`.
+    static func postalService(agency: UUID) -> Actor {
+        var a = Actor(
+            id: nil, name: "Bưu điện (dịch vụ bưu chính công ích)", roles: [.reception], scope: .agency(agency),
+            agencyID: agency)
+        a.isPostalService = true
         return a
     }
 }

@@ -59,9 +59,11 @@ struct DossierService: Sendable {
     }
 
     /// `paymentTransaction` is the payment platform's reference of an online payment it confirms.
+    /// `also` runs in the same transaction once the dossier is written (a shipment's row).
     func perform(
         _ action: Action, code: String, inputs: ActionInputs, expectedVersion: Int?, actor: Actor, at now: Date,
-        paymentTransaction: String? = nil, on db: any Database
+        paymentTransaction: String? = nil, on db: any Database,
+        also: (@Sendable (DossierModel, any Database) async throws -> Void)? = nil
     ) async throws -> DossierModel {
         let d = try await find(code: code, actor: actor, on: db)
         guard let expectedVersion else {
@@ -83,6 +85,21 @@ struct DossierService: Sendable {
         }
         if (inputs.delivery != nil || inputs.recipient != nil) && action != .returnResult {
             throw ServiceError(.unprocessableEntity, "Hình thức trả và người nhận kết quả chỉ dùng khi trả kết quả.")
+        }
+        if inputs.trackingNumber != nil && !(action == .dispatchResult || action == .returnResult && actor.isPostalService) {
+            throw ServiceError(.unprocessableEntity, "Mã bưu gửi chỉ do Bưu điện cấp khi gửi kết quả qua bưu chính.")
+        }
+        if action == .dispatchResult, inputs.trackingNumber == nil, expectedVersion == d.version,
+            availableActions(on: d, actor: actor).contains(.dispatchResult)
+        {
+            throw ServiceError(
+                .unprocessableEntity, "Gửi kết quả qua bưu chính cần mã bưu gửi của Bưu điện: dùng nút trên trang hồ sơ.")
+        }
+        if action == .returnResult, !actor.isPostalService, let sent = try await PostalShipments.shipment(of: d.id!, on: db),
+            sent.status == PostalShipments.Status.inTransit.rawValue
+        {
+            throw ServiceError(
+                .conflict, "Kết quả đang được chuyển phát qua bưu điện (\(sent.text)); hồ sơ được trả khi bưu điện báo đã phát.")
         }
         if inputs.paymentMethod != nil && action != .confirmPayment {
             throw ServiceError(.unprocessableEntity, "Hình thức thanh toán chỉ dùng khi xác nhận thanh toán.")
@@ -136,6 +153,7 @@ struct DossierService: Sendable {
                     payment, of: d, awaiting: awaiting, transactionID: paymentTransaction, at: now)?.save(on: tx)
             }
             try await d.update(on: tx)
+            try await also?(d, tx)
             let entry = try await LogChain.append(log, on: tx)
             try await ReportTallyStore.record(CountedDossier.change(from: counted, to: d.counted), of: d, on: tx)
             try await NotificationOutbox.enqueue(
@@ -261,6 +279,11 @@ struct DossierService: Sendable {
                 "result_delivery", nil,
                 (inputs.delivery ?? ResultDelivery(rawValue: d.resultDelivery) ?? .counter).rawValue)
             change("result_recipient", nil, inputs.recipient ?? d.applicantName)
+            change("postal_tracking", nil, inputs.trackingNumber)
+        case .dispatchResult:
+            change("postal_tracking", nil, inputs.trackingNumber)
+            change("result_delivery", d.resultDelivery, ResultDelivery.post.rawValue)
+            d.resultDelivery = ResultDelivery.post.rawValue
         case .requestSupplement:
             change(
                 "supplement_components", nil,

@@ -39,16 +39,26 @@ enum LogBookQuery {
             ids.isEmpty
             ? []
             : try await LogEntryModel.query(on: db).filter(\.$dossierID ~~ ids)
-                .filter(\.$action ~~ [Action.handOver.rawValue, Action.returnResult.rawValue]).sort(\.$seq).all()
-        var handedOver: [UUID: Date] = [:], recipients: [UUID: String] = [:]
+                .filter(\.$action ~~ [Action.handOver.rawValue, Action.returnResult.rawValue, Action.dispatchResult.rawValue])
+                .sort(\.$seq).all()
+        var handedOver: [UUID: Date] = [:], recipients: [UUID: String] = [:], posted: [UUID: String] = [:]
         for e in events {
+            // Sent by post: the tracking number, in the note until delivered, then beside the recipient.
+            if e.action == Action.dispatchResult.rawValue,
+                let tracking = try? JSON.decode([LogChain.Change].self, e.changesJSON).first(where: {
+                    $0.field == "postal_tracking"
+                })?.new
+            {
+                posted[e.dossierID] = "Gửi qua bưu chính ngày \(PageTime.dateTime(e.at)), mã bưu gửi \(tracking)"
+            }
             if e.action == Action.handOver.rawValue, handedOver[e.dossierID] == nil { handedOver[e.dossierID] = e.at }
             if e.action == Action.returnResult.rawValue,
                 let changes = try? JSON.decode([LogChain.Change].self, e.changesJSON)
             {
                 let who = changes.first { $0.field == "result_recipient" }?.new,
                     how = changes.first { $0.field == "result_delivery" }?.new.flatMap(ResultDelivery.init(rawValue:))
-                recipients[e.dossierID] = [who, how?.vietnameseName].compactMap { $0 }.joined(separator: " - ")
+                let tracking = changes.first { $0.field == "postal_tracking" }?.new.map { "mã bưu gửi \($0)" }
+                recipients[e.dossierID] = [who, how?.vietnameseName, tracking].compactMap { $0 }.joined(separator: " - ")
             }
         }
         let procedures = Dictionary(
@@ -76,7 +86,7 @@ enum LogBookQuery {
                 handedOver: handedOver[d.id!].map(PageTime.dateTime) ?? "",
                 completed: d.completedAt.map(PageTime.dateTime) ?? "",
                 returned: d.returnedAt.map(PageTime.dateTime) ?? "", recipient: recipients[d.id!] ?? "",
-                note: d.returnedAt == nil ? d.state.status.manualName : "")
+                note: d.returnedAt == nil ? posted[d.id!] ?? d.state.status.manualName : "")
         }
     }
 }

@@ -95,7 +95,13 @@ struct DossierDetailPage {
         let names = try await ChangeText.Names.load(for: record, on: req.db)
         // Attaching files has its own form (the upload route), not an action form.
         let allowed = req.motcua.dossiers.availableActions(on: d, actor: actor)
-        let available = allowed.filter { $0 != .uploadFile }
+        // Sending by post needs the post's connection and a result not already on its way.
+        let shipment = try await PostalShipments.shipment(of: d.id!, on: req.db)
+        let inTransit = shipment?.status == PostalShipments.Status.inTransit.rawValue
+        let available = allowed.filter {
+            $0 != .uploadFile && ($0 != .dispatchResult || req.motcua.settings.postal != nil && shipment == nil)
+                && ($0 != .returnResult || !inTransit)
+        }
         let officers =
             available.contains(.assign) || available.contains(.reassign)
             ? try await Self.assignableOfficers(for: d, on: req.db) : []
@@ -155,7 +161,8 @@ struct DossierDetailPage {
                 version: d.version,
                 facts: Self.facts(
                     record, names: names, now: now, sync: try await NationalSync.state(of: d.id!, on: req.db),
-                    nationalCode: try await NationalInbox.code(of: d.id!, on: req.db)),
+                    nationalCode: try await NationalInbox.code(of: d.id!, on: req.db),
+                    shipment: shipment),
                 dueExplanation: DueExplanationView.of(
                     clock: record.clock, terms: record.procedure, channel: d.channel, service: req.motcua.dossiers),
                 notices: try await NotificationOutbox.deliveries(of: d.id!, on: req.db),

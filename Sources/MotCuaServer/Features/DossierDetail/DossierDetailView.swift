@@ -219,7 +219,7 @@ extension DossierDetailPage {
     /// submitted there.
     static func facts(
         _ r: DossierRecord, names: ChangeText.Names, now: Date, sync: NationalSync.State? = nil,
-        nationalCode: String? = nil
+        nationalCode: String? = nil, shipment: PostalShipments.Shipment? = nil
     ) -> [Context.Fact] {
         let d = r.dossier
         var facts: [(String, String?)] = [
@@ -247,6 +247,7 @@ extension DossierDetailPage {
             ("Hẹn trả kết quả", d.appointmentAt.map(PageTime.dateTime)),
             ("Hoàn thành", d.completedAt.map(PageTime.dateTime)),
             ("Trả kết quả", d.returnedAt.map(PageTime.dateTime)),
+            ("Trả kết quả qua bưu chính", shipment?.text),
             ("Lệ phí", d.feeVND > 0 ? PageTime.number(d.feeVND) + " đồng" : "Không thu"),
             ("Thanh toán", r.payments.last?.summary),
             (

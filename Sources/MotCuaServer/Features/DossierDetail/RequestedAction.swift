@@ -13,6 +13,12 @@ enum RequestedAction {
             throw ServiceError(.notFound, "Không có thao tác \"\(name)\".")
         }
         let body = try req.content.decode(ActionRequest.self)
+        if action == .dispatchResult {  // the post's order comes first
+            let d = try await PostalShipments.dispatch(
+                req, code: req.parameters.get("code")!, version: body.version, opinion: try body.inputs().opinion,
+                actor: actor)
+            return (action, d)
+        }
         let d = try await req.motcua.dossiers.perform(
             action, code: req.parameters.get("code")!, inputs: try body.inputs(),
             expectedVersion: body.version, actor: actor, at: Date(), on: req.db)

@@ -10,8 +10,10 @@ struct LookupAPI {
         // The explanation is asked for: the lookup itself stays as light as it was (issue 22, point 9).
         let explain = try Self.flag(address.explainAPI)
         let found = try await LookupQuery.run(code: code, secret: secret, req: req)
-        return PublicLookup(
+        var answer = PublicLookup(
             found, dueExplanation: explain ? try found.dueExplanation(service: req.motcua.dossiers) : nil)
+        try await answer.addPostal(found, on: req.db)
+        return answer
     }
 
     static func flag(_ text: String?) throws -> Bool {

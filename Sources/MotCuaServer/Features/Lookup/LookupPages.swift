@@ -39,6 +39,7 @@ struct LookupPages {
                 result = PublicLookup(
                     found, time: PageTime.dateTime,
                     dueExplanation: explain ? try found.dueExplanation(service: req.motcua.dossiers) : nil)
+                try await result?.addPostal(found, on: req.db)
                 due = found.awaitingPaymentVND
                 explainable = found.clockJSON != nil
                 rating = found.rating?.vietnameseName

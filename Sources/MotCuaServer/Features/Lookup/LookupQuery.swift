@@ -57,6 +57,8 @@ struct PublicLookup: Content {
     var signer: String?
     var signedAt: String?
     var payment: String?
+    /// A result sent by post: its tracking number and where it is.
+    var postal: String?
     /// "Vì sao hạn xử lý là ngày này?": in the API with `explain=true`, always on the page.
     var dueExplanation: DueExplanationView?
 
@@ -74,6 +76,12 @@ struct PublicLookup: Content {
         signedAt = r.signed.map { time($0.signedAt) }
         payment = r.payment
         self.dueExplanation = dueExplanation
+    }
+
+    /// The shipment of a result ready or returned (one more read, only for those).
+    mutating func addPostal(_ r: LookupResult, on db: any Database) async throws {
+        guard r.status == .completed || r.status == .returned else { return }
+        postal = try await PostalShipments.shipment(of: r.dossierID, on: db)?.text
     }
 }
 

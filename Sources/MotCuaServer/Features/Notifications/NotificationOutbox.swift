@@ -26,6 +26,7 @@ enum NotificationOutbox {
         guard ApplicantNotice.isAddress(address) || mayText else { return }
         var f = facts(d, site)
         f.reason = inputs.reason
+        f.trackingNumber = inputs.trackingNumber
         if action == .requestPayment { f.amount = inputs.amount.map { PageTime.number($0) + " đồng" } }
         // Only a supplement request names components (perform refuses them with any other action).
         if let positions = inputs.components, !positions.isEmpty {
