@@ -14,7 +14,7 @@ import Testing
         #expect(
             Set(told) == [
                 .submit, .receive, .accept, .reject, .requestSupplement, .requestPayment, .approve, .refuse, .apologise,
-                .returnResult, .withdraw,
+                .returnResult, .withdraw, .dispatchResult,
             ])
         let events = Set(told.compactMap { ApplicantNotice.of($0, facts)?.event })
         #expect(events.count == told.count - 1, "receive and accept are the same news: received")

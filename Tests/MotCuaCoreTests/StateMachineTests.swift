@@ -36,6 +36,7 @@ import Testing
         .apologise: [(.leader, processingAll, nil), (.head, processingAll, nil)],  // nil: same state
         .withdraw: [(.citizen, open, S(.withdrawn)), (.reception, open, S(.withdrawn))],
         .returnResult: [(.reception, [completed], S(.returned))],
+        .dispatchResult: [(.reception, [completed], nil)],
         .rate: [(.citizen, [returned], nil)],
         .uploadFile: [(.citizen, [submitted, supplementWait], nil), (.reception, [submitted, received, supplementWait, paymentWait, completed], nil),
                       (.officer, [inProgress], nil), (.head, [review], nil), (.leader, [signature], nil)],  // nil: same state

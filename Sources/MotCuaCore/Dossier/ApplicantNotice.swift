@@ -78,7 +78,9 @@ public struct ApplicantNotice: Sendable, Equatable {
             if let a = f.appointment { lines.append("Ngày hẹn trả kết quả mới: \(a).") }
         case .dispatchResult:
             (event, headline) = ("dispatched", "Kết quả đã được gửi qua bưu chính")
-            if let t = f.trackingNumber { lines.append("Mã bưu gửi: \(t) (tra cứu hành trình trên trang của Bưu điện).") }
+            if let t = f.trackingNumber {
+                lines.append("Mã bưu gửi: \(t) (tra cứu hành trình trên trang của Bưu điện).")
+            }
         case .returnResult:
             (event, headline) = ("returned", "Đã trả kết quả")
             lines.append("Xin mời ông/bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ.")
@@ -116,10 +118,11 @@ public struct ApplicantNotice: Sendable, Equatable {
             "ma_tra_cuu": f.lookupSecret,
         ].merging(
             [
-                ("ngay_hen_tra", f.appointment), ("so_tien", f.amount), ("ly_do", f.reason.map { String($0.prefix(200)) }),
+                ("ngay_hen_tra", f.appointment), ("so_tien", f.amount),
+                ("ly_do", f.reason.map { String($0.prefix(200)) }),
                 ("ma_buu_gui", f.trackingNumber),
             ]
-                .compactMap { k, v in v.map { (k, $0) } }
+            .compactMap { k, v in v.map { (k, $0) } }
         ) { a, _ in a }
         return notice
     }
@@ -131,7 +134,8 @@ public struct ApplicantNotice: Sendable, Equatable {
         if digits.hasPrefix("+") { digits.removeFirst() }
         guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         if digits.hasPrefix("0"), digits.count == 10 { digits = "84" + digits.dropFirst() }
-        guard digits.count == 11, digits.hasPrefix("84"), "35789".contains(digits[digits.index(digits.startIndex, offsetBy: 2)])
+        guard digits.count == 11, digits.hasPrefix("84"),
+            "35789".contains(digits[digits.index(digits.startIndex, offsetBy: 2)])
         else { return nil }
         return digits
     }

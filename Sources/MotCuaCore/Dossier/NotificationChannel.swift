@@ -14,7 +14,9 @@ public enum NotificationChannel: String, Sendable, Codable, CaseIterable, Hashab
     /// The choice stored on an account ("sms,zalo"); e-mail is governed by its own opt-out.
     public static func parse(_ text: String?) -> Set<NotificationChannel> {
         guard let text else { return [.sms] }
-        return Set(text.split(separator: ",").compactMap { NotificationChannel(rawValue: String($0)) }).subtracting([.email])
+        return Set(text.split(separator: ",").compactMap { NotificationChannel(rawValue: String($0)) }).subtracting([
+            .email
+        ])
     }
 
     public static func text(_ channels: Set<NotificationChannel>) -> String {

@@ -67,7 +67,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware = Middlewares()
     app.middleware.use(MetricsMiddleware())
     app.middleware.use(
-        SecurityHeadersMiddleware(https: settings.isHTTPS, signOnOrigin: settings.sso.flatMap { SecurityHeadersMiddleware.origin($0.logoutURL) }))
+        SecurityHeadersMiddleware(
+            https: settings.isHTTPS,
+            signOnOrigin: settings.sso.flatMap { SecurityHeadersMiddleware.origin($0.logoutURL) }))
     app.middleware.use(ProblemMiddleware())
     if settings.requestTimeoutSeconds > 0 {
         app.middleware.use(RequestDeadlineMiddleware(seconds: settings.requestTimeoutSeconds))

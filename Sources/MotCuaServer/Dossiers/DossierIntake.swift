@@ -122,7 +122,8 @@ extension DossierService {
                 on: tx)
             if let nationalUnitCode {
                 try await NationalSync.enqueue(
-                    entry.content, of: plan.dossier, statusChanged: true, inputs: ActionInputs(), unitCode: nationalUnitCode, on: tx)
+                    entry.content, of: plan.dossier, statusChanged: true, inputs: ActionInputs(),
+                    unitCode: nationalUnitCode, on: tx)
             }
             return plan.dossier
         }

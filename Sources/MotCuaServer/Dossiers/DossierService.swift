@@ -86,20 +86,25 @@ struct DossierService: Sendable {
         if (inputs.delivery != nil || inputs.recipient != nil) && action != .returnResult {
             throw ServiceError(.unprocessableEntity, "Hình thức trả và người nhận kết quả chỉ dùng khi trả kết quả.")
         }
-        if inputs.trackingNumber != nil && !(action == .dispatchResult || action == .returnResult && actor.isPostalService) {
+        if inputs.trackingNumber != nil
+            && !(action == .dispatchResult || action == .returnResult && actor.isPostalService)
+        {
             throw ServiceError(.unprocessableEntity, "Mã bưu gửi chỉ do Bưu điện cấp khi gửi kết quả qua bưu chính.")
         }
         if action == .dispatchResult, inputs.trackingNumber == nil, expectedVersion == d.version,
             availableActions(on: d, actor: actor).contains(.dispatchResult)
         {
             throw ServiceError(
-                .unprocessableEntity, "Gửi kết quả qua bưu chính cần mã bưu gửi của Bưu điện: dùng nút trên trang hồ sơ.")
+                .unprocessableEntity,
+                "Gửi kết quả qua bưu chính cần mã bưu gửi của Bưu điện: dùng nút trên trang hồ sơ.")
         }
-        if action == .returnResult, !actor.isPostalService, let sent = try await PostalShipments.shipment(of: d.id!, on: db),
+        if action == .returnResult, !actor.isPostalService,
+            let sent = try await PostalShipments.shipment(of: d.id!, on: db),
             sent.status == PostalShipments.Status.inTransit.rawValue
         {
             throw ServiceError(
-                .conflict, "Kết quả đang được chuyển phát qua bưu điện (\(sent.text)); hồ sơ được trả khi bưu điện báo đã phát.")
+                .conflict,
+                "Kết quả đang được chuyển phát qua bưu điện (\(sent.text)); hồ sơ được trả khi bưu điện báo đã phát.")
         }
         if inputs.paymentMethod != nil && action != .confirmPayment {
             throw ServiceError(.unprocessableEntity, "Hình thức thanh toán chỉ dùng khi xác nhận thanh toán.")
@@ -159,7 +164,8 @@ struct DossierService: Sendable {
             try await NotificationOutbox.enqueue(
                 action, of: d, inputs: inputs, site: site, messaging: messaging, at: now, on: tx)
             if let nationalUnitCode {
-                try await NationalSync.enqueue(entry.content, of: d, statusChanged: before.status != d.state.status,
+                try await NationalSync.enqueue(
+                    entry.content, of: d, statusChanged: before.status != d.state.status,
                     inputs: inputs, unitCode: nationalUnitCode, on: tx)
             }
             return d

@@ -39,7 +39,11 @@ enum LogBookQuery {
             ids.isEmpty
             ? []
             : try await LogEntryModel.query(on: db).filter(\.$dossierID ~~ ids)
-                .filter(\.$action ~~ [Action.handOver.rawValue, Action.returnResult.rawValue, Action.dispatchResult.rawValue])
+                .filter(
+                    \.$action ~~ [
+                        Action.handOver.rawValue, Action.returnResult.rawValue, Action.dispatchResult.rawValue,
+                    ]
+                )
                 .sort(\.$seq).all()
         var handedOver: [UUID: Date] = [:], recipients: [UUID: String] = [:], posted: [UUID: String] = [:]
         for e in events {
@@ -58,7 +62,8 @@ enum LogBookQuery {
                 let who = changes.first { $0.field == "result_recipient" }?.new,
                     how = changes.first { $0.field == "result_delivery" }?.new.flatMap(ResultDelivery.init(rawValue:))
                 let tracking = changes.first { $0.field == "postal_tracking" }?.new.map { "mã bưu gửi \($0)" }
-                recipients[e.dossierID] = [who, how?.vietnameseName, tracking].compactMap { $0 }.joined(separator: " - ")
+                recipients[e.dossierID] = [who, how?.vietnameseName, tracking].compactMap { $0 }.joined(
+                    separator: " - ")
             }
         }
         let procedures = Dictionary(

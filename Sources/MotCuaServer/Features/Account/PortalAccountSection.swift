@@ -64,7 +64,8 @@ struct PortalAccountSection: Encodable {
         _ = try req.actor()
         let user = req.auth.get(UserModel.self)!
         let form = (try? req.content.decode(Form.self)) ?? Form()
-        let chosen = Set([form.sms == "1" ? NotificationChannel.sms : nil, form.zalo == "1" ? .zalo : nil].compactMap { $0 })
+        let chosen = Set(
+            [form.sms == "1" ? NotificationChannel.sms : nil, form.zalo == "1" ? .zalo : nil].compactMap { $0 })
         try await UserModel.query(on: req.db).filter(\.$id == user.id!)
             .set(\.$notificationChannels, to: NotificationChannel.text(chosen)).update()
         return req.redirect(to: "/tai-khoan?da-luu=kenh-thong-bao")

@@ -69,7 +69,8 @@ struct LookupPages {
             let signOn = req.motcua.settings.sso.flatMap { SecurityHeadersMiddleware.origin($0.logoutURL) }
             response.headers.replaceOrAdd(
                 name: "Content-Security-Policy",
-                value: SecurityHeadersMiddleware.contentSecurityPolicy(formsAlsoTo: [origin] + (signOn.map { [$0] } ?? [])))
+                value: SecurityHeadersMiddleware.contentSecurityPolicy(
+                    formsAlsoTo: [origin] + (signOn.map { [$0] } ?? [])))
         }
         return response
     }

@@ -67,7 +67,8 @@ struct NationalCatalogue {
                 r.timeout = .seconds(settings.timeoutSeconds)
                 r.headers.contentType = .json
                 r.headers.replaceOrAdd(
-                    name: NationalPortalSettings.signatureHeader, value: BodySignature.sign(payload, secret: settings.secret))
+                    name: NationalPortalSettings.signatureHeader,
+                    value: BodySignature.sign(payload, secret: settings.secret))
                 r.body = ByteBuffer(data: payload)
             }
         } catch {
@@ -130,7 +131,9 @@ struct NationalCatalogue {
             }
             let new = updated(terms, by: n)
             func add(_ term: String, _ a: String, _ b: String) {
-                if a != b { d.procedures.append(Change(code: p.code, name: terms.name, term: term, ours: a, national: b)) }
+                if a != b {
+                    d.procedures.append(Change(code: p.code, name: terms.name, term: term, ours: a, national: b))
+                }
             }
             add("Tên thủ tục", terms.name, new.name)
             add("Thời hạn giải quyết", time(terms), time(new))
@@ -175,7 +178,8 @@ struct NationalCatalogue {
             ).encodeResponse(status: .conflict, for: req)
         }
         let byCode = Dictionary(fetched.procedures.map { ($0.MaTTHC, $0) }, uniquingKeysWith: { a, _ in a })
-        let agencyNames = Dictionary(fetched.agencies.map { ($0.MaCoQuan, $0.TenCoQuan) }, uniquingKeysWith: { a, _ in a })
+        let agencyNames = Dictionary(
+            fetched.agencies.map { ($0.MaCoQuan, $0.TenCoQuan) }, uniquingKeysWith: { a, _ in a })
         let (applied, problems) = try await req.db.transaction { tx -> (Int, [String]) in
             var problems: [String] = []
             var applied = 0
@@ -218,7 +222,8 @@ struct NationalCatalogue {
             return (applied, problems)
         }
         let left = try await Self.compare(fetched, on: req.db)
-        let notice = "Đã áp dụng \(applied) thay đổi."
+        let notice =
+            "Đã áp dụng \(applied) thay đổi."
             + (problems.isEmpty ? "" : " Không áp dụng được: \(problems.joined(separator: "; ")).")
         return try await NationalSyncPage().render(req, notice: notice, error: nil, catalogue: left)
             .encodeResponse(for: req)
@@ -226,7 +231,8 @@ struct NationalCatalogue {
 
     static func settings(_ req: Request) throws -> NationalPortalSettings {
         guard let settings = req.motcua.settings.nationalPortal else {
-            throw ServiceError(.serviceUnavailable, "Chưa cấu hình kết nối Cổng Dịch vụ công quốc gia (MOTCUA_DVCQG_*).")
+            throw ServiceError(
+                .serviceUnavailable, "Chưa cấu hình kết nối Cổng Dịch vụ công quốc gia (MOTCUA_DVCQG_*).")
         }
         return settings
     }

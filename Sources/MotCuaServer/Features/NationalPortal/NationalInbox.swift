@@ -66,11 +66,13 @@ struct NationalInbox {
 
     func receive(req: Request) async throws -> Answer {
         guard let settings = req.motcua.settings.nationalPortal else {
-            throw ServiceError(.serviceUnavailable, "Chưa cấu hình kết nối Cổng Dịch vụ công quốc gia (MOTCUA_DVCQG_*).")
+            throw ServiceError(
+                .serviceUnavailable, "Chưa cấu hình kết nối Cổng Dịch vụ công quốc gia (MOTCUA_DVCQG_*).")
         }
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
-        guard BodySignature.isValid(
-            req.headers.first(name: NationalPortalSettings.signatureHeader), body: body, secret: settings.secret)
+        guard
+            BodySignature.isValid(
+                req.headers.first(name: NationalPortalSettings.signatureHeader), body: body, secret: settings.secret)
         else {
             throw ServiceError(.unauthorized, "Chữ ký của thông điệp từ Cổng Dịch vụ công quốc gia không hợp lệ.")
         }
@@ -91,7 +93,8 @@ struct NationalInbox {
         }
         guard let procedure = try await ProcedureModel.query(on: req.db).filter(\.$code == incoming.MaTTHC).first()
         else {
-            throw ServiceError(.unprocessableEntity, "Không có thủ tục mã \"\(incoming.MaTTHC)\" trong danh mục của tỉnh.")
+            throw ServiceError(
+                .unprocessableEntity, "Không có thủ tục mã \"\(incoming.MaTTHC)\" trong danh mục của tỉnh.")
         }
         // The files are checked and stored before the transaction (content-addressed: an arrival
         // that fails leaves only files the store's clean-up removes).
@@ -116,7 +119,9 @@ struct NationalInbox {
                 idNumber: incoming.SoDinhDanh, birthDate: incoming.NgaySinh, address: incoming.DiaChi,
                 phone: incoming.SoDienThoai, email: incoming.Email),
             representative: nil, contentSummary: incoming.TrichYeu, resultDelivery: delivery.rawValue,
-            components: Dictionary(grouping: stored, by: \.position).map { .init(position: $0.key, count: $0.value.count) },
+            components: Dictionary(grouping: stored, by: \.position).map {
+                .init(position: $0.key, count: $0.value.count)
+            },
             declaration: nil)
         let actor = Actor.applicant(named: incoming.ChuHoSo, agency: procedure.agencyID)
         let digest = Checksum.sha256(body), now = Date(), files = stored

@@ -38,12 +38,20 @@ enum NationalSync {
                 d, nationalCode: try await NationalInbox.code(of: d.id!, on: tx),
                 procedureName: terms?.name ?? d.procedureCode, fieldCode: field?.code ?? "", agency: agencyFacts,
                 supplement: supplement, result: d.resultJSON.flatMap { try? JSON.decode(SignedResult.self, $0) })
-            messages.append((NationalRecord.dossierService, NationalRecord.body(
-                NationalRecord.dossierService, unitCode: unitCode, record)))
+            messages.append(
+                (
+                    NationalRecord.dossierService,
+                    NationalRecord.body(
+                        NationalRecord.dossierService, unitCode: unitCode, record)
+                ))
         }
         let step = NationalRecord.progress(entry, code: d.code, agencyName: agencyFacts.name)
-        messages.append((NationalRecord.progressService, NationalRecord.body(
-            NationalRecord.progressService, unitCode: unitCode, step)))
+        messages.append(
+            (
+                NationalRecord.progressService,
+                NationalRecord.body(
+                    NationalRecord.progressService, unitCode: unitCode, step)
+            ))
         let sql = tx as! any SQLDatabase
         let now = entry.at.wholeSeconds
         for (k, message) in messages.enumerated() {

@@ -79,12 +79,14 @@ struct NationalSyncPage {
                 url: settings?.url.absoluteString ?? "", unitCode: settings?.unitCode ?? "", sent: counts.sent,
                 pending: counts.pending, failing: counts.failing,
                 onTime: share.all == 0
-                    ? "Chưa có hồ sơ" : "\(SheetCell.rate(Double(share.onTime) / Double(share.all)).text) "
+                    ? "Chưa có hồ sơ"
+                    : "\(SheetCell.rate(Double(share.onTime) / Double(share.all)).text) "
                         + "(\(share.onTime)/\(share.all) hồ sơ)",
                 failures: rows.map {
                     Failure(
                         code: $0.code, service: $0.service, attempts: $0.attempts,
-                        createdAt: PageTime.dateTime($0.created_at), error: $0.last_error ?? "", answer: $0.answer ?? "")
+                        createdAt: PageTime.dateTime($0.created_at), error: $0.last_error ?? "", answer: $0.answer ?? ""
+                    )
                 }, notice: notice, error: error, catalogue: catalogue))
     }
 

@@ -110,7 +110,8 @@ enum NationalSyncWorker {
                 r.timeout = .seconds(settings.timeoutSeconds)
                 r.headers.contentType = .json
                 r.headers.replaceOrAdd(
-                    name: NationalPortalSettings.signatureHeader, value: BodySignature.sign(body, secret: settings.secret))
+                    name: NationalPortalSettings.signatureHeader,
+                    value: BodySignature.sign(body, secret: settings.secret))
                 r.body = ByteBuffer(data: body)
             }
             let text = response.body.map { String(String(buffer: $0).prefix(2000)) }

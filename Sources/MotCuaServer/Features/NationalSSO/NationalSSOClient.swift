@@ -93,8 +93,10 @@ struct NationalSSOClient {
         guard active, audience == nil || audience == settings.clientID, sentNonce == nil || sentNonce == nonce else {
             throw Failure(
                 error: ServiceError(
-                    .unauthorized, "Phiên đăng nhập trên Cổng Dịch vụ công quốc gia không còn hiệu lực. Vui lòng đăng nhập lại."),
-                providerError: "introspect active=\(active) client_id=\(audience ?? "-") nonce matches=\(sentNonce == nonce)")
+                    .unauthorized,
+                    "Phiên đăng nhập trên Cổng Dịch vụ công quốc gia không còn hiệu lực. Vui lòng đăng nhập lại."),
+                providerError:
+                    "introspect active=\(active) client_id=\(audience ?? "-") nonce matches=\(sentNonce == nonce)")
         }
     }
 

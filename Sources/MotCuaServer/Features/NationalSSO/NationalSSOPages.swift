@@ -53,13 +53,14 @@ struct NationalSSOPages {
             "DELETE FROM \(unsafeRaw: Self.table) WHERE created_at < \(bind: now.addingTimeInterval(-Self.lifetime))"
         ).run()
         var target = URLComponents(url: sso.authorizeURL, resolvingAgainstBaseURL: false)!
-        target.queryItems = (target.queryItems ?? []) + [
-            .init(name: "response_type", value: "code"), .init(name: "client_id", value: sso.clientID),
-            .init(name: "redirect_uri", value: Self.redirectURI(req)), .init(name: "scope", value: "openid"),
-            .init(name: "acr_values", value: "LoA1"), .init(name: "state", value: state),
-            .init(name: "nonce", value: nonce), .init(name: "code_challenge", value: Self.challenge(verifier)),
-            .init(name: "code_challenge_method", value: "S256"),
-        ]
+        target.queryItems =
+            (target.queryItems ?? []) + [
+                .init(name: "response_type", value: "code"), .init(name: "client_id", value: sso.clientID),
+                .init(name: "redirect_uri", value: Self.redirectURI(req)), .init(name: "scope", value: "openid"),
+                .init(name: "acr_values", value: "LoA1"), .init(name: "state", value: state),
+                .init(name: "nonce", value: nonce), .init(name: "code_challenge", value: Self.challenge(verifier)),
+                .init(name: "code_challenge_method", value: "S256"),
+            ]
         let response = req.redirect(to: target.url!.absoluteString)
         response.cookies[Self.cookieName] = HTTPCookies.Value(
             string: state, maxAge: Int(Self.lifetime), path: "/dang-nhap/dvcqg", isSecure: req.motcua.settings.isHTTPS,
@@ -147,7 +148,8 @@ struct NationalSSOPages {
 
     /// The account of this national identity: the one linked to it; else the applicant account with its
     /// identity number or tax code, now linked; else a new one. Never a staff account.
-    static func account(for info: NationalSSOClient.UserInfo, issuer: String, on req: Request) async throws -> UserModel {
+    static func account(for info: NationalSSOClient.UserInfo, issuer: String, on req: Request) async throws -> UserModel
+    {
         guard let subject = info.techID ?? info.identity, let identity = info.identity, !info.name.isEmpty,
             identity.count <= 20, identity.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }),
             TextInput.isClean(info.name), info.name.count <= 200
@@ -155,7 +157,8 @@ struct NationalSSOPages {
             throw NationalSSOClient.Failure(
                 error: ServiceError(
                     .badGateway,
-                    "Cổng Dịch vụ công quốc gia không trả về đủ họ tên và số định danh (hoặc mã số thuế) của tài khoản."),
+                    "Cổng Dịch vụ công quốc gia không trả về đủ họ tên và số định danh (hoặc mã số thuế) của tài khoản."
+                ),
                 providerError: "userinfo without identity: \(info.fields.keys.sorted())")
         }
         let kind = info.isOrganisation ? "organisation" : "person"
@@ -176,7 +179,8 @@ struct NationalSSOPages {
             var found = linked ?? byNumber.first
             if found == nil {
                 found = UserModel(
-                    username: identity, passwordHash: try await req.passwordHasher.hash(AuthService.randomToken()).get(),
+                    username: identity,
+                    passwordHash: try await req.passwordHasher.hash(AuthService.randomToken()).get(),
                     fullName: info.name, roles: [.citizen], agencyID: nil, departmentID: nil)
             }
             let user = found!
@@ -209,14 +213,17 @@ struct NationalSSOPages {
     static func logoutTarget(_ req: Request) -> String? {
         guard let sso = req.motcua.settings.sso else { return nil }
         var target = URLComponents(url: sso.logoutURL, resolvingAgainstBaseURL: false)!
-        target.queryItems = (target.queryItems ?? []) + [
-            .init(name: "client_id", value: sso.clientID),
-            .init(name: "post_logout_redirect_uri", value: req.motcua.settings.siteURL.absoluteString),
-        ]
+        target.queryItems =
+            (target.queryItems ?? []) + [
+                .init(name: "client_id", value: sso.clientID),
+                .init(name: "post_logout_redirect_uri", value: req.motcua.settings.siteURL.absoluteString),
+            ]
         return target.url?.absoluteString
     }
 }
 
 extension String {
-    fileprivate func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
 }

@@ -19,7 +19,8 @@ struct SMSSettings: Sendable {
             throw CalendarError.invalidDuration("MOTCUA_SMS_URL=\"\(text)\" phải là địa chỉ http:// hoặc https://")
         }
         guard let brandname = value("MOTCUA_SMS_BRANDNAME"), brandname.count <= 11 else {
-            throw CalendarError.invalidDuration("Cần đặt MOTCUA_SMS_BRANDNAME (tên thương hiệu đã đăng ký, tối đa 11 ký tự)")
+            throw CalendarError.invalidDuration(
+                "Cần đặt MOTCUA_SMS_BRANDNAME (tên thương hiệu đã đăng ký, tối đa 11 ký tự)")
         }
         self.url = url
         self.brandname = brandname

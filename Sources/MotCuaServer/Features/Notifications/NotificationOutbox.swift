@@ -105,7 +105,8 @@ enum NotificationOutbox {
                 let state: String
                 switch OutboxMailModel.Status(rawValue: m.status) {
                 case .sent:
-                    state = "Đã gửi " + (m.sentAt.map(PageTime.dateTime) ?? "")
+                    state =
+                        "Đã gửi " + (m.sentAt.map(PageTime.dateTime) ?? "")
                         + (m.providerID.map { " (mã tin \($0))" } ?? "")
                 case .dead: state = "Không gửi được: \(m.lastError ?? "")"
                 default:
@@ -113,7 +114,8 @@ enum NotificationOutbox {
                 }
                 return Delivery(
                     channel: m.notificationChannel.vietnameseName, to: m.toAddress,
-                    what: m.notificationChannel == .email ? m.subject : m.subject + " - " + PageTime.dateTime(m.createdAt),
+                    what: m.notificationChannel == .email
+                        ? m.subject : m.subject + " - " + PageTime.dateTime(m.createdAt),
                     state: state, failed: m.status == OutboxMailModel.Status.dead.rawValue)
             }
     }

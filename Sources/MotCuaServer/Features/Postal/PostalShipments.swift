@@ -61,7 +61,8 @@ enum PostalShipments {
         }
         guard let postal = req.motcua.settings.postal else {
             throw ServiceError(
-                .serviceUnavailable, "Chưa cấu hình kết nối bưu chính công ích (MOTCUA_POST_*): trả kết quả tại Bộ phận Một cửa.")
+                .serviceUnavailable,
+                "Chưa cấu hình kết nối bưu chính công ích (MOTCUA_POST_*): trả kết quả tại Bộ phận Một cửa.")
         }
         guard !d.applicantAddress.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ServiceError(.unprocessableEntity, "Hồ sơ không có địa chỉ của người nhận để gửi qua bưu chính.")
@@ -102,9 +103,11 @@ enum PostalShipments {
             throw ServiceError(.badGateway, "Bưu điện không phản hồi. Vui lòng thử lại sau ít phút.")
         }
         guard response.status.code < 500 else {
-            throw ServiceError(.badGateway, "Bưu điện không phản hồi (HTTP \(response.status.code)). Vui lòng thử lại sau ít phút.")
+            throw ServiceError(
+                .badGateway, "Bưu điện không phản hồi (HTTP \(response.status.code)). Vui lòng thử lại sau ít phút.")
         }
-        let answer = response.body.flatMap { try? JSONSerialization.jsonObject(with: Data(buffer: $0)) } as? [String: Any]
+        let answer =
+            response.body.flatMap { try? JSONSerialization.jsonObject(with: Data(buffer: $0)) } as? [String: Any]
         guard response.status == .ok || response.status == .created,
             let tracking = answer?["itemCode"] as? String, (8...30).contains(tracking.count),
             tracking.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
@@ -138,7 +141,9 @@ enum PostalShipments {
             throw ServiceError(.serviceUnavailable, "Chưa cấu hình kết nối bưu chính công ích (MOTCUA_POST_*).")
         }
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
-        guard BodySignature.isValid(req.headers.first(name: PostalSettings.signatureHeader), body: body, secret: postal.secret)
+        guard
+            BodySignature.isValid(
+                req.headers.first(name: PostalSettings.signatureHeader), body: body, secret: postal.secret)
         else { throw ServiceError(.unauthorized, "Chữ ký của thông báo bưu chính không hợp lệ.") }
         guard let notice = try? JSONDecoder().decode(Notice.self, from: body),
             let time = VietnamTime.parseCompact(notice.time), ["delivered", "returned"].contains(notice.status)
@@ -150,7 +155,10 @@ enum PostalShipments {
         struct Row: Decodable { let dossier_id: UUID; let status: String; let created_at: Date }
         guard
             let row = try await (req.db as! any SQLDatabase).raw(
-                "SELECT dossier_id, status, created_at FROM \(unsafeRaw: table) WHERE tracking_number = \(bind: notice.itemCode)"
+                """
+                SELECT dossier_id, status, created_at FROM \(unsafeRaw: table) \
+                WHERE tracking_number = \(bind: notice.itemCode)
+                """
             ).first(decoding: Row.self), let d = try await DossierModel.find(row.dossier_id, on: req.db)
         else { throw ServiceError(.notFound, "Không có bưu gửi mã \(notice.itemCode).") }
         guard row.status == Status.inTransit.rawValue else {
@@ -161,8 +169,8 @@ enum PostalShipments {
             try await (req.db as! any SQLDatabase).raw(
                 """
                 UPDATE \(unsafeRaw: table) SET status = \(bind: Status.sentBack.rawValue), \
-                note = \(bind: notice.note.map { String($0.prefix(300)) }) WHERE tracking_number = \(bind: notice.itemCode) \
-                AND status = \(bind: Status.inTransit.rawValue)
+                note = \(bind: notice.note.map { String($0.prefix(300)) }) \
+                WHERE tracking_number = \(bind: notice.itemCode) AND status = \(bind: Status.inTransit.rawValue)
                 """
             ).run()
             return Answer(itemCode: notice.itemCode, dossierCode: d.code, recorded: true)

@@ -28,8 +28,10 @@ struct CreateNationalSync: AsyncMigration {
         try await SecondaryIndex(
             "idx_national_sync_due", on: NationalSync.table, ["next_attempt_at"], where: "status = 'pending'"
         ).create(on: sql)
-        try await SecondaryIndex("idx_national_sync_failing", on: NationalSync.table, ["created_at"],
-            where: "status = 'pending' AND last_error IS NOT NULL").create(on: sql)
+        try await SecondaryIndex(
+            "idx_national_sync_failing", on: NationalSync.table, ["created_at"],
+            where: "status = 'pending' AND last_error IS NOT NULL"
+        ).create(on: sql)
         try await database.schema(NationalInbox.table)
             .field("national_code", .string, .required)
             .field("dossier_id", .uuid, .required, .references("dossiers", "id"))
