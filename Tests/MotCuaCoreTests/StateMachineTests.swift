@@ -69,7 +69,7 @@ import Testing
                     let roleAllowed = Self.table[action]!.contains { $0.0 == role }
                     #expect(e == (roleAllowed ? .stateNotAllowed(action, state) : .roleNotAllowed(action)), "\(action) \(role) \(state?.description ?? "new")")
                 case (let row?, .success(let t)):
-                    let target = row.2 ?? ([.apologise, .rate, .uploadFile].contains(action) ? state! : beforePause!)
+                    let target = row.2 ?? ([.apologise, .rate, .uploadFile, .dispatchResult].contains(action) ? state! : beforePause!)
                     #expect(t.to == target, "\(action) \(role) \(state?.description ?? "new")")
                     #expect(t.role == role)
                 case (_?, .failure(let e)):

@@ -110,7 +110,7 @@ import Vapor
             let officers = users.filter { $0.roles.contains(.officer) && $0.departmentID == d.departmentID }
             let actor = Actor(id: d.assignedOfficerID ?? someone, name: "Cán bộ (kiểm thử)", roles: [.reception, .officer, .head, .leader, .citizen],
                               scope: .everything)
-            let available = service.availableActions(on: d, actor: actor).filter { $0 != .uploadFile }
+            let available = service.availableActions(on: d, actor: actor).filter { $0 != .uploadFile && $0 != .dispatchResult }  // files and the post: not counted
             guard !available.isEmpty else { codes.removeAll { $0 == code }; continue }
             // Finishing is rarer than moving on, so that dossiers stay open across periods.
             let weighted = available.flatMap { a -> [Action] in

@@ -59,6 +59,8 @@ public struct Settings: Sendable {
     var nationalPortal: NationalPortalSettings?
     /// The national portal's single sign-on (MOTCUA_SSO_*); nil: no SSO button.
     var sso: NationalSSOSettings?
+    /// The province's OpenID Connect provider for staff (MOTCUA_OIDC_*); nil: passwords only.
+    var staffSignOn: StaffSignOn.Settings?
     /// The public postal service (MOTCUA_POST_*); nil: results are not sent by post from here.
     var postal: PostalSettings?
 
@@ -149,6 +151,7 @@ public struct Settings: Sendable {
         self.zalo = try ZaloSettings(environment: environment)
         self.nationalPortal = try NationalPortalSettings(environment: environment)
         self.sso = try NationalSSOSettings(environment: environment)
+        self.staffSignOn = try StaffSignOn.Settings(environment: environment)
         self.postal = try PostalSettings(environment: environment)
         self.resourceDirectory = Self.findResources(environment: environment)
     }

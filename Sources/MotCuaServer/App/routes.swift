@@ -64,6 +64,9 @@ func routes(_ app: Application) throws {
         let sso = NationalSSOPages()  // Through the national portal's SSO (VNeID), when configured.
         r.get("dang-nhap", "dvcqg", use: sso.start)
         r.get("dang-nhap", "dvcqg", "ve", use: sso.callback)
+        let staff = StaffSignOn()  // Staff through the province's OpenID Connect provider, when configured.
+        r.get("dang-nhap", "can-bo", use: staff.start)
+        r.get("dang-nhap", "can-bo", "ve", use: staff.callback)
         api(r).post("login", use: AccountAPI().login)
     }
     app.feature(.registration) { r in  // The portal's accounts: register, verify the e-mail, reset the password.

@@ -11,12 +11,15 @@ struct AccountPages {
         var unverified = false
         /// The national portal's SSO is configured: its button is shown.
         var sso = false
+        /// The province's OpenID Connect provider for staff is configured.
+        var staffSignOn = false
     }
 
     func context(_ req: Request, error: String?, username: String) -> LoginContext {
         LoginContext(
             layout: PageLayout("Đăng nhập", req, showingUser: false), error: error, username: username,
-            unverified: error == AuthService.unverifiedMessage, sso: req.motcua.settings.sso != nil)
+            unverified: error == AuthService.unverifiedMessage, sso: req.motcua.settings.sso != nil,
+            staffSignOn: req.motcua.settings.staffSignOn != nil)
     }
 
     func loginForm(req: Request) async throws -> View {

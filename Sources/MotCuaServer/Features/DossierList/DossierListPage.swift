@@ -56,7 +56,9 @@ struct DossierListPage {
         let calendar = req.motcua.dossiers.calendar
         let centres = try await ReceivingCentres.names(of: result.items, on: req.db)
         let rows = result.items.map { d in
-            let actions = req.motcua.dossiers.availableActions(on: d, actor: actor).filter { $0 != .uploadFile }
+            let actions = req.motcua.dossiers.availableActions(on: d, actor: actor).filter {
+                $0 != .uploadFile && $0 != .dispatchResult  // both have their own form on the dossier's page
+            }
             let waited =
                 d.state.status == .submitted
                 ? d.submittedAt.map { OnlineIntakeWait.workingSeconds(submittedAt: $0, at: now, calendar: calendar) }

@@ -44,9 +44,16 @@ struct NationalSSOClient {
     static let down = "Cổng Dịch vụ công quốc gia không phản hồi. Vui lòng thử lại sau ít phút."
 
     func post(_ url: URL, form: [String: String], bearer: String? = nil) async throws -> (HTTPStatus, [String: Any]) {
+        try await Self.post(url, form: form, bearer: bearer, timeout: settings.timeoutSeconds, client: client)
+    }
+
+    /// A form POST to a provider (or a bearer one); its JSON answer. No answer is "provider down".
+    static func post(
+        _ url: URL, form: [String: String], bearer: String? = nil, timeout: Int64, client: any Client
+    ) async throws -> (HTTPStatus, [String: Any]) {
         do {
             let response = try await client.post(URI(string: url.absoluteString)) { r in
-                r.timeout = .seconds(settings.timeoutSeconds)
+                r.timeout = .seconds(timeout)
                 if let bearer { r.headers.bearerAuthorization = BearerAuthorization(token: bearer) }
                 if !form.isEmpty { try r.content.encode(form, as: .urlEncodedForm) }
             }

@@ -39,6 +39,18 @@ struct NationalSSOPages {
 
     func start(req: Request) async throws -> Response {
         let sso = try Self.settings(req)
+        return try await Self.begin(
+            req, authorize: sso.authorizeURL, clientID: sso.clientID, redirect: Self.redirectURI(req),
+            extra: [.init(name: "acr_values", value: "LoA1")], cookie: Self.cookieName, path: "/dang-nhap/dvcqg")
+    }
+
+    /// Sends the browser to an authorization endpoint with a fresh state (kept in `sso_logins` and
+    /// in a cookie of this browser on `path`), nonce and PKCE challenge: the national SSO's and the
+    /// staff's OpenID Connect provider's.
+    static func begin(
+        _ req: Request, authorize: URL, clientID: String, redirect: String, extra: [URLQueryItem], cookie: String,
+        path: String
+    ) async throws -> Response {
         let state = AuthService.randomToken(), nonce = AuthService.randomToken(), verifier = AuthService.randomToken()
         let now = Date()
         let sql = req.db as! any SQLDatabase
@@ -48,23 +60,39 @@ struct NationalSSOPages {
             (\(bind: Checksum.sha256(state)), \(bind: nonce), \(bind: verifier), \(bind: now.wholeSeconds))
             """
         ).run()
-        // Logins abandoned at the SSO.
+        // Logins abandoned at the provider.
         try await sql.raw(
             "DELETE FROM \(unsafeRaw: Self.table) WHERE created_at < \(bind: now.addingTimeInterval(-Self.lifetime))"
         ).run()
-        var target = URLComponents(url: sso.authorizeURL, resolvingAgainstBaseURL: false)!
+        var target = URLComponents(url: authorize, resolvingAgainstBaseURL: false)!
         target.queryItems =
             (target.queryItems ?? []) + [
-                .init(name: "response_type", value: "code"), .init(name: "client_id", value: sso.clientID),
-                .init(name: "redirect_uri", value: Self.redirectURI(req)), .init(name: "scope", value: "openid"),
-                .init(name: "acr_values", value: "LoA1"), .init(name: "state", value: state),
-                .init(name: "nonce", value: nonce), .init(name: "code_challenge", value: Self.challenge(verifier)),
+                .init(name: "response_type", value: "code"), .init(name: "client_id", value: clientID),
+                .init(name: "redirect_uri", value: redirect), .init(name: "scope", value: "openid"),
+                .init(name: "state", value: state), .init(name: "nonce", value: nonce),
+                .init(name: "code_challenge", value: Self.challenge(verifier)),
                 .init(name: "code_challenge_method", value: "S256"),
-            ]
+            ] + extra
         let response = req.redirect(to: target.url!.absoluteString)
-        response.cookies[Self.cookieName] = HTTPCookies.Value(
-            string: state, maxAge: Int(Self.lifetime), path: "/dang-nhap/dvcqg", isSecure: req.motcua.settings.isHTTPS,
+        response.cookies[cookie] = HTTPCookies.Value(
+            string: state, maxAge: Int(Self.lifetime), path: path, isSecure: req.motcua.settings.isHTTPS,
             isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+
+    /// Opens the session of a login through a provider; the state's cookie is spent.
+    static func open(
+        _ user: UserModel, req: Request, cookie: String, path: String, kind: String = sessionKind
+    ) async throws -> Response {
+        let session = AuthService.randomToken(), now = Date()
+        try await SessionModel(
+            tokenHash: AuthService.tokenHash(session), userID: user.id!, kind: Self.sessionKind, createdAt: now,
+            expiresAt: now.addingTimeInterval(AuthService.sessionLifetime)
+        ).create(on: req.db)
+        let response = req.redirect(to: "/trang-chu")
+        AccountPages.setSessionCookie(session, on: response, req)
+        response.cookies[cookie] = HTTPCookies.Value(
+            string: "", expires: Date(timeIntervalSince1970: 0), path: path, isHTTPOnly: true)
         return response
     }
 
@@ -103,17 +131,8 @@ struct NationalSSOPages {
                     error: ServiceError(.forbidden, "Tài khoản đã bị khoá. Vui lòng liên hệ quản trị hệ thống."),
                     providerError: "account disabled")
             }
-            let session = AuthService.randomToken(), now = Date()
-            try await SessionModel(
-                tokenHash: AuthService.tokenHash(session), userID: user.id!, kind: Self.sessionKind, createdAt: now,
-                expiresAt: now.addingTimeInterval(AuthService.sessionLifetime)
-            ).create(on: req.db)
             req.logger.notice("SSO: \(user.username) đăng nhập qua Cổng DVC quốc gia")
-            let response = req.redirect(to: "/trang-chu")
-            AccountPages.setSessionCookie(session, on: response, req)
-            response.cookies[Self.cookieName] = HTTPCookies.Value(
-                string: "", expires: Date(timeIntervalSince1970: 0), path: "/dang-nhap/dvcqg", isHTTPOnly: true)
-            return response
+            return try await Self.open(user, req: req, cookie: Self.cookieName, path: "/dang-nhap/dvcqg")
         } catch let failure as NationalSSOClient.Failure {
             req.logger.warning("SSO: \(failure.error.reason) (Cổng trả lời: \(failure.providerError))")
             return try await AccountPages().loginPage(req, error: failure.error)
