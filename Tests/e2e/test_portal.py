@@ -60,6 +60,21 @@ def fill_draft(phone, id_number):
     Select(phone.find_element(By.NAME, "f_loai-phieu-yeu-cau-cap")).select_by_value("Phiếu số 1")
 
 
+def save_draft_with_card(phone, id_number, tmp_path, card_text):
+    """The draft's e-form filled and saved, the identity card uploaded, and the review page opened."""
+    fill_draft(phone, id_number)
+    click(phone, "//button[.='Lưu bản nháp']")
+    wait_for(phone, "Đã lưu bản nháp.")
+    card = tmp_path / "cccd.pdf"
+    card.write_bytes(minimal_pdf(card_text))
+    form = phone.find_element(By.CSS_SELECTOR, "#thanh-phan-2 form[enctype]")
+    form.find_element(By.NAME, "file").send_keys(str(card))
+    phone.execute_script("arguments[0].submit()", form)
+    wait_for(phone, "Đã tải tệp lên và lưu vào bản nháp.")
+    click(phone, "//a[.='Xem lại và nộp hồ sơ']")
+    wait_for(phone, "Xem lại hồ sơ trước khi nộp")
+
+
 def test_the_citizen_portal_end_to_end_on_a_phone(phone, server, vnpay, inbox, tmp_path):
     email = f"hoa.{uuid.uuid4().hex[:8]}@example.vn"
     id_number = "0921900" + str(uuid.uuid4().int % 100000).zfill(5)
@@ -90,17 +105,7 @@ def test_the_citizen_portal_end_to_end_on_a_phone(phone, server, vnpay, inbox, t
     assert phone.find_element(By.NAME, "a_name").get_attribute("value") == "Trần Thị Hoa"
     assert phone.find_element(By.NAME, "a_email").get_attribute("value") == email
     fits(phone)
-    fill_draft(phone, id_number)
-    click(phone, "//button[.='Lưu bản nháp']")
-    wait_for(phone, "Đã lưu bản nháp.")
-    card = tmp_path / "cccd.pdf"
-    card.write_bytes(minimal_pdf("CCCD Tran Thi Hoa"))
-    form = phone.find_element(By.CSS_SELECTOR, "#thanh-phan-2 form[enctype]")
-    form.find_element(By.NAME, "file").send_keys(str(card))
-    phone.execute_script("arguments[0].submit()", form)
-    wait_for(phone, "Đã tải tệp lên và lưu vào bản nháp.")
-    click(phone, "//a[.='Xem lại và nộp hồ sơ']")
-    wait_for(phone, "Xem lại hồ sơ trước khi nộp")
+    save_draft_with_card(phone, id_number, tmp_path, "CCCD Tran Thi Hoa")
     assert "05/09/1990" in phone.page_source and "cccd.pdf" in phone.page_source
     fits(phone)
     click(phone, "//button[.='Nộp hồ sơ']")

@@ -6,9 +6,8 @@ import re
 from selenium.webdriver.common.by import By
 
 import sso_standin
-from test_flow import minimal_pdf
 from test_pages import wait_for
-from test_portal import PROCEDURE, click, fill_draft, fits
+from test_portal import PROCEDURE, click, fits, save_draft_with_card
 
 
 def test_a_citizen_logs_in_through_the_sso_and_submits(phone, server, sso, tmp_path):
@@ -28,17 +27,7 @@ def test_a_citizen_logs_in_through_the_sso_and_submits(phone, server, sso, tmp_p
     assert phone.find_element(By.NAME, "a_name").get_attribute("value") == "Phan Thị Ngọc Hân"
     assert phone.find_element(By.NAME, "a_idNumber").get_attribute("value") == sso_standin.CITIZEN["SoDinhDanh"]
     assert phone.find_element(By.NAME, "a_email").get_attribute("value") == sso_standin.CITIZEN["ThuDienTu"]
-    fill_draft(phone, sso_standin.CITIZEN["SoDinhDanh"])
-    click(phone, "//button[.='Lưu bản nháp']")
-    wait_for(phone, "Đã lưu bản nháp.")
-    card = tmp_path / "cccd.pdf"
-    card.write_bytes(minimal_pdf("CCCD Phan Thi Ngoc Han"))
-    form = phone.find_element(By.CSS_SELECTOR, "#thanh-phan-2 form[enctype]")
-    form.find_element(By.NAME, "file").send_keys(str(card))
-    phone.execute_script("arguments[0].submit()", form)
-    wait_for(phone, "Đã tải tệp lên và lưu vào bản nháp.")
-    click(phone, "//a[.='Xem lại và nộp hồ sơ']")
-    wait_for(phone, "Xem lại hồ sơ trước khi nộp")
+    save_draft_with_card(phone, sso_standin.CITIZEN["SoDinhDanh"], tmp_path, "CCCD Phan Thi Ngoc Han")
     click(phone, "//button[.='Nộp hồ sơ']")
     wait_for(phone, "Đã nộp hồ sơ. Mã hồ sơ")
     assert re.search(r"Hồ sơ \S+-\d{6}-\d{4}", phone.find_element(By.CSS_SELECTOR, "h1").text)
