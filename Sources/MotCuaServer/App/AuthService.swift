@@ -82,9 +82,13 @@ enum AuthService {
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
-            of: "/", with: "_"
-        ).replacingOccurrences(of: "=", with: "")
+        return base64URL(Data(bytes))
+    }
+
+    /// Base64 for URLs, without padding (tokens, the PKCE challenge).
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
     }
 
     /// "Đổi mật khẩu": the current password is checked (and counted like a login, so a stolen

@@ -5,8 +5,14 @@ import Vapor
 /// and load nothing from elsewhere, and may not be framed.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     let https: Bool
-    /// The national SSO's origin: "Đăng xuất" (a form on every page) ends there too, by a redirect.
-    var signOnOrigin: String?
+    /// The pages' policy, made once: with the national SSO's origin in `form-action` when there is
+    /// one ("Đăng xuất", a form on every page, ends there too, by a redirect).
+    let policy: String
+
+    init(https: Bool, signOnOrigin: String? = nil) {
+        self.https = https
+        policy = Self.contentSecurityPolicy(formsAlsoTo: signOnOrigin.map { [$0] } ?? [])
+    }
 
     static let contentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -29,7 +35,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         let response = try await next.respond(to: request)
         let h =
             [
-                ("Content-Security-Policy", Self.contentSecurityPolicy(formsAlsoTo: signOnOrigin.map { [$0] } ?? [])),
+                ("Content-Security-Policy", policy),
                 ("X-Frame-Options", "DENY"),
                 ("Referrer-Policy", "same-origin"),
                 ("X-Content-Type-Options", "nosniff"),

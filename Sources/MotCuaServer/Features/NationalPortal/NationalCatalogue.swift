@@ -63,14 +63,7 @@ struct NationalCatalogue {
         let payload = try JSONEncoder().encode(ListRequest(service: service, madonvi: settings.unitCode))
         let response: ClientResponse
         do {
-            response = try await client.post(URI(string: settings.url.absoluteString)) { r in
-                r.timeout = .seconds(settings.timeoutSeconds)
-                r.headers.contentType = .json
-                r.headers.replaceOrAdd(
-                    name: NationalPortalSettings.signatureHeader,
-                    value: BodySignature.sign(payload, secret: settings.secret))
-                r.body = ByteBuffer(data: payload)
-            }
+            response = try await settings.post(payload, client: client)
         } catch {
             throw ServiceError(.badGateway, "Không kết nối được Cổng Dịch vụ công quốc gia (\(service)).")
         }

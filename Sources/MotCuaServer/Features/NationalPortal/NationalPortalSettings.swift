@@ -1,5 +1,6 @@
 import Foundation
 import MotCuaCore
+import Vapor
 
 /// How the province reaches the National Public Service Portal (Cổng Dịch vụ công quốc gia) and how
 /// the portal reaches it (MOTCUA_DVCQG_*): the portal's integration address, the province's unit
@@ -34,5 +35,15 @@ struct NationalPortalSettings: Sendable {
         self.url = url
         self.unitCode = code
         self.secret = secret
+    }
+
+    /// A message to the portal's service: JSON, signed, within the time-out.
+    func post(_ body: Data, client: any Client) async throws -> ClientResponse {
+        try await client.post(URI(string: url.absoluteString)) { r in
+            r.timeout = .seconds(timeoutSeconds)
+            r.headers.contentType = .json
+            r.headers.replaceOrAdd(name: Self.signatureHeader, value: BodySignature.sign(body, secret: secret))
+            r.body = ByteBuffer(data: body)
+        }
     }
 }

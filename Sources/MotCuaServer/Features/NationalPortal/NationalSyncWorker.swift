@@ -106,14 +106,7 @@ enum NationalSyncWorker {
     static func send(_ payload: String, _ settings: NationalPortalSettings, client: any Client) async -> Answer {
         let body = Data(payload.utf8)
         do {
-            let response = try await client.post(URI(string: settings.url.absoluteString)) { r in
-                r.timeout = .seconds(settings.timeoutSeconds)
-                r.headers.contentType = .json
-                r.headers.replaceOrAdd(
-                    name: NationalPortalSettings.signatureHeader,
-                    value: BodySignature.sign(body, secret: settings.secret))
-                r.body = ByteBuffer(data: body)
-            }
+            let response = try await settings.post(body, client: client)
             let text = response.body.map { String(String(buffer: $0).prefix(2000)) }
             guard response.status == .ok else {
                 return Answer(acknowledged: false, text: text, error: "Cổng trả lời HTTP \(response.status.code)")

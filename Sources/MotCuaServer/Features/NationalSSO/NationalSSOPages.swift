@@ -28,13 +28,17 @@ struct NationalSSOPages {
         return sso
     }
 
-    static func redirectURI(_ req: Request) -> String {
-        req.motcua.settings.siteURL.absoluteString.trimmingSuffix("/") + "/dang-nhap/dvcqg/ve"
+    static func redirectURI(_ req: Request) -> String { callbackURI(req, path: "/dang-nhap/dvcqg") }
+
+    /// Where a provider sends the browser back: `<path>/ve` on the site's address.
+    static func callbackURI(_ req: Request, path: String) -> String {
+        var site = req.motcua.settings.siteURL.absoluteString
+        if site.hasSuffix("/") { site.removeLast() }
+        return site + path + "/ve"
     }
 
     static func challenge(_ verifier: String) -> String {
-        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        AuthService.base64URL(Data(SHA256.hash(data: Data(verifier.utf8))))
     }
 
     func start(req: Request) async throws -> Response {
@@ -238,11 +242,5 @@ struct NationalSSOPages {
                 .init(name: "post_logout_redirect_uri", value: req.motcua.settings.siteURL.absoluteString),
             ]
         return target.url?.absoluteString
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

@@ -67,11 +67,7 @@ struct StaffSignOn {
         return oidc
     }
 
-    static func redirectURI(_ req: Request) -> String {
-        var site = req.motcua.settings.siteURL.absoluteString
-        if site.hasSuffix("/") { site.removeLast() }
-        return site + path + "/ve"
-    }
+    static func redirectURI(_ req: Request) -> String { NationalSSOPages.callbackURI(req, path: path) }
 
     func start(req: Request) async throws -> Response {
         let oidc = try Self.settings(req)
