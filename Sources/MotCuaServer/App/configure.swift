@@ -122,4 +122,6 @@ let schemaMigrations: [any Migration] = [
     CreateSSOLogins(),
     AddNotificationChannels(),
     CreatePostalShipments(),
+    StoreProcedureTermsOnce(),
+    StoreLogHashesAsBytes(),
 ]

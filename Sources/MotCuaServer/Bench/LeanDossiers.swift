@@ -28,6 +28,9 @@ public enum LeanDossiers {
                 func unit() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
                 var byKey: [ReportTallyStore.Key: [LocalDate: Tallies]] = [:]
                 var batch: [DossierModel] = []
+                for (procedure, term) in zip(procedures, terms) {
+                    try await ProcedureTermVersions.store(procedure.termsJSON, name: term.name, on: db)
+                }
                 for n in 0..<count {
                     let p = Int(rng.next() % UInt64(procedures.count))
                     let procedure = procedures[p], term = terms[p]
@@ -86,7 +89,7 @@ public enum LeanDossiers {
                     d.contentSummary = ""
                     d.resultDelivery = ""
                     d.feeVND = 0
-                    d.procedureTermsJSON = "{}"
+                    d.procedureTermsSHA256 = ProcedureTermVersions.hash(procedure.termsJSON)
                     d.submittedAt = online ? received : nil
                     d.receivedAt = received
                     d.receivedDate = VietnamTime.local(received).date.iso

@@ -23,12 +23,14 @@ enum Cell: Sendable {
     case bool(Bool)
     case uuid(UUID?)
     case date(Date?)
+    case bytes(Data?)
 
     init(_ v: String?) { self = .text(v) }
     init(_ v: Int?) { self = .integer(v) }
     init(_ v: Bool) { self = .bool(v) }
     init(_ v: UUID?) { self = .uuid(v) }
     init(_ v: Date?) { self = .date(v) }
+    init(_ v: Data?) { self = .bytes(v) }
 
     var sqlite: SQLiteData {
         switch self {
@@ -37,6 +39,7 @@ enum Cell: Sendable {
         case .bool(let v): .integer(v ? 1 : 0)
         case .uuid(let v): v.map { .text($0.uuidString) } ?? .null
         case .date(let v): v?.sqliteData ?? .null
+        case .bytes(let v): v.map { .blob(ByteBuffer(bytes: $0)) } ?? .null
         }
     }
 
@@ -47,6 +50,7 @@ enum Cell: Sendable {
         case .bool(let v): SQLBind(v)
         case .uuid(let v): SQLBind(v)
         case .date(let v): SQLBind(v)
+        case .bytes(let v): SQLBind(v)
         }
     }
 }
@@ -92,7 +96,7 @@ extension DossierModel: SQLWritableRow {
         "applicant_name",
         "applicant_search", "applicant_id_number", "applicant_birth_date", "applicant_address", "applicant_phone",
         "applicant_email",
-        "representative", "content_summary", "result_delivery", "fee_vnd", "procedure_terms", "submitted_at",
+        "representative", "content_summary", "result_delivery", "fee_vnd", "procedure_terms_sha256", "submitted_at",
         "received_at",
         "received_date", "due_at", "appointment_at", "completed_at", "returned_at", "finished_at", "resolution",
         "rating", "rated_at", "clock", "result_json", "version",
@@ -107,11 +111,11 @@ extension DossierModel: SQLWritableRow {
             Cell(applicantSearch), Cell(applicantIDNumber), Cell(applicantBirthDate), Cell(applicantAddress),
             Cell(applicantPhone), Cell(applicantEmail), Cell(representativeJSON), Cell(contentSummary),
             Cell(resultDelivery),
-            Cell(feeVND), Cell(procedureTermsJSON), Cell(submittedAt), Cell(receivedAt), Cell(receivedDate),
+            Cell(feeVND), Cell(procedureTermsSHA256), Cell(submittedAt), Cell(receivedAt), Cell(receivedDate),
             Cell(dueAt),
             Cell(appointmentAt), Cell(completedAt), Cell(returnedAt), Cell(finishedAt), Cell(resolution), Cell(rating),
             Cell(ratedAt), Cell(clockJSON), Cell(resultJSON), Cell(version),
-            Cell(logSeq), Cell(logHash), Cell(createdAt), Cell(updatedAt), Cell(supplementRounds),
+            Cell(logSeq), Cell(logHashBytes), Cell(createdAt), Cell(updatedAt), Cell(supplementRounds),
             Cell(declarationJSON), Cell(receivingAgencyID),
         ]
     }
@@ -141,7 +145,8 @@ extension LogChain.Entry: SQLWritableRow {
         [
             Cell(id), Cell(content.dossierID), Cell(content.seq), Cell(content.at), Cell(content.actorID),
             Cell(content.actorName), Cell(content.action), Cell(content.fromState), Cell(content.toState),
-            Cell(content.opinion), Cell(content.changesJSON), Cell(content.stepDueAt), Cell(prevHash), Cell(hash),
+            Cell(content.opinion), Cell(content.changesJSON), Cell(content.stepDueAt),
+            Cell(StoredHash.bytes(prevHash)), Cell(StoredHash.bytes(hash)),
             Cell(content.actorUsername),
         ]
     }

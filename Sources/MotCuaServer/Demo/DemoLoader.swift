@@ -325,6 +325,10 @@ public struct DemoLoader: Sendable {
                             departmentID: departmentIDs["\(agencyID)|\(name)"]!))
                 } + [Era(agency: p.agency, department: p.department, until: nil, procedure: current)]
         }
+        // Each version of the terms once, as the dossiers written in batches refer to them.
+        for era in eras.values.joined() {
+            try await ProcedureTermVersions.store(era.procedure.termsJSON, name: try era.procedure.terms.name, on: db)
+        }
         let lookups = Lookups(
             eras: eras,
             terms: Dictionary(uniqueKeysWithValues: try procedures.map { ($0.code, try $0.terms) }),

@@ -44,6 +44,8 @@ extension DossierService {
         let action: Action
         let transition: Transition
         let terms: ProcedureTerms
+        /// The terms as the catalogue holds them: their version is written with the dossier.
+        let termsJSON: String
         let agencyCode: String
         let day: LocalDate
         /// A centre received it for the competent agency (Nghị định 118/2025): the entry that says so,
@@ -109,6 +111,7 @@ extension DossierService {
             // so that concurrent receptions get consecutive numbers.
             let number = try await Self.nextNumber(agencyCode: plan.agencyCode, day: plan.day.iso, on: tx)
             let log = plan.assign(number: number, actor: actor, at: now, service: self)
+            try await ProcedureTermVersions.store(plan.termsJSON, name: plan.terms.name, on: tx)
             try await [plan.dossier].insert(on: tx)
             try await plan.components.insert(on: tx)
             var entry = try await LogChain.append(log, on: tx)
@@ -220,7 +223,7 @@ extension DossierService {
         d.contentSummary = input.contentSummary ?? terms.name
         d.resultDelivery = input.resultDelivery ?? (channel == .online ? "online" : "counter")
         d.feeVND = terms.feeVND
-        d.procedureTermsJSON = procedure.termsJSON
+        d.procedureTermsSHA256 = ProcedureTermVersions.hash(procedure.termsJSON)
         d.version = 1
         d.createdAt = now.wholeSeconds
         d.updatedAt = now.wholeSeconds
@@ -243,6 +246,7 @@ extension DossierService {
         }
         return NewDossierPlan(
             dossier: d, components: components, action: action, transition: transition, terms: terms,
+            termsJSON: procedure.termsJSON,
             agencyCode: agency.code, day: VietnamTime.local(now).date,
             forwarding: forwardedBy.map { (centre: $0.name, competent: agency.name) })
     }

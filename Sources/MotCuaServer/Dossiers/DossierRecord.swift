@@ -58,7 +58,7 @@ struct DossierRecord {
                 birthDate: d.applicantBirthDate, address: d.applicantAddress, phone: d.applicantPhone,
                 email: d.applicantEmail),
             representative: try d.representativeJSON.map { try JSON.decode(DossierService.Applicant.self, $0) },
-            procedure: try JSON.decode(ProcedureTerms.self, d.procedureTermsJSON),
+            procedure: try await ProcedureTermVersions.terms(of: d, on: db),
             clock: try d.clock,
             components: components,
             files: files.map { File(file: $0, component: $0.componentID.flatMap { positions[$0] }) },

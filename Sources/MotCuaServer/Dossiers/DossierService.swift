@@ -145,7 +145,9 @@ struct DossierService: Sendable {
         if action == .approve, expectedVersion == d.version, availableActions(on: d, actor: actor).contains(.approve) {
             signed = try await signing.sign(draftOf: d, actor: actor, at: now, files: files, on: db)
         }
-        let log = try apply(action, to: d, inputs: inputs, actor: actor, at: now, officer: officer, signed: signed)
+        let terms = try await ProcedureTermVersions.terms(of: d, on: db)
+        let log = try apply(
+            action, to: d, inputs: inputs, actor: actor, at: now, officer: officer, terms: terms, signed: signed)
         guard expectedVersion == d.version, action != .approve || signed != nil else { throw ServiceError.conflict }
         let signature = signed
         let payment = PaymentEffect.of(action, from: before, to: d.state, inputs: inputs)
@@ -190,10 +192,10 @@ struct DossierService: Sendable {
     /// Decides an action with the core and applies it to the dossier in memory; returns the log
     /// entry to append (its `seq` is set when appended). Touches no database: `officer` is the
     /// user named by `inputs.officer`, looked up by the caller.
-    /// `terms` may be given to save decoding the dossier's snapshot again (the demo loader does).
+    /// `terms` are the dossier's terms as received (ProcedureTermVersions).
     func apply(
         _ action: Action, to d: DossierModel, inputs: ActionInputs, actor: Actor, at now: Date,
-        officer: UserModel?, terms known: ProcedureTerms? = nil, signed: SignedResult? = nil
+        officer: UserModel?, terms: ProcedureTerms, signed: SignedResult? = nil
     ) throws -> LogChain.Content {
         guard action != .submit, action != .receive else {
             throw ServiceError(.unprocessableEntity, "Hồ sơ mới được tạo bằng POST /api/v1/dossiers.")
@@ -209,7 +211,6 @@ struct DossierService: Sendable {
                 stateBeforePause: d.stateBeforePause.flatMap(DossierState.init(parsing:)))
         } catch { throw ServiceError.from(error) }
 
-        let terms = try known ?? JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
         var changes: [LogChain.Change] = []
         func change(_ field: String, _ old: String?, _ new: String?) {
             if old != new { changes.append(.init(field: field, old: old, new: new)) }

@@ -83,8 +83,8 @@ enum LogChain {
                 toState: try value("to_state", String.self), opinion: try value("opinion", String?.self),
                 changesJSON: try value("changes", String.self), stepDueAt: try value("step_due_at", Date?.self),
                 actorUsername: try value("actor_username", String?.self))
-            prevHash = try value("prev_hash", String.self)
-            hash = try value("hash", String.self)
+            prevHash = StoredHash.hex(try value("prev_hash", Data.self))
+            hash = StoredHash.hex(try value("hash", Data.self))
         }
     }
 
@@ -96,11 +96,11 @@ enum LogChain {
         let last = try await LogEntryModel.query(on: db).filter(\.$dossierID == content.dossierID).sort(
             \.$seq, .descending
         )
-        .field(\.$seq).field(\.$hash).first()
+        .field(\.$seq).field(\.$hashBytes).first()
         let entry = next(content, after: last.map { ($0.seq, $0.hash) })
         try await [entry].insert(on: db)
         try await (db as! any SQLDatabase).update(DossierModel.schema)
-            .set("log_seq", to: entry.content.seq).set("log_hash", to: entry.hash)
+            .set("log_seq", to: entry.content.seq).set("log_hash", to: SQLBind(StoredHash.bytes(entry.hash)))
             .where("id", .equal, content.dossierID).run()
         return entry
     }
@@ -151,7 +151,7 @@ enum LogChain {
                     code: try $0.decode(column: "code", as: String.self),
                     anchor: Anchor(
                         seq: try $0.decode(column: "log_seq", as: Int?.self),
-                        hash: try $0.decode(column: "log_hash", as: String?.self))
+                        hash: try $0.decode(column: "log_hash", as: Data?.self).map(StoredHash.hex))
                 )
             }
             guard let lastOfPage = dossiers.last else { break }

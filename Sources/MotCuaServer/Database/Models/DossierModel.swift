@@ -40,8 +40,8 @@ final class DossierModel: Model, @unchecked Sendable {
     @Field(key: "content_summary") var contentSummary: String
     @Field(key: "result_delivery") var resultDelivery: String
     @Field(key: "fee_vnd") var feeVND: Int
-    /// The procedure's terms at receipt (JSON of ProcedureTerms).
-    @Field(key: "procedure_terms") var procedureTermsJSON: String
+    /// The procedure's terms at receipt: the SHA-256 of their version (ProcedureTermVersions).
+    @Field(key: "procedure_terms_sha256") var procedureTermsSHA256: Data
     /// The e-form's values it was submitted with (field name to value, JSON); nil without an e-form.
     @OptionalField(key: "declaration") var declarationJSON: String?
     @OptionalField(key: "submitted_at") var submittedAt: Date?
@@ -67,7 +67,11 @@ final class DossierModel: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     /// The anchor of the log chain: the last entry's sequence number and hash, written with it.
     @OptionalField(key: "log_seq") var logSeq: Int?
-    @OptionalField(key: "log_hash") var logHash: String?
+    @OptionalField(key: "log_hash") var logHashBytes: Data?
+    var logHash: String? {
+        get { logHashBytes.map(StoredHash.hex) }
+        set { logHashBytes = newValue.map(StoredHash.bytes) }
+    }
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 

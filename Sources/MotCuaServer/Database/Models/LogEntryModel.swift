@@ -20,8 +20,10 @@ final class LogEntryModel: Model, @unchecked Sendable {
     /// Changed fields with old and new values, as JSON.
     @Field(key: "changes") var changesJSON: String
     @OptionalField(key: "step_due_at") var stepDueAt: Date?
-    @Field(key: "prev_hash") var prevHash: String
-    @Field(key: "hash") var hash: String
+    /// The chain's hashes, as bytes (StoredHash).
+    @Field(key: "prev_hash") var prevHashBytes: Data
+    @Field(key: "hash") var hashBytes: Data
+    var hash: String { StoredHash.hex(hashBytes) }
 
     init() {}
 }

@@ -11,7 +11,8 @@ struct LookupAPI {
         let explain = try Self.flag(address.explainAPI)
         let found = try await LookupQuery.run(code: code, secret: secret, req: req)
         var answer = PublicLookup(
-            found, dueExplanation: explain ? try found.dueExplanation(service: req.motcua.dossiers) : nil)
+            found,
+            dueExplanation: explain ? try await found.dueExplanation(service: req.motcua.dossiers, on: req.db) : nil)
         try await answer.addPostal(found, on: req.db)
         return answer
     }

@@ -36,12 +36,12 @@ struct LookupPages {
         if !code.isEmpty || !secret.isEmpty {
             do {
                 let found = try await LookupQuery.run(code: code, secret: secret, req: req)
-                result = PublicLookup(
-                    found, time: PageTime.dateTime,
-                    dueExplanation: explain ? try found.dueExplanation(service: req.motcua.dossiers) : nil)
+                let explanation =
+                    explain ? try await found.dueExplanation(service: req.motcua.dossiers, on: req.db) : nil
+                result = PublicLookup(found, time: PageTime.dateTime, dueExplanation: explanation)
                 try await result?.addPostal(found, on: req.db)
                 due = found.awaitingPaymentVND
-                explainable = found.clockJSON != nil
+                explainable = found.explainable
                 rating = found.rating?.vietnameseName
                 if found.status == .returned, found.rating == nil {
                     rateHref = "/danh-gia?code=\(Self.encoded(found.code))&secret=\(Self.encoded(secret))"

@@ -28,16 +28,18 @@ struct LookupResult {
     let ratedAt: Date?
     let version: Int
     let agencyID: UUID
-    /// What "Vì sao hạn xử lý là ngày này?" is computed from, only when it is asked for.
-    let procedureTermsJSON: String
-    let clockJSON: String?
-    let channel: String
+    /// Whether the dossier has a clock, so "Vì sao hạn xử lý là ngày này?" can be answered.
+    let explainable: Bool
 
-    func dueExplanation(service: DossierService) throws -> DueExplanationView? {
-        guard let clockJSON else { return nil }
+    /// The due date's explanation, from the clock and the terms read only when it is asked for: the
+    /// lookup itself reads neither (issue 22, point 9).
+    func dueExplanation(service: DossierService, on db: any Database) async throws -> DueExplanationView? {
+        guard explainable, let d = try await DossierModel.find(dossierID, on: db), let clock = d.clockJSON else {
+            return nil
+        }
         return DueExplanationView.of(
-            clock: try JSON.decode(DossierClock.self, clockJSON),
-            terms: try JSON.decode(ProcedureTerms.self, procedureTermsJSON), channel: channel, service: service)
+            clock: try JSON.decode(DossierClock.self, clock),
+            terms: try await ProcedureTermVersions.terms(of: d, on: db), channel: d.channel, service: service)
     }
 }
 
@@ -240,33 +242,39 @@ struct LookupRead {
     let codeFailures: Int
     let secret: String?
     let row: any SQLRow
+    /// The dossier's latest payment request, if any.
+    let payment: (any SQLRow)?
 
-    /// Plain joins rather than subqueries on the throttles: SQLite prepares the statement on each
-    /// lookup, and its preparation was the largest part of the read.
+    /// SQLite prepares the statement on each lookup (SQLiteNIO keeps no prepared statements), so
+    /// it is kept plain: joins on keys, the procedure's name from its terms' version, every payment
+    /// of the dossier (rarely more than one) rather than a subquery for the latest, which made up a
+    /// third of the statement's preparation.
     static func fetch(code: String, locks: [(Throttle, String)], at now: Date, on db: any Database) async throws
         -> LookupRead
     {
         let t = Int64(now.timeIntervalSince1970.rounded(.down))
         let keys = locks.map { $0.0.key($0.1) }
         precondition(keys.count == 2, "the lookup reads two throttles: the code's and the address's")
-        let row = try await (db as! any SQLDatabase).raw(
+        let rows = try await (db as! any SQLDatabase).raw(
             """
             SELECT c.locked_until AS code_locked_until, c.window_start AS code_window_start, \
             c.failures AS code_failures, a.locked_until AS address_locked_until,
-            d.id, d.code, d.lookup_secret, d.status, d.procedure_terms, d.applicant_name, d.received_at,
-            d.appointment_at, d.completed_at, d.returned_at, d.result_json, d.rating, d.rated_at, d.version,
-            d.agency_id, d.clock, d.channel,
+            d.id, d.code, d.lookup_secret, d.status, v.name AS procedure_name, d.applicant_name,
+            d.received_at, d.appointment_at, d.completed_at, d.returned_at, d.result_json, d.rating, d.rated_at,
+            d.version, d.agency_id, d.clock IS NOT NULL AS explainable,
             p.status AS payment_status, p.amount_vnd AS payment_amount, p.method AS payment_method,
             p.receipt AS payment_receipt, p.paid_at AS payment_paid_at, p.requested_at AS payment_requested_at
             FROM (SELECT 1 AS one) AS lookup
             LEFT JOIN throttles c ON c.throttle_key = \(bind: keys[0])
             LEFT JOIN throttles a ON a.throttle_key = \(bind: keys[1])
             LEFT JOIN dossiers d ON d.code = \(bind: code)
-            LEFT JOIN payments p ON p.id = (SELECT q.id FROM payments q WHERE q.dossier_id = d.id \
-            ORDER BY q.requested_at DESC LIMIT 1)
+            LEFT JOIN procedure_term_versions v ON v.sha256 = d.procedure_terms_sha256
+            LEFT JOIN payments p ON p.dossier_id = d.id
             """
-        ).first()
-        guard let row else { throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.") }
+        ).all()
+        guard let row = rows.first else {
+            throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.")
+        }
         let codeLock = try row.decode(column: "code_locked_until", as: Int64?.self),
             addressLock = try row.decode(column: "address_locked_until", as: Int64?.self)
         let until = [codeLock, addressLock].compactMap { $0 }.filter { $0 > t }.max()
@@ -274,37 +282,35 @@ struct LookupRead {
         let windowStart = try row.decode(column: "code_window_start", as: Int64?.self)
         let failures = try row.decode(column: "code_failures", as: Int?.self) ?? 0
         let expired = Throttle.lookupCode.hasExpired(windowStart: windowStart, lockedUntil: codeLock, at: t)
+        let requested = try rows.map { try $0.decode(column: "payment_requested_at", as: Date?.self) }
+        let latest = requested.indices.filter { requested[$0] != nil }.max { requested[$0]! < requested[$1]! }
         return LookupRead(
             lockedFor: until.map { max(1, Int($0 - t)) }, codeFailures: expired ? 0 : failures,
             secret: try row.decode(column: "lookup_secret", as: String?.self),
-            row: row)
+            row: row, payment: latest.map { rows[$0] })
     }
-
-    /// The procedure's name as received; the rest of its terms is not needed here.
-    private struct Named: Decodable { let name: String }
 
     func result() throws -> LookupResult {
         func value<T: Decodable>(_ column: String, _ type: T.Type = T.self) throws -> T {
             try row.decode(column: column, as: T.self)
         }
         var payment: PaymentModel?
-        if let status: String = try value("payment_status") {
+        if let paid = self.payment, let status = try paid.decode(column: "payment_status", as: String?.self) {
             let p = PaymentModel()
             p.status = status
-            p.amountVND = try value("payment_amount")
-            p.method = try value("payment_method")
-            p.receipt = try value("payment_receipt")
-            p.paidAt = try value("payment_paid_at")
-            p.requestedAt = try value("payment_requested_at")
+            p.amountVND = try paid.decode(column: "payment_amount", as: Int?.self)
+            p.method = try paid.decode(column: "payment_method", as: String?.self)
+            p.receipt = try paid.decode(column: "payment_receipt", as: String?.self)
+            p.paidAt = try paid.decode(column: "payment_paid_at", as: Date?.self)
+            p.requestedAt = try paid.decode(column: "payment_requested_at", as: Date.self)
             payment = p
         }
         guard let status = Status(rawValue: try value("status")) else {
             throw ServiceError(.internalServerError, "Trạng thái hồ sơ không hợp lệ.")
         }
-        let terms: String = try value("procedure_terms")
         return LookupResult(
             dossierID: try value("id"), code: try value("code"), statusName: status.manualName,
-            procedureName: try JSON.decode(Named.self, terms).name,
+            procedureName: try value("procedure_name"),
             applicantName: try value("applicant_name"),
             receivedAt: try value("received_at"), appointmentAt: try value("appointment_at"),
             completedAt: try value("completed_at"), returnedAt: try value("returned_at"),
@@ -313,6 +319,6 @@ struct LookupRead {
             awaitingPaymentVND: payment?.status == PaymentStatus.awaiting.rawValue ? payment?.amountVND : nil,
             status: status, rating: try value("rating", String?.self).flatMap(Satisfaction.init(rawValue:)),
             ratedAt: try value("rated_at"), version: try value("version"), agencyID: try value("agency_id"),
-            procedureTermsJSON: terms, clockJSON: try value("clock"), channel: try value("channel"))
+            explainable: try value("explainable"))
     }
 }

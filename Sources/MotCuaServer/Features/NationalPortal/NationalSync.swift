@@ -24,7 +24,7 @@ enum NationalSync {
         let agencyFacts = (code: agency?.code ?? "", name: agency?.name ?? "")
         var messages: [(service: String, body: String)] = []
         if statusChanged || entry.action == Action.requestSupplement.rawValue {
-            let terms = try? JSON.decode(ProcedureTerms.self, d.procedureTermsJSON)
+            let terms = try await ProcedureTermVersions.terms(of: d, on: tx)
             let field = try await FieldModel.find(d.fieldID, on: tx)
             var supplement: NationalRecord.Supplement?
             if entry.action == Action.requestSupplement.rawValue {
@@ -36,7 +36,7 @@ enum NationalSync {
             }
             let record = NationalRecord.dossier(
                 d, nationalCode: try await NationalInbox.code(of: d.id!, on: tx),
-                procedureName: terms?.name ?? d.procedureCode, fieldCode: field?.code ?? "", agency: agencyFacts,
+                procedureName: terms.name, fieldCode: field?.code ?? "", agency: agencyFacts,
                 supplement: supplement, result: d.resultJSON.flatMap { try? JSON.decode(SignedResult.self, $0) })
             messages.append(
                 (

@@ -24,7 +24,7 @@ enum NotificationOutbox {
         let phone = ApplicantNotice.internationalPhone(d.applicantPhone)
         let mayText = phone != nil && (messaging.sms || !messaging.zaloTemplates.isEmpty)
         guard ApplicantNotice.isAddress(address) || mayText else { return }
-        var f = facts(d, site)
+        var f = try await facts(d, site, on: tx)
         f.reason = inputs.reason
         f.trackingNumber = inputs.trackingNumber
         if action == .requestPayment { f.amount = inputs.amount.map { PageTime.number($0) + " đồng" } }
@@ -60,8 +60,8 @@ enum NotificationOutbox {
         if !rows.isEmpty { try await rows.create(on: tx) }
     }
 
-    static func facts(_ d: DossierModel, _ site: URL) -> ApplicantNotice.Facts {
-        let name = (try? JSON.decode(ProcedureTerms.self, d.procedureTermsJSON).name) ?? d.procedureCode
+    static func facts(_ d: DossierModel, _ site: URL, on db: any Database) async throws -> ApplicantNotice.Facts {
+        let name = try await ProcedureTermVersions.terms(of: d, on: db).name
         return ApplicantNotice.Facts(
             code: d.code, lookupSecret: d.lookupSecret, procedureName: name, applicantName: d.applicantName,
             appointment: d.appointmentAt.map(PageTime.dateTime), reason: nil, components: [], amount: nil,
