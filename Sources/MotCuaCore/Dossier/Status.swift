@@ -89,6 +89,9 @@ public enum Status: String, Sendable, Codable, CaseIterable, Hashable {
         }
     }
 
+    /// The open statuses' stored values, for a query's `IN (...)`.
+    public static let openValues = allCases.filter(\.isOpen).map(\.rawValue)
+
     /// The clock stands still.
     public var isPaused: Bool { self == .awaitingSupplement || self == .awaitingPayment }
 

@@ -44,7 +44,7 @@ enum AgencyTransfer {
         guard let successorID = closed.successorID, let successor = try await AgencyModel.find(successorID, on: tx)
         else { return 0 }
         let open = try await DossierModel.query(on: tx).filter(\.$agencyID == closed.id!)
-            .filter(\.$status ~~ Status.allCases.filter(\.isOpen).map(\.rawValue)).all()
+            .filter(\.$status ~~ Status.openValues).all()
         guard !open.isEmpty else { return 0 }
         let targets = try await DepartmentModel.query(on: tx).filter(\.$agencyID == successorID).sort(\.$name).all()
         let names = Dictionary(

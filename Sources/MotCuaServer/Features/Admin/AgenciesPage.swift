@@ -208,7 +208,7 @@ struct AgenciesPage {
         let merged = successor
         guard ConfirmPage.confirmed(req) else {
             let open = try await DossierModel.query(on: req.db).filter(\.$agencyID == a.id!)
-                .filter(\.$status ~~ Status.allCases.filter(\.isOpen).map(\.rawValue)).count()
+                .filter(\.$status ~~ Status.openValues).count()
             let accounts = try await UserModel.query(on: req.db).filter(\.$agencyID == a.id!).count()
             return try await ConfirmPage.response(
                 merged == nil ? "Giải thể \(a.name)?" : "Sáp nhập \(a.name) vào \(merged!.name)?",

@@ -168,7 +168,7 @@ struct CalendarPage {
             let becomes = entry.kind == .dayOff ? "ngày làm việc" : "ngày nghỉ hằng tuần"
             let start = VietnamTime.instant(date, secondOfDay: 0)
             let open = try await DossierModel.query(on: req.db)
-                .filter(\.$status ~~ Status.allCases.filter(\.isOpen).map(\.rawValue)).filter(\.$dueAt >= start).count()
+                .filter(\.$status ~~ Status.openValues).filter(\.$dueAt >= start).count()
             return try await ConfirmPage.response(
                 "Xoá ngày \(date.vietnamese) khỏi lịch làm việc?",
                 consequences: [
