@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import MotCuaCore
 import NIOConcurrencyHelpers
+import SQLKit
 import Testing
 import Vapor
 @testable import MotCuaServer
@@ -115,6 +116,12 @@ struct PostalTests {
                 #expect((lookup.json["postal"] as? String)?.contains(tracking) == true)
                 let book = try await t.request(.GET, "/so-theo-doi", headers: try await t.pageSession("stp.tiepnhan").headers)
                 #expect(book.text.contains("mã bưu gửi \(tracking)"), "\(book.status)")
+                // So does "Hồ sơ của tôi", had a citizen's account submitted it.
+                let owner = try await t.user("congdan1")
+                try await (t.app.db as! any SQLDatabase).update("dossiers").set("owner_id", to: owner.id!)
+                    .where("code", .equal, code).run()
+                let mine = try await t.request(.GET, "/ho-so-cua-toi/\(code)", headers: try await t.pageSession("congdan1").headers)
+                #expect(mine.text.contains("Trả kết quả qua bưu chính") && mine.text.contains("Mã bưu gửi \(tracking)"), "\(mine.status)")
 
                 // A forged notice changes nothing; the post's own returns the result with the delivery's date.
                 try await Task.sleep(for: .milliseconds(1100))  // delivered after it was sent

@@ -50,6 +50,8 @@ enum MyDossierView {
         let status: String
         let submitted: String
         let appointment: String?
+        /// The result sent by post: its tracking number and where it is.
+        let postal: String?
         /// "Vì sao hạn xử lý là ngày này?", once received.
         let dueExplanation: DueExplanationView?
         let notice: String?
@@ -109,6 +111,7 @@ enum MyDossierView {
             procedure: record.procedure.name, status: d.state.status.applicantName,
             submitted: PageTime.dateTime(d.submittedAt ?? d.receivedAt ?? d.createdAt),
             appointment: d.appointmentAt.map(PageTime.dateTime),
+            postal: try await PostalShipments.shipment(of: d.id!, on: req.db)?.text,
             dueExplanation: DueExplanationView.of(
                 clock: record.clock, terms: record.procedure, channel: d.channel, service: req.motcua.dossiers),
             notice: notice, error: error,
