@@ -182,6 +182,9 @@ struct NationalPortalTests {
             #expect(portal.messages.isEmpty)
             let failing = try #require(try await NationalSync.state(of: d.id!, on: t.app.db))
             #expect(failing.pending == 9 && failing.sent == 0 && failing.lastError?.contains("HTTP 503") == true)
+            // The API tells it too, with the portal's answer.
+            let detail = try await t.request(.GET, "/api/v1/dossiers/\(code)", token: reception).decode(DossierDetail.self)
+            #expect(detail.nationalSync?.pending == 9 && detail.nationalSync?.lastError?.contains("HTTP 503") == true)
             // Not tried again before its delay.
             #expect(try await drain(t, at: Date()) == .init())
 

@@ -114,6 +114,8 @@ struct PostalTests {
                 let secret = try await t.dossier(code).lookupSecret
                 let lookup = try await t.request(.GET, "/api/v1/lookup?code=\(code)&secret=\(secret)")
                 #expect((lookup.json["postal"] as? String)?.contains(tracking) == true)
+                let detail = try await t.request(.GET, "/api/v1/dossiers/\(code)", token: reception).decode(DossierDetail.self)
+                #expect(detail.postal?.trackingNumber == tracking && detail.postal?.status == "in_transit")
                 let book = try await t.request(.GET, "/so-theo-doi", headers: try await t.pageSession("stp.tiepnhan").headers)
                 #expect(book.text.contains("mã bưu gửi \(tracking)"), "\(book.status)")
                 // So does "Hồ sơ của tôi", had a citizen's account submitted it.

@@ -78,6 +78,51 @@ struct DossierDetail: Content {
     var components: [ComponentView]
     var files: [FileView]
     var log: [LogView]
+    /// On reading a dossier: the result sent by post, and the messages to the National Public
+    /// Service Portal (nil when none was queued).
+    var postal: PostalView?
+    var nationalSync: NationalSyncView?
+}
+
+/// A result sent by post, as the post last told of it.
+struct PostalView: Content {
+    var trackingNumber: String
+    var status: String
+    var sentAt: String
+    var deliveredAt: String?
+    var receiver: String?
+    var note: String?
+    var text: String
+
+    init(_ s: PostalShipments.Shipment) {
+        trackingNumber = s.tracking_number
+        status = s.status
+        sentAt = VietnamTime.iso(s.created_at)
+        deliveredAt = s.delivered_at.map(VietnamTime.iso)
+        receiver = s.receiver
+        note = s.note
+        text = s.text
+    }
+}
+
+/// The dossier's messages to the National Public Service Portal: acknowledged, waiting, the last
+/// failure with the portal's answer.
+struct NationalSyncView: Content {
+    var sent: Int
+    var pending: Int
+    var lastSentAt: String?
+    var lastError: String?
+    var lastAnswer: String?
+    var text: String
+
+    init(_ s: NationalSync.State) {
+        sent = s.sent
+        pending = s.pending
+        lastSentAt = s.lastSentAt.map(VietnamTime.iso)
+        lastError = s.lastError
+        lastAnswer = s.lastAnswer
+        text = s.label
+    }
 }
 
 /// The body of `POST /api/v1/dossiers/{code}/actions/{action}`.

@@ -8,7 +8,10 @@ struct DossierDetailAPI {
     func get(req: Request) async throws -> DossierDetail {
         let actor = try req.actor()
         let d = try await req.motcua.dossiers.find(code: req.parameters.get("code")!, actor: actor, on: req.db)
-        return DossierDetail(try await DossierRecord.load(d, on: req.db), explaining: req.motcua.dossiers)
+        var detail = DossierDetail(try await DossierRecord.load(d, on: req.db), explaining: req.motcua.dossiers)
+        detail.postal = try await PostalShipments.shipment(of: d.id!, on: req.db).map(PostalView.init)
+        detail.nationalSync = try await NationalSync.state(of: d.id!, on: req.db).map(NationalSyncView.init)
+        return detail
     }
 
     func perform(req: Request) async throws -> DossierDetail {
