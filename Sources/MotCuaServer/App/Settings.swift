@@ -86,15 +86,8 @@ public struct Settings: Sendable {
             throw CalendarError.invalidDuration("MOTCUA_MAX_UPLOAD_MB=\"\(mb)\" phải là số MB lớn hơn 0")
         }
         self.receiptPolicy = policy
-        if let url = environment["MOTCUA_PUBLIC_URL"], !url.isEmpty {
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil
-            else {
-                throw CalendarError.invalidDuration(
-                    "MOTCUA_PUBLIC_URL=\"\(url)\" phải là địa chỉ http:// hoặc https://")
-            }
-            self.publicURL = parsed
-        } else {
-            self.publicURL = nil
+        self.publicURL = try EnvironmentSettings(environment: environment).value("MOTCUA_PUBLIC_URL").map {
+            try EnvironmentSettings.url("MOTCUA_PUBLIC_URL", $0)
         }
         if environment["MOTCUA_TRUST_FORWARDED"] != nil {
             throw CalendarError.invalidDuration(

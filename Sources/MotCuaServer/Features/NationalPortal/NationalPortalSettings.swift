@@ -19,16 +19,13 @@ struct NationalPortalSettings: Sendable {
 
     /// nil when none of the three is set; some without the others is an error.
     init?(environment: [String: String]) throws {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let names = ["MOTCUA_DVCQG_URL", "MOTCUA_DVCQG_UNIT_CODE", "MOTCUA_DVCQG_SECRET"]
-        let values = names.map(value)
-        guard values.contains(where: { $0 != nil }) else { return nil }
-        guard let text = values[0], let code = values[1], let secret = values[2] else {
-            throw CalendarError.invalidDuration("Cần đặt cả \(names.joined(separator: ", ")) (hoặc không đặt biến nào)")
-        }
-        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw CalendarError.invalidDuration("MOTCUA_DVCQG_URL=\"\(text)\" phải là địa chỉ http:// hoặc https://")
-        }
+        guard
+            let values = try EnvironmentSettings(environment: environment).allOrNone([
+                "MOTCUA_DVCQG_URL", "MOTCUA_DVCQG_UNIT_CODE", "MOTCUA_DVCQG_SECRET",
+            ])
+        else { return nil }
+        let url = try EnvironmentSettings.url("MOTCUA_DVCQG_URL", values[0])
+        let (code, secret) = (values[1], values[2])
         guard secret.utf8.count >= 16 else {
             throw CalendarError.invalidDuration("MOTCUA_DVCQG_SECRET phải dài ít nhất 16 ký tự")
         }

@@ -19,24 +19,16 @@ struct NationalSSOSettings: Sendable {
     var timeoutSeconds: Int64 = 15
 
     init?(environment: [String: String]) throws {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let base = value("MOTCUA_SSO_URL"), id = value("MOTCUA_SSO_CLIENT_ID"),
-            secret = value("MOTCUA_SSO_CLIENT_SECRET")
-        guard base != nil || id != nil || secret != nil else { return nil }
-        guard let base, let id, let secret else {
-            throw CalendarError.invalidDuration(
-                "Cần đặt cả MOTCUA_SSO_URL, MOTCUA_SSO_CLIENT_ID và MOTCUA_SSO_CLIENT_SECRET (hoặc không đặt biến nào)")
-        }
-        func url(_ name: String, _ text: String) throws -> URL {
-            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw CalendarError.invalidDuration("\(name)=\"\(text)\" phải là địa chỉ http:// hoặc https://")
-            }
-            return url
-        }
+        let settings = EnvironmentSettings(environment: environment)
+        guard
+            let values = try settings.allOrNone(["MOTCUA_SSO_URL", "MOTCUA_SSO_CLIENT_ID", "MOTCUA_SSO_CLIENT_SECRET"])
+        else { return nil }
+        let (base, id, secret) = (values[0], values[1], values[2])
+        let url = EnvironmentSettings.url
         let root = base.hasSuffix("/") ? String(base.dropLast()) : base
         issuer = try url("MOTCUA_SSO_URL", root)
         func endpoint(_ name: String, _ path: String) throws -> URL {
-            try url("MOTCUA_SSO_\(name)_URL", value("MOTCUA_SSO_\(name)_URL") ?? root + "/oauth2/" + path)
+            try url("MOTCUA_SSO_\(name)_URL", settings.value("MOTCUA_SSO_\(name)_URL") ?? root + "/oauth2/" + path)
         }
         authorizeURL = try endpoint("AUTHORIZE", "authorize")
         tokenURL = try endpoint("TOKEN", "token")

@@ -19,22 +19,16 @@ struct StaffSignOn {
         var clientSecret: String
 
         init?(environment: [String: String]) throws {
-            func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-            let issuer = value("MOTCUA_OIDC_ISSUER"), id = value("MOTCUA_OIDC_CLIENT_ID"),
-                secret = value("MOTCUA_OIDC_CLIENT_SECRET")
-            guard issuer != nil || id != nil || secret != nil else { return nil }
-            guard let issuer, let id, let secret else {
-                throw CalendarError.invalidDuration(
-                    "Cần đặt cả MOTCUA_OIDC_ISSUER, MOTCUA_OIDC_CLIENT_ID và MOTCUA_OIDC_CLIENT_SECRET (hoặc không đặt)"
-                )
-            }
+            let settings = EnvironmentSettings(environment: environment)
+            guard
+                let values = try settings.allOrNone([
+                    "MOTCUA_OIDC_ISSUER", "MOTCUA_OIDC_CLIENT_ID", "MOTCUA_OIDC_CLIENT_SECRET",
+                ])
+            else { return nil }
+            let (issuer, id, secret) = (values[0], values[1], values[2])
             func url(_ name: String, _ path: String) throws -> URL {
-                let text = value("MOTCUA_OIDC_\(name)_URL") ?? issuer + path
-                guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                    throw CalendarError.invalidDuration(
-                        "MOTCUA_OIDC_\(name)_URL=\"\(text)\" phải là địa chỉ http(s)://")
-                }
-                return url
+                let variable = "MOTCUA_OIDC_\(name)_URL"
+                return try EnvironmentSettings.url(variable, settings.value(variable) ?? issuer + path)
             }
             self.issuer = issuer
             authorizeURL = try url("AUTHORIZE", "/protocol/openid-connect/auth")

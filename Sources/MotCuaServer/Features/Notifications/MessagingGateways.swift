@@ -13,11 +13,9 @@ struct SMSSettings: Sendable {
     var password: String?
 
     init?(environment: [String: String]) throws {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let value = EnvironmentSettings(environment: environment).value
         guard let text = value("MOTCUA_SMS_URL") else { return nil }
-        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw CalendarError.invalidDuration("MOTCUA_SMS_URL=\"\(text)\" phải là địa chỉ http:// hoặc https://")
-        }
+        let url = try EnvironmentSettings.url("MOTCUA_SMS_URL", text)
         guard let brandname = value("MOTCUA_SMS_BRANDNAME"), brandname.count <= 11 else {
             throw CalendarError.invalidDuration(
                 "Cần đặt MOTCUA_SMS_BRANDNAME (tên thương hiệu đã đăng ký, tối đa 11 ký tự)")
@@ -40,12 +38,9 @@ struct ZaloSettings: Sendable {
     var templates: [String: String]
 
     init?(environment: [String: String]) throws {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let value = EnvironmentSettings(environment: environment).value
         guard let token = value("MOTCUA_ZALO_ACCESS_TOKEN") else { return nil }
-        let text = value("MOTCUA_ZALO_URL") ?? Self.defaultURL
-        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw CalendarError.invalidDuration("MOTCUA_ZALO_URL=\"\(text)\" phải là địa chỉ http:// hoặc https://")
-        }
+        let url = try EnvironmentSettings.url("MOTCUA_ZALO_URL", value("MOTCUA_ZALO_URL") ?? Self.defaultURL)
         var templates: [String: String] = [:]
         for pair in (value("MOTCUA_ZALO_TEMPLATES") ?? "").split(separator: ",") {
             let parts = pair.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -14,19 +14,12 @@ struct PostalSettings: Sendable {
     static let signatureHeader = "X-Post-Signature"
 
     init?(environment: [String: String]) throws {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let names = ["MOTCUA_POST_URL", "MOTCUA_POST_TOKEN", "MOTCUA_POST_SECRET"]
-        let values = names.map(value)
-        guard values.contains(where: { $0 != nil }) else { return nil }
-        guard let text = values[0], let token = values[1], let secret = values[2] else {
-            throw CalendarError.invalidDuration("Cần đặt cả \(names.joined(separator: ", ")) (hoặc không đặt biến nào)")
-        }
-        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw CalendarError.invalidDuration("MOTCUA_POST_URL=\"\(text)\" phải là địa chỉ http:// hoặc https://")
-        }
-        self.url = url
-        self.token = token
-        self.secret = secret
-        service = value("MOTCUA_POST_SERVICE") ?? "BCCI"
+        let settings = EnvironmentSettings(environment: environment)
+        guard let values = try settings.allOrNone(["MOTCUA_POST_URL", "MOTCUA_POST_TOKEN", "MOTCUA_POST_SECRET"])
+        else { return nil }
+        url = try EnvironmentSettings.url("MOTCUA_POST_URL", values[0])
+        token = values[1]
+        secret = values[2]
+        service = settings.value("MOTCUA_POST_SERVICE") ?? "BCCI"
     }
 }

@@ -20,13 +20,11 @@ public struct VNPaySettings: Sendable {
 
     /// nil when neither the terminal code nor the secret is set; one without the other is an error.
     init?(environment: [String: String]) throws {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let code = value("MOTCUA_VNPAY_TMN_CODE"), secret = value("MOTCUA_VNPAY_HASH_SECRET")
-        guard code != nil || secret != nil else { return nil }
-        guard let code, let secret else {
-            throw CalendarError.invalidDuration(
-                "Cần đặt cả MOTCUA_VNPAY_TMN_CODE và MOTCUA_VNPAY_HASH_SECRET (hoặc không đặt cả hai)")
+        let settings = EnvironmentSettings(environment: environment), value = settings.value
+        guard let values = try settings.allOrNone(["MOTCUA_VNPAY_TMN_CODE", "MOTCUA_VNPAY_HASH_SECRET"]) else {
+            return nil
         }
+        let (code, secret) = (values[0], values[1])
         guard code.count <= 8, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw CalendarError.invalidDuration(
                 "MOTCUA_VNPAY_TMN_CODE=\"\(code)\" phải là mã website (tối đa 8 chữ, số)")
@@ -37,8 +35,7 @@ public struct VNPaySettings: Sendable {
         apiURL = value("MOTCUA_VNPAY_API_URL") ?? Self.sandboxAPIURL
         serverAddress = value("MOTCUA_VNPAY_SERVER_IP") ?? "127.0.0.1"
         for (name, url) in [("MOTCUA_VNPAY_PAY_URL", paymentURL), ("MOTCUA_VNPAY_API_URL", apiURL)] {
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil
-            else { throw CalendarError.invalidDuration("\(name)=\"\(url)\" phải là địa chỉ http:// hoặc https://") }
+            _ = try EnvironmentSettings.url(name, url)
         }
     }
 }
