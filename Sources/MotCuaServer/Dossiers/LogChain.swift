@@ -83,8 +83,8 @@ enum LogChain {
                 toState: try value("to_state", String.self), opinion: try value("opinion", String?.self),
                 changesJSON: try value("changes", String.self), stepDueAt: try value("step_due_at", Date?.self),
                 actorUsername: try value("actor_username", String?.self))
-            prevHash = StoredHash.hex(try value("prev_hash", Data.self))
-            hash = StoredHash.hex(try value("hash", Data.self))
+            prevHash = try value("prev_hash", Data.self).hex
+            hash = try value("hash", Data.self).hex
         }
     }
 
@@ -151,7 +151,7 @@ enum LogChain {
                     code: try $0.decode(column: "code", as: String.self),
                     anchor: Anchor(
                         seq: try $0.decode(column: "log_seq", as: Int?.self),
-                        hash: try $0.decode(column: "log_hash", as: Data?.self).map(StoredHash.hex))
+                        hash: try $0.decode(column: "log_hash", as: Data?.self)?.hex)
                 )
             }
             guard let lastOfPage = dossiers.last else { break }

@@ -8,10 +8,9 @@ extension Sequence where Element == UInt8 {
 }
 
 /// A SHA-256 kept as its 32 bytes in the database (issue 23, point 10: half the room of its hex
-/// text) and handled as hex everywhere else, as the log chain hashes it.
+/// text) and handled as hex everywhere else (`.hex` reads it back), as the log chain hashes it.
 enum StoredHash {
     static func bytes(_ hex: String) -> Data { Data(Hex.bytes(hex) ?? []) }
-    static func hex(_ bytes: Data) -> String { Hex.string(bytes) }
 }
 
 enum Checksum {

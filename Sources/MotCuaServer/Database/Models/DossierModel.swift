@@ -69,7 +69,7 @@ final class DossierModel: Model, @unchecked Sendable {
     @OptionalField(key: "log_seq") var logSeq: Int?
     @OptionalField(key: "log_hash") var logHashBytes: Data?
     var logHash: String? {
-        get { logHashBytes.map(StoredHash.hex) }
+        get { logHashBytes?.hex }
         set { logHashBytes = newValue.map(StoredHash.bytes) }
     }
     @Field(key: "created_at") var createdAt: Date

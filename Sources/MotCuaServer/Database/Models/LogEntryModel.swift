@@ -23,7 +23,7 @@ final class LogEntryModel: Model, @unchecked Sendable {
     /// The chain's hashes, as bytes (StoredHash).
     @Field(key: "prev_hash") var prevHashBytes: Data
     @Field(key: "hash") var hashBytes: Data
-    var hash: String { StoredHash.hex(hashBytes) }
+    var hash: String { hashBytes.hex }
 
     init() {}
 }

@@ -34,11 +34,11 @@ struct LookupResult {
     /// The due date's explanation, from the clock and the terms read only when it is asked for: the
     /// lookup itself reads neither (issue 22, point 9).
     func dueExplanation(service: DossierService, on db: any Database) async throws -> DueExplanationView? {
-        guard explainable, let d = try await DossierModel.find(dossierID, on: db), let clock = d.clockJSON else {
+        guard explainable, let d = try await DossierModel.find(dossierID, on: db), let clock = try d.clock else {
             return nil
         }
         return DueExplanationView.of(
-            clock: try JSON.decode(DossierClock.self, clock),
+            clock: clock,
             terms: try await ProcedureTermVersions.terms(of: d, on: db), channel: d.channel, service: service)
     }
 }
