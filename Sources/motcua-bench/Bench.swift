@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motcua-bench",
         abstract: "Đo hiệu năng các phép tính của MotCua.",
-        subcommands: [Deadlines.self, Pages.self, Reports.self]
+        subcommands: [Deadlines.self, Pages.self, Reports.self, Transitions.self]
     )
 
     struct Pages: AsyncParsableCommand {
@@ -63,6 +63,60 @@ struct Bench: AsyncParsableCommand {
                     slow.isEmpty
                         ? "Mọi tuyến dưới 150 ms ở p95."
                         : "Trên 150 ms ở p95: " + slow.map(\.name).joined(separator: ", "))
+            }
+        }
+    }
+
+    struct Transitions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: """
+                Đo số bước chuyển hồ sơ mỗi giây (tiếp nhận và xử lý qua API) trên các máy chủ đang chạy, \
+                cạnh một tuyến tối thiểu (GET /api/v1/me) đo xen kẽ cùng lượt. Cần tỉnh mẫu (motcua demo).
+                """)
+        @Option(name: .customLong("url"), help: "Địa chỉ một máy chủ MotCua (lặp lại cho mỗi máy chủ).")
+        var urls: [String] = ["http://127.0.0.1:8080"]
+        @Option(help: "Số máy khách chạy song song.") var clients: Int = 16
+        @Option(help: "Số giây mỗi cửa sổ đo.") var seconds: Double = 10
+        @Option(help: "Số lượt (mỗi lượt: tuyến tối thiểu rồi các bước chuyển).") var rounds: Int = 3
+        @Option(help: "Số cơ quan tiếp nhận tối đa (mỗi cơ quan một thủ tục).") var agencies: Int = 8
+
+        func validate() throws {
+            guard clients >= 1, seconds >= 1, rounds >= 1, agencies >= 1, !urls.isEmpty else {
+                throw ValidationError("--clients, --seconds, --rounds, --agencies từ 1; cần ít nhất một --url.")
+            }
+        }
+
+        func run() async throws {
+            let figures = try await TransitionBenchmark.run(
+                urls: urls, clients: clients, seconds: seconds, rounds: rounds, agencies: agencies
+            ) { print($0) }
+            print("\(urls.count) máy chủ, \(clients) máy khách, cửa sổ \(Int(seconds)) giây:")
+            for (i, r) in figures.rounds.enumerated() {
+                print(
+                    String(
+                        format: "lượt %d: %7.1f bước chuyển/giây, tuyến tối thiểu %8.1f yêu cầu/giây, tỉ lệ %.3f",
+                        i + 1,
+                        r.transitionsPerSecond, r.trivialPerSecond, r.transitionsPerSecond / max(r.trivialPerSecond, 1))
+                )
+            }
+            print("loại          số lượng   p50 ms   p95 ms   p99 ms")
+            for kind in ["reception", "action", "trivial"] {
+                let values = figures.latencies[kind] ?? []
+                print(
+                    kind.padding(toLength: 12, withPad: " ", startingAt: 0)
+                        + String(
+                            format: "%9d %8.1f %8.1f %8.1f", values.count, TransitionBenchmark.percentile(values, 50),
+                            TransitionBenchmark.percentile(values, 95), TransitionBenchmark.percentile(values, 99)))
+            }
+            let median = figures.rounds.map(\.transitionsPerSecond).sorted()[figures.rounds.count / 2]
+            let ratio = figures.rounds.map { $0.transitionsPerSecond / max($0.trivialPerSecond, 1) }.sorted()[
+                figures.rounds.count / 2]
+            print(String(format: "trung vị: %.1f bước chuyển/giây, tỉ lệ với tuyến tối thiểu %.3f", median, ratio))
+            if !figures.failures.isEmpty {
+                print(
+                    "\(figures.failures.count) yêu cầu lỗi, ví dụ: \(figures.failures.prefix(3).joined(separator: "; "))"
+                )
+                throw ExitCode(1)
             }
         }
     }

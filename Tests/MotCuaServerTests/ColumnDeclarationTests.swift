@@ -73,4 +73,32 @@ import Vapor
             #expect(swiftFields == described, "\(swiftFields.symmetricDifference(described))")
         }
     }
+
+    /// Every model lists its properties (`properties`) instead of Fluent finding them by reflection
+    /// on each row (a fifth of a transition's CPU): the list must be exactly the wrappers declared,
+    /// in order, the same objects, and every model in Database/Models must be checked here.
+    @Test func everyModelListsExactlyTheFieldsItDeclares() throws {
+        let models: [any Model] = [
+            AccountTokenModel(), AgencyModel(), AuditEntryModel(), CalendarEntryModel(), CalendarYearModel(),
+            DepartmentModel(), DossierComponentModel(), DossierCounterModel(), DossierFileModel(), DossierModel(),
+            DraftModel(), DraftFileModel(), EvaluationScoreModel(), FieldModel(), LogEntryModel(), OutboxMailModel(),
+            PaymentModel(), ProcedureModel(), SavedReportModel(), SessionModel(), UserModel(), VNPayOrderModel(),
+        ]
+        for model in models {
+            let declared = Mirror(reflecting: model).children.compactMap { $0.value as? any AnyProperty }
+            #expect(
+                model.properties.map(ObjectIdentifier.init) == declared.map(ObjectIdentifier.init),
+                "\(type(of: model)): \(model.properties.count) listed, \(declared.count) declared")
+        }
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/MotCuaServer/Database/Models")
+        var declaredTypes = Set<String>()
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where line.hasPrefix("final class ") && line.contains(": Model") {
+                declaredTypes.insert(String(line.dropFirst(12).prefix { $0 != ":" }))
+            }
+        }
+        #expect(declaredTypes == Set(models.map { "\(type(of: $0))" }))
+    }
 }

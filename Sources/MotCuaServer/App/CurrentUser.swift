@@ -32,12 +32,14 @@ extension Request {
 /// Finds the user of a bearer token or a session cookie.
 struct SessionTokenAuthenticator: AsyncRequestAuthenticator {
     func authenticate(request: Request) async throws {
+        // The session and its user in one query: every authenticated request asks it.
         guard let token = AuthService.token(from: request),
-            let session = try await SessionModel.query(on: request.db).filter(
-                \.$tokenHash == AuthService.tokenHash(token)
-            ).first(),
-            session.expiresAt > Date(),
-            let user = try await UserModel.find(session.userID, on: request.db), user.disabledAt == nil
+            let user = try await UserModel.rows(
+                """
+                WHERE disabled_at IS NULL AND id = (SELECT user_id FROM user_sessions \
+                WHERE token_hash = \(bind: AuthService.tokenHash(token)) AND expires_at > \(bind: Date()))
+                """, on: request.db
+            ).first
         else { return }
         request.auth.login(user)
         request.sessionCarrier =

@@ -112,12 +112,17 @@ extension DossierService {
             let number = try await Self.nextNumber(agencyCode: plan.agencyCode, day: plan.day.iso, on: tx)
             let log = plan.assign(number: number, actor: actor, at: now, service: self)
             try await ProcedureTermVersions.store(plan.termsJSON, name: plan.terms.name, on: tx)
+            // A new dossier's chain starts here: its entries and its anchor are known before writing.
+            var entries = [LogChain.next(log, after: nil)]
+            if let forwarded = plan.forwardingEntry(actor: actor, at: now) {
+                entries.append(LogChain.next(forwarded, after: (entries[0].content.seq, entries[0].hash)))
+            }
+            let entry = entries[entries.count - 1]
+            plan.dossier.logSeq = entry.content.seq
+            plan.dossier.logHash = entry.hash
             try await [plan.dossier].insert(on: tx)
             try await plan.components.insert(on: tx)
-            var entry = try await LogChain.append(log, on: tx)
-            if let forwarded = plan.forwardingEntry(actor: actor, at: now) {
-                entry = try await LogChain.append(forwarded, on: tx)
-            }
+            try await entries.insert(on: tx)
             try await ReportTallyStore.record(plan.dossier.counted.tallies, of: plan.dossier, on: tx)
             try await also?(plan.dossier, tx)
             try await NotificationOutbox.enqueue(

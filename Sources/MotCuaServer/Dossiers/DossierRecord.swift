@@ -45,12 +45,13 @@ struct DossierRecord {
     let payments: [PaymentModel]
 
     static func load(_ d: DossierModel, on db: any Database) async throws -> DossierRecord {
-        let components = try await DossierComponentModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$position)
-            .all()
-        let files = try await DossierFileModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$uploadedAt).all()
-        let log = try await LogEntryModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$seq).all()
+        let id = d.id!
+        let components = try await DossierComponentModel.rows(
+            "WHERE dossier_id = \(bind: id) ORDER BY position", on: db)
+        let files = try await DossierFileModel.rows("WHERE dossier_id = \(bind: id) ORDER BY uploaded_at", on: db)
+        let log = try await LogEntryModel.rows("WHERE dossier_id = \(bind: id) ORDER BY seq", on: db)
         let positions = Dictionary(uniqueKeysWithValues: components.map { ($0.id!, $0.position) })
-        let payments = try await PaymentModel.query(on: db).filter(\.$dossierID == d.id!).sort(\.$requestedAt).all()
+        let payments = try await PaymentModel.rows("WHERE dossier_id = \(bind: id) ORDER BY requested_at", on: db)
         return DossierRecord(
             dossier: d,
             applicant: DossierService.Applicant(

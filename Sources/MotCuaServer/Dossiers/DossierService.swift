@@ -49,7 +49,7 @@ struct DossierService: Sendable {
 
     /// Finds a dossier the actor may see; anything else is "not found", so codes cannot be probed.
     func find(code: String, actor: Actor, on db: any Database) async throws -> DossierModel {
-        guard let d = try await DossierModel.query(on: db).filter(\.$code == code).first(),
+        guard let d = try await DossierModel.rows("WHERE code = \(bind: code) LIMIT 1", on: db).first,
             actor.scope.contains(
                 agency: d.agencyID, department: d.departmentID, owner: d.ownerID, receivedBy: d.receivingAgencyID)
         else {
@@ -152,16 +152,21 @@ struct DossierService: Sendable {
         let signature = signed
         let payment = PaymentEffect.of(action, from: before, to: d.state, inputs: inputs)
         let done = try await db.transaction { tx in
-            try await Self.claimVersion(of: d, expected: expectedVersion, on: tx)
+            let anchor = try await Self.claimVersion(of: d, expected: expectedVersion, on: tx)
             if let signature { try await ResultSigning.signatureFile(signature, of: d, actor: actor).create(on: tx) }
             if let payment {
                 let awaiting = try await PaymentModel.awaiting(of: d.id!, on: tx)
                 try await PaymentModel.apply(
                     payment, of: d, awaiting: awaiting, transactionID: paymentTransaction, at: now)?.save(on: tx)
             }
+            // The entry and the anchor that points at it are written with the action's own update.
+            let last = try await anchor == nil ? LogChain.last(of: d.id!, on: tx) : anchor
+            let entry = LogChain.next(log, after: last)
+            d.logSeq = entry.content.seq
+            d.logHash = entry.hash
             try await d.update(on: tx)
             try await also?(d, tx)
-            let entry = try await LogChain.append(log, on: tx)
+            try await [entry].insert(on: tx)
             try await ReportTallyStore.record(CountedDossier.change(from: counted, to: d.counted), of: d, on: tx)
             try await NotificationOutbox.enqueue(
                 action, of: d, inputs: inputs, site: site, messaging: messaging, at: now, on: tx)
@@ -330,14 +335,23 @@ struct DossierService: Sendable {
     /// `expected`, else 409. It must be the transaction's first write, so that of two concurrent
     /// writers the second waits for the first (SQLite's write lock, PostgreSQL's row lock) and then
     /// finds no row.
-    static func claimVersion(of d: DossierModel, expected: Int, on tx: any Database) async throws {
+    /// Returns the log's anchor (the last entry's number and hash) as the row holds it under the
+    /// lock just taken: the next entry follows it without reading the log (nil: no anchor yet).
+    @discardableResult
+    static func claimVersion(
+        of d: DossierModel, expected: Int, on tx: any Database
+    ) async throws -> (seq: Int, hash: String)? {
         let rows = try await (tx as! any SQLDatabase).raw(
             """
             UPDATE dossiers SET version = version + 1 WHERE id = \(bind: d.id!) AND version = \(bind: expected) \
-            RETURNING version
+            RETURNING version, log_seq, log_hash
             """
         ).all()
         guard rows.count == 1 else { throw ServiceError.conflict }
         d.version = expected + 1
+        guard let seq = try rows[0].decode(column: "log_seq", as: Int?.self),
+            let hash = try rows[0].decode(column: "log_hash", as: Data?.self)
+        else { return nil }
+        return (seq, hash.hex)
     }
 }

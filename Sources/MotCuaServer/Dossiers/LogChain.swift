@@ -93,16 +93,18 @@ enum LogChain {
     /// (which takes the row's lock), so that no other writer interleaves.
     @discardableResult
     static func append(_ content: Content, on db: any Database) async throws -> Entry {
-        let last = try await LogEntryModel.query(on: db).filter(\.$dossierID == content.dossierID).sort(
-            \.$seq, .descending
-        )
-        .field(\.$seq).field(\.$hashBytes).first()
-        let entry = next(content, after: last.map { ($0.seq, $0.hash) })
+        let entry = next(content, after: try await last(of: content.dossierID, on: db))
         try await [entry].insert(on: db)
         try await (db as! any SQLDatabase).update(DossierModel.schema)
             .set("log_seq", to: entry.content.seq).set("log_hash", to: SQLBind(StoredHash.bytes(entry.hash)))
             .where("id", .equal, content.dossierID).run()
         return entry
+    }
+
+    /// The dossier's last entry as stored (nil: none yet).
+    static func last(of dossierID: UUID, on db: any Database) async throws -> (seq: Int, hash: String)? {
+        try await LogEntryModel.query(on: db).filter(\.$dossierID == dossierID).sort(\.$seq, .descending)
+            .field(\.$seq).field(\.$hashBytes).first().map { ($0.seq, $0.hash) }
     }
 
     /// The entry that follows `last` (nil: the first of the dossier), numbered and hashed.

@@ -19,6 +19,9 @@ final class AccountTokenModel: Model, @unchecked Sendable {
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "used_at") var usedAt: Date?
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] { [$id, $userID, $purpose, $tokenHash, $createdAt, $expiresAt, $usedAt] }
+
     init() {}
 
     init(userID: UUID, purpose: Purpose, tokenHash: String, at now: Date, lifetime: TimeInterval) {

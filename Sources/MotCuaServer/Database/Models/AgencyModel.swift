@@ -15,6 +15,11 @@ final class AgencyModel: Model, @unchecked Sendable {
     @OptionalField(key: "effective_to") var effectiveTo: String?
     @OptionalField(key: "successor_id") var successorID: UUID?
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] {
+        [$id, $code, $name, $kind, $parentID, $effectiveFrom, $effectiveTo, $successorID]
+    }
+
     init() {}
     init(
         id: UUID? = nil, code: String, name: String, kind: AgencyKind, parentID: UUID?,

@@ -8,6 +8,9 @@ final class DepartmentModel: Model, @unchecked Sendable {
     @Field(key: "agency_id") var agencyID: UUID
     @Field(key: "name") var name: String
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] { [$id, $agencyID, $name] }
+
     init() {}
     init(id: UUID? = nil, agencyID: UUID, name: String) {
         self.id = id

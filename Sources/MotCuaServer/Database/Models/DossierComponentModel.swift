@@ -14,5 +14,10 @@ final class DossierComponentModel: Model, @unchecked Sendable {
     /// What was handed in: form and count (0 = not handed in).
     @Field(key: "handed_in_count") var handedInCount: Int
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] {
+        [$id, $dossierID, $position, $name, $form, $requiredCount, $mandatory, $handedInCount]
+    }
+
     init() {}
 }

@@ -75,6 +75,19 @@ final class DossierModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] {
+        [
+            $id, $code, $lookupSecret, $channel, $status, $step, $stateBeforePause, $procedureID, $procedureCode,
+            $fieldID, $agencyID, $departmentID, $ownerID, $receivingOfficerID, $receivingAgencyID, $assignedOfficerID,
+            $applicantKind, $applicantName, $applicantSearch, $applicantIDNumber, $applicantBirthDate,
+            $applicantAddress, $applicantPhone, $applicantEmail, $representativeJSON, $contentSummary, $resultDelivery,
+            $feeVND, $procedureTermsSHA256, $declarationJSON, $submittedAt, $receivedAt, $receivedDate, $dueAt,
+            $appointmentAt, $completedAt, $returnedAt, $finishedAt, $resolution, $rating, $ratedAt, $clockJSON,
+            $supplementRounds, $resultJSON, $version, $logSeq, $logHashBytes, $createdAt, $updatedAt,
+        ]
+    }
+
     init() {}
 
     var state: DossierState {

@@ -18,6 +18,14 @@ final class DraftModel: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
     @OptionalField(key: "dossier_id") var dossierID: UUID?
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] {
+        [
+            $id, $ownerID, $procedureID, $applicantJSON, $declarationJSON, $resultDelivery, $version, $createdAt,
+            $updatedAt, $dossierID,
+        ]
+    }
+
     init() {}
 }
 
@@ -34,6 +42,11 @@ final class DraftFileModel: Model, @unchecked Sendable {
     @Field(key: "uploaded_at") var uploadedAt: Date
     /// The earlier file of the applicant's store it reuses.
     @OptionalField(key: "reused_from") var reusedFromID: UUID?
+
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] {
+        [$id, $draftID, $position, $sha256, $fileName, $contentType, $size, $uploadedAt, $reusedFromID]
+    }
 
     init() {}
 

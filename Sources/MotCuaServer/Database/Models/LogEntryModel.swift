@@ -25,5 +25,13 @@ final class LogEntryModel: Model, @unchecked Sendable {
     @Field(key: "hash") var hashBytes: Data
     var hash: String { hashBytes.hex }
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] {
+        [
+            $id, $dossierID, $seq, $at, $actorID, $actorName, $actorUsername, $action, $fromState, $toState, $opinion,
+            $changesJSON, $stepDueAt, $prevHashBytes, $hashBytes,
+        ]
+    }
+
     init() {}
 }

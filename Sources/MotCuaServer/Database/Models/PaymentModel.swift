@@ -22,6 +22,14 @@ final class PaymentModel: Model, @unchecked Sendable {
     @Field(key: "requested_at") var requestedAt: Date
     @OptionalField(key: "paid_at") var paidAt: Date?
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] {
+        [
+            $id, $dossierID, $agencyID, $departmentID, $procedureID, $status, $amountVND, $method, $receipt,
+            $transactionID, $requestedAt, $paidAt,
+        ]
+    }
+
     init() {}
 
     init(of d: DossierModel, at now: Date) {

@@ -13,6 +13,9 @@ final class ProcedureModel: Model, @unchecked Sendable {
     /// The terms (time, fees, components, steps...) as JSON, the same shape a dossier snapshots.
     @Field(key: "terms") var termsJSON: String
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] { [$id, $code, $name, $fieldID, $agencyID, $departmentID, $termsJSON] }
+
     init() {}
     init(id: UUID? = nil, terms: ProcedureTerms, fieldID: UUID, agencyID: UUID, departmentID: UUID) {
         self.id = id

@@ -13,6 +13,9 @@ final class SessionModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] { [$id, $tokenHash, $userID, $kind, $createdAt, $expiresAt] }
+
     init() {}
     init(tokenHash: String, userID: UUID, kind: String, createdAt: Date, expiresAt: Date) {
         self.tokenHash = tokenHash

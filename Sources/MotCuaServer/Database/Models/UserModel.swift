@@ -35,6 +35,15 @@ final class UserModel: Model, @unchecked Sendable {
     /// The applicant's choice of SMS and Zalo ("sms,zalo"; nil: SMS).
     @OptionalField(key: "notification_channels") var notificationChannels: String?
 
+    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    var properties: [any AnyProperty] {
+        [
+            $id, $username, $passwordHash, $fullName, $rolesText, $agencyID, $departmentID, $disabledAt, $avatarSHA256,
+            $email, $emailVerifiedAt, $idNumber, $phone, $accountKind, $organisationID, $identityIssuer,
+            $identitySubject, $emailOptOutAt, $notificationChannels,
+        ]
+    }
+
     init() {}
     init(
         id: UUID? = nil, username: String, passwordHash: String, fullName: String, roles: Set<Role>, agencyID: UUID?,
