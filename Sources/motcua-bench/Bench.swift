@@ -113,9 +113,8 @@ struct Bench: AsyncParsableCommand {
                 figures.rounds.count / 2]
             print(String(format: "trung vị: %.1f bước chuyển/giây, tỉ lệ với tuyến tối thiểu %.3f", median, ratio))
             if !figures.failures.isEmpty {
-                print(
-                    "\(figures.failures.count) yêu cầu lỗi, ví dụ: \(figures.failures.prefix(3).joined(separator: "; "))"
-                )
+                let examples = figures.failures.prefix(3).joined(separator: "; ")
+                print("\(figures.failures.count) yêu cầu lỗi, ví dụ: \(examples)")
                 throw ExitCode(1)
             }
         }

@@ -201,6 +201,26 @@ def test_reports_are_read_from_the_replica(token):
     print(f"\nreports from the replica: {int(reads)} reads, lag {lags} s")
 
 
+def test_motcua_bench_takes_dossiers_through_both_instances(token):
+    """`motcua-bench transitions` (issue 23, point 9) against the two instances, briefly: every
+    request answered, transitions and the trivial route counted, the log still verifies."""
+    binary = os.environ.get("MOTCUA_BIN", os.path.join(ROOT, ".build", "debug", "motcua"))
+    bench = subprocess.run(
+        [os.path.join(os.path.dirname(binary), "motcua-bench"), "transitions", "--url", "http://127.0.0.1:8101",
+         "--url", "http://127.0.0.1:8102", "--clients", "4", "--seconds", "2", "--rounds", "1", "--agencies", "2"],
+        capture_output=True, text=True, timeout=300)
+    assert bench.returncode == 0, bench.stdout + bench.stderr
+    rates = [line for line in bench.stdout.splitlines() if line.startswith("lượt 1:")]
+    assert rates and float(rates[0].split()[2]) > 0, bench.stdout
+    assert "Sở Tư pháp" in bench.stdout and "reception" in bench.stdout, bench.stdout
+    verify = subprocess.run(
+        [binary, "verify-log", "--data-dir", DIR + "/data",
+         "--database", "postgres://motcua:motcua@127.0.0.1:5441/motcua?tlsmode=disable"],
+        capture_output=True, text=True, timeout=300)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    print("\nmotcua-bench transitions, 2 instances, 4 clients, 2 s:\n" + bench.stdout)
+
+
 def test_kill_minus_nine_of_an_instance_loses_no_acknowledged_action(token):
     with Load(token) as load:
         time.sleep(4)

@@ -96,11 +96,15 @@ extension DossierService {
         _ input: NewDossier, actor: Actor, at now: Date, on db: any Database,
         also: (@Sendable (DossierModel, any Database) async throws -> Void)? = nil
     ) async throws -> DossierModel {
-        guard let procedure = try await ProcedureModel.query(on: db).filter(\.$code == input.procedureCode).first()
+        guard
+            let procedure = try await ProcedureModel.rows("WHERE code = \(bind: input.procedureCode) LIMIT 1", on: db)
+                .first
         else {
             throw ServiceError(.unprocessableEntity, "Không có thủ tục mã \"\(input.procedureCode)\".")
         }
-        guard let agency = try await AgencyModel.find(procedure.agencyID, on: db) else { throw ServiceError.notFound }
+        guard let agency = try await AgencyModel.rows("WHERE id = \(bind: procedure.agencyID)", on: db).first else {
+            throw ServiceError.notFound
+        }
         // A desk of another agency: a centre may receive for it (Nghị định 118/2025).
         let desk = actor.roles.contains(.reception) ? actor.agencyID.flatMap { $0 == agency.id ? nil : $0 } : nil
         let centre = try await desk.asyncMap { try await AgencyModel.find($0, on: db) } ?? nil

@@ -71,7 +71,7 @@ struct DossierService: Sendable {
         }
         var officer: UserModel?
         if let id = inputs.officer, action == .assign || action == .reassign {
-            officer = try await UserModel.find(id, on: db)
+            officer = try await UserModel.rows("WHERE id = \(bind: id)", on: db).first
         }
         if action == .rate, let given = d.rating.flatMap(Satisfaction.init(rawValue:)),
             StateMachine.available(from: d.state, actor: context(of: actor, on: d), stateBeforePause: nil).contains(
