@@ -79,6 +79,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Số giây mỗi cửa sổ đo.") var seconds: Double = 10
         @Option(help: "Số lượt (mỗi lượt: tuyến tối thiểu rồi các bước chuyển).") var rounds: Int = 3
         @Option(help: "Số cơ quan tiếp nhận tối đa (mỗi cơ quan một thủ tục).") var agencies: Int = 8
+        @Flag(help: "Chỉ tiếp nhận (không xử lý tiếp): đo riêng tiếp nhận tại quầy.") var receptionsOnly = false
 
         func validate() throws {
             guard clients >= 1, seconds >= 1, rounds >= 1, agencies >= 1, !urls.isEmpty else {
@@ -88,7 +89,8 @@ struct Bench: AsyncParsableCommand {
 
         func run() async throws {
             let figures = try await TransitionBenchmark.run(
-                urls: urls, clients: clients, seconds: seconds, rounds: rounds, agencies: agencies
+                urls: urls, clients: clients, seconds: seconds, rounds: rounds, agencies: agencies,
+                receptionsOnly: receptionsOnly
             ) { print($0) }
             print("\(urls.count) máy chủ, \(clients) máy khách, cửa sổ \(Int(seconds)) giây:")
             for (i, r) in figures.rounds.enumerated() {

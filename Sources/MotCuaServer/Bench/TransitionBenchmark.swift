@@ -33,6 +33,8 @@ public enum TransitionBenchmark {
         let officer: String
         let officerID: String
         let leader: String
+        /// Only receptions: each dossier is received and left at the desk.
+        var receptionsOnly = false
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -146,7 +148,7 @@ public enum TransitionBenchmark {
                 (track.head, "submit_for_signature", [:]),
                 (track.leader, "refuse", ["reason": "Chưa đủ điều kiện giải quyết."]),
             ]
-            guard done < steps.count else { return nil }
+            guard done < steps.count, !track.receptionsOnly else { return nil }
             let (token, action, inputs) = steps[done]
             let json = try await api.expect(
                 200, .POST, "/api/v1/dossiers/\(code)/actions/\(action)", token: token,
@@ -166,7 +168,8 @@ public enum TransitionBenchmark {
     }
 
     public static func run(
-        urls: [String], clients: Int, seconds: Double, rounds: Int, agencies: Int, log: (String) -> Void
+        urls: [String], clients: Int, seconds: Double, rounds: Int, agencies: Int, receptionsOnly: Bool = false,
+        log: (String) -> Void
     ) async throws -> Figures {
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
@@ -177,7 +180,8 @@ public enum TransitionBenchmark {
         do {
             let apis = urls.map { API(client: client, base: $0.hasSuffix("/") ? String($0.dropLast()) : $0) }
             for api in apis { _ = try await api.expect(200, .GET, "/readyz") }
-            let tracks = try await Self.tracks(apis[0], limit: agencies)
+            var tracks = try await Self.tracks(apis[0], limit: agencies)
+            for i in tracks.indices { tracks[i].receptionsOnly = receptionsOnly }
             log("\(tracks.count) cơ quan tiếp nhận: " + tracks.map(\.agency).joined(separator: ", "))
             let start = Date().addingTimeInterval(1)
             let tallies = try await withThrowingTaskGroup(of: Tally.self) { group in
