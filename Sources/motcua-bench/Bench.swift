@@ -103,12 +103,12 @@ struct Bench: AsyncParsableCommand {
             }
             print("loại          số lượng   p50 ms   p95 ms   p99 ms")
             for kind in ["reception", "action", "trivial"] {
-                let values = figures.latencies[kind] ?? []
+                let values = (figures.latencies[kind] ?? []).sorted()
                 print(
                     kind.padding(toLength: 12, withPad: " ", startingAt: 0)
                         + String(
-                            format: "%9d %8.1f %8.1f %8.1f", values.count, TransitionBenchmark.percentile(values, 50),
-                            TransitionBenchmark.percentile(values, 95), TransitionBenchmark.percentile(values, 99)))
+                            format: "%9d %8.1f %8.1f %8.1f", values.count, Percentile.of(sorted: values, 0.5),
+                            Percentile.of(sorted: values, 0.95), Percentile.of(sorted: values, 0.99)))
             }
             let median = figures.rounds.map(\.transitionsPerSecond).sorted()[figures.rounds.count / 2]
             let ratio = figures.rounds.map { $0.transitionsPerSecond / max($0.trivialPerSecond, 1) }.sorted()[

@@ -103,9 +103,7 @@ public enum PageBenchmark {
         }
         return routes.enumerated().map { i, route in
             let sorted = times[i].sorted()
-            func at(_ q: Double) -> Double {
-                sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)]
-            }
+            func at(_ q: Double) -> Double { Percentile.of(sorted: sorted, q) }
             return Figure(
                 name: route.0, path: route.1, p50: at(0.5), p95: at(0.95), max: sorted.last!, status: statuses[i])
         }

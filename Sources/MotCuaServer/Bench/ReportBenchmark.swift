@@ -142,9 +142,7 @@ public enum ReportBenchmark {
         }
         let figures = probes.enumerated().map { i, probe in
             let sorted = times[i].sorted()
-            func at(_ q: Double) -> Double {
-                sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)]
-            }
+            func at(_ q: Double) -> Double { Percentile.of(sorted: sorted, q) }
             return Figure(name: probe.0, p50: at(0.5), p95: at(0.95), status: statuses[i])
         }
         guard only == nil else { return (figures, dossiers, (0, 0, 0)) }

@@ -232,6 +232,10 @@ public enum TransitionBenchmark {
         var tally = Tally(transitions: Array(repeating: 0, count: rounds), trivial: Array(repeating: 0, count: rounds))
         var made = 0
         var dossier = Dossier(track: track, number: number * 1_000_000)
+        func nextDossier() {
+            made += 1
+            dossier = Dossier(track: track, number: number * 1_000_000 + made)
+        }
         if start > Date() { try await Task.sleep(for: .seconds(start.timeIntervalSinceNow)) }
         for r in 0..<rounds {
             let trivialEnd = start.addingTimeInterval(Double(2 * r + 1) * seconds)
@@ -248,8 +252,7 @@ public enum TransitionBenchmark {
                 let began = Date()
                 do {
                     guard let kind = try await dossier.step(api) else {
-                        made += 1
-                        dossier = Dossier(track: track, number: number * 1_000_000 + made)
+                        nextDossier()
                         continue
                     }
                     let answered = Date()
@@ -257,18 +260,11 @@ public enum TransitionBenchmark {
                     if answered <= transitionEnd { tally.transitions[r] += 1 }
                 } catch {
                     tally.failures.append("\(error)")
-                    made += 1
-                    dossier = Dossier(track: track, number: number * 1_000_000 + made)
+                    nextDossier()
                 }
             }
         }
         return tally
     }
 
-    /// The value at percentile `p` (0...100) of `values`.
-    public static func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int((p / 100 * Double(sorted.count - 1)).rounded()))]
-    }
 }

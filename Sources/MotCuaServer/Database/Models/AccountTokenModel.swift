@@ -19,7 +19,7 @@ final class AccountTokenModel: Model, @unchecked Sendable {
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "used_at") var usedAt: Date?
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] { [$id, $userID, $purpose, $tokenHash, $createdAt, $expiresAt, $usedAt] }
 
     init() {}

@@ -15,7 +15,7 @@ final class AgencyModel: Model, @unchecked Sendable {
     @OptionalField(key: "effective_to") var effectiveTo: String?
     @OptionalField(key: "successor_id") var successorID: UUID?
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [$id, $code, $name, $kind, $parentID, $effectiveFrom, $effectiveTo, $successorID]
     }

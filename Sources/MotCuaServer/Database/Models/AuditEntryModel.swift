@@ -16,7 +16,7 @@ final class AuditEntryModel: Model, @unchecked Sendable {
     /// JSON of [LogChain.Change]: each field's old and new value.
     @Field(key: "changes") var changesJSON: String
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] { [$id, $at, $actorID, $actorName, $entity, $entityID, $summary, $changesJSON] }
 
     init() {}

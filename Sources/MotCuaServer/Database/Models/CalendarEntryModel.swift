@@ -9,7 +9,7 @@ final class CalendarEntryModel: Model, @unchecked Sendable {
     @Field(key: "date") var date: String
     @Field(key: "kind") var kind: String
     @Field(key: "description") var description: String
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] { [$id, $year, $date, $kind, $description] }
 
     init() {}

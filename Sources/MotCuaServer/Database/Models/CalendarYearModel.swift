@@ -8,7 +8,7 @@ final class CalendarYearModel: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "year") var year: Int
     @Field(key: "updated_at") var updatedAt: Date
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] { [$id, $year, $updatedAt] }
 
     init() {}

@@ -8,7 +8,7 @@ final class DepartmentModel: Model, @unchecked Sendable {
     @Field(key: "agency_id") var agencyID: UUID
     @Field(key: "name") var name: String
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] { [$id, $agencyID, $name] }
 
     init() {}

@@ -14,7 +14,7 @@ final class DossierComponentModel: Model, @unchecked Sendable {
     /// What was handed in: form and count (0 = not handed in).
     @Field(key: "handed_in_count") var handedInCount: Int
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [$id, $dossierID, $position, $name, $form, $requiredCount, $mandatory, $handedInCount]
     }

@@ -19,7 +19,7 @@ final class DossierFileModel: Model, @unchecked Sendable {
     /// The applicant's earlier file this one reuses from their store (Kho dữ liệu), not uploaded again.
     @OptionalField(key: "reused_from") var reusedFromID: UUID?
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [
             $id, $dossierID, $componentID, $version, $sha256, $fileName, $contentType, $size, $uploadedBy, $uploadedAt,

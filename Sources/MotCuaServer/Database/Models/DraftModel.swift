@@ -18,7 +18,7 @@ final class DraftModel: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
     @OptionalField(key: "dossier_id") var dossierID: UUID?
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [
             $id, $ownerID, $procedureID, $applicantJSON, $declarationJSON, $resultDelivery, $version, $createdAt,
@@ -43,7 +43,7 @@ final class DraftFileModel: Model, @unchecked Sendable {
     /// The earlier file of the applicant's store it reuses.
     @OptionalField(key: "reused_from") var reusedFromID: UUID?
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [$id, $draftID, $position, $sha256, $fileName, $contentType, $size, $uploadedAt, $reusedFromID]
     }

@@ -16,7 +16,7 @@ final class EvaluationScoreModel: Model, @unchecked Sendable {
     @Field(key: "updated_by") var updatedBy: String
     @Field(key: "updated_at") var updatedAt: Date
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [$id, $agencyID, $year, $indicator5, $indicator6, $indicator7, $indicator8, $version, $updatedBy, $updatedAt]
     }

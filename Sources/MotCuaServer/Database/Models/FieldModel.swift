@@ -8,7 +8,7 @@ final class FieldModel: Model, @unchecked Sendable {
     @Field(key: "code") var code: String
     @Field(key: "name") var name: String
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] { [$id, $code, $name] }
 
     init() {}

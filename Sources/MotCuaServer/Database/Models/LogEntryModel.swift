@@ -25,7 +25,7 @@ final class LogEntryModel: Model, @unchecked Sendable {
     @Field(key: "hash") var hashBytes: Data
     var hash: String { hashBytes.hex }
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [
             $id, $dossierID, $seq, $at, $actorID, $actorName, $actorUsername, $action, $fromState, $toState, $opinion,

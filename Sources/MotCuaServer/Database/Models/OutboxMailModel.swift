@@ -32,7 +32,7 @@ final class OutboxMailModel: Model, @unchecked Sendable {
 
     var notificationChannel: NotificationChannel { channel.flatMap(NotificationChannel.init(rawValue:)) ?? .email }
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [
             $id, $event, $dossierID, $userID, $toAddress, $subject, $body, $status, $attempts, $createdAt,

@@ -22,7 +22,7 @@ final class PaymentModel: Model, @unchecked Sendable {
     @Field(key: "requested_at") var requestedAt: Date
     @OptionalField(key: "paid_at") var paidAt: Date?
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [
             $id, $dossierID, $agencyID, $departmentID, $procedureID, $status, $amountVND, $method, $receipt,

@@ -13,7 +13,7 @@ final class ProcedureModel: Model, @unchecked Sendable {
     /// The terms (time, fees, components, steps...) as JSON, the same shape a dossier snapshots.
     @Field(key: "terms") var termsJSON: String
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] { [$id, $code, $name, $fieldID, $agencyID, $departmentID, $termsJSON] }
 
     init() {}

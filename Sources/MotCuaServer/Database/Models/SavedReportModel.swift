@@ -16,7 +16,7 @@ final class SavedReportModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] { [$id, $name, $ownerID, $agencyID, $shared, $query, $createdAt, $updatedAt] }
 
     init() {}

@@ -35,7 +35,7 @@ final class UserModel: Model, @unchecked Sendable {
     /// The applicant's choice of SMS and Zalo ("sms,zalo"; nil: SMS).
     @OptionalField(key: "notification_channels") var notificationChannels: String?
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [
             $id, $username, $passwordHash, $fullName, $rolesText, $agencyID, $departmentID, $disabledAt, $avatarSHA256,

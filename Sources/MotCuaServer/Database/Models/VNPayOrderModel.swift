@@ -20,7 +20,7 @@ final class VNPayOrderModel: Model, @unchecked Sendable {
     @OptionalField(key: "bank_transaction_no") var bankTransactionNo: String?
     @OptionalField(key: "answered_at") var answeredAt: Date?
 
-    /// Listed, not found by reflection on every row (Fluent's default): see ModelPropertiesTests.
+    /// Listed, not found by reflection on every row (Fluent's default): see ColumnDeclarationTests.
     var properties: [any AnyProperty] {
         [
             $id, $txnRef, $dossierID, $paymentID, $amountVND, $status, $createdAt, $expiresAt, $responseCode,
