@@ -160,6 +160,19 @@ import Vapor
             #expect(try await t.request(.GET, "/api/v1/lookup?code=\(d.dossier.code)&secret=\(wrongSecret)").status == .notFound)
             let page = try await t.request(.GET, "/tra-cuu?code=\(d.dossier.code)&secret=\(d.lookupSecret)")
             #expect(page.text.contains("Chờ bàn giao"))
+            // The procedure's name comes from the terms' version; spaces around a pasted code are
+            // dropped; the explanation's link carries the code as found (RFC 3986 unreserved kept).
+            let pasted = try await t.request(.GET, "/tra-cuu?code=+\(d.dossier.code.lowercased())+&secret=\(d.lookupSecret)")
+            #expect(pasted.status == .ok && pasted.text.contains("<td>Cấp Phiếu lý lịch tư pháp"))
+            #expect(pasted.text.contains("code=\(d.dossier.code)&amp;secret=\(d.lookupSecret)&amp;giai-thich=1"))
+            // A code given twice cannot be read (which one was meant?): 422; a code that does not
+            // exist is 404 like a wrong secret.
+            for path in ["/tra-cuu", "/api/v1/lookup"] {
+                let twice = try await t.request(.GET, path + "?code=\(d.dossier.code)&code=X&secret=\(d.lookupSecret)")
+                #expect(twice.status == .unprocessableEntity && twice.text.contains("Địa chỉ tra cứu không hợp lệ"))
+            }
+            let unknown = try await t.request(.GET, "/tra-cuu?code=000.00.12.H28-000000-0001&secret=1234")
+            #expect(unknown.status == .notFound && unknown.text.contains("Không tìm thấy hồ sơ"))
         }
     }
 

@@ -158,7 +158,7 @@ enum PageTime {
 
     static func dateTime(_ instant: Date) -> String {
         let (day, second) = VietnamTime.local(instant)
-        return day.vietnamese + String(format: " %02d:%02d", second / 3600, second / 60 % 60)
+        return day.vietnamese + " " + pad(second / 3600, 2) + ":" + pad(second / 60 % 60, 2)
     }
 }
 

@@ -67,7 +67,7 @@ struct Throttle: Sendable {
         ).first()
         guard let row else { throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.") }
         let count = try row.decode(column: "failures", as: Int.self)
-        let until = try row.decode(column: "locked_until", as: Int64?.self)
+        let until = try row.optional("locked_until", as: Int64.self)
         if count == 1 { try await Self.purge(at: now, on: db) }
         if count <= limit { return .allowed }
         return .locked(retryAfter: max(1, Int((until ?? t + Int64(lockout)) - t)))

@@ -37,7 +37,7 @@ public enum PageBenchmark {
         let lastDay = LocalDate(year: first.year + first.month / 12, month: first.month % 12 + 1, day: 1)!.adding(
             days: -1
         ).iso
-        let name = latest.applicantName.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let name = FormEncoding.encoded(latest.applicantName)
         return [
             ("Tuyến tối thiểu: GET /api/v1/me", "/api/v1/me"),
             ("Trang chủ", "/trang-chu"),

@@ -12,3 +12,12 @@ extension Model {
             .map { try $0.decode(fluentModel: Self.self) }
     }
 }
+
+extension SQLRow {
+    /// A column that may be NULL. SQLKit decodes a `T?` through the whole generic Decoder (on SQLite
+    /// about a microsecond a column); the NULL test and then a plain `T` take the driver's direct
+    /// conversion.
+    func optional<T: Decodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: T.self)
+    }
+}

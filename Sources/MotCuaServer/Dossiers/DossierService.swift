@@ -349,8 +349,8 @@ struct DossierService: Sendable {
         ).all()
         guard rows.count == 1 else { throw ServiceError.conflict }
         d.version = expected + 1
-        guard let seq = try rows[0].decode(column: "log_seq", as: Int?.self),
-            let hash = try rows[0].decode(column: "log_hash", as: Data?.self)
+        guard let seq = try rows[0].optional("log_seq", as: Int.self),
+            let hash = try rows[0].optional("log_hash", as: Data.self)
         else { return nil }
         return (seq, hash.hex)
     }

@@ -67,8 +67,8 @@ enum FileService {
                 throw ServiceError.notFound
             }
             d.set(
-                DossierState(status, try locked.decode(column: "step", as: String?.self).flatMap(Step.init(rawValue:))))
-            d.assignedOfficerID = try locked.decode(column: "assigned_officer_id", as: UUID?.self)
+                DossierState(status, try locked.optional("step", as: String.self).flatMap(Step.init(rawValue:))))
+            d.assignedOfficerID = try locked.optional("assigned_officer_id", as: UUID.self)
             try decide(d, actor: actor, context: context)
             let previous = try await DossierFileModel.query(on: tx).filter(\.$dossierID == d.id!)
                 .filter(\.$componentID == componentModel?.id).sort(\.$version, .descending).first()

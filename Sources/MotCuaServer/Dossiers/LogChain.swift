@@ -152,8 +152,8 @@ enum LogChain {
                     id: try $0.decode(column: "id", as: UUID.self),
                     code: try $0.decode(column: "code", as: String.self),
                     anchor: Anchor(
-                        seq: try $0.decode(column: "log_seq", as: Int?.self),
-                        hash: try $0.decode(column: "log_hash", as: Data?.self)?.hex)
+                        seq: try $0.optional("log_seq", as: Int.self),
+                        hash: try $0.optional("log_hash", as: Data.self)?.hex)
                 )
             }
             guard let lastOfPage = dossiers.last else { break }

@@ -38,7 +38,7 @@ struct OfficerWorkload: Encodable {
         var counts: [UUID: (Int, Int)] = [:]
         for row in rows {
             counts[try row.decode(column: "assigned_officer_id", as: UUID.self)] =
-                (try row.decode(column: "open", as: Int.self), try row.decode(column: "overdue", as: Int?.self) ?? 0)
+                (try row.decode(column: "open", as: Int.self), try row.optional("overdue", as: Int.self) ?? 0)
         }
         return officers.map {
             OfficerWorkload(

@@ -26,12 +26,16 @@ enum ProcedureTermVersions {
 
     /// The dossier's terms as received.
     static func terms(of d: DossierModel, on db: any Database) async throws -> ProcedureTerms {
-        let sha = d.procedureTermsSHA256
+        try await terms(sha256: d.procedureTermsSHA256, dossierCode: d.code, on: db)
+    }
+
+    /// The terms of that version, decoded once per server: a version never changes.
+    static func terms(sha256 sha: Data, dossierCode: String, on db: any Database) async throws -> ProcedureTerms {
         if let known = decoded.withLockedValue({ $0[sha] }) { return known }
         guard
             let json = try await (db as! any SQLDatabase).select().column("terms").from(table)
                 .where("sha256", .equal, SQLBind(sha)).first(decoding: Terms.self)?.terms
-        else { throw ServiceError(.internalServerError, "Thiếu phiên bản quy định thủ tục của hồ sơ \(d.code).") }
+        else { throw ServiceError(.internalServerError, "Thiếu phiên bản quy định thủ tục của hồ sơ \(dossierCode).") }
         let terms = try JSON.decode(ProcedureTerms.self, json)
         decoded.withLockedValue { $0[sha] = terms }
         return terms

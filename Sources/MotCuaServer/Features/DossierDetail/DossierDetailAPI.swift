@@ -81,7 +81,7 @@ struct DossierDetailAPI {
             value:
                 """
                 \(inline ? "inline" : "attachment"); \
-                filename*=UTF-8''\(f.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "tep")
+                filename*=UTF-8''\(FormEncoding.encoded(f.fileName))
                 """
         )
         return response

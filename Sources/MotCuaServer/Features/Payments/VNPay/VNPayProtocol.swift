@@ -63,19 +63,7 @@ enum VNPayProtocol {
     /// A query string as VNPay writes it (`+` for a space, `%XX`), into its `vnp_` parameters; nil
     /// when it is malformed or names a parameter twice.
     static func parameters(ofQuery query: String?) -> [String: String]? {
-        var result: [String: String] = [:]
-        for pair in (query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard
-                let name = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
-                let value = String(parts.count > 1 ? parts[1] : "").replacingOccurrences(of: "+", with: " ")
-                    .removingPercentEncoding
-            else { return nil }
-            guard name.hasPrefix("vnp_") else { continue }
-            guard result[name] == nil else { return nil }
-            result[name] = value
-        }
-        return result
+        FormEncoding.parameters(query) { $0.hasPrefix("vnp_") }
     }
 
     /// The IPN's answer codes (`RspCode`), in the order they are checked.
