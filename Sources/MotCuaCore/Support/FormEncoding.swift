@@ -29,7 +29,7 @@ public enum FormEncoding {
     }
 
     /// One name or value: `+` is a space, `%XX` a byte.
-    public static func decoded(_ text: Substring.UTF8View) -> String? {
+    private static func decoded(_ text: Substring.UTF8View) -> String? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.count)
         var i = text.startIndex

@@ -39,7 +39,7 @@ struct LookupPages {
         var failure: ServiceError?
         var check: ResultSigning.Check?
         var due: Int?
-        var rating: String?, rateHref: String?
+        var rating: String?, rateable = false
         let explain = address.explainPage == "1"
         var explainable = false
         if !code.isEmpty || !secret.isEmpty {
@@ -52,28 +52,26 @@ struct LookupPages {
                 due = found.awaitingPaymentVND
                 explainable = found.explainable
                 rating = found.rating?.vietnameseName
-                if found.status == .returned, found.rating == nil {
-                    rateHref =
-                        "/danh-gia?code=\(FormEncoding.encoded(found.code))&secret=\(FormEncoding.encoded(secret))"
-                }
+                rateable = found.status == .returned && found.rating == nil
                 if let signed = found.signed { check = await req.motcua.signing.check(signed, files: req.motcua.files) }
             } catch let e as ServiceError { failure = e }
         }
         // The links carry the code as found (a pasted one may have had spaces or small letters).
         let query = "code=\(FormEncoding.encoded(result?.code ?? code))&secret=\(FormEncoding.encoded(secret))"
+        let offersExplanation = explainable && !explain
         let response = try await req.view.render(
             "Lookup/lookup",
             Context(
                 layout: PageLayout("Tra cứu hồ sơ", req), result: result, error: failure?.reason, code: code,
-                secret: secret, found: result != nil, offersExplanation: explainable && !explain,
+                secret: secret, found: result != nil, offersExplanation: offersExplanation,
                 signed: check.map {
                     Signed(
                         valid: $0.valid, text: $0.text, resultHref: "/tra-cuu/ket-qua?\(query)",
                         signatureHref: "/tra-cuu/ket-qua?\(query)&tep=chu-ky")
                 },
                 due: due.map { Due(amount: PageTime.number($0) + " đồng", online: req.motcua.settings.vnpay != nil) },
-                rating: rating, rateHref: rateHref, dueExplanation: result?.dueExplanation,
-                explainHref: explainable && !explain ? "/tra-cuu?\(query)&giai-thich=1#vi-sao-han" : nil)
+                rating: rating, rateHref: rateable ? "/danh-gia?\(query)" : nil, dueExplanation: result?.dueExplanation,
+                explainHref: offersExplanation ? "/tra-cuu?\(query)&giai-thich=1#vi-sao-han" : nil)
         ).encodeResponse(status: failure?.status ?? .ok, for: req)
         if let failure { response.add(headersOf: failure) }
         if due != nil, let vnpay = req.motcua.settings.vnpay,

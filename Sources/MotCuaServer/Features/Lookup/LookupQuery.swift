@@ -208,31 +208,32 @@ struct LookupRead {
         let keys = locks.map { $0.0.key($0.1) }
         precondition(keys.count == 2, "the lookup reads two throttles: the code's and the address's")
         let sql = db as! any SQLDatabase
+        // The locks of both throttles, read by either statement.
+        let locksRead: SQLQueryString = """
+            c.locked_until AS code_locked_until, c.window_start AS code_window_start, \
+            c.failures AS code_failures, a.locked_until AS address_locked_until
+            """
+        let throttlesJoined: SQLQueryString = """
+            LEFT JOIN throttles c ON c.throttle_key = \(bind: keys[0])
+            LEFT JOIN throttles a ON a.throttle_key = \(bind: keys[1])
+            """
         var rows = try await sql.raw(
             """
-            SELECT c.locked_until AS code_locked_until, c.window_start AS code_window_start, \
-            c.failures AS code_failures, a.locked_until AS address_locked_until,
+            SELECT \(locksRead),
             d.id, d.lookup_secret, d.status, d.procedure_terms_sha256, d.applicant_name,
             d.received_at, d.appointment_at, d.completed_at, d.returned_at, d.result_json, d.rating, d.rated_at,
             d.version, d.agency_id, d.clock IS NOT NULL AS explainable,
             p.status AS payment_status, p.amount_vnd AS payment_amount, p.method AS payment_method,
             p.receipt AS payment_receipt, p.paid_at AS payment_paid_at, p.requested_at AS payment_requested_at
             FROM dossiers d
-            LEFT JOIN throttles c ON c.throttle_key = \(bind: keys[0])
-            LEFT JOIN throttles a ON a.throttle_key = \(bind: keys[1])
+            \(throttlesJoined)
             LEFT JOIN payments p ON p.dossier_id = d.id
             WHERE d.code = \(bind: code)
             """
         ).all()
         if rows.isEmpty {
             rows = try await sql.raw(
-                """
-                SELECT c.locked_until AS code_locked_until, c.window_start AS code_window_start, \
-                c.failures AS code_failures, a.locked_until AS address_locked_until, NULL AS lookup_secret
-                FROM (SELECT 1 AS one) AS lookup
-                LEFT JOIN throttles c ON c.throttle_key = \(bind: keys[0])
-                LEFT JOIN throttles a ON a.throttle_key = \(bind: keys[1])
-                """
+                "SELECT \(locksRead), NULL AS lookup_secret FROM (SELECT 1 AS one) AS lookup \(throttlesJoined)"
             ).all()
         }
         guard let row = rows.first else {
