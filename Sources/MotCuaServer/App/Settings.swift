@@ -200,6 +200,8 @@ struct MotCuaContext: Sendable {
     let lookupGuesses = LookupGuesses()
     /// The read replica's last measured lag (ReplicaReads).
     let replica = ReplicaState()
+    /// On SQLite, the public lookup's statements kept prepared (LookupRead); nil on PostgreSQL.
+    let preparedReads: PreparedSQLiteReads?
     /// This instance's counts for `/metrics`, kept when the context is built again after migrating.
     let metrics: ServerMetrics
     private let live: LiveCalendar
@@ -207,6 +209,7 @@ struct MotCuaContext: Sendable {
     init(settings: Settings, calendar: WorkingCalendar, metrics: ServerMetrics = ServerMetrics()) {
         self.settings = settings
         self.metrics = metrics
+        preparedReads = settings.isPostgres ? nil : PreparedSQLiteReads(path: settings.database)
         let files = FileStore(directory: settings.filesDirectory, maxBytes: settings.maxUploadBytes)
         let signing = ResultSigning(dataDirectory: settings.dataDirectory, secret: settings.signingSecret)
         self.files = files

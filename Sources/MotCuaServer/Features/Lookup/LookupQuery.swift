@@ -143,7 +143,8 @@ enum LookupQuery {
                 throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.")
             }
             now = Date()
-            read = try await LookupRead.fetch(code: code, locks: throttles, at: now, on: db)
+            read = try await LookupRead.fetch(
+                code: code, locks: throttles, at: now, on: db, prepared: req.motcua.preparedReads)
             if let wait = read.lockedFor { throw ServiceError.tooManyAttempts(tooMany, retryAfter: wait) }
             decision = guesses.compare(code: code, read: now, failuresRead: read.codeFailures, at: Date()) {
                 read.secret.map { same($0, secret) } ?? false
@@ -194,16 +195,15 @@ struct LookupRead {
     /// The dossier's latest payment request, if any.
     let payment: (any SQLRow)?
 
-    /// SQLite prepares the statement on each lookup (SQLiteNIO keeps no prepared statements), and
-    /// that is most of a lookup's time in SQLite, growing with every column and table named (about
-    /// 1.5 µs a column): so the statement is plain. It starts from the dossier (a code that does not
-    /// exist, rare and limited, reads the locks again alone), leaves the code out (it is the one
-    /// asked for) and the procedure's name (from its terms' version, decoded once per server: a
-    /// version never changes), and joins every payment of the dossier (rarely more than one) rather
-    /// than a subquery for the latest. 62 µs to prepare before, 43 µs now.
-    static func fetch(code: String, locks: [(Throttle, String)], at now: Date, on db: any Database) async throws
-        -> LookupRead
-    {
+    /// On SQLite the statements are kept prepared (`prepared`, used unless SQLite is busy); they
+    /// stay plain all the same, for the pool's reads and PostgreSQL. The statement starts from the
+    /// dossier (a code that does not exist, rare and limited, reads the locks again alone), leaves
+    /// the code out (it is the one asked for) and the procedure's name (from its terms' version,
+    /// decoded once per server: a version never changes), and joins every payment of the dossier
+    /// (rarely more than one) rather than a subquery for the latest.
+    static func fetch(
+        code: String, locks: [(Throttle, String)], at now: Date, on db: any Database, prepared: PreparedSQLiteReads?
+    ) async throws -> LookupRead {
         let t = Int64(now.timeIntervalSince1970.rounded(.down))
         let keys = locks.map { $0.0.key($0.1) }
         precondition(keys.count == 2, "the lookup reads two throttles: the code's and the address's")
@@ -217,7 +217,13 @@ struct LookupRead {
             LEFT JOIN throttles c ON c.throttle_key = \(bind: keys[0])
             LEFT JOIN throttles a ON a.throttle_key = \(bind: keys[1])
             """
-        var rows = try await sql.raw(
+        func read(_ query: SQLQueryString) async throws -> [any SQLRow] {
+            let (text, binds) = sql.serialize(query)
+            let texts = binds.compactMap { $0 as? String }
+            if let prepared, texts.count == binds.count, let rows = prepared.rows(text, texts) { return rows }
+            return try await sql.raw(query).all()
+        }
+        var rows = try await read(
             """
             SELECT \(locksRead),
             d.id, d.lookup_secret, d.status, d.procedure_terms_sha256, d.applicant_name,
@@ -229,12 +235,10 @@ struct LookupRead {
             \(throttlesJoined)
             LEFT JOIN payments p ON p.dossier_id = d.id
             WHERE d.code = \(bind: code)
-            """
-        ).all()
+            """)
         if rows.isEmpty {
-            rows = try await sql.raw(
-                "SELECT \(locksRead), NULL AS lookup_secret FROM (SELECT 1 AS one) AS lookup \(throttlesJoined)"
-            ).all()
+            rows = try await read(
+                "SELECT \(locksRead), NULL AS lookup_secret FROM (SELECT 1 AS one) AS lookup \(throttlesJoined)")
         }
         guard let row = rows.first else {
             throw ServiceError(.serviceUnavailable, "Hệ thống đang bận. Vui lòng thử lại sau.")
