@@ -17,6 +17,8 @@ import VaporCSQLite
 /// holds, and `busy_timeout` is 0, so when SQLite answers busy (a checkpoint resetting the log)
 /// `rows` answers nil and the caller reads through the pool. A read sees what was committed when it
 /// started, as a read through the pool does. The values are decoded by SQLiteKit's own decoder.
+/// Meant for a few fixed statements (each text is kept on each connection); there are as many
+/// connections as threads that read at once.
 final class PreparedSQLiteReads: Sendable {
     private let path: String
     private let state = NIOLockedValueBox(State())
@@ -104,7 +106,13 @@ final class PreparedSQLiteReads: Sendable {
             else { return nil }
             var columns: [String: Int] = [:]
             for i in 0..<sqlite_nio_sqlite3_column_count(statement) {
-                columns[String(cString: sqlite_nio_sqlite3_column_name(statement, i))] = Int(i)
+                // The first of two columns with one name, as SQLiteNIO's rows (nil only out of memory).
+                guard let name = sqlite_nio_sqlite3_column_name(statement, i) else {
+                    sqlite_nio_sqlite3_finalize(statement)
+                    return nil
+                }
+                let column = String(cString: name)
+                if columns[column] == nil { columns[column] = Int(i) }
             }
             statements[sql] = (statement, columns)
             return (statement, columns)
