@@ -31,6 +31,9 @@ import Vapor
             let after = try #require(reads.rows(versionText, [code])?.first).decode(column: "version", as: Int.self)
             #expect(after == before + 1)
             #expect(try reads.rows(versionText, ["no such code"])?.isEmpty == true)
+            // Two columns with one name: the first, as SQLiteNIO's rows.
+            let twice = try #require(reads.rows("SELECT 1 AS a, 2 AS a, NULL AS b", [])?.first)
+            #expect(try twice.decode(column: "a", as: Int.self) == 1 && twice.decodeNil(column: "b"))
         }
     }
 

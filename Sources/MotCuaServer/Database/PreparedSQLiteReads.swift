@@ -58,7 +58,14 @@ final class PreparedSQLiteReads: Sendable {
     /// the idle ones and given back).
     private final class Connection: @unchecked Sendable {
         private var handle: OpaquePointer?
-        private var statements: [String: (statement: OpaquePointer, columns: [String: Int])] = [:]
+        private var statements: [String: Kept] = [:]
+
+        /// A prepared statement, its columns' positions by name and how many columns it has.
+        private struct Kept {
+            let statement: OpaquePointer
+            let columns: [String: Int]
+            let count: Int32
+        }
 
         init?(path: String) {
             let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
@@ -70,7 +77,8 @@ final class PreparedSQLiteReads: Sendable {
         }
 
         func rows(_ sql: String, _ binds: [String]) -> [PreparedSQLiteRow]? {
-            guard let (statement, columns) = prepared(sql) else { return nil }
+            guard let kept = prepared(sql) else { return nil }
+            let statement = kept.statement
             defer {
                 sqlite_nio_sqlite3_reset(statement)
                 sqlite_nio_sqlite3_clear_bindings(statement)
@@ -85,19 +93,15 @@ final class PreparedSQLiteReads: Sendable {
             while true {
                 switch sqlite_nio_sqlite3_step(statement) {
                 case SQLITE_ROW:
-                    rows.append(
-                        PreparedSQLiteRow(
-                            columns: columns,
-                            values: (0..<Int32(columns.count)).map {
-                                Self.value(statement, $0)
-                            }))
+                    let values = (0..<kept.count).map { Self.value(statement, $0) }
+                    rows.append(PreparedSQLiteRow(columns: kept.columns, values: values))
                 case SQLITE_DONE: return rows
                 default: return nil
                 }
             }
         }
 
-        private func prepared(_ sql: String) -> (statement: OpaquePointer, columns: [String: Int])? {
+        private func prepared(_ sql: String) -> Kept? {
             if let kept = statements[sql] { return kept }
             var statement: OpaquePointer?
             let flags = UInt32(SQLITE_PREPARE_PERSISTENT)
@@ -105,7 +109,8 @@ final class PreparedSQLiteReads: Sendable {
                 let statement
             else { return nil }
             var columns: [String: Int] = [:]
-            for i in 0..<sqlite_nio_sqlite3_column_count(statement) {
+            let count = sqlite_nio_sqlite3_column_count(statement)
+            for i in 0..<count {
                 // The first of two columns with one name, as SQLiteNIO's rows (nil only out of memory).
                 guard let name = sqlite_nio_sqlite3_column_name(statement, i) else {
                     sqlite_nio_sqlite3_finalize(statement)
@@ -114,8 +119,9 @@ final class PreparedSQLiteReads: Sendable {
                 let column = String(cString: name)
                 if columns[column] == nil { columns[column] = Int(i) }
             }
-            statements[sql] = (statement, columns)
-            return (statement, columns)
+            let kept = Kept(statement: statement, columns: columns, count: count)
+            statements[sql] = kept
+            return kept
         }
 
         /// A column as SQLiteNIO reads it (`SQLiteStatement.data(at:)`), for SQLiteKit's decoder.
@@ -137,7 +143,7 @@ final class PreparedSQLiteReads: Sendable {
         }
 
         func close() {
-            for (statement, _) in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            for kept in statements.values { sqlite_nio_sqlite3_finalize(kept.statement) }
             statements = [:]
             sqlite_nio_sqlite3_close_v2(handle)
             handle = nil
