@@ -83,8 +83,9 @@ final class PreparedSQLiteReads: Sendable {
                 sqlite_nio_sqlite3_reset(statement)
                 sqlite_nio_sqlite3_clear_bindings(statement)
             }
+            // SQLITE_TRANSIENT (a C macro Swift cannot import): SQLite copies the text.
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
             for (i, value) in binds.enumerated() {
-                let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
                 let bound = sqlite_nio_sqlite3_bind_text64(
                     statement, Int32(i + 1), value, UInt64(value.utf8.count), transient, UInt8(SQLITE_UTF8))
                 guard bound == SQLITE_OK else { return nil }

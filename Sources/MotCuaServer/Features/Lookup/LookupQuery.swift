@@ -218,9 +218,11 @@ struct LookupRead {
             LEFT JOIN throttles a ON a.throttle_key = \(bind: keys[1])
             """
         func read(_ query: SQLQueryString) async throws -> [any SQLRow] {
-            let (text, binds) = sql.serialize(query)
-            let texts = binds.compactMap { $0 as? String }
-            if let prepared, texts.count == binds.count, let rows = prepared.rows(text, texts) { return rows }
+            if let prepared {
+                let (text, binds) = sql.serialize(query)
+                let texts = binds.compactMap { $0 as? String }
+                if texts.count == binds.count, let rows = prepared.rows(text, texts) { return rows }
+            }
             return try await sql.raw(query).all()
         }
         var rows = try await read(
