@@ -157,6 +157,64 @@ import Vapor
         }
     }
 
+    /// An action writes the dossier in one statement when neither its version nor its log moved since
+    /// it was read; an upload appends to the log without a new version, so an action that read the
+    /// dossier before an upload committed claims the version and follows the log as it is. Either
+    /// way it writes only the columns it changed.
+    @Test(arguments: TestDatabase.available)
+    func actionsFollowUploadsInTheLogAndWriteOnlyWhatTheyChanged(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let reception = try await t.login("stp.tiepnhan")
+            func receive() async throws -> (code: String, version: Int) {
+                let d = try await t.request(.POST, "/api/v1/dossiers", token: reception, json: criminalRecordRequest())
+                    .decode(DossierDetail.self).dossier
+                return (d.code, d.version)
+            }
+            let (code, version) = try await receive()
+            let uploaded = try await t.upload(minimalPDF("tờ khai"), name: "to-khai.pdf", component: 1, to: code, token: reception)
+            #expect(uploaded.status == .created, "\(uploaded.text)")
+            #expect(try await t.dossier(code).version == version)
+            // A column no action writes, changed behind the service's back (as `reports check --repair`
+            // writes its two), stays as it is.
+            try await (t.app.db as! any SQLDatabase).raw("UPDATE dossiers SET applicant_phone = '0900000001' WHERE code = \(bind: code)").run()
+            let handedOver = try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/hand_over", token: reception, json: ActionRequest(version: version))
+            #expect(handedOver.status == .ok, "\(handedOver.text)")
+            let d = try await t.dossier(code)
+            let log = try await LogEntryModel.query(on: t.app.db).filter(\.$dossierID == d.id!).sort(\.$seq).all()
+            #expect(log.map(\.action) == ["receive", "upload_file", "hand_over"])
+            #expect(log.map(\.seq) == [1, 2, 3] && d.logSeq == 3 && d.logHash == log.last!.hash)
+            #expect(d.version == version + 1 && d.status == "processing" && d.applicantPhone == "0900000001")
+            var stale = ActionRequest(version: version)
+            stale.reason = "Công dân xin rút hồ sơ"
+            #expect(try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/withdraw", token: reception, json: stale).status == .conflict)
+
+            // Uploads and actions on the same dossiers at once (the desk asks for the fee and may still add
+            // files while it is awaited): every one succeeds, in one chain.
+            var dossiers: [(code: String, version: Int)] = []
+            for _ in 0..<12 { dossiers.append(try await receive()) }
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for (code, version) in dossiers {
+                    group.addTask {
+                        try await t.upload(minimalPDF("bản sao \(code)"), name: "ban-sao.pdf", component: 2, to: code, token: reception).status
+                    }
+                    group.addTask {
+                        var body = ActionRequest(version: version)
+                        body.amount = 200_000
+                        return try await t.request(.POST, "/api/v1/dossiers/\(code)/actions/request_payment", token: reception, json: body).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 12 && statuses.filter { $0 == .ok }.count == 12, "\(statuses)")
+            for (code, version) in dossiers {
+                let d = try await t.dossier(code)
+                #expect(d.version == version + 1 && d.logSeq == 3 && d.status == "awaiting_payment", "\(d.status)")
+            }
+            let verified = try await Launch.verifyLog(t.app)
+            #expect(verified.ok, "\(verified.lines)")
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func fiftyConcurrentReceptionsGetConsecutiveCodes(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in

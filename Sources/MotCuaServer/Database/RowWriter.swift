@@ -17,7 +17,7 @@ protocol SQLWritableRow {
 /// A value of a written row, stored exactly as Fluent stores it on each database (SQLite: UUIDs as
 /// their text, instants as seconds, booleans as integers). A missing value keeps its type, which
 /// PostgreSQL needs for the NULL.
-enum Cell: Sendable {
+enum Cell: Sendable, Equatable {
     case text(String?)
     case integer(Int?)
     case bool(Bool)
@@ -85,6 +85,31 @@ extension Sequence where Element: SQLWritableRow {
                 fatalError("MotCua runs on SQL databases only")
             }
         }
+    }
+}
+
+extension SQLWritableRow {
+    /// One UPDATE of the columns whose values differ from `read` (this row's `values` when it was
+    /// read), where `id` and every guard (a column and the value it must still have) match; true
+    /// if the row matched and was written, false if nothing was written. The first column is the id.
+    func update(changedSince read: [Cell], guards: [(column: String, value: Cell)], on db: any Database)
+        async throws -> Bool
+    {
+        let now = values
+        let changed = Self.columns.indices.filter { $0 > 0 && now[$0] != read[$0] }
+        guard !changed.isEmpty else { return false }
+        let all = [(column: Self.columns[0], value: now[0])] + guards
+        if let sqlite = db as? any SQLiteDatabase {
+            let sql = """
+                UPDATE \(Self.schema) SET \(changed.map { "\(Self.columns[$0]) = ?" }.joined(separator: ", ")) \
+                WHERE \(all.map { "\($0.column) = ?" }.joined(separator: " AND ")) RETURNING 1
+                """
+            return try await !sqlite.query(sql, (changed.map { now[$0] } + all.map(\.value)).map(\.sqlite)).isEmpty
+        }
+        let update = (db as! any SQLDatabase).update(Self.schema)
+        for i in changed { update.set(SQLIdentifier(Self.columns[i]), to: now[i].bind) }
+        for g in all { update.where(SQLIdentifier(g.column), .equal, g.value.bind) }
+        return try await !update.returning(SQLLiteral.numeric("1")).all().isEmpty
     }
 }
 

@@ -66,6 +66,7 @@ struct DossierService: Sendable {
         also: (@Sendable (DossierModel, any Database) async throws -> Void)? = nil
     ) async throws -> DossierModel {
         let d = try await find(code: code, actor: actor, on: db)
+        let asRead = d.values
         guard let expectedVersion else {
             throw ServiceError(.unprocessableEntity, "Thiếu phiên bản hồ sơ (version) để tránh ghi đè.")
         }
@@ -152,19 +153,35 @@ struct DossierService: Sendable {
         let signature = signed
         let payment = PaymentEffect.of(action, from: before, to: d.state, inputs: inputs)
         let done = try await db.transaction { tx in
-            let anchor = try await Self.claimVersion(of: d, expected: expectedVersion, on: tx)
+            // The entry and the anchor that points at it are written with the action's own update: in
+            // one statement, the transaction's first write, if neither the version nor the log's anchor
+            // moved since the dossier was read (an upload appends to the log without a new version).
+            let readAnchor = d.logSeq.flatMap { seq in d.logHash.map { (seq: seq, hash: $0) } }
+            var entry = LogChain.next(log, after: readAnchor)
+            d.version = expectedVersion + 1
+            d.logSeq = entry.content.seq
+            d.logHash = entry.hash
+            var written = false
+            if let readAnchor {
+                written = try await d.update(
+                    changedSince: asRead,
+                    guards: [("version", Cell(expectedVersion)), ("log_seq", Cell(readAnchor.seq))],
+                    on: tx)
+            }
+            if !written {
+                // The claim tells a version that moved (409) from a log that did; the entry follows the log.
+                let anchor = try await Self.claimVersion(of: d, expected: expectedVersion, on: tx)
+                entry = LogChain.next(log, after: try await anchor == nil ? LogChain.last(of: d.id!, on: tx) : anchor)
+                d.logSeq = entry.content.seq
+                d.logHash = entry.hash
+                try await d.update(on: tx)
+            }
             if let signature { try await ResultSigning.signatureFile(signature, of: d, actor: actor).create(on: tx) }
             if let payment {
                 let awaiting = try await PaymentModel.awaiting(of: d.id!, on: tx)
                 try await PaymentModel.apply(
                     payment, of: d, awaiting: awaiting, transactionID: paymentTransaction, at: now)?.save(on: tx)
             }
-            // The entry and the anchor that points at it are written with the action's own update.
-            let last = try await anchor == nil ? LogChain.last(of: d.id!, on: tx) : anchor
-            let entry = LogChain.next(log, after: last)
-            d.logSeq = entry.content.seq
-            d.logHash = entry.hash
-            try await d.update(on: tx)
             try await also?(d, tx)
             try await [entry].insert(on: tx)
             try await ReportTallyStore.record(CountedDossier.change(from: counted, to: d.counted), of: d, on: tx)
