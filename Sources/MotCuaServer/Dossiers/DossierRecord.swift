@@ -44,14 +44,18 @@ struct DossierRecord {
     /// Its payments, oldest first.
     let payments: [PaymentModel]
 
+    /// The four reads share one connection of the pool instead of checking one out each.
     static func load(_ d: DossierModel, on db: any Database) async throws -> DossierRecord {
         let id = d.id!
-        let components = try await DossierComponentModel.rows(
-            "WHERE dossier_id = \(bind: id) ORDER BY position", on: db)
-        let files = try await DossierFileModel.rows("WHERE dossier_id = \(bind: id) ORDER BY uploaded_at", on: db)
-        let log = try await LogEntryModel.rows("WHERE dossier_id = \(bind: id) ORDER BY seq", on: db)
+        let (components, files, log, payments) = try await db.withConnection { db in
+            (
+                try await DossierComponentModel.rows("WHERE dossier_id = \(bind: id) ORDER BY position", on: db),
+                try await DossierFileModel.rows("WHERE dossier_id = \(bind: id) ORDER BY uploaded_at", on: db),
+                try await logLines(of: id, on: db),
+                try await PaymentModel.rows("WHERE dossier_id = \(bind: id) ORDER BY requested_at", on: db)
+            )
+        }
         let positions = Dictionary(uniqueKeysWithValues: components.map { ($0.id!, $0.position) })
-        let payments = try await PaymentModel.rows("WHERE dossier_id = \(bind: id) ORDER BY requested_at", on: db)
         return DossierRecord(
             dossier: d,
             applicant: DossierService.Applicant(
@@ -63,24 +67,36 @@ struct DossierRecord {
             clock: try d.clock,
             components: components,
             files: files.map { File(file: $0, component: $0.componentID.flatMap { positions[$0] }) },
-            log: try log.map { e in
-                LogLine(
-                    seq: e.seq, at: e.at, actorName: e.actorName, actorUsername: e.actorUsername, action: e.action,
-                    actionName: Action(rawValue: e.action)?.vietnameseName
-                        ?? [
-                            ReceptionBoundary.forwardAction: ReceptionBoundary.forwardName,
-                            AgencySuccession.transferAction: AgencySuccession.transferName,
-                        ][e.action] ?? e.action,
-                    fromState: e.fromState,
-                    toState: e.toState,
-                    opinion: e.opinion, changes: try JSON.decode([LogChain.Change].self, e.changesJSON),
-                    stepDueAt: e.stepDueAt, hash: e.hash)
-            },
+            log: log,
             payments: payments)
     }
 
+    /// The dossier's log, oldest first, decoded.
+    static func logLines(of id: UUID, on db: any Database) async throws -> [LogLine] {
+        try await LogEntryModel.rows("WHERE dossier_id = \(bind: id) ORDER BY seq", on: db).map { e in
+            LogLine(
+                seq: e.seq, at: e.at, actorName: e.actorName, actorUsername: e.actorUsername, action: e.action,
+                actionName: Action(rawValue: e.action)?.vietnameseName
+                    ?? [
+                        ReceptionBoundary.forwardAction: ReceptionBoundary.forwardName,
+                        AgencySuccession.transferAction: AgencySuccession.transferName,
+                    ][e.action] ?? e.action,
+                fromState: e.fromState,
+                toState: e.toState,
+                opinion: e.opinion, changes: try JSON.decode([LogChain.Change].self, e.changesJSON),
+                stepDueAt: e.stepDueAt, hash: e.hash)
+        }
+    }
+
     /// What a head reviews and a leader signs now, read by the core from the log.
-    var pendingDecision: PendingDecision? {
+    var pendingDecision: PendingDecision? { Self.pendingDecision(log, in: dossier.state) }
+
+    /// The same from the log alone, for an action that needs nothing else of the record.
+    static func pendingDecision(of d: DossierModel, on db: any Database) async throws -> PendingDecision? {
+        pendingDecision(try await logLines(of: d.id!, on: db), in: d.state)
+    }
+
+    private static func pendingDecision(_ log: [LogLine], in state: DossierState) -> PendingDecision? {
         let events = log.compactMap { e in
             Action(rawValue: e.action).map { action in
                 PendingDecision.Event(
@@ -88,7 +104,7 @@ struct DossierRecord {
                     values: Dictionary(e.changes.compactMap { c in c.new.map { (c.field, $0) } }) { $1 })
             }
         }
-        return PendingDecision.of(events, in: dossier.state)
+        return PendingDecision.of(events, in: state)
     }
 
     /// "Tiến trình thụ lý": the periods of the log (the page's tab and the control slip).

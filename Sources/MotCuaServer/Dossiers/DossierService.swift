@@ -132,7 +132,7 @@ struct DossierService: Sendable {
             availableActions(on: d, actor: actor).contains(action)
         {
             let proposal =
-                action == .propose ? inputs.proposal : try await DossierRecord.load(d, on: db).pendingDecision?.proposal
+                action == .propose ? inputs.proposal : try await DossierRecord.pendingDecision(of: d, on: db)?.proposal
             if PendingDecision.needsDraft(action, proposal: proposal),
                 try await ResultSigning.draft(of: d, on: db) == nil
             {
