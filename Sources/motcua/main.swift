@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MotCuaServer
 import NIOCore
 import NIOPosix
 
@@ -34,6 +35,9 @@ func runMotcua() async {
             exit(0)
         }
         FileHandle.standardError.write(Data((Motcua.fullMessage(for: error) + "\n").utf8))
+        if let details = Launch.consoleDetails(of: error) {
+            FileHandle.standardError.write(Data("Chi tiết: \(details)\n".utf8))
+        }
         exit(2)
     }
 }

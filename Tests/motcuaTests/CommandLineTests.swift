@@ -179,4 +179,16 @@ import Testing
         #expect(r.status == 1 && r.out.contains("thu hồi"))
         #expect(try run(["verify-signature", data.appendingPathComponent("khong-co").path, signature.path] + dir).status == 1)
     }
+
+    /// PostgreSQL's refusal is said on the console: PostgresNIO describes its errors generically.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["MOTCUA_TEST_POSTGRES_URL"] != nil))
+    func aDatabaseErrorSaysWhatTheServerSaid() throws {
+        let url = ProcessInfo.processInfo.environment["MOTCUA_TEST_POSTGRES_URL"]!
+            .replacingOccurrences(of: "motcua:motcua@", with: "motcua:sai-mat-khau@")
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run(["migrate", "--database", url, "--data-dir", dir.path])
+        #expect(r.status == 2)
+        #expect(r.err.contains("Chi tiết: PSQLError") && r.err.contains("28P01"), "\(r.err)")
+    }
 }

@@ -1,11 +1,18 @@
 import Fluent
 import NIOCore
+import PostgresNIO
 import SQLKit
 import Foundation
 import Vapor
 
 /// Builds a configured application for the command line and the tests.
 public enum Launch {
+    /// What PostgreSQL or the connection said, for the console: PostgresNIO describes its errors
+    /// generically (so that they never reach a page) and gives the details only when reflected.
+    public static func consoleDetails(of error: any Error) -> String? {
+        error is PSQLError ? String(reflecting: error) : nil
+    }
+
     public static func application(settings: Settings, logLevel: Logger.Level = .notice) async throws -> Application {
         DataPermissions.restrictNewFiles()
         try DataPermissions.prepare(settings)
