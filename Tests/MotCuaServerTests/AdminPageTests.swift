@@ -98,7 +98,7 @@ import Vapor
             #expect(department.agencyID == other.id)
             let transfer = try #require(try await LogEntryModel.query(on: t.app.db).filter(\.$dossierID == carried.id!).sort(\.$seq, .descending).first())
             #expect(transfer.action == AgencySuccession.transferAction && transfer.opinion?.contains("Sở Tài chính") == true)
-            #expect(try await ReportTallyStore.check(on: t.app.db).isEmpty)
+            #expect(try await ReportTallyStore.check(on: t.app.snapshotReads).isEmpty)
             #expect(try await Launch.verifyLog(t.app).ok)
             // The successor's desk now has it; the closed agency's does not.
             #expect(try await t.request(.GET, "/api/v1/dossiers/\(before.code)", token: try await t.login("stc.tiepnhan")).status == .ok)

@@ -144,7 +144,7 @@ public enum Launch {
 
     /// `motcua reports check`: the stored tallies against a recount; the differences, none if equal.
     public static func checkReports(_ app: Application) async throws -> [String] {
-        try await ReportTallyStore.check(on: app.db)
+        try await ReportTallyStore.check(on: app.snapshotReads)
     }
 
     public static func collectFileGarbage(_ app: Application, graceMinutes: Int) async throws -> (

@@ -49,6 +49,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
         // for them. 20 concurrent receptions timed out at the default 10 s, and at 30 s while the
         // whole test suite ran beside them on two cores; a queue that drains is waited for.
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(120)), as: .sqlite)
+        // A long read in one snapshot (`reports check`) holds its connection for the whole read: on a
+        // pool of its own it keeps none of the requests' connections (a connection per event loop).
+        app.databases.use(
+            .sqlite(.file(path), connectionPoolTimeout: .seconds(120)), as: .snapshotReads, isDefault: false)
     }
     app.migrations.add(schemaMigrations)
     if !settings.isPostgres, let sql = app.db as? any SQLDatabase {

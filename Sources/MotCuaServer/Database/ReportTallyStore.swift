@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import MotCuaCore
 import SQLKit
+import Vapor
 
 extension DossierModel {
     /// What the statistics count of this dossier.
@@ -19,6 +20,16 @@ extension DossierModel {
 /// own transaction, so the table is exact at every instant; a period's sums read at most a year
 /// row per past year, a month row per past month of the year and a day row per past day of the
 /// month for each key, however many dossiers there are.
+extension DatabaseID {
+    static let snapshotReads = DatabaseID(string: "snapshot-reads")
+}
+
+extension Application {
+    /// Where a long read in one transaction runs: on SQLite a pool of its own (configure); on
+    /// PostgreSQL the primary's pool, whose connections are many.
+    var snapshotReads: any Database { motcua.settings.isPostgres ? db : db(.snapshotReads) }
+}
+
 enum ReportTallyStore {
     static let table = "report_tallies"
 
@@ -179,9 +190,23 @@ enum ReportTallyStore {
     }
 
     /// `motcua reports check`: the stored rows against a recount; answers one line per difference.
-    static func check(on db: any Database) async throws -> [String] {
-        let expected = try await recount(on: db, repair: false)
-        let stored = try await storedRows(on: db as! any SQLDatabase)
+    /// Both are read in one snapshot: an action committed between the two reads would show as a
+    /// difference (the nightly check, beside the API fuzz, reported a counter reception that way).
+    /// `betweenReads` lets a test write there. On SQLite pass `app.snapshotReads`: the transaction holds
+    /// its connection for the whole recount.
+    static func check(on db: any Database, betweenReads: (@Sendable () async throws -> Void)? = nil) async throws
+        -> [String]
+    {
+        let (expected, stored) = try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            // SQLite's read transaction keeps its snapshot in WAL mode; PostgreSQL's default is per statement.
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
+            }
+            let expected = try await recount(on: tx, repair: false)
+            try await betweenReads?()
+            return (expected, try await storedRows(on: sql))
+        }
         var differences: [String] = []
         let keys = Set(expected.keys).union(stored.keys).sorted()
         for key in keys {

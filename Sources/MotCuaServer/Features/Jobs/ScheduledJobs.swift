@@ -60,7 +60,7 @@ struct ScheduledJob: Sendable {
                 kind: "reports-check", name: "Đối chiếu số liệu thống kê với hồ sơ",
                 schedule: .daily(hour: 3, minute: 0)
             ) { app, _ in
-                let differences = try await ReportTallyStore.check(on: app.db)
+                let differences = try await ReportTallyStore.check(on: app.snapshotReads)
                 guard differences.isEmpty else {
                     throw Failure(
                         description: """
