@@ -103,7 +103,12 @@ enum ReportTallyStore {
             q += SQLQueryString(
                 Tally.allCases.map { "\($0.column) = \(table).\($0.column) + excluded.\($0.column)" }.joined(
                     separator: ", "))
-            try await sql.raw(q).run()
+            // An action's few rows prepared on PostgreSQL; a rebuild's hundreds as they are.
+            if chunk.count <= PreparedPostgres.rowsPerStatement {
+                _ = try await PreparedPostgres.all(q, on: sql)
+            } else {
+                try await sql.raw(q).run()
+            }
         }
     }
 

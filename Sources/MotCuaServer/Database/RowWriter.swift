@@ -77,6 +77,17 @@ extension Sequence where Element: SQLWritableRow {
                 binds.reserveCapacity(chunk.count * Element.columns.count)
                 for row in chunk { binds.append(contentsOf: row.values.lazy.map(\.sqlite)) }
                 _ = try await sqlite.query(sql, binds)
+            } else if let sql = db as? any SQLDatabase, chunk.count <= PreparedPostgres.rowsPerStatement {
+                // An action's few rows: one text per count of rows, prepared on PostgreSQL.
+                var insert: SQLQueryString = "INSERT INTO \(ident: Element.schema) (\(unsafeRaw: columns)) VALUES "
+                for (n, row) in chunk.enumerated() {
+                    insert += n == 0 ? "(" : ", ("
+                    for (k, cell) in row.values.enumerated() {
+                        insert += "\(unsafeRaw: k == 0 ? "" : ", ")\(cell.bind)"
+                    }
+                    insert += ")"
+                }
+                _ = try await PreparedPostgres.all(insert, on: sql)
             } else if let sql = db as? any SQLDatabase {
                 let insert = sql.insert(into: Element.schema).columns(Element.columns)
                 for row in chunk { insert.values(row.values.map(\.bind)) }
@@ -106,10 +117,14 @@ extension SQLWritableRow {
                 """
             return try await !sqlite.query(sql, (changed.map { now[$0] } + all.map(\.value)).map(\.sqlite)).isEmpty
         }
-        let update = (db as! any SQLDatabase).update(Self.schema)
-        for i in changed { update.set(SQLIdentifier(Self.columns[i]), to: now[i].bind) }
-        for g in all { update.where(SQLIdentifier(g.column), .equal, g.value.bind) }
-        return try await !update.returning(SQLLiteral.numeric("1")).all().isEmpty
+        var update: SQLQueryString = "UPDATE \(ident: Self.schema) SET "
+        for (n, i) in changed.enumerated() {
+            update += "\(unsafeRaw: n == 0 ? "" : ", ")\(ident: Self.columns[i]) = \(now[i].bind)"
+        }
+        for (n, g) in all.enumerated() {
+            update += "\(unsafeRaw: n == 0 ? " WHERE " : " AND ")\(ident: g.column) = \(g.value.bind)"
+        }
+        return try await !PreparedPostgres.all(update + " RETURNING 1", on: db as! any SQLDatabase).isEmpty
     }
 }
 

@@ -279,15 +279,14 @@ extension DossierService {
 
     /// The next number of the day for an agency, atomically on both databases.
     static func nextNumber(agencyCode: String, day: String, on db: any Database) async throws -> Int {
-        let sql = db as! any SQLDatabase
-        let row = try await sql.raw(
+        let row = try await PreparedPostgres.all(
             """
             INSERT INTO dossier_counters (id, agency_code, day, last) VALUES (\(bind: UUID()), \(bind: agencyCode), \
             \(bind: day), 1)
             ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_counters.last + 1
             RETURNING last
-            """
-        ).first()
+            """ as SQLQueryString, on: db as! any SQLDatabase
+        ).first
         guard let number = try row?.decode(column: "last", as: Int.self) else {
             throw ServiceError(.internalServerError, "Không cấp được số hồ sơ.")
         }
