@@ -16,7 +16,9 @@ import SQLKit
 /// the n-th for the n-th text this process has seen, up to `capacity`. The types of the binds are part
 /// of what is prepared, so they are part of the key (a NULL is its own kind). Beyond the capacity, with
 /// a bind it cannot encode here (JSON, enums), or for a text that PostgreSQL refused to run prepared,
-/// a statement runs unnamed as before.
+/// a statement runs unnamed as before. Meant for statements on a key (a row by id or code, a dossier's
+/// rows): after a few executions PostgreSQL may keep one generic plan, which for a search whose best
+/// plan depends on the values (a list's filters) could be a poor one.
 enum PreparedPostgres {
     static let capacity = 200
     /// The most rows an INSERT of rows (or of tallies) is prepared for: one text per count of rows.
