@@ -223,7 +223,7 @@ struct LookupRead {
                 let texts = binds.compactMap { $0 as? String }
                 if texts.count == binds.count, let rows = prepared.rows(text, texts) { return rows }
             }
-            return try await sql.raw(query).all()
+            return try await PreparedPostgres.all(query, on: sql)
         }
         var rows = try await read(
             """
