@@ -8,8 +8,9 @@ import SQLKit
 /// PostgresKit sends every statement unnamed, so PostgreSQL parses, analyses and plans it again on
 /// each execution; for the dossiers' statements (49 columns, 33 indexes) that cost more than running
 /// them: one action's statements through `pgbench`, unnamed 780 per second, prepared 1,150. Here the
-/// statements every request makes (the reads of `Model.rows`, an action's UPDATE, a log entry's
-/// INSERT, the tallies' upsert) are prepared once per connection and then only executed.
+/// statements every request makes (the reads of `Model.rows`, an action's UPDATE, the INSERT of a few
+/// rows, the tallies' upsert, the day's code counter, the public lookup) are prepared once per
+/// connection and then only executed.
 ///
 /// PostgresNIO prepares a statement on a connection the first time it runs there, under the `name`
 /// and `sql` of its type, which are static: each text gets a type of its own, `NextSlot<...<FirstSlot>>`,
@@ -34,9 +35,6 @@ enum PreparedPostgres {
         var refused: Set<String> = []
     }
     private static let registry = NIOLockedValueBox(Registry())
-
-    /// How many texts are prepared, for the tests.
-    static var preparedTexts: Int { registry.withLockedValue { $0.texts.count } }
 
     /// The rows of `query`: prepared on PostgreSQL where it can be, otherwise as SQLKit runs it.
     static func all(_ query: any SQLExpression, on db: any SQLDatabase) async throws -> [any SQLRow] {

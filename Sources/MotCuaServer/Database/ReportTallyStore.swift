@@ -15,11 +15,6 @@ extension DossierModel {
     }
 }
 
-/// The stored tallies (`Tally`): one row per level (year, month, day), bucket, agency, department,
-/// procedure and field. Each action adds the difference it makes to the dossier's tallies in its
-/// own transaction, so the table is exact at every instant; a period's sums read at most a year
-/// row per past year, a month row per past month of the year and a day row per past day of the
-/// month for each key, however many dossiers there are.
 extension DatabaseID {
     static let snapshotReads = DatabaseID(string: "snapshot-reads")
 }
@@ -30,6 +25,11 @@ extension Application {
     var snapshotReads: any Database { motcua.settings.isPostgres ? db : db(.snapshotReads) }
 }
 
+/// The stored tallies (`Tally`): one row per level (year, month, day), bucket, agency, department,
+/// procedure and field. Each action adds the difference it makes to the dossier's tallies in its
+/// own transaction, so the table is exact at every instant; a period's sums read at most a year
+/// row per past year, a month row per past month of the year and a day row per past day of the
+/// month for each key, however many dossiers there are.
 enum ReportTallyStore {
     static let table = "report_tallies"
 
